@@ -36,8 +36,10 @@ import java.util.Optional;
  *   <tr><td>{@value #TRAILING_STOP_OUT_OF_RANGE}</td><td>exit_conditions.trailing_stop</td><td>outside (0, 1)</td></tr>
  *   <tr><td>{@value #RISK_REWARD_NEGATIVE}</td><td>risk_reward_ratio</td><td>&lt; 0</td></tr>
  *   <tr><td>{@value #CONFIDENCE_OUT_OF_RANGE}</td><td>confidence_score</td><td>outside [0, 1]</td></tr>
- *   <tr><td>{@value #TWAP_SLICES_INVALID}</td><td>execution_params.slices</td><td>&lt; 1</td></tr>
- *   <tr><td>{@value #TWAP_DURATION_INVALID}</td><td>execution_params.duration_s</td><td>≤ 0</td></tr>
+ *   <tr><td>{@value #TWAP_SLICES_INVALID}</td><td>execution_params.slices</td>
+ *       <td>&lt; 1 or &gt; {@value #MAX_TWAP_SLICES}</td></tr>
+ *   <tr><td>{@value #TWAP_DURATION_INVALID}</td><td>execution_params.duration_s</td>
+ *       <td>≤ 0 or &gt; {@value #MAX_TWAP_DURATION_S} (one day)</td></tr>
  *   <tr><td>{@value #MAX_SLIPPAGE_OUT_OF_RANGE}</td><td>max_slippage</td><td>&lt; 0 or ≥ 1</td></tr>
  *   <tr><td>{@value #MAX_LATENCY_NOT_POSITIVE}</td><td>max_latency_ms</td><td>≤ 0</td></tr>
  *   <tr><td>{@value #NO_KNOWN_VENUE}</td><td>venue_preferences</td><td>non-empty but naming no known venue</td></tr>
@@ -51,7 +53,8 @@ import java.util.Optional;
  * is on the right side). Without either, only the stop-loss vs take-profit order is checked. A non-positive
  * price is reported once as {@value #NON_POSITIVE_PRICE} and left out of the side checks.
  * <p>
- * TWAP parameters are checked whatever the strategy: nonsense in a plan is reported, not silently ignored.
+ * TWAP parameters are checked whatever the strategy: nonsense in a plan is reported, not silently ignored. Their
+ * upper bounds keep a schedule something an engine can run (timers, child orders) rather than a typo of 10^9.
  */
 public final class PlanValidator {
 
@@ -78,6 +81,11 @@ public final class PlanValidator {
     public static final String MAX_SLIPPAGE_OUT_OF_RANGE = "max_slippage_out_of_range";
     public static final String MAX_LATENCY_NOT_POSITIVE = "max_latency_not_positive";
     public static final String NO_KNOWN_VENUE = "no_known_venue";
+
+    /** Most TWAP slices a plan may ask for. */
+    public static final int MAX_TWAP_SLICES = 1000;
+    /** Longest TWAP duration a plan may ask for, in seconds (one day). */
+    public static final long MAX_TWAP_DURATION_S = 86_400;
 
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
@@ -249,13 +257,13 @@ public final class PlanValidator {
 
     private static void checkExecution(TradingPlan plan, ValidationContext ctx, List<PlanIssue> issues) {
         TwapParams twap = plan.twapParams();
-        if (twap.slices() < 1) {
+        if (twap.slices() < 1 || twap.slices() > MAX_TWAP_SLICES) {
             issues.add(new PlanIssue(TWAP_SLICES_INVALID, PlanParser.EXECUTION_PARAMS + ".slices",
-                    "slices must be >= 1, got " + twap.slices()));
+                    "slices must be in [1, " + MAX_TWAP_SLICES + "], got " + twap.slices()));
         }
-        if (twap.durationS() <= 0) {
+        if (twap.durationS() <= 0 || twap.durationS() > MAX_TWAP_DURATION_S) {
             issues.add(new PlanIssue(TWAP_DURATION_INVALID, PlanParser.EXECUTION_PARAMS + ".duration_s",
-                    "duration_s must be > 0, got " + twap.durationS()));
+                    "duration_s must be in [1, " + MAX_TWAP_DURATION_S + "] seconds, got " + twap.durationS()));
         }
         BigDecimal slippage = plan.maxSlippage();
         if (slippage.signum() < 0 || slippage.compareTo(BigDecimal.ONE) >= 0) {

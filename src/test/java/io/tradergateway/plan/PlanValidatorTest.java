@@ -308,6 +308,14 @@ class PlanValidatorTest {
     }
 
     @Test
+    void twapParametersHaveSaneUpperBounds() {
+        assertEquals(List.of(TWAP_SLICES_INVALID, TWAP_DURATION_INVALID), codes(issues(n ->
+                n.putObject("execution_params").put("slices", 1001).put("duration_s", 86_401))));
+        assertEquals(List.of(), issues(n ->
+                n.putObject("execution_params").put("slices", 1000).put("duration_s", 86_400)));
+    }
+
+    @Test
     void venuePreferencesNamingNoKnownVenue() {
         assertOnly(issues(n -> n.putArray("venue_preferences").add("NYSE").add("BATS")), NO_KNOWN_VENUE,
                 "venue_preferences");
