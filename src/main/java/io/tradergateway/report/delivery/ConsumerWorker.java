@@ -58,6 +58,7 @@ final class ConsumerWorker implements Runnable {
     private Fault streakFault;
     private Instant lastDownLogAt;
     private long gapWarnedAtCursor = -1;
+    private boolean cursorSaveFailing;
 
     ConsumerWorker(ConsumerEndpoint endpoint, ReportOutbox outbox, ConsumerCursorStore cursors,
                    DeliveryPolicy policy, Clock clock, Backoff backoff, long storedCursor) {
@@ -138,8 +139,13 @@ final class ConsumerWorker implements Runnable {
         try {
             body = PushBody.render(name(), batch);
         } catch (PushBody.MalformedReportException e) {
-            fail(Fault.MALFORMED_REPORT, e.getMessage(), null, batch);
-            return;
+            if (e.sequence() == first(batch)) {
+                fail(Fault.MALFORMED_REPORT, e.getMessage(), null, batch);
+                return;
+            }
+            // Deliver what comes before the broken report; the next read stops at it.
+            batch = batch.subList(0, (int) (e.sequence() - first(batch)));
+            body = PushBody.render(name(), batch);
         }
         HttpRequest request = request(batch, body);
         // The same batch until it is acknowledged: never skip, never reorder.
@@ -205,10 +211,19 @@ final class ConsumerWorker implements Runnable {
         long to = last(batch);
         try {
             cursors.save(name(), to);
+            if (cursorSaveFailing) {
+                cursorSaveFailing = false;
+                log.info("Cursor of {} stored again (at {})", name(), to);
+            }
         } catch (RuntimeException e) {
-            // The consumer has the reports; at worst a restart sends them again (at-least-once).
-            log.warn("{} acknowledged {}..{} but its cursor could not be stored; these may be re-sent after a restart",
-                    name(), first(batch), to, e);
+            // The consumer has the reports; at worst a restart sends them again (at-least-once). Keep delivering.
+            if (!cursorSaveFailing) {
+                cursorSaveFailing = true;
+                log.warn("{} acknowledged {}..{} but its cursor could not be stored; reports acknowledged from now "
+                        + "until the store works again may be re-sent after a restart", name(), first(batch), to, e);
+            } else {
+                log.debug("Cursor of {} still not stored (at {}): {}", name(), to, e.toString());
+            }
         }
         Progress before = progress.get();
         progress.set(new Progress(to, 0, before.lastError(), null, null, clock.instant()));
@@ -235,7 +250,7 @@ final class ConsumerWorker implements Runnable {
         Instant now = clock.instant();
         Instant downSince = before.downSince() == null ? now : before.downSince();
         progress.set(new Progress(before.cursor(), failures, error, now.plus(delay), downSince, before.lastAcknowledgedAt()));
-        String sending = batch == null ? "-" : first(batch) + ".." + last(batch);
+        String sending = batch == null ? "nothing yet" : first(batch) + ".." + last(batch);
         if (failures == 1) {
             streakFault = fault;
             lastDownLogAt = now;

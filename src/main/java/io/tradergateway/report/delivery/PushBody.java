@@ -60,14 +60,21 @@ final class PushBody {
     }
 
     private static MalformedReportException malformed(OutboxEntry entry, String why) {
-        return new MalformedReportException("outbox entry sequence " + entry.sequence() + " (report "
+        return new MalformedReportException(entry.sequence(), "outbox entry sequence " + entry.sequence() + " (report "
                 + entry.reportId() + ") is not a valid JSON object: " + why);
     }
 
     /** A stored report that cannot be embedded; delivery stops at it (never skips) until it is repaired. */
     static final class MalformedReportException extends IllegalStateException {
-        MalformedReportException(String message) {
+        private final long sequence;
+
+        MalformedReportException(long sequence, String message) {
             super(message);
+            this.sequence = sequence;
+        }
+
+        long sequence() {
+            return sequence;
         }
     }
 }

@@ -14,8 +14,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.LongFunction;
-import java.util.stream.LongStream;
 
+import static io.tradergateway.report.delivery.DeliveryAssertions.AWAIT;
+import static io.tradergateway.report.delivery.DeliveryAssertions.assertIncreasing;
+import static io.tradergateway.report.delivery.DeliveryAssertions.assertInOrderWithoutGaps;
+import static io.tradergateway.report.delivery.DeliveryAssertions.awaitCursors;
+import static io.tradergateway.report.delivery.DeliveryAssertions.isRunning;
+import static io.tradergateway.report.delivery.DeliveryAssertions.range;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +37,6 @@ class ReportDispatcherTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    private static final Duration AWAIT = Duration.ofSeconds(10);
     private static final DeliveryPolicy FAST_RETRY =
             new DeliveryPolicy(10, Duration.ofMillis(20), Duration.ofMillis(200), 0.2, Duration.ofMinutes(1));
 
@@ -220,7 +224,8 @@ class ReportDispatcherTest {
         List<Duration> observed = new ArrayList<>();
         for (int k = 1; k <= 4; k++) {
             int atLeast = k;
-            await().atMost(AWAIT).until(() -> dispatcher.status().get("decision_maker").consecutiveFailures() >= atLeast);
+            await().atMost(AWAIT).pollInterval(Duration.ofMillis(10))
+                    .until(() -> dispatcher.status().get("decision_maker").consecutiveFailures() >= atLeast);
             ConsumerStatus s = dispatcher.status().get("decision_maker");
             Duration wait = Duration.between(NOW, s.nextAttemptAt());
             assertEquals(expected.apply(s.consecutiveFailures()), wait, "after " + s.consecutiveFailures() + " failures");
@@ -312,49 +317,5 @@ class ReportDispatcherTest {
         ReportDispatcher dispatcher = new ReportDispatcher(outbox, cursors, List.of(endpoints), policy, CLOCK);
         toClose.push(dispatcher);
         return dispatcher;
-    }
-
-    private static void awaitCursors(ReportDispatcher dispatcher, long sequence, String... consumers) {
-        for (String consumer : consumers) {
-            await().atMost(AWAIT).until(() -> dispatcher.status().get(consumer).cursor() == sequence);
-        }
-    }
-
-    /**
-     * At least once, in order: batches are contiguous and match their headers, no sequence is jumped over, and
-     * anything received twice is a whole earlier batch sent again.
-     */
-    private static void assertInOrderWithoutGaps(List<TestReceiver.Push> pushes, long lastSequence) {
-        long highest = 0;
-        List<List<Long>> earlier = new ArrayList<>();
-        for (TestReceiver.Push push : pushes) {
-            List<Long> s = push.sequences();
-            assertFalse(s.isEmpty(), "empty push");
-            for (int i = 1; i < s.size(); i++) assertEquals(s.get(i - 1) + 1, s.get(i), "batch not contiguous: " + s);
-            assertEquals(s.get(0), push.headerFrom());
-            assertEquals(s.get(s.size() - 1), push.headerTo());
-            if (s.get(0) <= highest) {
-                assertTrue(earlier.contains(s), "re-sent reports must be a whole earlier batch: " + s);
-            } else {
-                assertEquals(highest + 1, s.get(0), "gap before " + s);
-            }
-            highest = Math.max(highest, s.get(s.size() - 1));
-            earlier.add(s);
-        }
-        assertEquals(lastSequence, highest);
-    }
-
-    private static void assertIncreasing(List<Long> values) {
-        for (int i = 1; i < values.size(); i++) {
-            assertTrue(values.get(i - 1) < values.get(i), "not increasing: " + values);
-        }
-    }
-
-    private static List<Long> range(long from, long to) {
-        return LongStream.rangeClosed(from, to).boxed().toList();
-    }
-
-    private static boolean isRunning(String threadName) {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(threadName) && t.isAlive());
     }
 }
