@@ -1,0 +1,465 @@
+package io.tradergateway.simvenue;
+
+import io.tradergateway.domain.Side;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quickfix.Application;
+import quickfix.ConfigError;
+import quickfix.DefaultMessageFactory;
+import quickfix.FieldMap;
+import quickfix.FieldNotFound;
+import quickfix.FileLogFactory;
+import quickfix.FileStoreFactory;
+import quickfix.Group;
+import quickfix.Message;
+import quickfix.RuntimeError;
+import quickfix.Session;
+import quickfix.SessionID;
+import quickfix.SessionNotFound;
+import quickfix.SessionSettings;
+import quickfix.SocketAcceptor;
+import quickfix.UnsupportedMessageType;
+import quickfix.field.ClOrdID;
+import quickfix.field.ExpireTime;
+import quickfix.field.MDEntryType;
+import quickfix.field.MDReqID;
+import quickfix.field.MDUpdateType;
+import quickfix.field.MarketDepth;
+import quickfix.field.MsgType;
+import quickfix.field.NoMDEntryTypes;
+import quickfix.field.NoRelatedSym;
+import quickfix.field.OrdType;
+import quickfix.field.OrderID;
+import quickfix.field.OrderQty;
+import quickfix.field.OrigClOrdID;
+import quickfix.field.PossResend;
+import quickfix.field.Price;
+import quickfix.field.SecurityListRequestType;
+import quickfix.field.SecurityReqID;
+import quickfix.field.SubscriptionRequestType;
+import quickfix.field.Symbol;
+import quickfix.field.TimeInForce;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The bundled simulated FIX venue: one QuickFIX/J acceptor hosting every configured venue as its own session on its
+ * own port, a seeded market behind it, and controls for tests (move prices, print trades, script outcomes, inject
+ * faults).
+ *
+ * <p>Threading: QuickFIX/J callbacks only read the message into a {@link VenueRequest} and hand it to one
+ * single-threaded scheduler, which owns the whole market (single writer). Each venue answers its requests in arrival
+ * order after its ack latency plus seeded jitter. Test controls run on the same thread and return when done.
+ */
+public final class SimVenue implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SimVenue.class);
+    private static final long CONTROL_TIMEOUT_SECONDS = 30;
+
+    private final SimVenueConfig config;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final SimMarket market;
+    private final Map<String, SessionID> sessions = new LinkedHashMap<>();
+    private final Map<String, List<SimOrderEvent>> received = new HashMap<>();
+    /** Requests waiting for their venue's ack delay, per venue, in arrival order (scheduler thread only). */
+    private final Map<String, Deque<Pending>> waiting = new HashMap<>();
+    private final Map<String, Long> lastDueNanos = new HashMap<>();
+    private final Clock clock;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private SocketAcceptor acceptor;
+
+    private record Pending(long dueNanos, VenueRequest request) { }
+
+    private SimVenue(SimVenueConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "sim-venue-market");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.market = new SimMarket(config, clock, this::send, (task, delay) ->
+                scheduler.schedule(guarded(task), delay.toNanos(), TimeUnit.NANOSECONDS));
+        for (String venue : config.venues()) {
+            received.put(venue, new CopyOnWriteArrayList<>());
+            waiting.put(venue, new ArrayDeque<>());
+            lastDueNanos.put(venue, Long.MIN_VALUE);
+        }
+    }
+
+    /** Starts every venue's acceptor session; returns once the acceptor is listening on all configured ports. */
+    public static SimVenue start(SimVenueConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    static SimVenue start(SimVenueConfig config, Clock clock) {
+        SimVenue venue = new SimVenue(config, clock);
+        try {
+            venue.startAcceptor();
+        } catch (RuntimeException e) {
+            venue.close();
+            throw e;
+        }
+        return venue;
+    }
+
+    private void startAcceptor() {
+        SessionSettings settings = config.sessionSettings();
+        settings.sectionIterator().forEachRemaining(id -> sessions.put(id.getSenderCompID(), id));
+        try {
+            acceptor = new SocketAcceptor(new FixApplication(), new FileStoreFactory(settings), settings,
+                    new FileLogFactory(settings), new DefaultMessageFactory());
+            acceptor.start();
+        } catch (ConfigError | RuntimeError e) {
+            throw new IllegalStateException("sim-venue: cannot start the FIX acceptor: " + e.getMessage(), e);
+        }
+        Duration tick = config.tickInterval();
+        if (!tick.isZero()) {
+            scheduler.scheduleAtFixedRate(guarded(() -> market.tick(tick)), tick.toNanos(), tick.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+        for (String venue : config.venues()) {
+            VenueProfile p = config.profile(venue);
+            log.info("{} listening on port {} as {} -> {}: symbols {}, spread {} bps, {} levels, ack {} ms (+<{} ms), fee {} bps, "
+                            + "reject rate {}, partial fills {}",
+                    venue, config.port(venue), venue, sessions.get(venue).getTargetCompID(), p.symbols(),
+                    p.spreadBps().toPlainString(), p.depthLevels(), p.ackLatency().toMillis(), p.ackJitter().toMillis(),
+                    p.feeBps().toPlainString(), p.rejectRate(), p.partialFillProbability());
+        }
+        log.info("sim-venue started: seed {}, tick {}, data dir {}", config.seed(),
+                tick.isZero() ? "off" : tick.toMillis() + " ms", config.dataDir().toAbsolutePath());
+    }
+
+    // ---------------------------------------------------------------- test and operator controls
+
+    public SimVenueConfig config() {
+        return config;
+    }
+
+    public Set<String> venues() {
+        return config.venues();
+    }
+
+    public boolean isLoggedOn(String venue) {
+        Session session = Session.lookupSession(sessionId(venue));
+        return session != null && session.isLoggedOn();
+    }
+
+    /** The shared reference mid of the symbol. */
+    public BigDecimal mid(String symbol) {
+        return call(() -> market.mid(symbol));
+    }
+
+    /**
+     * Jumps the reference price: every venue's book regenerates around it, market data goes out, and resting limit
+     * orders the new book crosses fill (at their limit price).
+     */
+    public void setMid(String symbol, BigDecimal mid) {
+        call(() -> {
+            market.setMid(symbol, mid);
+            return null;
+        });
+    }
+
+    /** A background trade on every venue listing the symbol: market-data trade entry, last price, volume. */
+    public void printTrade(String symbol, BigDecimal price, BigDecimal quantity) {
+        call(() -> {
+            market.printTrade(symbol, price, quantity);
+            return null;
+        });
+    }
+
+    /** Queues an outcome for the venue's next valid NewOrderSingle (FIFO; one outcome per order). */
+    public void scriptNext(String venue, ScriptedOutcome outcome) {
+        call(() -> {
+            market.scriptNext(venue, outcome);
+            return null;
+        });
+    }
+
+    public void setRejectRate(String venue, double rate) {
+        call(() -> {
+            market.setRejectRate(venue, rate);
+            return null;
+        });
+    }
+
+    /** Answers (acks, fills, cancels, ...) come {@code base} plus a seeded random part of {@code jitter} later. */
+    public void setAckDelay(String venue, Duration base, Duration jitter) {
+        call(() -> {
+            market.setAckDelay(venue, base, jitter);
+            return null;
+        });
+    }
+
+    /** Disconnects the venue's session now, without a Logout (the initiator will reconnect). */
+    public void dropSession(String venue) {
+        Session session = Session.lookupSession(sessionId(venue));
+        if (session == null) return;
+        try {
+            log.info("{} dropping the FIX session (fault injection)", venue);
+            session.disconnect("dropped by SimVenue.dropSession", false);
+        } catch (IOException e) {
+            log.warn("{} dropping the session failed: {}", venue, e.toString());
+        }
+    }
+
+    /** Every application message the venue received (D, F, G, H), in order. */
+    public List<SimOrderEvent> received(String venue) {
+        List<SimOrderEvent> list = received.get(venue);
+        if (list == null) throw new IllegalArgumentException("unknown venue: " + venue);
+        return List.copyOf(list);
+    }
+
+    /** Every fill the venue reported, in order. */
+    public List<SimExecution> executions(String venue) {
+        return call(() -> List.copyOf(market.executions(venue)));
+    }
+
+    /** A copy of the venue's current book for the symbol. */
+    public BookSnapshot book(String venue, String symbol) {
+        return call(() -> market.book(venue, symbol));
+    }
+
+    /** The venue's last trade of the symbol (background or a fill there), or null if none yet. */
+    public PriceLevel lastTrade(String venue, String symbol) {
+        return call(() -> market.lastTrade(venue, symbol));
+    }
+
+    /** Runs background ticks now (price step, book regeneration, resting matches, maybe a trade), deterministically. */
+    public void advanceTicks(int ticks) {
+        if (ticks < 0) throw new IllegalArgumentException("ticks must be >= 0: " + ticks);
+        call(() -> {
+            market.advanceTicks(ticks);
+            return null;
+        });
+    }
+
+    /** Stops the acceptor (disconnecting every session) and the market thread. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        if (acceptor != null) {
+            try {
+                acceptor.stop(true);
+            } catch (RuntimeException e) {
+                log.warn("sim-venue: stopping the acceptor failed: {}", e.toString());
+            }
+        }
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) log.warn("sim-venue: market thread did not stop in 5 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("sim-venue stopped");
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private SessionID sessionId(String venue) {
+        SessionID id = sessions.get(venue);
+        if (id == null) throw new IllegalArgumentException("unknown venue: " + venue + " (known: " + sessions.keySet() + ")");
+        return id;
+    }
+
+    private <T> T call(Callable<T> action) {
+        if (closed.get()) throw new IllegalStateException("sim-venue is closed");
+        try {
+            return scheduler.submit(action).get(CONTROL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("sim-venue market thread did not answer in " + CONTROL_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // A bug in one request must not kill the market thread (or stop the periodic ticks).
+                log.error("sim-venue: task failed", e);
+            }
+        };
+    }
+
+    private void send(String venue, Message message) {
+        try {
+            Session.sendToTarget(message, sessionId(venue));
+        } catch (SessionNotFound e) {
+            log.warn("{} cannot send {}: session not found", venue, message.getClass().getSimpleName());
+        }
+    }
+
+    /** Called on the QuickFIX/J thread: queue the request for the market thread, due after the venue's ack delay. */
+    private void arrive(VenueRequest request) {
+        if (closed.get()) return;
+        try {
+            scheduler.execute(guarded(() -> {
+                String venue = request.venue();
+                long now = System.nanoTime();
+                long due = Math.max(now + market.drawAckDelay(venue).toNanos(), lastDueNanos.get(venue));
+                lastDueNanos.put(venue, due);
+                waiting.get(venue).addLast(new Pending(due, request));
+                scheduler.schedule(guarded(() -> drain(venue)), due - now, TimeUnit.NANOSECONDS);
+            }));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("sim-venue closing: dropped {}", request);
+        }
+    }
+
+    /** Handles the venue's due requests strictly in arrival order. */
+    private void drain(String venue) {
+        Deque<Pending> queue = waiting.get(venue);
+        long now = System.nanoTime();
+        while (!queue.isEmpty() && queue.peekFirst().dueNanos() - now <= 0) {
+            VenueRequest request = queue.pollFirst().request();
+            try {
+                market.handle(request);
+            } catch (RuntimeException e) {
+                log.error("{} failed to handle {}", venue, request, e);
+            }
+        }
+    }
+
+    private final class FixApplication implements Application {
+        @Override
+        public void onCreate(SessionID sessionId) {
+        }
+
+        @Override
+        public void onLogon(SessionID sessionId) {
+            String venue = sessionId.getSenderCompID();
+            log.info("{} FIX session logged on ({})", venue, sessionId);
+            submitQuietly(() -> market.onLogon(venue));
+        }
+
+        @Override
+        public void onLogout(SessionID sessionId) {
+            String venue = sessionId.getSenderCompID();
+            log.info("{} FIX session logged out ({})", venue, sessionId);
+            submitQuietly(() -> market.onLogout(venue));
+        }
+
+        private void submitQuietly(Runnable task) {
+            if (closed.get()) return;
+            try {
+                scheduler.execute(guarded(task));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("sim-venue closing: ignored a session event");
+            }
+        }
+
+        @Override
+        public void toAdmin(Message message, SessionID sessionId) {
+        }
+
+        @Override
+        public void fromAdmin(Message message, SessionID sessionId) {
+        }
+
+        @Override
+        public void toApp(Message message, SessionID sessionId) {
+        }
+
+        @Override
+        public void fromApp(Message message, SessionID sessionId) throws FieldNotFound, UnsupportedMessageType {
+            String venue = sessionId.getSenderCompID();
+            String type = message.getHeader().getString(MsgType.FIELD);
+            VenueRequest request = switch (type) {
+                case MsgType.ORDER_SINGLE -> new VenueRequest.NewOrder(venue, message.getString(ClOrdID.FIELD),
+                        str(message, Symbol.FIELD), chr(message, quickfix.field.Side.FIELD), chr(message, OrdType.FIELD),
+                        dec(message, OrderQty.FIELD), dec(message, Price.FIELD), chr(message, TimeInForce.FIELD),
+                        time(message, ExpireTime.FIELD),
+                        message.getHeader().isSetField(PossResend.FIELD) && message.getHeader().getBoolean(PossResend.FIELD));
+                case MsgType.ORDER_CANCEL_REQUEST -> new VenueRequest.Cancel(venue, message.getString(ClOrdID.FIELD),
+                        str(message, OrigClOrdID.FIELD), str(message, OrderID.FIELD), str(message, Symbol.FIELD),
+                        chr(message, quickfix.field.Side.FIELD));
+                case MsgType.ORDER_CANCEL_REPLACE_REQUEST -> new VenueRequest.Replace(venue,
+                        message.getString(ClOrdID.FIELD), str(message, OrigClOrdID.FIELD), str(message, OrderID.FIELD),
+                        str(message, Symbol.FIELD), chr(message, quickfix.field.Side.FIELD), chr(message, OrdType.FIELD),
+                        dec(message, OrderQty.FIELD), dec(message, Price.FIELD));
+                case MsgType.ORDER_STATUS_REQUEST -> new VenueRequest.Status(venue, message.getString(ClOrdID.FIELD),
+                        str(message, OrderID.FIELD), str(message, Symbol.FIELD), chr(message, quickfix.field.Side.FIELD));
+                case MsgType.MARKET_DATA_REQUEST -> marketDataRequest(venue, message);
+                case MsgType.SECURITY_LIST_REQUEST -> new VenueRequest.SecurityList(venue,
+                        message.getString(SecurityReqID.FIELD), message.getInt(SecurityListRequestType.FIELD),
+                        str(message, Symbol.FIELD));
+                default -> throw new UnsupportedMessageType();
+            };
+            if (!type.equals(MsgType.MARKET_DATA_REQUEST) && !type.equals(MsgType.SECURITY_LIST_REQUEST)) {
+                received.get(venue).add(new SimOrderEvent(venue, type, message.getString(ClOrdID.FIELD),
+                        str(message, OrigClOrdID.FIELD), str(message, Symbol.FIELD),
+                        side(chr(message, quickfix.field.Side.FIELD)), dec(message, OrderQty.FIELD),
+                        dec(message, Price.FIELD), clock.instant()));
+            }
+            arrive(request);
+        }
+
+        private VenueRequest marketDataRequest(String venue, Message message) throws FieldNotFound {
+            Set<Character> types = new LinkedHashSet<>();
+            for (Group g : message.getGroups(NoMDEntryTypes.FIELD)) {
+                if (g.isSetField(MDEntryType.FIELD)) types.add(g.getChar(MDEntryType.FIELD));
+            }
+            List<String> symbols = new ArrayList<>();
+            for (Group g : message.getGroups(NoRelatedSym.FIELD)) {
+                if (g.isSetField(Symbol.FIELD)) symbols.add(g.getString(Symbol.FIELD));
+            }
+            return new VenueRequest.MarketData(venue, message.getString(MDReqID.FIELD),
+                    message.getChar(SubscriptionRequestType.FIELD),
+                    message.isSetField(MarketDepth.FIELD) ? message.getInt(MarketDepth.FIELD) : 0,
+                    message.isSetField(MDUpdateType.FIELD) ? message.getInt(MDUpdateType.FIELD) : null, types, symbols);
+        }
+    }
+
+    private static String str(FieldMap m, int tag) throws FieldNotFound {
+        return m.isSetField(tag) ? m.getString(tag) : null;
+    }
+
+    private static Character chr(FieldMap m, int tag) throws FieldNotFound {
+        return m.isSetField(tag) ? m.getChar(tag) : null;
+    }
+
+    private static BigDecimal dec(FieldMap m, int tag) throws FieldNotFound {
+        return m.isSetField(tag) ? m.getDecimal(tag) : null;
+    }
+
+    private static Instant time(FieldMap m, int tag) throws FieldNotFound {
+        return m.isSetField(tag) ? m.getUtcTimeStamp(tag).toInstant(ZoneOffset.UTC) : null;
+    }
+
+    private static Side side(Character fix) {
+        if (fix == null) return null;
+        return fix == '1' ? Side.BUY : fix == '2' ? Side.SELL : null;
+    }
+}

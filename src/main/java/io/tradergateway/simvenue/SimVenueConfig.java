@@ -1,0 +1,376 @@
+package io.tradergateway.simvenue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import quickfix.ConfigError;
+import quickfix.FieldConvertError;
+import quickfix.SessionID;
+import quickfix.SessionSettings;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Everything the simulated venue needs to start: the QuickFIX/J acceptor sessions ({@code acceptor.cfg}), the
+ * venue profiles and symbols ({@code venues.json}), the seed, the tick interval and the data directory.
+ * Immutable; the withers return changed copies (tests use them to pick free ports, a temp data dir, a seed,
+ * no background ticks, or a more predictable profile).
+ */
+public final class SimVenueConfig {
+    public static final String ACCEPTOR_CFG = "acceptor.cfg";
+    public static final String VENUES_JSON = "venues.json";
+
+    private final String acceptorSettingsText;
+    private final Path dictionary;
+    private final Map<String, Integer> ports;
+    private final Map<String, VenueProfile> profiles;
+    private final Map<String, SymbolSpec> symbols;
+    private final long seed;
+    private final Duration tickInterval;
+    private final double timeScale;
+    private final double tradeProbabilityPerTick;
+    private final int maxTradeLots;
+    private final Path dataDir;
+
+    private SimVenueConfig(String acceptorSettingsText, Path dictionary, Map<String, Integer> ports,
+                           Map<String, VenueProfile> profiles, Map<String, SymbolSpec> symbols, long seed,
+                           Duration tickInterval, double timeScale, double tradeProbabilityPerTick,
+                           int maxTradeLots, Path dataDir) {
+        this.acceptorSettingsText = acceptorSettingsText;
+        this.dictionary = dictionary;
+        this.ports = Collections.unmodifiableMap(new LinkedHashMap<>(ports));
+        this.profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+        this.symbols = Collections.unmodifiableMap(new LinkedHashMap<>(symbols));
+        this.seed = seed;
+        this.tickInterval = tickInterval;
+        this.timeScale = timeScale;
+        this.tradeProbabilityPerTick = tradeProbabilityPerTick;
+        this.maxTradeLots = maxTradeLots;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Reads {@code acceptor.cfg} and {@code venues.json} from the directory. A relative DataDictionary path in
+     * acceptor.cfg is resolved against the working directory, else against the directory's parent (the repo root).
+     *
+     * @throws IllegalArgumentException with one line naming the file and the bad setting
+     */
+    public static SimVenueConfig load(Path simVenueDir) {
+        Path cfgFile = simVenueDir.resolve(ACCEPTOR_CFG);
+        Path jsonFile = simVenueDir.resolve(VENUES_JSON);
+        String cfgText = read(cfgFile);
+        VenuesFile file = parseVenues(jsonFile, read(jsonFile));
+
+        SessionSettings settings = parseSettings(cfgFile.toString(), cfgText);
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        Path dictionary = null;
+        for (Iterator<SessionID> it = settings.sectionIterator(); it.hasNext(); ) {
+            SessionID id = it.next();
+            String venue = id.getSenderCompID();
+            try {
+                ports.put(venue, settings.getInt(id, "SocketAcceptPort"));
+                if (dictionary == null && settings.isSetting(id, "DataDictionary")) {
+                    dictionary = resolveDictionary(simVenueDir, settings.getString(id, "DataDictionary"), cfgFile);
+                }
+            } catch (ConfigError | FieldConvertError e) {
+                throw new IllegalArgumentException(cfgFile + ": session " + id + ": SocketAcceptPort: " + e.getMessage(), e);
+            }
+        }
+        if (ports.isEmpty()) throw new IllegalArgumentException(cfgFile + ": no [session] defined");
+
+        Map<String, SymbolSpec> symbols = new LinkedHashMap<>();
+        List<SymbolJson> symbolList = required(file.symbols(), jsonFile, "symbols");
+        for (int i = 0; i < symbolList.size(); i++) {
+            SymbolJson s = symbolList.get(i);
+            String where = "symbols[" + i + "]";
+            try {
+                SymbolSpec spec = new SymbolSpec(required(s.symbol(), jsonFile, where + ".symbol"),
+                        required(s.initialPrice(), jsonFile, where + ".initialPrice"),
+                        orDefault(s.drift(), 0.0), required(s.volatility(), jsonFile, where + ".volatility"),
+                        required(s.lotSize(), jsonFile, where + ".lotSize"),
+                        required(s.tickSize(), jsonFile, where + ".tickSize"));
+                if (symbols.put(spec.symbol(), spec) != null) {
+                    throw new IllegalArgumentException("duplicate symbol " + spec.symbol());
+                }
+            } catch (IllegalArgumentException e) {
+                throw rethrow(jsonFile, where, e);
+            }
+        }
+
+        Map<String, VenueProfile> profiles = new LinkedHashMap<>();
+        List<VenueJson> venueList = required(file.venues(), jsonFile, "venues");
+        for (int i = 0; i < venueList.size(); i++) {
+            VenueJson v = venueList.get(i);
+            String where = "venues[" + i + "]";
+            try {
+                String name = required(v.name(), jsonFile, where + ".name");
+                List<String> listed = required(v.symbols(), jsonFile, where + ".symbols");
+                for (String s : listed) {
+                    if (!symbols.containsKey(s)) throw new IllegalArgumentException("symbols: " + s + " is not defined in \"symbols\"");
+                }
+                VenueProfile profile = new VenueProfile(name, listed,
+                        required(v.spreadBps(), jsonFile, where + ".spreadBps"),
+                        required(v.depthLevels(), jsonFile, where + ".depthLevels"),
+                        required(v.levelSize(), jsonFile, where + ".levelSize"),
+                        orDefault(v.levelSizeGrowth(), BigDecimal.ZERO),
+                        orDefault(v.levelSpacingTicks(), 1),
+                        orDefault(v.sizeJitter(), 0.0),
+                        Duration.ofMillis(required(v.ackLatencyMs(), jsonFile, where + ".ackLatencyMs")),
+                        Duration.ofMillis(orDefault(v.ackJitterMs(), 0L)),
+                        required(v.feeBps(), jsonFile, where + ".feeBps"),
+                        orDefault(v.rejectRate(), 0.0),
+                        orDefault(v.partialFillProbability(), 0.0),
+                        orDefault(v.partialFillSlices(), 1),
+                        Duration.ofMillis(orDefault(v.partialFillIntervalMs(), 0L)));
+                if (!ports.containsKey(name)) {
+                    throw new IllegalArgumentException("venue " + name + " has no [session] with SenderCompID=" + name
+                            + " in " + cfgFile);
+                }
+                if (profiles.put(name, profile) != null) throw new IllegalArgumentException("duplicate venue " + name);
+            } catch (IllegalArgumentException e) {
+                throw rethrow(jsonFile, where, e);
+            }
+        }
+        for (String venue : ports.keySet()) {
+            if (!profiles.containsKey(venue)) {
+                throw new IllegalArgumentException(cfgFile + ": session SenderCompID=" + venue + " has no profile in " + jsonFile);
+            }
+        }
+        BackgroundTradesJson trades = file.backgroundTrades() == null
+                ? new BackgroundTradesJson(0.0, 1) : file.backgroundTrades();
+        double probability = orDefault(trades.probabilityPerTick(), 0.0);
+        int maxLots = orDefault(trades.maxLots(), 1);
+        if (probability < 0 || probability > 1) {
+            throw new IllegalArgumentException(jsonFile + ": backgroundTrades.probabilityPerTick must be in [0, 1]: " + probability);
+        }
+        if (maxLots < 1) throw new IllegalArgumentException(jsonFile + ": backgroundTrades.maxLots must be >= 1: " + maxLots);
+        long tickMs = orDefault(file.tickIntervalMs(), 250L);
+        if (tickMs < 0) throw new IllegalArgumentException(jsonFile + ": tickIntervalMs must be >= 0: " + tickMs);
+        double timeScale = orDefault(file.timeScale(), 1.0);
+        if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
+            throw new IllegalArgumentException(jsonFile + ": timeScale must be > 0: " + timeScale);
+        }
+        return new SimVenueConfig(cfgText, dictionary, ports, profiles, symbols, orDefault(file.seed(), 42L),
+                Duration.ofMillis(tickMs), timeScale, probability, maxLots, Path.of("data", "sim-venue"));
+    }
+
+    /** The sim's default data directory: {@code $TRADER_DATA_DIR/sim-venue}, {@code data/sim-venue} without it. */
+    public static Path defaultDataDir(Map<String, String> environment) {
+        String base = environment.get("TRADER_DATA_DIR");
+        return Path.of(base == null || base.isBlank() ? "data" : base).resolve("sim-venue");
+    }
+
+    public SimVenueConfig withPort(String venue, int port) {
+        requireVenue(venue);
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+        Map<String, Integer> copy = new LinkedHashMap<>(ports);
+        copy.put(venue, port);
+        return new SimVenueConfig(acceptorSettingsText, dictionary, copy, profiles, symbols, seed, tickInterval,
+                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir);
+    }
+
+    public SimVenueConfig withSeed(long newSeed) {
+        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, newSeed, tickInterval,
+                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir);
+    }
+
+    /** {@link Duration#ZERO}: no background price moves or trades; prices move only by setMid / printTrade / advanceTicks. */
+    public SimVenueConfig withTickInterval(Duration d) {
+        if (d == null || d.isNegative()) throw new IllegalArgumentException("tick interval must be >= 0: " + d);
+        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, d,
+                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir);
+    }
+
+    /** Simulated market seconds per tick-second: larger values make the GBM move more per tick. */
+    public SimVenueConfig withTimeScale(double scale) {
+        if (!(scale > 0) || Double.isInfinite(scale)) throw new IllegalArgumentException("timeScale must be > 0: " + scale);
+        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, tickInterval,
+                scale, tradeProbabilityPerTick, maxTradeLots, dataDir);
+    }
+
+    /** Background trades: per tick and symbol, a trade of 1..maxLots lots happens with this probability. */
+    public SimVenueConfig withBackgroundTrades(double probabilityPerTick, int maxLots) {
+        if (probabilityPerTick < 0 || probabilityPerTick > 1 || maxLots < 1) {
+            throw new IllegalArgumentException("background trades: probability in [0,1] and maxLots >= 1 required: "
+                    + probabilityPerTick + ", " + maxLots);
+        }
+        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, tickInterval,
+                timeScale, probabilityPerTick, maxLots, dataDir);
+    }
+
+    /** Where the FIX file store (sequence numbers survive restarts) and the FIX message logs go. */
+    public SimVenueConfig withDataDir(Path dir) {
+        Objects.requireNonNull(dir, "dataDir");
+        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, tickInterval,
+                timeScale, tradeProbabilityPerTick, maxTradeLots, dir);
+    }
+
+    public SimVenueConfig withProfile(String venue, UnaryOperator<VenueProfile> change) {
+        requireVenue(venue);
+        VenueProfile changed = Objects.requireNonNull(change.apply(profiles.get(venue)), "changed profile");
+        if (!changed.name().equals(venue)) throw new IllegalArgumentException("a profile cannot be renamed: " + changed.name());
+        for (String s : changed.symbols()) {
+            if (!symbols.containsKey(s)) throw new IllegalArgumentException("venue " + venue + ": unknown symbol " + s);
+        }
+        Map<String, VenueProfile> copy = new LinkedHashMap<>(profiles);
+        copy.put(venue, changed);
+        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, copy, symbols, seed, tickInterval,
+                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir);
+    }
+
+    /** Applies the same change to every venue's profile (e.g. {@code VenueProfile::predictable}). */
+    public SimVenueConfig withEveryProfile(UnaryOperator<VenueProfile> change) {
+        SimVenueConfig result = this;
+        for (String venue : venues()) result = result.withProfile(venue, change);
+        return result;
+    }
+
+    public Set<String> venues() {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(profiles.keySet()));
+    }
+
+    public VenueProfile profile(String venue) {
+        requireVenue(venue);
+        return profiles.get(venue);
+    }
+
+    public int port(String venue) {
+        requireVenue(venue);
+        return ports.get(venue);
+    }
+
+    public Map<String, SymbolSpec> symbols() {
+        return symbols;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public Duration tickInterval() {
+        return tickInterval;
+    }
+
+    public double timeScale() {
+        return timeScale;
+    }
+
+    public double tradeProbabilityPerTick() {
+        return tradeProbabilityPerTick;
+    }
+
+    public int maxTradeLots() {
+        return maxTradeLots;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The QuickFIX/J settings with this config's ports, data directory and resolved dictionary applied. */
+    SessionSettings sessionSettings() {
+        SessionSettings settings = parseSettings(ACCEPTOR_CFG, acceptorSettingsText);
+        List<SessionID> ids = new ArrayList<>();
+        settings.sectionIterator().forEachRemaining(ids::add);
+        for (SessionID id : ids) {
+            String venue = id.getSenderCompID();
+            settings.setLong(id, "SocketAcceptPort", ports.get(venue));
+            settings.setString(id, "FileStorePath", dataDir.resolve("store").toString());
+            settings.setString(id, "FileLogPath", dataDir.resolve("log").toString());
+            if (dictionary != null) settings.setString(id, "DataDictionary", dictionary.toString());
+        }
+        return settings;
+    }
+
+    private void requireVenue(String venue) {
+        if (!profiles.containsKey(venue)) throw new IllegalArgumentException("unknown venue: " + venue + " (known: " + profiles.keySet() + ")");
+    }
+
+    private static Path resolveDictionary(Path simVenueDir, String configured, Path cfgFile) {
+        Path path = Path.of(configured);
+        if (path.isAbsolute() || Files.exists(path)) return path.toAbsolutePath();
+        Path parent = simVenueDir.toAbsolutePath().getParent();
+        if (parent != null && Files.exists(parent.resolve(configured))) return parent.resolve(configured);
+        throw new IllegalArgumentException(cfgFile + ": DataDictionary not found: " + configured);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read sim-venue settings " + file.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
+    private static SessionSettings parseSettings(String name, String text) {
+        try {
+            return new SessionSettings(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (ConfigError e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static VenuesFile parseVenues(Path file, String text) {
+        ObjectMapper mapper = new ObjectMapper()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        try {
+            return mapper.readValue(text, VenuesFile.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage()
+                    + " at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()), e);
+        }
+    }
+
+    private static <T> T required(T value, Path file, String key) {
+        if (value == null) throw new IllegalArgumentException(file + ": " + key + " is missing");
+        return value;
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static IllegalArgumentException rethrow(Path file, String where, IllegalArgumentException e) {
+        String message = e.getMessage();
+        if (message != null && message.startsWith(file.toString())) return e;
+        return new IllegalArgumentException(file + ": " + where + ": " + message, e);
+    }
+
+    record VenuesFile(Long seed, Long tickIntervalMs, Double timeScale, BackgroundTradesJson backgroundTrades,
+                      List<SymbolJson> symbols, List<VenueJson> venues, String comment) { }
+
+    record BackgroundTradesJson(Double probabilityPerTick, Integer maxLots) { }
+
+    record SymbolJson(String symbol, BigDecimal initialPrice, Double drift, Double volatility, BigDecimal lotSize,
+                      BigDecimal tickSize) { }
+
+    record VenueJson(String name, String description, List<String> symbols, BigDecimal spreadBps, Integer depthLevels,
+                     BigDecimal levelSize, BigDecimal levelSizeGrowth, Integer levelSpacingTicks, Double sizeJitter,
+                     Long ackLatencyMs, Long ackJitterMs, BigDecimal feeBps, Double rejectRate,
+                     Double partialFillProbability, Integer partialFillSlices, Long partialFillIntervalMs) { }
+
+    @Override
+    public String toString() {
+        return "SimVenueConfig{venues=" + ports + ", seed=" + seed + ", tickInterval=" + tickInterval
+                + ", dataDir=" + dataDir + "}";
+    }
+}
