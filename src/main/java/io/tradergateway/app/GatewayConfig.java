@@ -1,0 +1,216 @@
+package io.tradergateway.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The gateway's validated settings: the bundled {@code gateway.properties}, then an optional file given
+ * with {@code --config}, then environment variables ({@code TRADER_HTTP_PORT} for {@code http.port}, ...).
+ * Built once at start-up; a bad value throws a {@link ConfigException} naming the key.
+ */
+public record GatewayConfig(
+        int httpPort,
+        String apiToken,
+        Path dataDir,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        Path fixConfig,
+        Path simVenueDir,
+        BigDecimal portfolioEquity,
+        Duration marketWindow,
+        double venueStatsAlpha,
+        Duration apiTimeout,
+        Map<String, URI> consumerUrls,
+        Map<String, Integer> fixPortOverrides) {
+
+    public static final List<String> CONSUMERS = List.of("alpha_detector", "decision_maker", "learning_systems");
+
+    public GatewayConfig {
+        consumerUrls = Map.copyOf(consumerUrls);
+        fixPortOverrides = Map.copyOf(fixPortOverrides);
+    }
+
+    /** Loads the bundled defaults, then {@code overrideFile} (may be null), then the environment. */
+    public static GatewayConfig load(Path overrideFile, Map<String, String> env) {
+        Properties props = new Properties();
+        try (InputStream in = GatewayConfig.class.getResourceAsStream("/gateway.properties")) {
+            if (in == null) throw new ConfigException("gateway.properties is missing from the classpath");
+            props.load(in);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read bundled gateway.properties: " + e.getMessage());
+        }
+        if (overrideFile != null) {
+            try (Reader reader = Files.newBufferedReader(overrideFile)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("--config " + overrideFile + ": cannot read (" + e.getMessage() + ")");
+            }
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String key : props.stringPropertyNames()) {
+            values.put(key, props.getProperty(key).trim());
+        }
+        for (String key : List.copyOf(values.keySet())) {
+            String envValue = env.get(envName(key));
+            if (envValue != null) values.put(key, envValue.trim());
+        }
+        return fromMap(values);
+    }
+
+    /** The environment variable that overrides {@code key}. */
+    public static String envName(String key) {
+        return "TRADER_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    static GatewayConfig fromMap(Map<String, String> v) {
+        Settings r = new Settings(v);
+        int httpPort = r.integer("http.port", 0, 65535);
+        String token = r.required("api.token");
+        Path dataDir = Path.of(r.required("data.dir"));
+        String dbUrl = r.optional("db.url");
+        if (dbUrl.isEmpty()) {
+            dbUrl = defaultDbUrl(dataDir);
+        } else if (!dbUrl.startsWith("jdbc:")) {
+            throw new ConfigException(r.describe("db.url") + " must be a JDBC URL starting with jdbc:, got '" + dbUrl + "'");
+        }
+        Map<String, URI> consumers = new LinkedHashMap<>();
+        for (String consumer : CONSUMERS) {
+            String key = "consumer." + consumer + ".url";
+            String url = r.optional(key);
+            if (!url.isEmpty()) consumers.put(consumer, r.httpUri(key, url));
+        }
+        return new GatewayConfig(
+                httpPort,
+                token,
+                dataDir,
+                dbUrl,
+                r.optional("db.user"),
+                r.optional("db.password"),
+                Path.of(r.required("fix.config")),
+                Path.of(r.required("sim.venue.dir")),
+                r.positiveDecimal("portfolio.equity"),
+                Duration.ofSeconds(r.integer("market.window.seconds", 1, 86_400)),
+                r.fraction("venue.stats.alpha"),
+                Duration.ofMillis(r.integer("api.timeout.ms", 1, 600_000)),
+                consumers,
+                Map.of());
+    }
+
+    public static String defaultDbUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("gateway");
+    }
+
+    public Path fixStoreDir() {
+        return dataDir.resolve("fix").resolve("store");
+    }
+
+    public Path fixLogDir() {
+        return dataDir.resolve("fix").resolve("log");
+    }
+
+    public Path reportsLog() {
+        return dataDir.resolve("reports").resolve("exec-reports.jsonl");
+    }
+
+    public GatewayConfig withHttpPort(int port) {
+        return new GatewayConfig(port, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, apiTimeout, consumerUrls, fixPortOverrides);
+    }
+
+    public GatewayConfig withDataDir(Path dir) {
+        return new GatewayConfig(httpPort, apiToken, dir, defaultDbUrl(dir), dbUser, dbPassword, fixConfig,
+                simVenueDir, portfolioEquity, marketWindow, venueStatsAlpha, apiTimeout, consumerUrls,
+                fixPortOverrides);
+    }
+
+    public GatewayConfig withFixPorts(Map<String, Integer> ports) {
+        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, apiTimeout, consumerUrls, ports);
+    }
+
+    public GatewayConfig withConsumerUrls(Map<String, URI> urls) {
+        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, apiTimeout, urls, fixPortOverrides);
+    }
+
+    public GatewayConfig withMarketWindow(Duration window) {
+        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, window, venueStatsAlpha, apiTimeout, consumerUrls, fixPortOverrides);
+    }
+
+    /** Typed access to the raw values; every failure names the key and the variable that overrides it. */
+    private record Settings(Map<String, String> values) {
+        String describe(String key) {
+            return "setting " + key + " (" + envName(key) + ")";
+        }
+
+        String optional(String key) {
+            return values.getOrDefault(key, "");
+        }
+
+        String required(String key) {
+            String value = optional(key);
+            if (value.isEmpty()) throw new ConfigException(describe(key) + " is required but empty");
+            return value;
+        }
+
+        int integer(String key, int min, int max) {
+            String value = required(key);
+            try {
+                int n = Integer.parseInt(value);
+                if (n < min || n > max) {
+                    throw new ConfigException(describe(key) + " must be between " + min + " and " + max + ", got " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(describe(key) + " must be an integer, got '" + value + "'");
+            }
+        }
+
+        BigDecimal positiveDecimal(String key) {
+            String value = required(key);
+            try {
+                BigDecimal d = new BigDecimal(value);
+                if (d.signum() <= 0) throw new ConfigException(describe(key) + " must be positive, got " + value);
+                return d;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(describe(key) + " must be a number, got '" + value + "'");
+            }
+        }
+
+        double fraction(String key) {
+            String value = required(key);
+            try {
+                double d = Double.parseDouble(value);
+                if (!(d > 0 && d <= 1)) throw new ConfigException(describe(key) + " must be in (0, 1], got " + value);
+                return d;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(describe(key) + " must be a number, got '" + value + "'");
+            }
+        }
+
+        URI httpUri(String key, String value) {
+            try {
+                URI uri = URI.create(value);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new ConfigException(describe(key) + " must be an http(s) URL, got '" + value + "'");
+                }
+                return uri;
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(describe(key) + " is not a URL: '" + value + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,1083 @@
+package io.tradergateway.execution;
+
+import io.tradergateway.domain.ClOrdId;
+import io.tradergateway.domain.Fill;
+import io.tradergateway.domain.Instrument;
+import io.tradergateway.domain.Side;
+import io.tradergateway.market.ConditionInputs;
+import io.tradergateway.market.EntryConditionEvaluator;
+import io.tradergateway.market.MarketDataEvent;
+import io.tradergateway.plan.ParseResult;
+import io.tradergateway.plan.PlanIssue;
+import io.tradergateway.plan.PlanParser;
+import io.tradergateway.plan.PlanValidator;
+import io.tradergateway.plan.PositionSizer;
+import io.tradergateway.plan.PriceTicks;
+import io.tradergateway.plan.TradingPlan;
+import io.tradergateway.plan.TwapSchedule;
+import io.tradergateway.plan.ValidationContext;
+import io.tradergateway.position.ExitMonitor;
+import io.tradergateway.position.ExitSignal;
+import io.tradergateway.position.Position;
+import io.tradergateway.position.PositionUpdate;
+import io.tradergateway.report.ExecReport;
+import io.tradergateway.report.Json;
+import io.tradergateway.report.ReportFactory;
+import io.tradergateway.report.ReportInput;
+import io.tradergateway.routing.ExecutionObservation;
+import io.tradergateway.routing.OrderRequirements;
+import io.tradergateway.routing.VenueCandidate;
+import io.tradergateway.routing.VenueRanking;
+import io.tradergateway.routing.VenueScore;
+import io.tradergateway.routing.VenueStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The engine's event handlers: plan intake, entry triggers, venue choice, strategies, the order state
+ * machine, fills into positions, exits and reports. Runs only on the engine thread (see {@link TradingEngine}).
+ * Each handler adds rows to the current {@link Tx}; what must happen after the commit (sending FIX, answering
+ * the API, publishing reports) is registered with {@link Tx#afterCommit}.
+ */
+final class Execution {
+    private static final Logger log = LoggerFactory.getLogger("io.tradergateway.ops");
+    /** Orders unanswered for this long get an OrderStatusRequest. */
+    private static final Duration UNANSWERED = Duration.ofSeconds(10);
+    /** A GTD order still working this long after its ExpireTime is cancelled by us. */
+    private static final Duration EXPIRY_GRACE = Duration.ofSeconds(2);
+    private static final int MAX_EXIT_ATTEMPTS = 3;
+
+    private final EngineState s;
+    private final TradeJournal journal;
+    private final VenueGateway venues;
+    private final Consumer<ExecReport> publisher;
+    private final Clock clock;
+    private final TradingEngine.Settings settings;
+    private final PlanParser parser = new PlanParser();
+    private final PlanValidator validator = new PlanValidator();
+    private final ReportFactory reports;
+    private final EntryConditionEvaluator entryConditions = new EntryConditionEvaluator();
+    private Tx tx;
+
+    Execution(EngineState state, TradeJournal journal, VenueGateway venues, Consumer<ExecReport> publisher, Clock clock,
+              TradingEngine.Settings settings) {
+        this.s = state;
+        this.journal = journal;
+        this.venues = venues;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.settings = settings;
+        this.reports = new ReportFactory(clock);
+    }
+
+    // ================================================================= transactions
+
+    /** The rows of one event and what to do once they are committed. */
+    static final class Tx {
+        final List<JournalWrite> writes = new ArrayList<>();
+        final List<Runnable> afterCommit = new ArrayList<>();
+        final List<Runnable> onRollback = new ArrayList<>();
+
+        void afterCommit(Runnable action) {
+            afterCommit.add(action);
+        }
+    }
+
+    /** Runs {@code work}, commits its rows in one transaction, then runs its after-commit actions. */
+    void inTransaction(Runnable work) {
+        Tx outer = tx;
+        Tx current = new Tx();
+        tx = current;
+        try {
+            work.run();
+            journal.commit(current.writes);
+        } catch (RuntimeException e) {
+            current.onRollback.forEach(Runnable::run);
+            throw e;
+        } finally {
+            tx = outer;
+        }
+        for (Runnable action : current.afterCommit) {
+            inTransaction(action);
+        }
+    }
+
+    void reloadAfterFailure() {
+        s.plans.clear();
+        s.orders.clear();
+        s.requestIds.clear();
+        recover(journal.recover());
+    }
+
+    // ================================================================= recovery
+
+    void recover(TradeJournal.Recovered r) {
+        s.lastReportSequence = r.lastReportSequence();
+        s.lastOrderSeqNo = r.lastOrderSeqNo();
+        r.positions().forEach(s.positions::restore);
+        r.venueStatsJson().forEach((venue, json) -> s.venueStats.restore(Json.read(json, VenueStats.class)));
+        for (StoredPlan stored : r.openPlans()) {
+            TradingPlan plan = storedPlan(stored.planId(), stored.planJson());
+            PlanProgress progress = Json.read(stored.progressJson(), PlanProgress.class);
+            ActivePlan ap = new ActivePlan(plan, stored.planJson(), stored.contentHash(), stored.receivedAt(), progress);
+            if (progress.state == PlanState.OPEN || progress.state == PlanState.EXITING) {
+                ap.exitMonitor = ExitMonitor.restore(plan.direction(), progress.avgPrice, progress.firstFillAt,
+                        ap.exitRules(), progress.bestPrice == null ? progress.avgPrice : progress.bestPrice);
+            }
+            if (plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.TWAP && progress.twapStart != null) {
+                ap.twap = twapFor(ap, progress.twapStart);
+            }
+            s.plans.put(plan.planId(), ap);
+        }
+        for (Order o : r.ordersOfOpenPlans()) remember(o);
+        for (Order o : r.openOrders()) remember(o);
+        log.info("recovered {} open plans, {} working orders, {} positions, report sequence {}, order number {}",
+                r.openPlans().size(), r.openOrders().size(), r.positions().size(), s.lastReportSequence, s.lastOrderSeqNo);
+    }
+
+    private TradingPlan storedPlan(String planId, String json) {
+        if (parser.parse(json) instanceof ParseResult.Parsed parsed) return parsed.plan();
+        throw new IllegalStateException("stored plan " + planId + " no longer parses");
+    }
+
+    private void remember(Order o) {
+        s.orders.put(o.clOrdId(), o);
+        if (o.pendingRequest() != null) s.requestIds.put(o.pendingRequest(), o.clOrdId());
+    }
+
+    // ================================================================= intake
+
+    void submit(TradingPlan plan, String planJson, CompletableFuture<TradingEngine.SubmitOutcome> answer) {
+        tx.onRollback.add(() -> answer.complete(new TradingEngine.SubmitOutcome(500, plan.planId(), null, List.of(),
+                "the plan could not be stored; nothing was sent")));
+        MDC.put("plan_id", plan.planId());
+        ActivePlan active = s.plans.get(plan.planId());
+        Optional<StoredPlan> stored = active != null ? Optional.empty() : journal.findPlan(plan.planId());
+        if (active != null || stored.isPresent()) {
+            TradingPlan previous = active != null ? active.plan : storedPlan(plan.planId(), stored.get().planJson());
+            String stateName = active != null ? active.state().wireName() : stored.get().state().wireName();
+            if (plan.sameContentAs(previous)) {
+                log.info("plan={} re-sent with the same content: no new order (state {})", plan.planId(), stateName);
+                reply(answer, 200, plan.planId(), stateName, List.of(), "plan already accepted");
+            } else {
+                log.warn("plan={} re-sent with different content: refused", plan.planId());
+                reply(answer, 409, plan.planId(), stateName, List.of(), "plan_id " + plan.planId() + " was already used for a different plan");
+            }
+            return;
+        }
+        if (s.killSwitch) {
+            log.warn("plan={} refused: kill switch engaged", plan.planId());
+            reply(answer, 503, plan.planId(), null, List.of(), "kill switch engaged: no new plans until it is released");
+            return;
+        }
+        Instant now = clock.instant();
+        ActivePlan ap = new ActivePlan(plan, planJson, sha256(planJson), now, new PlanProgress());
+        List<PlanIssue> issues = validator.validate(plan, validationContext(now));
+        if (!issues.isEmpty()) {
+            String why = issues.stream().map(i -> i.code() + ": " + i.message()).collect(Collectors.joining("; "));
+            log.warn("plan={} invalid: {}", plan.planId(), why);
+            ap.progress.state = PlanState.FAILED;
+            ap.progress.reason = why;
+            storePlan(ap);
+            emit(reports.validationFailed(ap.plan, issues, s.positions.get(plan.symbol()), s.price(plan.symbol()).orElse(null)));
+            reply(answer, 422, plan.planId(), PlanState.FAILED.wireName(), issues, why);
+            return;
+        }
+        s.plans.put(plan.planId(), ap);
+        log.info("plan={} validated: {} {} {}% of equity via {}{}{}", plan.planId(), plan.direction().wireName(), plan.symbol(),
+                plan.positionSize().toPlainString(), plan.executionStrategy().wireName(),
+                plan.venuePreferences().isEmpty() ? "" : ", venues " + plan.venuePreferences(),
+                plan.executionNotes() == null ? "" : ", notes: " + plan.executionNotes());
+        if (!plan.entryConditions().isEmpty()) {
+            ap.progress.state = PlanState.PENDING_ENTRY;
+            log.info("plan={} waiting for entry conditions {}", plan.planId(), plan.entryConditions());
+            storePlan(ap);
+            evaluateEntry(ap);
+        } else {
+            startEntry(ap, "no entry conditions");
+        }
+        reply(answer, 202, plan.planId(), ap.state().wireName(), List.of(), "accepted");
+    }
+
+    private void reply(CompletableFuture<TradingEngine.SubmitOutcome> answer, int status, String planId, String state,
+                       List<PlanIssue> issues, String message) {
+        TradingEngine.SubmitOutcome outcome = new TradingEngine.SubmitOutcome(status, planId, state, issues, message);
+        tx.afterCommit(() -> answer.complete(outcome));
+    }
+
+    private ValidationContext validationContext(Instant now) {
+        return ValidationContext.of(now, s.tradeableSymbols(), s.sessions.keySet(), s::price);
+    }
+
+    void cancelPlan(String planId, String why, CompletableFuture<TradingEngine.SubmitOutcome> answer) {
+        MDC.put("plan_id", planId);
+        ActivePlan ap = s.plans.get(planId);
+        if (ap == null) {
+            Optional<StoredPlan> stored = journal.findPlan(planId);
+            if (stored.isEmpty()) {
+                reply(answer, 404, planId, null, List.of(), "no plan " + planId);
+            } else {
+                reply(answer, 409, planId, stored.get().state().wireName(), List.of(), "plan " + planId + " is already " + stored.get().state().wireName());
+            }
+            return;
+        }
+        if (ap.state() != PlanState.PENDING_ENTRY && ap.state() != PlanState.WORKING) {
+            reply(answer, 409, planId, ap.state().wireName(), List.of(), "plan " + planId + " has no pending entry or working entry orders (state " + ap.state().wireName() + ")");
+            return;
+        }
+        requestCancel(ap, why);
+        reply(answer, 202, planId, ap.state().wireName(), List.of(), ap.state().isTerminal() ? "cancelled" : "cancel requested");
+    }
+
+    /** Cancels a pending entry at once, or asks the venues to cancel the working entry orders. */
+    private void requestCancel(ActivePlan ap, String why) {
+        PlanProgress p = ap.progress;
+        if (p.state == PlanState.PENDING_ENTRY) {
+            log.info("plan={} cancelled while waiting for entry: {}", ap.id(), why);
+            endPlan(ap, PlanState.CANCELLED, why);
+            emit(reports.terminal(inputFor(ap, Leg.ENTRY, null, ExecReport.Status.CANCELLED, why)));
+            return;
+        }
+        p.cancelRequested = true;
+        p.stopEntry = true;
+        p.reason = why;
+        boolean anyWorking = false;
+        for (Order o : ordersOf(ap, Leg.ENTRY)) {
+            if (o.status().isWorking()) {
+                anyWorking = true;
+                sendCancel(o, why);
+            }
+        }
+        storePlan(ap);
+        if (!anyWorking) finishEntryIfDone(ap);
+    }
+
+    void killSwitch(boolean engaged, CompletableFuture<Boolean> answer) {
+        s.killSwitch = engaged;
+        if (engaged) {
+            log.warn("KILL SWITCH ENGAGED: cancelling every pending entry and working order, refusing new plans");
+            for (ActivePlan ap : new ArrayList<>(s.plans.values())) {
+                MDC.put("plan_id", ap.id());
+                if (ap.state() == PlanState.PENDING_ENTRY || ap.state() == PlanState.WORKING) {
+                    requestCancel(ap, "kill switch engaged");
+                } else if (ap.state() == PlanState.EXITING) {
+                    // Exits reduce risk; they are left to finish.
+                    log.warn("plan={} exit left working under the kill switch (it reduces risk)", ap.id());
+                }
+            }
+        } else {
+            log.warn("kill switch released: accepting plans again");
+        }
+        tx.afterCommit(() -> answer.complete(engaged));
+    }
+
+    // ================================================================= entry
+
+    /** Checks a waiting plan's entry conditions against live data; enters when all hold. */
+    private void evaluateEntry(ActivePlan ap) {
+        Instant now = clock.instant();
+        var evaluation = entryConditions.evaluate(ap.plan.entryConditions(), ConditionInputs.from(s.market.symbol(ap.plan.symbol()), now));
+        if (evaluation.allMet()) {
+            startEntry(ap, "entry conditions met " + evaluation.observed());
+        }
+    }
+
+    private void startEntry(ActivePlan ap, String trigger) {
+        TradingPlan plan = ap.plan;
+        PlanProgress p = ap.progress;
+        Instant now = clock.instant();
+        Optional<BigDecimal> reference = s.price(plan.symbol());
+        if (reference.isEmpty()) {
+            failPlan(ap, null, "no market data for " + plan.symbol() + " yet: cannot size or price the entry");
+            return;
+        }
+        Instrument instrument = s.instrument(plan.symbol()).orElse(null);
+        if (instrument == null) {
+            failPlan(ap, null, plan.symbol() + " is not listed by any venue");
+            return;
+        }
+        BigDecimal sizingPrice = plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT
+                ? plan.entryPrice() : reference.get();
+        BigDecimal qty = PositionSizer.quantity(plan.positionSize(), settings.portfolioEquity(), sizingPrice, instrument.lotSize());
+        if (qty.signum() <= 0) {
+            failPlan(ap, null, "position_size " + plan.positionSize().toPlainString() + "% of equity "
+                    + settings.portfolioEquity().toPlainString() + " at " + sizingPrice.toPlainString()
+                    + " is less than one lot (" + instrument.lotSize().toPlainString() + ")");
+            return;
+        }
+        p.referencePrice = reference.get();
+        p.expectedPrice = plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT ? plan.entryPrice() : reference.get();
+        p.targetQty = qty;
+        p.triggeredAt = now;
+        p.triggerDetail = trigger;
+        p.state = PlanState.WORKING;
+        log.info("plan={} triggered ({}): {} {} {} at reference {}", plan.planId(), trigger,
+                plan.direction().entrySide().wireName(), qty.toPlainString(), plan.symbol(), reference.get().toPlainString());
+        switch (plan.executionStrategy()) {
+            case MARKET -> routeEntry(ap, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0);
+            case LIMIT -> {
+                BigDecimal price = PriceTicks.passiveLimit(plan.entryPrice(), instrument.tickSize(), plan.direction().entrySide());
+                routeEntry(ap, qty, OrderType.LIMIT, price, TimeInForce.GTD, plan.validUntil(), 0);
+            }
+            case TWAP -> {
+                p.twapStart = now;
+                p.slicesSent = 0;
+                ap.twap = twapFor(ap, now);
+                log.info("plan={} TWAP: {} slices over {} s", plan.planId(), ap.twap.sliceCount(), plan.twapParams().durationS());
+                sendDueSlices(ap, now);
+            }
+        }
+        storePlan(ap);
+    }
+
+    private TwapSchedule twapFor(ActivePlan ap, Instant start) {
+        BigDecimal lot = s.instrument(ap.plan.symbol()).map(Instrument::lotSize).orElse(BigDecimal.ONE);
+        return new TwapSchedule(ap.progress.targetQty, lot, ap.plan.twapParams().slices(), ap.plan.twapParams().duration(), start);
+    }
+
+    /** Sends every TWAP slice that is due and not yet sent; each slice carries the residual of earlier ones. */
+    private void sendDueSlices(ActivePlan ap, Instant now) {
+        PlanProgress p = ap.progress;
+        while (!p.stopEntry && p.slicesSent < ap.twap.sliceCount() && !now.isBefore(ap.twap.dueAt(p.slicesSent))) {
+            int slice = p.slicesSent;
+            // Earlier children still working would double count: cancel them first, they carry over as residual.
+            for (Order o : ordersOf(ap, Leg.ENTRY)) {
+                if (o.status().isWorking() && o.pendingRequest() == null) sendCancel(o, "TWAP slice " + (slice + 1) + " is due");
+            }
+            BigDecimal target = ap.twap.targetForSlice(slice, p.filledQty.add(workingQty(ap, Leg.ENTRY)));
+            p.slicesSent++;
+            if (target.signum() <= 0) {
+                log.info("plan={} TWAP slice {}/{}: nothing to send", ap.id(), slice + 1, ap.twap.sliceCount());
+                continue;
+            }
+            BigDecimal limit = marketableLimit(ap.plan, ap.plan.direction().entrySide());
+            log.info("plan={} TWAP slice {}/{}: {} at limit {}", ap.id(), slice + 1, ap.twap.sliceCount(),
+                    target.toPlainString(), limit == null ? "market" : limit.toPlainString());
+            if (limit == null) {
+                routeEntry(ap, target, OrderType.MARKET, null, TimeInForce.IOC, null, slice + 1);
+            } else {
+                routeEntry(ap, target, OrderType.LIMIT, limit, TimeInForce.IOC, null, slice + 1);
+            }
+        }
+        storePlan(ap);
+    }
+
+    /** A limit that takes liquidity up to max_slippage from the current price, on the tick grid, never beyond. */
+    private BigDecimal marketableLimit(TradingPlan plan, Side side) {
+        Optional<BigDecimal> price = s.price(plan.symbol());
+        Optional<Instrument> instrument = s.instrument(plan.symbol());
+        if (price.isEmpty() || instrument.isEmpty()) return null;
+        BigDecimal factor = side == Side.BUY ? BigDecimal.ONE.add(plan.maxSlippage()) : BigDecimal.ONE.subtract(plan.maxSlippage());
+        return PriceTicks.passiveLimit(price.get().multiply(factor), instrument.get().tickSize(), side);
+    }
+
+    private BigDecimal workingQty(ActivePlan ap, Leg leg) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (Order o : ordersOf(ap, leg)) {
+            if (o.status().isWorking()) total = total.add(o.leavesQty());
+        }
+        return total;
+    }
+
+    /** Chooses the venue for an entry order (honouring preferences and failover) and sends it. */
+    private void routeEntry(ActivePlan ap, BigDecimal qty, OrderType type, BigDecimal limit, TimeInForce tif,
+                            Instant expire, int slice) {
+        PlanProgress p = ap.progress;
+        Side side = ap.plan.direction().entrySide();
+        Optional<VenueScore> chosen = Optional.empty();
+        if (p.venue != null && slice > 1 && s.sessionUp(p.venue)) {
+            // TWAP children stay on the venue chosen for the plan unless it failed.
+            chosen = rank(ap.plan, side, qty, p.triedVenues).ranked().stream().filter(v -> v.venue().equals(p.venue)).findFirst();
+        }
+        if (chosen.isEmpty()) {
+            VenueRanking ranking = rank(ap.plan, side, qty, p.triedVenues);
+            if (ranking.best().isEmpty()) {
+                log.warn("plan={} no venue for {}: {}", ap.id(), ap.plan.symbol(), ranking.noVenueMessage());
+                if (p.filledQty.signum() == 0 && workingQty(ap, Leg.ENTRY).signum() == 0) {
+                    failPlan(ap, null, "no venue: " + ranking.noVenueMessage());
+                } else {
+                    p.stopEntry = true;
+                }
+                return;
+            }
+            chosen = ranking.best();
+            log.info("plan={} routed to {} score {} (liquidity {}, latency {}, slippage {}, success {}); others {}", ap.id(),
+                    chosen.get().venue(), fmt(chosen.get().total()), fmt(chosen.get().liquidity()), fmt(chosen.get().latency()),
+                    fmt(chosen.get().slippage()), fmt(chosen.get().success()),
+                    ranking.ranked().stream().skip(1).map(v -> v.venue() + "=" + fmt(v.total())).toList());
+        }
+        VenueScore venue = chosen.get();
+        p.venue = venue.venue();
+        p.venueScore = venue.total();
+        newOrder(ap, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice, p.expectedPrice);
+    }
+
+    VenueRanking rank(TradingPlan plan, Side side, BigDecimal qty, Collection<String> exclude) {
+        BigDecimal expected = s.price(plan.symbol()).orElse(plan.entryPrice());
+        List<VenueCandidate> candidates = new ArrayList<>();
+        for (String venue : s.sessions.keySet()) {
+            if (exclude.contains(venue)) continue;
+            BigDecimal depth = expected == null ? BigDecimal.ZERO
+                    : s.market.symbol(plan.symbol()).depthWithin(venue, side, expected, plan.maxSlippage());
+            candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, plan.symbol()).isPresent(),
+                    depth, s.venueStats.get(venue)));
+        }
+        return new io.tradergateway.routing.VenueSelector().rankExplained(candidates,
+                new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()));
+    }
+
+    private void newOrder(ActivePlan ap, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
+                          BigDecimal limit, TimeInForce tif, Instant expire, int slice, BigDecimal expectedPrice) {
+        long seq = ++s.lastOrderSeqNo;
+        ClOrdId id = new ClOrdId("TG-" + journal.instanceId() + "-" + seq);
+        Instant now = clock.instant();
+        Order order = new Order(id, seq, ap.id(), leg, slice, venue.venue(), ap.plan.symbol(), side, type, tif, qty, limit,
+                expire, OrderStatus.PENDING_NEW, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, null, expectedPrice,
+                venue.total(), now, now, null, null, 0, null);
+        s.orders.put(id, order);
+        tx.writes.add(new JournalWrite.PutOrder(order));
+        log.info("plan={} clOrdId={} new {} order: {} {} {} {}{} tif {} to {}", ap.id(), id, leg.wireName(), side.wireName(),
+                qty.toPlainString(), ap.plan.symbol(), type.name().toLowerCase(), limit == null ? "" : " " + limit.toPlainString(),
+                tif, venue.venue());
+        // Write-ahead: the order row is committed before the NewOrderSingle leaves.
+        tx.afterCommit(() -> transmit(id));
+    }
+
+    private void transmit(ClOrdId id) {
+        Order order = s.orders.get(id);
+        if (order == null || order.status() != OrderStatus.PENDING_NEW || order.venueOrderId() != null) return;
+        MDC.put("plan_id", order.planId());
+        MDC.put("cl_ord_id", id.value());
+        boolean sent = venues.send(new OrderCommand.NewOrder(order.venue(), id, order.symbol(), order.side(), order.type(),
+                order.quantity(), order.limitPrice(), order.timeInForce(), order.expireTime(), clock.instant()));
+        if (sent) {
+            Order stamped = order.withSent(clock.instant());
+            s.orders.put(id, stamped);
+            log.info("plan={} clOrdId={} sent NewOrderSingle to {}", order.planId(), id, order.venue());
+        } else {
+            log.warn("plan={} clOrdId={} not sent: FIX session to {} is not logged on", order.planId(), id, order.venue());
+            Order rejected = order.withStatus(OrderStatus.REJECTED, "not sent: FIX session to " + order.venue() + " is down");
+            s.orders.put(id, rejected);
+            tx.writes.add(new JournalWrite.PutOrder(rejected));
+            ActivePlan ap = s.plans.get(order.planId());
+            if (ap != null) onOrderRejected(ap, rejected, rejected.text());
+        }
+    }
+
+    // ================================================================= venue events
+
+    void onSessionState(String venue, boolean up) {
+        Boolean before = s.sessions.put(venue, up);
+        if (!up && Boolean.TRUE.equals(before)) log.warn("venue {} session down: it is excluded from routing", venue);
+        if (up) {
+            // Reconcile: any order at this venue whose outcome we do not know is asked about, never assumed.
+            for (Order o : s.orders.values()) {
+                if (o.venue().equals(venue) && o.status().isWorking()) {
+                    log.info("plan={} clOrdId={} reconciling {} order with {} after logon", o.planId(), o.clOrdId(), o.status(), venue);
+                    tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(venue, o.clOrdId(), o.symbol(), o.side())));
+                }
+            }
+        }
+    }
+
+    void onInstruments(String venue, List<Instrument> listed) {
+        Map<String, Instrument> bySymbol = new LinkedHashMap<>();
+        listed.forEach(i -> bySymbol.put(i.symbol(), i));
+        s.instruments.put(venue, bySymbol);
+        log.info("venue {} lists {}", venue, bySymbol.keySet());
+        if (!bySymbol.isEmpty()) {
+            tx.afterCommit(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, "MD-" + venue + "-" + clock.millis(),
+                    List.copyOf(bySymbol.keySet()))));
+        }
+    }
+
+    void onMarketData(MarketDataEvent event) {
+        s.market.apply(event);
+        String symbol = event.symbol();
+        Instant now = clock.instant();
+        Optional<BigDecimal> price = s.price(symbol);
+        for (ActivePlan ap : new ArrayList<>(s.plans.values())) {
+            if (!ap.plan.symbol().equals(symbol)) continue;
+            MDC.put("plan_id", ap.id());
+            if (ap.state() == PlanState.PENDING_ENTRY) {
+                evaluateEntry(ap);
+            } else if (ap.state() == PlanState.OPEN && ap.exitMonitor != null && price.isPresent()) {
+                BigDecimal bestBefore = ap.exitMonitor.bestPrice();
+                Optional<ExitSignal> signal = ap.exitMonitor.onPrice(price.get(), now);
+                if (signal.isPresent()) {
+                    startExit(ap, signal.get(), price.get());
+                } else if (bestBefore.compareTo(ap.exitMonitor.bestPrice()) != 0) {
+                    ap.progress.bestPrice = ap.exitMonitor.bestPrice();
+                    storePlan(ap);
+                }
+            }
+        }
+    }
+
+    void onExecutionReport(VenueExecutionReport r) {
+        ClOrdId orderId = r.clOrdId();
+        Order order = s.orders.get(orderId);
+        if (order == null && r.origClOrdId() != null) {
+            orderId = r.origClOrdId();
+            order = s.orders.get(orderId);
+        }
+        if (order == null) {
+            ClOrdId target = s.requestIds.get(r.clOrdId());
+            if (target != null) {
+                orderId = target;
+                order = s.orders.get(target);
+            }
+        }
+        if (order == null) {
+            log.warn("execution report {} {} for unknown ClOrdID {} from {} ignored", r.execType(), r.execId(), r.clOrdId(), r.venue());
+            return;
+        }
+        MDC.put("plan_id", order.planId());
+        MDC.put("cl_ord_id", orderId.value());
+        ActivePlan ap = s.plans.get(order.planId());
+        Order before = order;
+        order = order.withVenueAnswer(r.orderId(), r.receivedAt());
+        if (r.execType() == ExecType.ORDER_STATUS) {
+            order = reconcile(ap, order, r);
+        } else if (r.isFill()) {
+            if (journal.fillExists(r.venue(), r.execId())) {
+                log.info("plan={} clOrdId={} duplicate ExecID {} from {} (possDup={}) ignored", order.planId(), orderId,
+                        r.execId(), r.venue(), r.possDup());
+                return;
+            }
+            Fill fill = new Fill(r.venue(), r.execId(), orderId, order.symbol(), order.side(), r.lastQty(), r.lastPx(),
+                    r.commission() == null ? BigDecimal.ZERO : r.commission(), r.transactTime());
+            order = applyFill(ap, order, fill);
+        }
+        OrderStatus next = r.ordStatus();
+        if (next != null && next != order.status()) {
+            if (order.status().canMoveTo(next)) {
+                order = order.withStatus(next, r.text());
+            } else {
+                log.warn("plan={} clOrdId={} illegal transition {} -> {} on ExecType {} (ExecID {}): kept {}", order.planId(),
+                        orderId, order.status(), next, r.execType(), r.execId(), order.status());
+            }
+        }
+        if (r.execType() == ExecType.REPLACED && r.cumQty() != null && r.leavesQty() != null) {
+            order = order.withReplaced(r.cumQty().add(r.leavesQty()), order.limitPrice());
+        }
+        if (order.pendingRequest() != null && (r.execType() == ExecType.CANCELED || r.execType() == ExecType.REPLACED)) {
+            s.requestIds.remove(order.pendingRequest());
+            order = order.withPendingRequest(null);
+        }
+        s.orders.put(orderId, order);
+        tx.writes.add(new JournalWrite.PutOrder(order));
+        logVenueEvent(order, before, r);
+        if (ap == null) return;
+        if (before.status() != OrderStatus.REJECTED && order.status() == OrderStatus.REJECTED) {
+            onOrderRejected(ap, order, r.text());
+        } else if (!before.status().isTerminal() && order.status().isTerminal()) {
+            learn(order);
+            if (order.leg() == Leg.ENTRY) finishEntryIfDone(ap);
+            else finishExitIfDone(ap);
+        }
+    }
+
+    private void logVenueEvent(Order order, Order before, VenueExecutionReport r) {
+        switch (r.execType()) {
+            case NEW -> log.info("plan={} clOrdId={} acked by {} (OrderID {}, {} ms)", order.planId(), order.clOrdId(),
+                    order.venue(), order.venueOrderId(), order.latencyMs());
+            case REJECTED -> log.warn("plan={} clOrdId={} rejected by {}: {}", order.planId(), order.clOrdId(), order.venue(), r.text());
+            case CANCELED -> log.info("plan={} clOrdId={} cancelled at {} with {} of {} filled{}", order.planId(), order.clOrdId(),
+                    order.venue(), order.cumQty().toPlainString(), order.quantity().toPlainString(), r.text() == null ? "" : ": " + r.text());
+            case EXPIRED -> log.info("plan={} clOrdId={} expired at {} with {} of {} filled", order.planId(), order.clOrdId(),
+                    order.venue(), order.cumQty().toPlainString(), order.quantity().toPlainString());
+            case TRADE -> {
+            }
+            default -> {
+                if (before.status() != order.status()) {
+                    log.info("plan={} clOrdId={} {} -> {} ({})", order.planId(), order.clOrdId(), before.status(), order.status(), r.execType());
+                }
+            }
+        }
+    }
+
+    /**
+     * An OrderStatus answer after a restart or a silence: whatever the venue filled that we never heard of becomes
+     * one reconciliation fill (average price derived from the venue's CumQty/AvgPx), so money is never lost.
+     */
+    private Order reconcile(ActivePlan ap, Order order, VenueExecutionReport r) {
+        if (r.cumQty() == null || r.avgPx() == null || r.cumQty().compareTo(order.cumQty()) <= 0) return order;
+        BigDecimal missing = r.cumQty().subtract(order.cumQty());
+        BigDecimal price = r.cumQty().multiply(r.avgPx()).subtract(order.cumQty().multiply(order.avgPx()))
+                .divide(missing, MathContext.DECIMAL64).setScale(8, RoundingMode.HALF_EVEN).stripTrailingZeros();
+        var execId = new io.tradergateway.domain.ExecId("RECON-" + order.clOrdId() + "-" + r.cumQty().toPlainString());
+        if (journal.fillExists(r.venue(), execId)) return order;
+        log.warn("plan={} clOrdId={} reconciliation: venue reports {} filled, we had {}: booking {} @ {}", order.planId(),
+                order.clOrdId(), r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
+        return applyFill(ap, order, new Fill(r.venue(), execId, order.clOrdId(), order.symbol(), order.side(), missing, price,
+                BigDecimal.ZERO, r.transactTime()));
+    }
+
+    void onCancelReject(VenueCancelReject reject) {
+        ClOrdId target = reject.origClOrdId() != null ? reject.origClOrdId() : s.requestIds.get(reject.clOrdId());
+        Order order = target == null ? null : s.orders.get(target);
+        if (order == null) {
+            log.warn("cancel reject for unknown order {} / {} from {}: {}", reject.clOrdId(), reject.origClOrdId(), reject.venue(), reject.text());
+            return;
+        }
+        MDC.put("plan_id", order.planId());
+        MDC.put("cl_ord_id", order.clOrdId().value());
+        s.requestIds.remove(reject.clOrdId());
+        OrderStatus back = reject.ordStatus() != null ? reject.ordStatus()
+                : order.cumQty().signum() > 0 ? OrderStatus.PARTIALLY_FILLED : OrderStatus.NEW;
+        Order updated = order.withPendingRequest(null);
+        if (updated.status().canMoveTo(back)) updated = updated.withStatus(back, reject.text());
+        s.orders.put(order.clOrdId(), updated);
+        tx.writes.add(new JournalWrite.PutOrder(updated));
+        log.warn("plan={} clOrdId={} {} rejected by {}: {} (order is {})", order.planId(), order.clOrdId(),
+                reject.forReplace() ? "replace" : "cancel", reject.venue(), reject.text(), updated.status());
+        ActivePlan ap = s.plans.get(order.planId());
+        if (ap != null && updated.status().isTerminal()) {
+            learn(updated);
+            if (updated.leg() == Leg.ENTRY) finishEntryIfDone(ap);
+            else finishExitIfDone(ap);
+        }
+    }
+
+    // ================================================================= fills, positions, reports
+
+    private Order applyFill(ActivePlan ap, Order order, Fill fill) {
+        Order updated = order.withFill(fill.quantity(), fill.price(), fill.fee());
+        tx.writes.add(new JournalWrite.PutFill(fill, order.planId()));
+        PositionUpdate update = s.positions.apply(fill);
+        tx.writes.add(new JournalWrite.PutPosition(update.after(), clock.instant()));
+        log.info("plan={} clOrdId={} fill {} {} @ {} at {} (ExecID {}, fee {}); order {}/{}; position {} {} avg {}",
+                order.planId(), order.clOrdId(), fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
+                fill.venue(), fill.execId(), fill.fee().toPlainString(), updated.cumQty().toPlainString(), updated.quantity().toPlainString(),
+                update.after().symbol(), update.after().quantity().toPlainString(), update.after().avgPrice().toPlainString());
+        if (ap == null) {
+            log.error("fill {} for order {} of a plan no longer active ({}): booked in the position, no plan report",
+                    fill.execId(), order.clOrdId(), order.planId());
+            return updated;
+        }
+        PlanProgress p = ap.progress;
+        ExecReport.Status status;
+        if (order.leg() == Leg.ENTRY) {
+            p.addEntryFill(fill.quantity(), fill.price(), fill.fee());
+            if (p.firstFillAt == null) p.firstFillAt = fill.time();
+            if (p.latencyMs == null) p.latencyMs = updated.latencyMs();
+            status = p.filledQty.compareTo(p.targetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
+        } else {
+            p.addExitFill(fill.quantity(), fill.price(), update.realizedPnlImpact());
+            status = p.exitFilledQty.compareTo(p.exitTargetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
+        }
+        emit(reports.fill(inputFor(ap, order.leg(), updated, status, null).withFill(fill, update)));
+        if (status == ExecReport.Status.FILLED) {
+            if (order.leg() == Leg.ENTRY) completeEntry(ap);
+            else closePlan(ap);
+        } else {
+            storePlan(ap);
+        }
+        return updated;
+    }
+
+    private ReportInput inputFor(ActivePlan ap, Leg leg, Order order, ExecReport.Status status, String error) {
+        PlanProgress p = ap.progress;
+        String symbol = ap.plan.symbol();
+        boolean entry = leg == Leg.ENTRY;
+        return new ReportInput(ap.plan, leg, entry ? null : p.exitReason, status, order,
+                entry ? ap.plan.direction().entrySide() : ap.plan.direction().exitSide(),
+                entry ? p.avgPrice : p.exitAvgPrice, entry ? p.filledQty : p.exitFilledQty,
+                entry ? p.targetQty : p.exitTargetQty, entry ? p.expectedPrice : p.exitExpectedPrice,
+                order != null && order.latencyMs() != null ? order.latencyMs() : (entry ? p.latencyMs : null),
+                order != null ? order.venue() : p.venue, order != null ? order.venueScore() : p.venueScore,
+                s.positions.get(symbol), s.price(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
+                error, p.triggeredAt == null ? null : Duration.between(ap.receivedAt, p.triggeredAt), null, null,
+                ap.plan.stopLoss(), ap.plan.takeProfit());
+    }
+
+    private void emit(ExecReport unsequenced) {
+        long sequence = ++s.lastReportSequence;
+        ExecReport report = ReportFactory.withSequence(unsequenced, sequence);
+        String json = Json.write(report);
+        tx.writes.add(new JournalWrite.PutReport(sequence, report.reportId(), report.planId(), report.clOrdId(),
+                report.status(), report.createdAt(), json));
+        tx.onRollback.add(() -> s.lastReportSequence = Math.min(s.lastReportSequence, sequence - 1));
+        tx.afterCommit(() -> {
+            log.info("plan={} clOrdId={} exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})",
+                    report.planId(), report.clOrdId(), report.sequence(), report.leg(), report.status(),
+                    plain(report.executedQuantity()), plain(report.executedPrice()), plain(report.slippage()),
+                    report.latencyMs(), fmt(report.adherenceScore()));
+            publisher.accept(report);
+        });
+    }
+
+    // ================================================================= plan completion
+
+    private void completeEntry(ActivePlan ap) {
+        PlanProgress p = ap.progress;
+        if (ap.hasExitRules() && p.filledQty.signum() > 0 && !p.cancelRequested) {
+            p.state = PlanState.OPEN;
+            p.bestPrice = p.avgPrice;
+            ap.exitMonitor = new ExitMonitor(ap.plan.direction(), p.avgPrice, p.firstFillAt == null ? clock.instant() : p.firstFillAt,
+                    ap.exitRules());
+            log.info("plan={} entry complete: {} {} avg {}; watching exits {}", ap.id(), p.filledQty.toPlainString(),
+                    ap.plan.symbol(), p.avgPrice.toPlainString(), ap.exitRules());
+            storePlan(ap);
+            s.price(ap.plan.symbol()).flatMap(price -> ap.exitMonitor.onPrice(price, clock.instant()))
+                    .ifPresent(signal -> startExit(ap, signal, s.price(ap.plan.symbol()).orElseThrow()));
+        } else {
+            log.info("plan={} entry complete: {} {} avg {}; no exit rules to watch", ap.id(), p.filledQty.toPlainString(),
+                    ap.plan.symbol(), p.avgPrice.toPlainString());
+            endPlan(ap, PlanState.FILLED, null);
+        }
+    }
+
+    /** Called when an entry order ended: decides whether the entry leg is over, and how. */
+    private void finishEntryIfDone(ActivePlan ap) {
+        PlanProgress p = ap.progress;
+        if (p.state != PlanState.WORKING) return;
+        if (workingQty(ap, Leg.ENTRY).signum() > 0 || ordersOf(ap, Leg.ENTRY).stream().anyMatch(o -> o.status().isWorking())) return;
+        if (p.filledQty.compareTo(p.targetQty) >= 0) return;
+        boolean twapContinues = ap.twap != null && !p.stopEntry && p.slicesSent < ap.twap.sliceCount();
+        if (twapContinues) return;
+        Order last = lastOrder(ap, Leg.ENTRY);
+        String why = p.reason != null ? p.reason : describeEnd(last);
+        if (p.cancelRequested) {
+            endPlan(ap, PlanState.CANCELLED, why);
+            emit(reports.terminal(inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED,
+                    "cancelled with " + p.filledQty.toPlainString() + " of " + p.targetQty.toPlainString() + " filled: " + why)));
+        } else if (p.filledQty.signum() > 0) {
+            emit(reports.terminal(inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED,
+                    "entry ended with " + p.filledQty.toPlainString() + " of " + p.targetQty.toPlainString() + " filled: " + why)));
+            completeEntry(ap);
+        } else if (last != null && last.status() == OrderStatus.REJECTED) {
+            failPlan(ap, last, why);
+        } else {
+            endPlan(ap, PlanState.CANCELLED, why);
+            emit(reports.terminal(inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED, why)));
+        }
+    }
+
+    private static String describeEnd(Order last) {
+        if (last == null) return "no order was sent";
+        String venueText = last.text() == null ? "" : " (" + last.text() + ")";
+        return switch (last.status()) {
+            case EXPIRED -> "order " + last.clOrdId() + " expired at " + last.venue() + venueText;
+            case CANCELED -> "order " + last.clOrdId() + " cancelled by " + last.venue() + venueText;
+            case REJECTED -> "order " + last.clOrdId() + " rejected by " + last.venue() + venueText;
+            default -> "order " + last.clOrdId() + " ended " + last.status() + venueText;
+        };
+    }
+
+    private void onOrderRejected(ActivePlan ap, Order order, String reason) {
+        learn(order);
+        PlanProgress p = ap.progress;
+        if (order.leg() == Leg.EXIT) {
+            finishExitIfDone(ap);
+            return;
+        }
+        if (!p.triedVenues.contains(order.venue())) p.triedVenues.add(order.venue());
+        if (!p.failoverUsed && !p.cancelRequested && p.filledQty.signum() == 0) {
+            VenueRanking next = rank(ap.plan, order.side(), order.quantity(), p.triedVenues);
+            if (next.best().isPresent()) {
+                p.failoverUsed = true;
+                log.warn("plan={} clOrdId={} rejected by {} ({}): failing over to {}", ap.id(), order.clOrdId(), order.venue(),
+                        reason, next.best().get().venue());
+                p.venue = next.best().get().venue();
+                p.venueScore = next.best().get().total();
+                newOrder(ap, Leg.ENTRY, next.best().get(), order.side(), order.quantity(), order.type(), order.limitPrice(),
+                        order.timeInForce(), order.expireTime(), order.sliceNo(), p.expectedPrice);
+                storePlan(ap);
+                return;
+            }
+        }
+        p.stopEntry = true;
+        if (p.reason == null) p.reason = "rejected by " + order.venue() + ": " + reason;
+        storePlan(ap);
+        finishEntryIfDone(ap);
+    }
+
+    private void failPlan(ActivePlan ap, Order order, String why) {
+        log.warn("plan={} failed: {}", ap.id(), why);
+        endPlan(ap, PlanState.FAILED, why);
+        emit(reports.terminal(inputFor(ap, Leg.ENTRY, order, ExecReport.Status.FAILED, why)));
+    }
+
+    private void endPlan(ActivePlan ap, PlanState terminal, String why) {
+        ap.progress.state = terminal;
+        if (why != null) ap.progress.reason = why;
+        ap.exitMonitor = null;
+        storePlan(ap);
+        log.info("plan={} done: {}{}", ap.id(), terminal.wireName(), why == null ? "" : " (" + why + ")");
+        s.plans.remove(ap.id());
+        tx.onRollback.add(() -> s.plans.putIfAbsent(ap.id(), ap));
+    }
+
+    // ================================================================= exits
+
+    private void startExit(ActivePlan ap, ExitSignal signal, BigDecimal price) {
+        PlanProgress p = ap.progress;
+        Side side = ap.plan.direction().exitSide();
+        Position position = s.positions.get(ap.plan.symbol());
+        BigDecimal qty = position.reduceOnlyQuantity(side, p.openQty());
+        p.exitReason = signal.reason().wireName();
+        p.exitDetail = signal.detail();
+        p.exitTriggeredAt = clock.instant();
+        p.exitExpectedPrice = price;
+        p.bestPrice = ap.exitMonitor.bestPrice();
+        if (qty.signum() <= 0) {
+            log.warn("plan={} exit {} ({}) but the {} position is already flat or the other way: nothing to send",
+                    ap.id(), p.exitReason, signal.detail(), ap.plan.symbol());
+            endPlan(ap, PlanState.CLOSED, "exit " + p.exitReason + ": position already flat");
+            return;
+        }
+        p.exitTargetQty = p.exitFilledQty.add(qty);
+        p.state = PlanState.EXITING;
+        log.info("plan={} exit triggered: {} ({}) at {}; reduce-only {} {}", ap.id(), p.exitReason, signal.detail(),
+                price.toPlainString(), side.wireName(), qty.toPlainString());
+        sendExitOrder(ap, qty);
+        storePlan(ap);
+    }
+
+    private void sendExitOrder(ActivePlan ap, BigDecimal qty) {
+        PlanProgress p = ap.progress;
+        p.exitAttempts++;
+        Side side = ap.plan.direction().exitSide();
+        VenueRanking ranking = rank(ap.plan, side, qty, List.of());
+        if (ranking.best().isEmpty()) {
+            log.error("plan={} EXIT BLOCKED: no venue to exit {} {}: {}; will retry on the next tick", ap.id(), qty, ap.plan.symbol(),
+                    ranking.noVenueMessage());
+            return;
+        }
+        newOrder(ap, Leg.EXIT, ranking.best().get(), side, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0, p.exitExpectedPrice);
+    }
+
+    private void finishExitIfDone(ActivePlan ap) {
+        PlanProgress p = ap.progress;
+        if (p.state != PlanState.EXITING) return;
+        if (ordersOf(ap, Leg.EXIT).stream().anyMatch(o -> o.status().isWorking())) return;
+        if (p.exitFilledQty.compareTo(p.exitTargetQty) >= 0) return;
+        Position position = s.positions.get(ap.plan.symbol());
+        BigDecimal remaining = position.reduceOnlyQuantity(ap.plan.direction().exitSide(), p.exitTargetQty.subtract(p.exitFilledQty));
+        Order last = lastOrder(ap, Leg.EXIT);
+        if (remaining.signum() > 0 && p.exitAttempts < MAX_EXIT_ATTEMPTS) {
+            log.warn("plan={} exit incomplete ({} of {}): {}; sending the remaining {} again", ap.id(),
+                    p.exitFilledQty.toPlainString(), p.exitTargetQty.toPlainString(), describeEnd(last), remaining.toPlainString());
+            sendExitOrder(ap, remaining);
+            storePlan(ap);
+            return;
+        }
+        String why = "exit " + p.exitReason + " incomplete after " + p.exitAttempts + " attempts: " + describeEnd(last);
+        log.error("plan={} {}", ap.id(), why);
+        emit(reports.terminal(inputFor(ap, Leg.EXIT, last, ExecReport.Status.FAILED, why)));
+        // The position stays open and watched: back to OPEN so the next trigger tries again.
+        p.state = PlanState.OPEN;
+        p.exitAttempts = 0;
+        p.exitTargetQty = null;
+        ap.exitMonitor.rearm();
+        storePlan(ap);
+    }
+
+    private void closePlan(ActivePlan ap) {
+        PlanProgress p = ap.progress;
+        log.info("plan={} closed by {}: exited {} avg {}, realized {}", ap.id(), p.exitReason, p.exitFilledQty.toPlainString(),
+                p.exitAvgPrice.toPlainString(), p.exitPnl.toPlainString());
+        endPlan(ap, PlanState.CLOSED, null);
+    }
+
+    // ================================================================= timers
+
+    void onTick() {
+        Instant now = clock.instant();
+        for (ActivePlan ap : new ArrayList<>(s.plans.values())) {
+            MDC.put("plan_id", ap.id());
+            PlanProgress p = ap.progress;
+            switch (p.state) {
+                case PENDING_ENTRY -> {
+                    if (!now.isBefore(ap.plan.validUntil())) {
+                        log.info("plan={} valid_until {} passed while waiting for entry conditions", ap.id(), ap.plan.validUntil());
+                        String why = "valid_until " + ap.plan.validUntil() + " passed before the entry conditions held";
+                        endPlan(ap, PlanState.CANCELLED, why);
+                        emit(reports.terminal(inputFor(ap, Leg.ENTRY, null, ExecReport.Status.CANCELLED, why)));
+                    }
+                }
+                case WORKING -> {
+                    if (ap.twap != null && !p.stopEntry) {
+                        sendDueSlices(ap, now);
+                        if (p.slicesSent >= ap.twap.sliceCount() && !now.isBefore(ap.twap.endsAt())) {
+                            p.stopEntry = true;
+                            for (Order o : ordersOf(ap, Leg.ENTRY)) {
+                                if (o.status().isWorking() && o.pendingRequest() == null) sendCancel(o, "TWAP schedule ended");
+                            }
+                            storePlan(ap);
+                            finishEntryIfDone(ap);
+                        }
+                    }
+                    for (Order o : ordersOf(ap, Leg.ENTRY)) {
+                        if (o.status().isWorking() && o.pendingRequest() == null && o.expireTime() != null
+                                && now.isAfter(o.expireTime().plus(EXPIRY_GRACE))) {
+                            p.reason = "limit order not filled before valid_until " + ap.plan.validUntil();
+                            sendCancel(o, "past its ExpireTime");
+                        }
+                    }
+                }
+                case OPEN -> {
+                    if (ap.exitMonitor != null) {
+                        ap.exitMonitor.onTime(now).ifPresent(signal ->
+                                startExit(ap, signal, s.price(ap.plan.symbol()).orElse(p.avgPrice)));
+                    }
+                }
+                case EXITING -> {
+                    if (p.exitTargetQty != null && ordersOf(ap, Leg.EXIT).stream().noneMatch(o -> o.status().isWorking())
+                            && p.exitFilledQty.compareTo(p.exitTargetQty) < 0) {
+                        finishExitIfDone(ap);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        for (Order o : new ArrayList<>(s.orders.values())) {
+            if (o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
+                    && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0 && s.sessionUp(o.venue())) {
+                log.warn("plan={} clOrdId={} unanswered for {} s: asking {} for its status", o.planId(), o.clOrdId(),
+                        Duration.between(o.sentAt(), now).toSeconds(), o.venue());
+                s.orders.put(o.clOrdId(), o.withSent(now));
+                tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
+            }
+        }
+        MDC.remove("plan_id");
+    }
+
+    private void sendCancel(Order order, String why) {
+        ClOrdId requestId = new ClOrdId(order.clOrdId().value() + "-C" + (order.requestCount() + 1));
+        Order pending = order.withPendingRequest(requestId);
+        if (pending.status().canMoveTo(OrderStatus.PENDING_CANCEL)) pending = pending.withStatus(OrderStatus.PENDING_CANCEL, null);
+        s.orders.put(order.clOrdId(), pending);
+        s.requestIds.put(requestId, order.clOrdId());
+        tx.writes.add(new JournalWrite.PutOrder(pending));
+        log.info("plan={} clOrdId={} cancel requested ({}): OrderCancelRequest {} to {}", order.planId(), order.clOrdId(), why,
+                requestId, order.venue());
+        tx.afterCommit(() -> venues.send(new OrderCommand.Cancel(order.venue(), requestId, order.clOrdId(), order.symbol(),
+                order.side(), order.quantity(), clock.instant())));
+    }
+
+    // ================================================================= learning
+
+    /** Feeds an ended order's measured latency, slippage and outcome into its venue's statistics. */
+    private void learn(Order order) {
+        Double slippage = null;
+        if (order.cumQty().signum() > 0 && order.expectedPrice() != null && order.expectedPrice().signum() > 0) {
+            slippage = io.tradergateway.report.review.Slippage.adverseFraction(order.side(), order.expectedPrice(), order.avgPx()).doubleValue();
+        }
+        boolean success = order.cumQty().signum() > 0;
+        ExecutionObservation observation = new ExecutionObservation(order.venue(), order.latencyMs(), slippage, success, clock.instant());
+        VenueStats stats = s.venueStats.observe(observation);
+        tx.writes.add(new JournalWrite.PutVenueStats(order.venue(), Json.write(stats), clock.instant()));
+        log.info("venue {} learned from {}: latency {} ms, slippage {}, success {} -> avg latency {} ms, avg slippage {}, success rate {}",
+                order.venue(), order.clOrdId(), order.latencyMs(), slippage, success, fmt(stats.avgLatencyMs()),
+                fmt(stats.avgSlippage()), fmt(stats.successRate()));
+    }
+
+    // ================================================================= helpers
+
+    private void storePlan(ActivePlan ap) {
+        Instant now = clock.instant();
+        tx.writes.add(new JournalWrite.PutPlan(new StoredPlan(ap.id(), ap.contentHash, ap.planJson, ap.plan.symbol(),
+                ap.progress.state, Json.write(ap.progress), ap.receivedAt, now)));
+    }
+
+    private List<Order> ordersOf(ActivePlan ap, Leg leg) {
+        List<Order> out = new ArrayList<>();
+        for (Order o : s.orders.values()) {
+            if (o.planId().equals(ap.id()) && o.leg() == leg) out.add(o);
+        }
+        out.sort((a, b) -> Long.compare(a.seqNo(), b.seqNo()));
+        return out;
+    }
+
+    private Order lastOrder(ActivePlan ap, Leg leg) {
+        List<Order> list = ordersOf(ap, leg);
+        return list.isEmpty() ? null : list.get(list.size() - 1);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String fmt(double d) {
+        return String.format(java.util.Locale.ROOT, "%.3f", d);
+    }
+
+    static String plain(BigDecimal d) {
+        return d == null ? "-" : d.toPlainString();
+    }
+
+    // ================================================================= queries
+
+    TradingEngine.EngineView view() {
+        return new TradingEngine.EngineView() {
+            @Override
+            public Collection<Position> positions() {
+                return List.copyOf(s.positions.all());
+            }
+
+            @Override
+            public Optional<BigDecimal> markPrice(String symbol) {
+                return s.price(symbol);
+            }
+
+            @Override
+            public Map<String, Boolean> sessions() {
+                return Map.copyOf(s.sessions);
+            }
+
+            @Override
+            public Map<String, Map<String, Instrument>> instruments() {
+                Map<String, Map<String, Instrument>> copy = new LinkedHashMap<>();
+                s.instruments.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
+                return copy;
+            }
+
+            @Override
+            public Map<String, VenueStats> venueStats() {
+                Map<String, VenueStats> out = new TreeMap<>();
+                for (String venue : s.sessions.keySet()) out.put(venue, s.venueStats.get(venue));
+                return out;
+            }
+
+            @Override
+            public boolean killSwitchEngaged() {
+                return s.killSwitch;
+            }
+
+            @Override
+            public Map<String, Long> planCounts() {
+                return s.plans.values().stream().collect(Collectors.groupingBy(ap -> ap.state().wireName(), TreeMap::new, Collectors.counting()));
+            }
+        };
+    }
+}

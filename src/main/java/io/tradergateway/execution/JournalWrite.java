@@ -1,0 +1,28 @@
+package io.tradergateway.execution;
+
+import io.tradergateway.domain.Fill;
+import io.tradergateway.position.Position;
+
+import java.time.Instant;
+
+/** One row the engine writes; a list of them is committed in one transaction. */
+public sealed interface JournalWrite {
+    record PutPlan(StoredPlan plan) implements JournalWrite {
+    }
+
+    record PutOrder(Order order) implements JournalWrite {
+    }
+
+    record PutFill(Fill fill, String planId) implements JournalWrite {
+    }
+
+    record PutPosition(Position position, Instant at) implements JournalWrite {
+    }
+
+    record PutReport(long sequence, String reportId, String planId, String clOrdId, String status, Instant createdAt,
+                     String json) implements JournalWrite {
+    }
+
+    record PutVenueStats(String venue, String statsJson, Instant at) implements JournalWrite {
+    }
+}

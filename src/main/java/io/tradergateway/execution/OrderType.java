@@ -1,0 +1,3 @@
+package io.tradergateway.execution;
+
+public enum OrderType { MARKET, LIMIT }

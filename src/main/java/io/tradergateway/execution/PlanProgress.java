@@ -1,0 +1,93 @@
+package io.tradergateway.execution;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The engine's bookkeeping for one plan. Deliberately a mutable object: it is confined to the engine thread
+ * (single writer) and stored as JSON in the plans table after every change, which is also what
+ * {@code GET /v1/plans/{id}} shows as {@code progress}.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public final class PlanProgress {
+    PlanState state = PlanState.WORKING;
+    String reason;
+
+    // entry
+    BigDecimal targetQty;
+    BigDecimal expectedPrice;
+    BigDecimal referencePrice;
+    String venue;
+    double venueScore;
+    List<String> triedVenues = new ArrayList<>();
+    boolean failoverUsed;
+    Instant triggeredAt;
+    String triggerDetail;
+    BigDecimal filledQty = BigDecimal.ZERO;
+    BigDecimal avgPrice = BigDecimal.ZERO;
+    BigDecimal fees = BigDecimal.ZERO;
+    Instant firstFillAt;
+    Long latencyMs;
+    boolean stopEntry;
+    boolean cancelRequested;
+
+    // twap
+    Instant twapStart;
+    int slicesSent;
+
+    // exit
+    String exitReason;
+    String exitDetail;
+    Instant exitTriggeredAt;
+    BigDecimal exitTargetQty;
+    BigDecimal exitExpectedPrice;
+    BigDecimal exitFilledQty = BigDecimal.ZERO;
+    BigDecimal exitAvgPrice = BigDecimal.ZERO;
+    BigDecimal exitPnl = BigDecimal.ZERO;
+    int exitAttempts;
+    BigDecimal bestPrice;
+
+    public PlanState state() {
+        return state;
+    }
+
+    public BigDecimal filledQty() {
+        return filledQty;
+    }
+
+    public BigDecimal targetQty() {
+        return targetQty;
+    }
+
+    /** Quantity this plan still holds: entry fills minus exit fills. */
+    BigDecimal openQty() {
+        return filledQty.subtract(exitFilledQty);
+    }
+
+    void addEntryFill(BigDecimal qty, BigDecimal price, BigDecimal fee) {
+        avgPrice = weighted(filledQty, avgPrice, qty, price);
+        filledQty = filledQty.add(qty);
+        fees = fees.add(fee);
+    }
+
+    void addExitFill(BigDecimal qty, BigDecimal price, BigDecimal pnl) {
+        exitAvgPrice = weighted(exitFilledQty, exitAvgPrice, qty, price);
+        exitFilledQty = exitFilledQty.add(qty);
+        exitPnl = exitPnl.add(pnl);
+    }
+
+    static BigDecimal weighted(BigDecimal q1, BigDecimal p1, BigDecimal q2, BigDecimal p2) {
+        BigDecimal total = q1.add(q2);
+        if (total.signum() == 0) return BigDecimal.ZERO;
+        return q1.multiply(p1).add(q2.multiply(p2)).divide(total, MathContext.DECIMAL64).stripTrailingZeros();
+    }
+}

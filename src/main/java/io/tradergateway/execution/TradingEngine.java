@@ -1,0 +1,206 @@
+package io.tradergateway.execution;
+
+import io.tradergateway.domain.Instrument;
+import io.tradergateway.domain.Side;
+import io.tradergateway.market.MarketDataEvent;
+import io.tradergateway.plan.PlanIssue;
+import io.tradergateway.plan.TradingPlan;
+import io.tradergateway.position.Position;
+import io.tradergateway.report.ExecReport;
+import io.tradergateway.routing.VenueRanking;
+import io.tradergateway.routing.VenueStats;
+import io.tradergateway.routing.VenueStatsBook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The single writer of trading state. HTTP plans, venue ExecutionReports, market data and timer ticks are all
+ * events on one queue, handled one at a time on the {@code engine} thread; each event's changes are committed
+ * to the journal in one transaction <em>before</em> anything leaves the process (FIX orders, exec-reports,
+ * API answers). No locks in the domain: whatever reads state from another thread asks through the queue.
+ */
+public final class TradingEngine implements VenueEventSink, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TradingEngine.class);
+
+    /** Engine settings taken from the gateway configuration. */
+    public record Settings(BigDecimal portfolioEquity, Duration marketWindow, double venueStatsAlpha, Duration tick) {
+    }
+
+    /** What {@code POST /v1/plans} answers. */
+    public record SubmitOutcome(int httpStatus, String planId, String state, List<PlanIssue> issues, String message) {
+    }
+
+    private final TradeJournal journal;
+    private final Execution execution;
+    private final Clock clock;
+    private final Settings settings;
+    private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final ScheduledExecutorService ticker;
+    private volatile boolean running = true;
+
+    /** Everything below is touched only on the engine thread. */
+    private final EngineState state;
+
+    public TradingEngine(TradeJournal journal, VenueGateway venues, Collection<String> venueNames,
+                         Consumer<ExecReport> reportPublisher, Clock clock, Settings settings) {
+        this.journal = journal;
+        this.clock = clock;
+        this.settings = settings;
+        this.state = new EngineState(venueNames, settings, new VenueStatsBook(settings.venueStatsAlpha()));
+        this.execution = new Execution(state, journal, venues, reportPublisher, clock, settings);
+        this.thread = new Thread(this::runLoop, "engine");
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "engine-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Loads open plans, orders, positions and learned venue stats, then starts the event loop. */
+    public void start() {
+        execution.recover(journal.recover());
+        thread.start();
+        long tickMs = settings.tick().toMillis();
+        ticker.scheduleAtFixedRate(() -> post(execution::onTick), tickMs, tickMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void runLoop() {
+        while (running) {
+            Runnable event;
+            try {
+                event = inbox.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (event == null) continue;
+            try {
+                execution.inTransaction(event);
+            } catch (RuntimeException e) {
+                // A bug or a failed commit must not stop trading: the state is reloaded from the journal.
+                log.error("engine event failed; reloading state from the journal", e);
+                execution.reloadAfterFailure();
+            } finally {
+                MDC.clear();
+            }
+        }
+    }
+
+    private void post(Runnable event) {
+        if (running) inbox.add(event);
+    }
+
+    /** Asks the engine thread for a view of its state. */
+    public <T> CompletableFuture<T> query(Function<EngineView, T> question) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        post(() -> {
+            try {
+                answer.complete(question.apply(execution.view()));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+
+    public CompletableFuture<SubmitOutcome> submit(TradingPlan plan, String planJson) {
+        CompletableFuture<SubmitOutcome> answer = new CompletableFuture<>();
+        post(() -> execution.submit(plan, planJson, answer));
+        return answer;
+    }
+
+    public CompletableFuture<SubmitOutcome> cancel(String planId) {
+        CompletableFuture<SubmitOutcome> answer = new CompletableFuture<>();
+        post(() -> execution.cancelPlan(planId, "cancel requested through the API", answer));
+        return answer;
+    }
+
+    public CompletableFuture<Boolean> killSwitch(boolean engaged) {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        post(() -> execution.killSwitch(engaged, answer));
+        return answer;
+    }
+
+    // ---------------------------------------------------------------- venue events (called on FIX threads)
+
+    @Override
+    public void onSessionState(String venue, boolean loggedOn) {
+        post(() -> execution.onSessionState(venue, loggedOn));
+    }
+
+    @Override
+    public void onInstruments(String venue, List<Instrument> instruments) {
+        post(() -> execution.onInstruments(venue, instruments));
+    }
+
+    @Override
+    public void onExecutionReport(VenueExecutionReport report) {
+        post(() -> execution.onExecutionReport(report));
+    }
+
+    @Override
+    public void onCancelReject(VenueCancelReject reject) {
+        post(() -> execution.onCancelReject(reject));
+    }
+
+    @Override
+    public void onMarketData(MarketDataEvent event) {
+        post(() -> execution.onMarketData(event));
+    }
+
+    @Override
+    public void onMarketDataReject(String venue, String requestId, String reason) {
+        log.warn("market data request {} rejected by {}: {}", requestId, venue, reason);
+    }
+
+    /** Events waiting in the queue (a gauge for /metrics). */
+    public int backlog() {
+        return inbox.size();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        ticker.shutdownNow();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Read-only view handed to {@link #query} callbacks (on the engine thread). */
+    public interface EngineView {
+        Collection<Position> positions();
+
+        Optional<BigDecimal> markPrice(String symbol);
+
+        Map<String, Boolean> sessions();
+
+        Map<String, Map<String, Instrument>> instruments();
+
+        Map<String, VenueStats> venueStats();
+
+        boolean killSwitchEngaged();
+
+        Map<String, Long> planCounts();
+    }
+}

@@ -1,0 +1,24 @@
+package io.tradergateway.execution;
+
+import io.tradergateway.domain.Instrument;
+import io.tradergateway.market.MarketDataEvent;
+
+import java.util.List;
+
+/**
+ * Where the FIX adapter delivers what venues say. Implementations must not block: the engine only
+ * enqueues (QuickFIX/J callback threads must never wait on trading state or the database).
+ */
+public interface VenueEventSink {
+    void onSessionState(String venue, boolean loggedOn);
+
+    void onInstruments(String venue, List<Instrument> instruments);
+
+    void onExecutionReport(VenueExecutionReport report);
+
+    void onCancelReject(VenueCancelReject reject);
+
+    void onMarketData(MarketDataEvent event);
+
+    void onMarketDataReject(String venue, String symbol, String reason);
+}

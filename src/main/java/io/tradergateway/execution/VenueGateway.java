@@ -1,0 +1,12 @@
+package io.tradergateway.execution;
+
+import java.util.Map;
+
+/** The engine's view of the venues: send commands, know which sessions are up. Implemented by the FIX adapter. */
+public interface VenueGateway {
+    /** Sends the command; false when the venue's session is not logged on (nothing was sent). */
+    boolean send(OrderCommand command);
+
+    /** Session state per venue name: true when logged on. */
+    Map<String, Boolean> sessionStates();
+}

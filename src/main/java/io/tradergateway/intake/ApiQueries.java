@@ -1,0 +1,161 @@
+package io.tradergateway.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tradergateway.execution.Order;
+import io.tradergateway.execution.StoredPlan;
+import io.tradergateway.execution.TradingEngine;
+import io.tradergateway.position.Position;
+import io.tradergateway.report.Json;
+import io.tradergateway.report.delivery.ConsumerStatus;
+import io.tradergateway.report.delivery.ReportDispatcher;
+import io.tradergateway.report.delivery.ReportOutbox;
+import io.tradergateway.routing.VenueStats;
+import io.tradergateway.store.JdbcReportOutbox;
+import io.tradergateway.store.JdbcTradeJournal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/** Read-side views for the API: committed plan state from the database, live state asked of the engine. */
+public final class ApiQueries {
+    private final TradingEngine engine;
+    private final JdbcTradeJournal journal;
+    private final JdbcReportOutbox outbox;
+    private final Supplier<Map<String, Boolean>> sessions;
+    private final ReportDispatcher dispatcher;
+
+    public ApiQueries(TradingEngine engine, JdbcTradeJournal journal, JdbcReportOutbox outbox,
+                      Supplier<Map<String, Boolean>> sessions, ReportDispatcher dispatcher) {
+        this.engine = engine;
+        this.journal = journal;
+        this.outbox = outbox;
+        this.sessions = sessions;
+        this.dispatcher = dispatcher;
+    }
+
+    public ReportOutbox outbox() {
+        return outbox;
+    }
+
+    public ObjectNode health() {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        Map<String, Boolean> states = sessions.get();
+        out.put("status", "up");
+        out.put("all_sessions_logged_on", states.values().stream().allMatch(Boolean::booleanValue));
+        ObjectNode s = out.putObject("sessions");
+        states.forEach((venue, up) -> s.put(venue, up ? "logged_on" : "disconnected"));
+        return out;
+    }
+
+    /** A plan with its orders, fills and reports; null when unknown. */
+    public ObjectNode plan(String planId) {
+        Optional<StoredPlan> stored = journal.findPlan(planId);
+        if (stored.isEmpty()) return null;
+        StoredPlan p = stored.get();
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("plan_id", p.planId());
+        out.put("state", p.state().wireName());
+        out.put("received_at", p.receivedAt().toString());
+        out.put("updated_at", p.updatedAt().toString());
+        out.set("progress", tree(p.progressJson()));
+        out.set("plan", tree(p.planJson()));
+        List<Map<String, Object>> fills = journal.fillsOfPlan(planId);
+        ArrayNode orders = out.putArray("orders");
+        for (Order o : journal.ordersOfPlan(planId)) {
+            ObjectNode n = orders.addObject();
+            n.put("cl_ord_id", o.clOrdId().value());
+            n.put("venue", o.venue());
+            n.put("leg", o.leg().wireName());
+            n.put("slice", o.sliceNo());
+            n.put("side", o.side().wireName());
+            n.put("type", o.type().name().toLowerCase());
+            n.put("time_in_force", o.timeInForce().name());
+            n.put("quantity", o.quantity());
+            n.put("limit_price", o.limitPrice());
+            n.put("status", o.status().name());
+            n.put("cum_qty", o.cumQty());
+            n.put("avg_px", o.avgPx());
+            n.put("fees", o.fees());
+            n.put("venue_order_id", o.venueOrderId() == null ? null : o.venueOrderId().value());
+            n.put("venue_score", o.venueScore());
+            n.put("latency_ms", o.latencyMs());
+            n.put("text", o.text());
+            ArrayNode f = n.putArray("fills");
+            fills.stream().filter(row -> o.clOrdId().value().equals(row.get("cl_ord_id")))
+                    .forEach(row -> f.add(Json.MAPPER.valueToTree(row)));
+        }
+        ArrayNode reports = out.putArray("reports");
+        for (String json : outbox.reportsOfPlan(planId)) reports.add(tree(json));
+        return out;
+    }
+
+    public CompletableFuture<ObjectNode> positions() {
+        return engine.query(view -> {
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            ArrayNode list = out.putArray("positions");
+            for (Position p : view.positions()) {
+                Optional<BigDecimal> mark = view.markPrice(p.symbol());
+                ObjectNode n = list.addObject();
+                n.put("symbol", p.symbol());
+                n.put("quantity", p.quantity());
+                n.put("avg_price", p.avgPrice());
+                n.put("realized_pnl", p.realizedPnl());
+                n.put("fees_paid", p.feesPaid());
+                n.put("mark_price", mark.orElse(null));
+                n.put("unrealized_pnl", mark.map(p::unrealizedPnl).orElse(null));
+                n.put("opened_at", p.openedAt() == null ? null : p.openedAt().toString());
+            }
+            return out;
+        });
+    }
+
+    public CompletableFuture<ObjectNode> venues() {
+        return engine.query(view -> {
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            ArrayNode list = out.putArray("venues");
+            Map<String, VenueStats> stats = view.venueStats();
+            view.sessions().forEach((venue, up) -> {
+                ObjectNode n = list.addObject();
+                n.put("venue", venue);
+                n.put("session", up ? "logged_on" : "disconnected");
+                n.set("learned", Json.MAPPER.valueToTree(stats.get(venue)));
+                n.set("symbols", Json.MAPPER.valueToTree(view.instruments().getOrDefault(venue, Map.of()).keySet()));
+            });
+            out.put("kill_switch_engaged", view.killSwitchEngaged());
+            return out;
+        });
+    }
+
+    public String metrics() {
+        StringBuilder m = new StringBuilder();
+        m.append("# HELP trader_fix_session_up 1 when the venue's FIX session is logged on\n# TYPE trader_fix_session_up gauge\n");
+        sessions.get().forEach((venue, up) -> m.append("trader_fix_session_up{venue=\"").append(venue).append("\"} ").append(up ? 1 : 0).append('\n'));
+        m.append("# HELP trader_engine_backlog events waiting for the trading engine\n# TYPE trader_engine_backlog gauge\n");
+        m.append("trader_engine_backlog ").append(engine.backlog()).append('\n');
+        m.append("# HELP trader_exec_reports_last_sequence sequence of the newest exec-report\n# TYPE trader_exec_reports_last_sequence gauge\n");
+        m.append("trader_exec_reports_last_sequence ").append(outbox.lastSequence()).append('\n');
+        if (dispatcher != null) {
+            m.append("# HELP trader_consumer_lag exec-reports not yet acknowledged by the consumer\n# TYPE trader_consumer_lag gauge\n");
+            for (ConsumerStatus st : dispatcher.status().values()) {
+                m.append("trader_consumer_lag{consumer=\"").append(st.consumer()).append("\"} ").append(st.lag()).append('\n');
+            }
+        }
+        return m.toString();
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.tradergateway.report;
+
+import io.tradergateway.execution.Leg;
+import io.tradergateway.plan.PlanIssue;
+import io.tradergateway.plan.TradingPlan;
+import io.tradergateway.position.Position;
+import io.tradergateway.report.review.AdherenceScorer;
+import io.tradergateway.report.review.ExecutionFacts;
+import io.tradergateway.report.review.ExecutionReview;
+import io.tradergateway.report.review.Review;
+import io.tradergateway.report.review.Slippage;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Builds {@code exec-report-1.0} events from what the engine measured. The sequence number is assigned by the
+ * engine when the report is committed ({@link #withSequence}); everything else is decided here.
+ */
+public final class ReportFactory {
+    private final Clock clock;
+    private final AdherenceScorer adherence = new AdherenceScorer();
+    private final ExecutionReview review = new ExecutionReview();
+
+    public ReportFactory(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A fill of an entry or exit order: {@code partial}, or {@code filled} when the leg's quantity is complete. */
+    public ExecReport fill(ReportInput in) {
+        BigDecimal fillSlippage = slippage(in, in.fill().price());
+        return build(in, in.fill().price(), in.fill().quantity(), fillSlippage, in.fill().fee(), in.fill().time(), null);
+    }
+
+    /** A terminal outcome without a fill: {@code failed} or {@code cancelled}, with the reason. */
+    public ExecReport terminal(ReportInput in) {
+        BigDecimal legSlippage = in.cumQty() != null && in.cumQty().signum() > 0 ? slippage(in, in.avgPrice()) : null;
+        return build(in, null, BigDecimal.ZERO, legSlippage, BigDecimal.ZERO, clock.instant(), in.error());
+    }
+
+    /** A plan refused by business validation (422): one {@code failed} report naming every issue. */
+    public ExecReport validationFailed(TradingPlan plan, List<PlanIssue> issues, Position position, BigDecimal mark) {
+        String error = "plan invalid: " + String.join("; ", issues.stream().map(i -> i.code() + " (" + i.field() + "): " + i.message()).toList());
+        ReportInput in = new ReportInput(plan, Leg.ENTRY, null, ExecReport.Status.FAILED, null, plan.direction().entrySide(),
+                null, BigDecimal.ZERO, BigDecimal.ZERO, plan.entryPrice(), null, null, 0.0, position, mark, BigDecimal.ZERO,
+                error, null, null, null, plan.stopLoss(), plan.takeProfit());
+        ExecReport base = build(in, null, BigDecimal.ZERO, null, BigDecimal.ZERO, clock.instant(), error);
+        List<String> didnt = new ArrayList<>();
+        for (PlanIssue issue : issues) didnt.add("Plan rejected: " + issue.message());
+        didnt.addAll(base.whatDidntWork());
+        List<String> lessons = new ArrayList<>();
+        for (PlanIssue issue : issues) lessons.add("Fix " + issue.field() + " (" + issue.code() + ") before sending the plan again");
+        lessons.addAll(base.lessonsLearned());
+        return new ExecReport(base.eventType(), base.reportId(), base.sequence(), base.executionId(), base.planId(),
+                base.signalId(), base.decisionId(), base.symbol(), base.venue(), base.clOrdId(), base.leg(), base.exitReason(),
+                base.side(), base.status(), base.executedPrice(), base.executedQuantity(), base.avgPrice(),
+                base.cumulativeQuantity(), base.orderQuantity(), base.expectedPrice(), base.slippage(), base.latencyMs(),
+                base.adherenceScore(), base.venueScore(), base.positionAfter(), base.pnlImpact(), base.fees(),
+                base.whatWorked(), List.copyOf(didnt), List.copyOf(lessons), base.errorMessage(), base.executionTime(),
+                base.createdAt(), base.reportedTo());
+    }
+
+    public static ExecReport withSequence(ExecReport r, long sequence) {
+        return new ExecReport(r.eventType(), r.reportId(), sequence, r.executionId(), r.planId(), r.signalId(),
+                r.decisionId(), r.symbol(), r.venue(), r.clOrdId(), r.leg(), r.exitReason(), r.side(), r.status(),
+                r.executedPrice(), r.executedQuantity(), r.avgPrice(), r.cumulativeQuantity(), r.orderQuantity(),
+                r.expectedPrice(), r.slippage(), r.latencyMs(), r.adherenceScore(), r.venueScore(), r.positionAfter(),
+                r.pnlImpact(), r.fees(), r.whatWorked(), r.whatDidntWork(), r.lessonsLearned(), r.errorMessage(),
+                r.executionTime(), r.createdAt(), r.reportedTo());
+    }
+
+    private ExecReport build(ReportInput in, BigDecimal executedPrice, BigDecimal executedQty, BigDecimal slippage,
+                             BigDecimal fees, Instant executionTime, String error) {
+        TradingPlan plan = in.plan();
+        Instant now = clock.instant();
+        boolean failed = in.status() == ExecReport.Status.FAILED;
+        BigDecimal cum = in.cumQty() == null ? BigDecimal.ZERO : in.cumQty();
+        BigDecimal legSlippage = cum.signum() > 0 ? slippage(in, in.avgPrice()) : null;
+        ExecutionFacts facts = ExecutionFacts.builder()
+                .expectedPrice(in.expectedPrice())
+                .executedAvgPrice(cum.signum() > 0 ? in.avgPrice() : null)
+                .slippage(legSlippage)
+                .maxSlippage(plan.maxSlippage())
+                .latencyMs(in.latencyMs())
+                .maxLatencyMs(plan.maxLatencyMs())
+                .requestedQuantity(in.orderQty() == null ? BigDecimal.ZERO : in.orderQty())
+                .filledQuantity(cum)
+                .venue(in.venue())
+                .venuePreferences(plan.venuePreferences())
+                .validAtExecution(in.leg() == Leg.EXIT || !now.isAfter(plan.validUntil()))
+                .waitedForEntry(in.waitedForEntry())
+                .failed(failed)
+                .errorMessage(error)
+                .leg(in.leg().wireName())
+                .exitReason(in.exitReason())
+                .pnlImpact(in.pnlImpact())
+                .build();
+        Review r = review.review(facts);
+        Position position = in.position();
+        ExecReport.PositionAfter after = position == null ? null : new ExecReport.PositionAfter(position.symbol(),
+                position.quantity(), position.avgPrice(), position.realizedPnl(),
+                in.markPrice() == null ? null : position.unrealizedPnl(in.markPrice()).setScale(4, RoundingMode.HALF_EVEN).stripTrailingZeros(),
+                in.stopLoss(), in.takeProfit());
+        return new ExecReport(
+                ExecReport.EVENT_TYPE,
+                UUID.randomUUID().toString(),
+                0,
+                "EX-" + plan.planId() + "-" + in.leg().wireName(),
+                plan.planId(),
+                plan.signalId(),
+                plan.decisionId(),
+                plan.symbol(),
+                in.venue(),
+                in.order() == null ? null : in.order().clOrdId().value(),
+                in.leg().wireName(),
+                in.exitReason(),
+                in.side().wireName(),
+                in.status().wireName(),
+                executedPrice,
+                executedQty,
+                cum.signum() > 0 ? in.avgPrice() : null,
+                cum,
+                in.orderQty(),
+                in.expectedPrice(),
+                slippage,
+                in.latencyMs(),
+                round(adherence.score(facts)),
+                round(in.venueScore()),
+                after,
+                in.pnlImpact() == null ? BigDecimal.ZERO : in.pnlImpact(),
+                fees,
+                r.whatWorked(),
+                r.whatDidntWork(),
+                r.lessonsLearned(),
+                error,
+                executionTime,
+                now,
+                ExecReport.CONSUMERS);
+    }
+
+    private static BigDecimal slippage(ReportInput in, BigDecimal price) {
+        if (in.expectedPrice() == null || in.expectedPrice().signum() <= 0 || price == null) return null;
+        return Slippage.adverseFraction(in.side(), in.expectedPrice(), price).setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros();
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 10_000.0) / 10_000.0;
+    }
+}

@@ -1,0 +1,397 @@
+package io.tradergateway.store;
+
+import io.tradergateway.domain.ClOrdId;
+import io.tradergateway.domain.ExecId;
+import io.tradergateway.domain.OrderId;
+import io.tradergateway.domain.Side;
+import io.tradergateway.execution.JournalWrite;
+import io.tradergateway.execution.Leg;
+import io.tradergateway.execution.Order;
+import io.tradergateway.execution.OrderStatus;
+import io.tradergateway.execution.OrderType;
+import io.tradergateway.execution.PlanState;
+import io.tradergateway.execution.StoredPlan;
+import io.tradergateway.execution.TimeInForce;
+import io.tradergateway.execution.TradeJournal;
+import io.tradergateway.position.Position;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link TradeJournal} on JDBC: every commit is one database transaction on the writer connection. */
+public final class JdbcTradeJournal implements TradeJournal {
+    private final Database db;
+
+    public JdbcTradeJournal(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public String instanceId() {
+        return db.instanceId();
+    }
+
+    @Override
+    public void commit(List<JournalWrite> writes) {
+        if (writes.isEmpty()) return;
+        Connection c = db.writer();
+        try {
+            for (JournalWrite w : writes) {
+                if (w instanceof JournalWrite.PutPlan p) putPlan(c, p.plan());
+                else if (w instanceof JournalWrite.PutOrder o) putOrder(c, o.order());
+                else if (w instanceof JournalWrite.PutFill f) putFill(c, f);
+                else if (w instanceof JournalWrite.PutPosition p) putPosition(c, p);
+                else if (w instanceof JournalWrite.PutReport r) putReport(c, r);
+                else if (w instanceof JournalWrite.PutVenueStats v) putVenueStats(c, v);
+                else throw new IllegalArgumentException("unknown journal write " + w);
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IllegalStateException("journal commit of " + writes.size() + " rows failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void putPlan(Connection c, StoredPlan p) throws SQLException {
+        int updated;
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE plans SET state = ?, progress_json = ?, updated_at = ? WHERE plan_id = ?")) {
+            ps.setString(1, p.state().name());
+            ps.setString(2, p.progressJson());
+            ps.setObject(3, ts(p.updatedAt()));
+            ps.setString(4, p.planId());
+            updated = ps.executeUpdate();
+        }
+        if (updated == 0) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO plans(plan_id, content_hash, plan_json, symbol, state, "
+                    + "progress_json, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, p.planId());
+                ps.setString(2, p.contentHash());
+                ps.setString(3, p.planJson());
+                ps.setString(4, p.symbol());
+                ps.setString(5, p.state().name());
+                ps.setString(6, p.progressJson());
+                ps.setObject(7, ts(p.receivedAt()));
+                ps.setObject(8, ts(p.updatedAt()));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static void putOrder(Connection c, Order o) throws SQLException {
+        int updated;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET status = ?, cum_qty = ?, avg_px = ?, fees = ?, "
+                + "venue_order_id = ?, sent_at = ?, acked_at = ?, pending_request = ?, request_count = ?, text = ?, "
+                + "quantity = ?, limit_price = ? WHERE cl_ord_id = ?")) {
+            ps.setString(1, o.status().name());
+            ps.setBigDecimal(2, o.cumQty());
+            ps.setBigDecimal(3, o.avgPx());
+            ps.setBigDecimal(4, o.fees());
+            ps.setString(5, o.venueOrderId() == null ? null : o.venueOrderId().value());
+            ps.setObject(6, ts(o.sentAt()));
+            ps.setObject(7, ts(o.ackedAt()));
+            ps.setString(8, o.pendingRequest() == null ? null : o.pendingRequest().value());
+            ps.setInt(9, o.requestCount());
+            ps.setString(10, truncate(o.text(), 1000));
+            ps.setBigDecimal(11, o.quantity());
+            ps.setBigDecimal(12, o.limitPrice());
+            ps.setString(13, o.clOrdId().value());
+            updated = ps.executeUpdate();
+        }
+        if (updated > 0) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO orders(cl_ord_id, seq_no, plan_id, leg, slice_no, venue, "
+                + "symbol, side, ord_type, tif, quantity, limit_price, expire_time, status, cum_qty, avg_px, fees, "
+                + "venue_order_id, expected_price, venue_score, created_at, sent_at, acked_at, pending_request, "
+                + "request_count, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int i = 1;
+            ps.setString(i++, o.clOrdId().value());
+            ps.setLong(i++, o.seqNo());
+            ps.setString(i++, o.planId());
+            ps.setString(i++, o.leg().name());
+            ps.setInt(i++, o.sliceNo());
+            ps.setString(i++, o.venue());
+            ps.setString(i++, o.symbol());
+            ps.setString(i++, o.side().name());
+            ps.setString(i++, o.type().name());
+            ps.setString(i++, o.timeInForce().name());
+            ps.setBigDecimal(i++, o.quantity());
+            ps.setBigDecimal(i++, o.limitPrice());
+            ps.setObject(i++, ts(o.expireTime()));
+            ps.setString(i++, o.status().name());
+            ps.setBigDecimal(i++, o.cumQty());
+            ps.setBigDecimal(i++, o.avgPx());
+            ps.setBigDecimal(i++, o.fees());
+            ps.setString(i++, o.venueOrderId() == null ? null : o.venueOrderId().value());
+            ps.setBigDecimal(i++, o.expectedPrice());
+            ps.setDouble(i++, o.venueScore());
+            ps.setObject(i++, ts(o.createdAt()));
+            ps.setObject(i++, ts(o.sentAt()));
+            ps.setObject(i++, ts(o.ackedAt()));
+            ps.setString(i++, o.pendingRequest() == null ? null : o.pendingRequest().value());
+            ps.setInt(i++, o.requestCount());
+            ps.setString(i, truncate(o.text(), 1000));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void putFill(Connection c, JournalWrite.PutFill w) throws SQLException {
+        var f = w.fill();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO fills(venue, exec_id, cl_ord_id, plan_id, symbol, side, "
+                + "quantity, price, fee, exec_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, f.venue());
+            ps.setString(2, f.execId().value());
+            ps.setString(3, f.clOrdId().value());
+            ps.setString(4, w.planId());
+            ps.setString(5, f.symbol());
+            ps.setString(6, f.side().name());
+            ps.setBigDecimal(7, f.quantity());
+            ps.setBigDecimal(8, f.price());
+            ps.setBigDecimal(9, f.fee());
+            ps.setObject(10, ts(f.time()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void putPosition(Connection c, JournalWrite.PutPosition w) throws SQLException {
+        Position p = w.position();
+        int updated;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE positions SET quantity = ?, avg_price = ?, realized_pnl = ?, "
+                + "fees_paid = ?, opened_at = ?, updated_at = ? WHERE symbol = ?")) {
+            ps.setBigDecimal(1, p.quantity());
+            ps.setBigDecimal(2, p.avgPrice());
+            ps.setBigDecimal(3, p.realizedPnl());
+            ps.setBigDecimal(4, p.feesPaid());
+            ps.setObject(5, ts(p.openedAt()));
+            ps.setObject(6, ts(w.at()));
+            ps.setString(7, p.symbol());
+            updated = ps.executeUpdate();
+        }
+        if (updated > 0) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO positions(symbol, quantity, avg_price, realized_pnl, "
+                + "fees_paid, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, p.symbol());
+            ps.setBigDecimal(2, p.quantity());
+            ps.setBigDecimal(3, p.avgPrice());
+            ps.setBigDecimal(4, p.realizedPnl());
+            ps.setBigDecimal(5, p.feesPaid());
+            ps.setObject(6, ts(p.openedAt()));
+            ps.setObject(7, ts(w.at()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void putReport(Connection c, JournalWrite.PutReport r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO exec_reports(sequence, report_id, plan_id, cl_ord_id, "
+                + "status, created_at, report_json) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, r.sequence());
+            ps.setString(2, r.reportId());
+            ps.setString(3, r.planId());
+            ps.setString(4, r.clOrdId());
+            ps.setString(5, r.status());
+            ps.setObject(6, ts(r.createdAt()));
+            ps.setString(7, r.json());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void putVenueStats(Connection c, JournalWrite.PutVenueStats v) throws SQLException {
+        int updated;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE venue_stats SET stats_json = ?, updated_at = ? WHERE venue = ?")) {
+            ps.setString(1, v.statsJson());
+            ps.setObject(2, ts(v.at()));
+            ps.setString(3, v.venue());
+            updated = ps.executeUpdate();
+        }
+        if (updated > 0) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO venue_stats(venue, stats_json, updated_at) VALUES (?, ?, ?)")) {
+            ps.setString(1, v.venue());
+            ps.setString(2, v.statsJson());
+            ps.setObject(3, ts(v.at()));
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<StoredPlan> findPlan(String planId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM plans WHERE plan_id = ?")) {
+                ps.setString(1, planId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(plan(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean fillExists(String venue, ExecId execId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM fills WHERE venue = ? AND exec_id = ?")) {
+                ps.setString(1, venue);
+                ps.setString(2, execId.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Recovered recover() {
+        return db.read(c -> {
+            List<StoredPlan> plans = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM plans WHERE state IN ('PENDING_ENTRY', 'WORKING', 'OPEN', 'EXITING') ORDER BY received_at");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) plans.add(plan(rs));
+            }
+            List<Order> open = orders(c, "SELECT * FROM orders WHERE status NOT IN ('FILLED', 'CANCELED', 'REJECTED', 'EXPIRED') ORDER BY seq_no");
+            List<Order> ofOpenPlans = orders(c, "SELECT o.* FROM orders o JOIN plans p ON p.plan_id = o.plan_id "
+                    + "WHERE p.state IN ('PENDING_ENTRY', 'WORKING', 'OPEN', 'EXITING') ORDER BY o.seq_no");
+            List<Position> positions = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM positions ORDER BY symbol");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    positions.add(new Position(rs.getString("symbol"), rs.getBigDecimal("quantity").stripTrailingZeros(),
+                            rs.getBigDecimal("avg_price").stripTrailingZeros(), rs.getBigDecimal("realized_pnl").stripTrailingZeros(),
+                            rs.getBigDecimal("fees_paid").stripTrailingZeros(), instant(rs, "opened_at")));
+                }
+            }
+            Map<String, String> stats = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT venue, stats_json FROM venue_stats");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) stats.put(rs.getString(1), rs.getString(2));
+            }
+            return new Recovered(plans, open, ofOpenPlans, positions, stats,
+                    scalarLong(c, "SELECT COALESCE(MAX(sequence), 0) FROM exec_reports"),
+                    scalarLong(c, "SELECT COALESCE(MAX(seq_no), 0) FROM orders"));
+        });
+    }
+
+    /** Orders of one plan, oldest first (API view). */
+    public List<Order> ordersOfPlan(String planId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM orders WHERE plan_id = ? ORDER BY seq_no")) {
+                ps.setString(1, planId);
+                return orders(ps);
+            }
+        });
+    }
+
+    /** Fills of one plan as rows (venue, exec_id, cl_ord_id, quantity, price, fee, exec_time), oldest first. */
+    public List<Map<String, Object>> fillsOfPlan(String planId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT venue, exec_id, cl_ord_id, side, quantity, price, fee, exec_time "
+                    + "FROM fills WHERE plan_id = ? ORDER BY exec_time, exec_id")) {
+                ps.setString(1, planId);
+                List<Map<String, Object>> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("venue", rs.getString("venue"));
+                        row.put("exec_id", rs.getString("exec_id"));
+                        row.put("cl_ord_id", rs.getString("cl_ord_id"));
+                        row.put("side", rs.getString("side").toLowerCase(java.util.Locale.ROOT));
+                        row.put("quantity", strip(rs.getBigDecimal("quantity")));
+                        row.put("price", strip(rs.getBigDecimal("price")));
+                        row.put("fee", strip(rs.getBigDecimal("fee")));
+                        row.put("exec_time", instant(rs, "exec_time"));
+                        out.add(row);
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static List<Order> orders(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            return orders(ps);
+        }
+    }
+
+    private static List<Order> orders(PreparedStatement ps) throws SQLException {
+        List<Order> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(order(rs));
+        }
+        return out;
+    }
+
+    private static Order order(ResultSet rs) throws SQLException {
+        String venueOrderId = rs.getString("venue_order_id");
+        String pending = rs.getString("pending_request");
+        return new Order(
+                new ClOrdId(rs.getString("cl_ord_id")),
+                rs.getLong("seq_no"),
+                rs.getString("plan_id"),
+                Leg.valueOf(rs.getString("leg")),
+                rs.getInt("slice_no"),
+                rs.getString("venue"),
+                rs.getString("symbol"),
+                Side.valueOf(rs.getString("side")),
+                OrderType.valueOf(rs.getString("ord_type")),
+                TimeInForce.valueOf(rs.getString("tif")),
+                strip(rs.getBigDecimal("quantity")),
+                strip(rs.getBigDecimal("limit_price")),
+                instant(rs, "expire_time"),
+                OrderStatus.valueOf(rs.getString("status")),
+                strip(rs.getBigDecimal("cum_qty")),
+                strip(rs.getBigDecimal("avg_px")),
+                strip(rs.getBigDecimal("fees")),
+                venueOrderId == null ? null : new OrderId(venueOrderId),
+                strip(rs.getBigDecimal("expected_price")),
+                rs.getDouble("venue_score"),
+                instant(rs, "created_at"),
+                instant(rs, "sent_at"),
+                instant(rs, "acked_at"),
+                pending == null ? null : new ClOrdId(pending),
+                rs.getInt("request_count"),
+                rs.getString("text"));
+    }
+
+    private static StoredPlan plan(ResultSet rs) throws SQLException {
+        return new StoredPlan(rs.getString("plan_id"), rs.getString("content_hash"), rs.getString("plan_json"),
+                rs.getString("symbol"), PlanState.valueOf(rs.getString("state")), rs.getString("progress_json"),
+                instant(rs, "received_at"), instant(rs, "updated_at"));
+    }
+
+    private static long scalarLong(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static BigDecimal strip(BigDecimal d) {
+        return d == null ? null : (d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros());
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+}

@@ -1,0 +1,146 @@
+package io.tradergateway.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A plan in over HTTP, a NewOrderSingle out over FIX to the simulated venue, the fill back, an exec-report out. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class WalkingSkeletonTest {
+    @TempDir
+    Path dir;
+    GatewayHarness h;
+
+    @BeforeEach
+    void start() {
+        h = GatewayHarness.start(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        if (h != null) h.close();
+    }
+
+    @Test
+    void marketPlanBecomesFilledReportWithPosition() {
+        BigDecimal mid = h.mid("AAPL");
+        ObjectNode plan = Plans.market("skel-1", "AAPL", "long");
+        var accepted = h.post("/v1/plans", plan);
+        assertThat(accepted.status()).isEqualTo(202);
+
+        JsonNode filled = h.awaitReport("skel-1", r -> r.path("status").asText().equals("filled"));
+        // 1 % of 1,000,000 equity at ~190 = floor(10000 / price) shares.
+        BigDecimal reference = filled.path("expected_price").decimalValue();
+        BigDecimal expectedQty = new BigDecimal("10000").divide(reference, 0, RoundingMode.DOWN);
+        assertThat(filled.path("event_type").asText()).isEqualTo("exec-report-1.0");
+        assertThat(filled.path("cumulative_quantity").decimalValue()).isEqualByComparingTo(expectedQty);
+        assertThat(filled.path("side").asText()).isEqualTo("buy");
+        assertThat(filled.path("leg").asText()).isEqualTo("entry");
+        BigDecimal avg = filled.path("avg_price").decimalValue();
+        // Bought at the offer side of a book around the mid: within 1 % of it.
+        assertThat(avg.subtract(mid).abs()).isLessThan(mid.multiply(new BigDecimal("0.01")));
+        assertThat(filled.path("cl_ord_id").asText()).startsWith("TG-");
+        assertThat(filled.path("latency_ms").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(filled.path("reported_to")).hasSize(3);
+        assertThat(filled.path("position_after").path("quantity").decimalValue()).isEqualByComparingTo(expectedQty);
+        assertThat(filled.path("what_worked").isArray()).isTrue();
+
+        JsonNode position = h.position("AAPL");
+        assertThat(position.path("quantity").decimalValue()).isEqualByComparingTo(expectedQty);
+        assertThat(position.path("avg_price").decimalValue()).isEqualByComparingTo(avg);
+
+        JsonNode view = h.plan("skel-1");
+        assertThat(view.path("state").asText()).isEqualTo("filled");
+        assertThat(view.path("orders")).hasSize(1);
+        assertThat(view.path("orders").get(0).path("status").asText()).isEqualTo("FILLED");
+        assertThat(view.path("orders").get(0).path("fills").size()).isGreaterThanOrEqualTo(1);
+        assertThat(h.sim.received(view.path("orders").get(0).path("venue").asText())).isNotEmpty();
+    }
+
+    @Test
+    void samePlanTwiceSendsOneOrderAndConflictingPlanIs409() {
+        ObjectNode plan = Plans.market("skel-idem", "MSFT", "long");
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        h.awaitReport("skel-idem", r -> r.path("status").asText().equals("filled"));
+        var again = h.post("/v1/plans", plan);
+        assertThat(again.status()).isEqualTo(200);
+        ObjectNode other = plan.deepCopy();
+        other.put("position_size", 2.0);
+        var conflict = h.post("/v1/plans", other);
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.body().path("message").asText()).contains("skel-idem");
+
+        long newOrders = h.sim.venues().stream().flatMap(v -> h.sim.received(v).stream())
+                .filter(e -> e.isNewOrder()).count();
+        assertThat(h.plan("skel-idem").path("orders")).hasSize(1);
+        assertThat(newOrders).isEqualTo(1);
+    }
+
+    @Test
+    void malformedPlansGet400NamingTheField() {
+        var broken = h.post("/v1/plans", "{ not json");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.body().path("errors").get(0).path("field").asText()).isNotEmpty();
+
+        ObjectNode missing = Plans.market("skel-bad-1", "AAPL", "long");
+        missing.remove("max_slippage");
+        assertField(h.post("/v1/plans", missing), "max_slippage");
+
+        ObjectNode wrongType = Plans.market("skel-bad-2", "AAPL", "long");
+        wrongType.put("position_size", "lots");
+        assertField(h.post("/v1/plans", wrongType), "position_size");
+
+        String nan = Plans.market("skel-bad-3", "AAPL", "long").toString().replace("\"confidence_score\":0.7", "\"confidence_score\":NaN");
+        assertField(h.post("/v1/plans", nan), "confidence_score");
+
+        var unauthorized = h.call(java.net.http.HttpRequest.newBuilder(h.uri("/v1/plans"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(missing.toString())).build());
+        assertThat(unauthorized.status()).isEqualTo(401);
+        assertThat(h.reports()).isEmpty();
+    }
+
+    private static void assertField(GatewayHarness.Response response, String field) {
+        assertThat(response.status()).isEqualTo(400);
+        List<String> fields = response.body().path("errors").findValuesAsText("field");
+        assertThat(fields).contains(field);
+    }
+
+    @Test
+    void restartKeepsPositionReportSequenceAndFixSequenceNumbers() {
+        assertThat(h.post("/v1/plans", Plans.market("skel-r1", "AAPL", "long")).status()).isEqualTo(202);
+        JsonNode first = h.awaitReport("skel-r1", r -> r.path("status").asText().equals("filled"));
+        BigDecimal qty = h.position("AAPL").path("quantity").decimalValue();
+        String venue = first.path("venue").asText();
+        int[] seqBefore = h.app.fix().sequenceNumbers(venue);
+        long ordersAtVenue = h.sim.received(venue).size();
+        long lastSeq = h.reports().get(h.reports().size() - 1).path("sequence").asLong();
+
+        h.restartGateway();
+
+        int[] seqAfter = h.app.fix().sequenceNumbers(venue);
+        assertThat(seqAfter[0]).isGreaterThan(seqBefore[0]);
+        assertThat(seqAfter[1]).isGreaterThan(seqBefore[1]);
+        assertThat(h.position("AAPL").path("quantity").decimalValue()).isEqualByComparingTo(qty);
+        assertThat(h.plan("skel-r1").path("state").asText()).isEqualTo("filled");
+        // Nothing re-sent: the venue saw no new order after the restart (status requests aside).
+        assertThat(h.sim.received(venue).stream().skip(ordersAtVenue).filter(e -> e.isNewOrder()).count()).isZero();
+
+        assertThat(h.post("/v1/plans", Plans.market("skel-r2", "AAPL", "long")).status()).isEqualTo(202);
+        JsonNode second = h.awaitReport("skel-r2", r -> r.path("status").asText().equals("filled"));
+        assertThat(second.path("sequence").asLong()).isEqualTo(lastSeq + 1);
+        assertThat(h.position("AAPL").path("quantity").decimalValue())
+                .isEqualByComparingTo(qty.add(second.path("cumulative_quantity").decimalValue()));
+    }
+}
