@@ -709,7 +709,7 @@ final class Execution {
                 entry ? p.targetQty : p.exitTargetQty, entry ? p.expectedPrice : p.exitExpectedPrice,
                 order != null && order.latencyMs() != null ? order.latencyMs() : (entry ? p.latencyMs : null),
                 order != null ? order.venue() : p.venue, order != null ? order.venueScore() : p.venueScore,
-                s.positions.get(symbol), s.price(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
+                s.positions.get(symbol), markPrice(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
                 error, p.triggeredAt == null ? null : Duration.between(ap.receivedAt, p.triggeredAt), null, null,
                 ap.plan.stopLoss(), ap.plan.takeProfit());
     }
@@ -1000,6 +1000,22 @@ final class Execution {
 
     // ================================================================= helpers
 
+    /**
+     * The price positions are marked at for unrealized P&L: the mid of the best bid and best offer across the venues'
+     * live books; the last trade only when no venue shows a two-sided book. The last trade alone goes stale when the
+     * books move without printing (and after our own fill it is our own price), so a position would not be marked to
+     * the market it could be closed in.
+     */
+    private Optional<BigDecimal> markPrice(String symbol) {
+        var market = s.market.symbol(symbol);
+        var bid = market.bestBid();
+        var offer = market.bestOffer();
+        if (bid.isPresent() && offer.isPresent()) {
+            return Optional.of(bid.get().price().add(offer.get().price()).divide(BigDecimal.valueOf(2)));
+        }
+        return s.price(symbol);
+    }
+
     private void storePlan(ActivePlan ap) {
         Instant now = clock.instant();
         tx.writes.add(new JournalWrite.PutPlan(new StoredPlan(ap.id(), ap.contentHash, ap.planJson, ap.plan.symbol(),
@@ -1047,7 +1063,7 @@ final class Execution {
 
             @Override
             public Optional<BigDecimal> markPrice(String symbol) {
-                return s.price(symbol);
+                return Execution.this.markPrice(symbol);
             }
 
             @Override
