@@ -723,7 +723,7 @@ final class Execution {
         tx.onRollback.add(() -> s.lastReportSequence = Math.min(s.lastReportSequence, sequence - 1));
         tx.afterCommit(() -> {
             log.info("plan={} clOrdId={} exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})",
-                    report.planId(), report.clOrdId(), report.sequence(), report.leg(), report.status(),
+                    report.planId(), report.clOrdId() == null ? "-" : report.clOrdId(), report.sequence(), report.leg(), report.status(),
                     plain(report.executedQuantity()), plain(report.executedPrice()), plain(report.slippage()),
                     report.latencyMs(), fmt(report.adherenceScore()));
             publisher.accept(report);
@@ -796,7 +796,15 @@ final class Execution {
             return;
         }
         if (!p.triedVenues.contains(order.venue())) p.triedVenues.add(order.venue());
-        if (!p.failoverUsed && !p.cancelRequested && p.filledQty.signum() == 0) {
+        boolean twap = ap.twap != null;
+        if (twap && !p.cancelRequested && !p.stopEntry && p.slicesSent < ap.twap.sliceCount()) {
+            // One rejected child does not end a TWAP: its quantity is residual for the next slice, on another venue.
+            log.warn("plan={} clOrdId={} TWAP slice {} rejected by {} ({}): its quantity carries into the next slice",
+                    ap.id(), order.clOrdId(), order.sliceNo(), order.venue(), reason);
+            storePlan(ap);
+            return;
+        }
+        if (!p.failoverUsed && !p.cancelRequested && (p.filledQty.signum() == 0 || twap)) {
             VenueRanking next = rank(ap.plan, order.side(), order.quantity(), p.triedVenues);
             if (next.best().isPresent()) {
                 p.failoverUsed = true;
