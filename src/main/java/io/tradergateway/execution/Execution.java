@@ -68,6 +68,7 @@ final class Execution {
     /** A GTD order still working this long after its ExpireTime is cancelled by us. */
     private static final Duration EXPIRY_GRACE = Duration.ofSeconds(2);
     private static final int MAX_EXIT_ATTEMPTS = 3;
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
 
     private final EngineState s;
     private final TradeJournal journal;
@@ -491,6 +492,7 @@ final class Execution {
     void onSessionState(String venue, boolean up) {
         Boolean before = s.sessions.put(venue, up);
         if (!up && Boolean.TRUE.equals(before)) log.warn("venue {} session down: it is excluded from routing", venue);
+        if (!up) s.market.clearVenue(venue); // its quotes are stale until the next snapshot
         if (up) {
             // Reconcile: any order at this venue whose outcome we do not know is asked about, never assumed.
             for (Order o : s.orders.values()) {
@@ -967,13 +969,30 @@ final class Execution {
         for (Order o : new ArrayList<>(s.orders.values())) {
             if (o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
                     && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0 && s.sessionUp(o.venue())) {
+                Instant asked = s.statusAsked.get(o.clOrdId());
+                if (asked != null && Duration.between(asked, now).compareTo(UNANSWERED) < 0) continue;
                 log.warn("plan={} clOrdId={} unanswered for {} s: asking {} for its status", o.planId(), o.clOrdId(),
                         Duration.between(o.sentAt(), now).toSeconds(), o.venue());
-                s.orders.put(o.clOrdId(), o.withSent(now));
+                s.statusAsked.put(o.clOrdId(), now);
                 tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
             }
         }
+        if (Duration.between(s.lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
+            s.lastPrune = now;
+            pruneFinishedOrders(now);
+        }
         MDC.remove("plan_id");
+    }
+
+    /**
+     * Forgets orders that are done and belong to a plan that is done, some time after the fact: the journal
+     * keeps them; memory keeps only what can still change. A very late report for a forgotten order is logged.
+     */
+    private void pruneFinishedOrders(Instant now) {
+        s.orders.values().removeIf(o -> o.status().isTerminal() && !s.plans.containsKey(o.planId())
+                && o.createdAt().plus(PRUNE_EVERY).isBefore(now));
+        s.statusAsked.keySet().retainAll(s.orders.keySet());
+        s.requestIds.values().retainAll(s.orders.keySet());
     }
 
     private void sendCancel(Order order, String why) {
