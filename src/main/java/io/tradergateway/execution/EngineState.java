@@ -7,6 +7,7 @@ import io.tradergateway.position.PositionBook;
 import io.tradergateway.routing.VenueStatsBook;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ final class EngineState {
     final Map<ClOrdId, Order> orders = new HashMap<>();
     /** Our cancel/replace request ids, mapped to the order they act on. */
     final Map<ClOrdId, ClOrdId> requestIds = new HashMap<>();
+    /** When we last sent an OrderStatusRequest for an unanswered order. */
+    final Map<ClOrdId, Instant> statusAsked = new HashMap<>();
     final PositionBook positions = new PositionBook();
     final MarketBook market;
     /** venue -> symbol -> instrument, from each venue's SecurityList. */
@@ -30,6 +33,7 @@ final class EngineState {
     long lastReportSequence;
     long lastOrderSeqNo;
     boolean killSwitch;
+    Instant lastPrune = Instant.EPOCH;
 
     EngineState(Collection<String> venues, TradingEngine.Settings settings, VenueStatsBook venueStats) {
         for (String venue : venues) {

@@ -68,6 +68,7 @@ final class Execution {
     /** A GTD order still working this long after its ExpireTime is cancelled by us. */
     private static final Duration EXPIRY_GRACE = Duration.ofSeconds(2);
     private static final int MAX_EXIT_ATTEMPTS = 3;
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
 
     private final EngineState s;
     private final TradeJournal journal;
@@ -491,6 +492,7 @@ final class Execution {
     void onSessionState(String venue, boolean up) {
         Boolean before = s.sessions.put(venue, up);
         if (!up && Boolean.TRUE.equals(before)) log.warn("venue {} session down: it is excluded from routing", venue);
+        if (!up) s.market.clearVenue(venue); // its quotes are stale until the next snapshot
         if (up) {
             // Reconcile: any order at this venue whose outcome we do not know is asked about, never assumed.
             for (Order o : s.orders.values()) {
@@ -723,7 +725,7 @@ final class Execution {
         tx.onRollback.add(() -> s.lastReportSequence = Math.min(s.lastReportSequence, sequence - 1));
         tx.afterCommit(() -> {
             log.info("plan={} clOrdId={} exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})",
-                    report.planId(), report.clOrdId(), report.sequence(), report.leg(), report.status(),
+                    report.planId(), report.clOrdId() == null ? "-" : report.clOrdId(), report.sequence(), report.leg(), report.status(),
                     plain(report.executedQuantity()), plain(report.executedPrice()), plain(report.slippage()),
                     report.latencyMs(), fmt(report.adherenceScore()));
             publisher.accept(report);
@@ -796,7 +798,15 @@ final class Execution {
             return;
         }
         if (!p.triedVenues.contains(order.venue())) p.triedVenues.add(order.venue());
-        if (!p.failoverUsed && !p.cancelRequested && p.filledQty.signum() == 0) {
+        boolean twap = ap.twap != null;
+        if (twap && !p.cancelRequested && !p.stopEntry && p.slicesSent < ap.twap.sliceCount()) {
+            // One rejected child does not end a TWAP: its quantity is residual for the next slice, on another venue.
+            log.warn("plan={} clOrdId={} TWAP slice {} rejected by {} ({}): its quantity carries into the next slice",
+                    ap.id(), order.clOrdId(), order.sliceNo(), order.venue(), reason);
+            storePlan(ap);
+            return;
+        }
+        if (!p.failoverUsed && !p.cancelRequested && (p.filledQty.signum() == 0 || twap)) {
             VenueRanking next = rank(ap.plan, order.side(), order.quantity(), p.triedVenues);
             if (next.best().isPresent()) {
                 p.failoverUsed = true;
@@ -959,13 +969,30 @@ final class Execution {
         for (Order o : new ArrayList<>(s.orders.values())) {
             if (o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
                     && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0 && s.sessionUp(o.venue())) {
+                Instant asked = s.statusAsked.get(o.clOrdId());
+                if (asked != null && Duration.between(asked, now).compareTo(UNANSWERED) < 0) continue;
                 log.warn("plan={} clOrdId={} unanswered for {} s: asking {} for its status", o.planId(), o.clOrdId(),
                         Duration.between(o.sentAt(), now).toSeconds(), o.venue());
-                s.orders.put(o.clOrdId(), o.withSent(now));
+                s.statusAsked.put(o.clOrdId(), now);
                 tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
             }
         }
+        if (Duration.between(s.lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
+            s.lastPrune = now;
+            pruneFinishedOrders(now);
+        }
         MDC.remove("plan_id");
+    }
+
+    /**
+     * Forgets orders that are done and belong to a plan that is done, some time after the fact: the journal
+     * keeps them; memory keeps only what can still change. A very late report for a forgotten order is logged.
+     */
+    private void pruneFinishedOrders(Instant now) {
+        s.orders.values().removeIf(o -> o.status().isTerminal() && !s.plans.containsKey(o.planId())
+                && o.createdAt().plus(PRUNE_EVERY).isBefore(now));
+        s.statusAsked.keySet().retainAll(s.orders.keySet());
+        s.requestIds.values().retainAll(s.orders.keySet());
     }
 
     private void sendCancel(Order order, String why) {
