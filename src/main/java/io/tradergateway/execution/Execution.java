@@ -437,16 +437,21 @@ final class Execution {
 
     VenueRanking rank(TradingPlan plan, Side side, BigDecimal qty, Collection<String> exclude) {
         BigDecimal expected = s.price(plan.symbol()).orElse(plan.entryPrice());
+        return rank(plan.symbol(), expected, side,
+                new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()), exclude);
+    }
+
+    private VenueRanking rank(String symbol, BigDecimal expected, Side side, OrderRequirements requirements,
+                              Collection<String> exclude) {
         List<VenueCandidate> candidates = new ArrayList<>();
         for (String venue : s.sessions.keySet()) {
             if (exclude.contains(venue)) continue;
             BigDecimal depth = expected == null ? BigDecimal.ZERO
-                    : s.market.symbol(plan.symbol()).depthWithin(venue, side, expected, plan.maxSlippage());
-            candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, plan.symbol()).isPresent(),
+                    : s.market.symbol(symbol).depthWithin(venue, side, expected, requirements.maxSlippage());
+            candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, symbol).isPresent(),
                     depth, s.venueStats.get(venue)));
         }
-        return new io.tradergateway.routing.VenueSelector().rankExplained(candidates,
-                new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()));
+        return new io.tradergateway.routing.VenueSelector().rankExplained(candidates, requirements);
     }
 
     private void newOrder(ActivePlan ap, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
@@ -1110,6 +1115,12 @@ final class Execution {
                 Map<String, VenueStats> out = new TreeMap<>();
                 for (String venue : s.sessions.keySet()) out.put(venue, s.venueStats.get(venue));
                 return out;
+            }
+
+            @Override
+            public VenueRanking rankVenues(String symbol, Side side, BigDecimal quantity, BigDecimal maxSlippage, long maxLatencyMs) {
+                return rank(symbol, s.price(symbol).orElse(null), side,
+                        new OrderRequirements(quantity, maxSlippage, maxLatencyMs, List.of()), List.of());
             }
 
             @Override
