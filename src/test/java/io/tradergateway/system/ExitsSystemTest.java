@@ -211,6 +211,34 @@ class ExitsSystemTest {
         assertNeverFlipped("AAPL", 1);
     }
 
+    @Test
+    void anExitRejectedByItsVenueIsRetriedAtAnotherVenue() {
+        ObjectNode plan = Plans.market("rej-exit", "AAPL", "long");
+        plan.put("stop_loss", 187.0);
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        JsonNode entry = h.awaitReport("rej-exit", r -> r.path("leg").asText().equals("entry") && r.path("status").asText().equals("filled"));
+        BigDecimal qty = entry.path("cumulative_quantity").decimalValue();
+        String entryVenue = entry.path("venue").asText();
+        h.awaitPlanState("rej-exit", "open");
+
+        // The venue that filled the entry (and so scores best) now rejects everything; the others are fine.
+        h.sim.setRejectRate(entryVenue, 1.0);
+        moveMarket("AAPL", "186.00");
+
+        JsonNode exit = h.awaitReport("rej-exit", r -> r.path("leg").asText().equals("exit") && r.path("status").asText().equals("filled"));
+        assertThat(exit.path("exit_reason").asText()).isEqualTo("stop_loss");
+        assertThat(exit.path("venue").asText()).isNotEqualTo(entryVenue);
+        assertThat(exit.path("cumulative_quantity").decimalValue()).isEqualByComparingTo(qty);
+        JsonNode exits = exitOrders("rej-exit");
+        assertThat(exits).hasSize(2);
+        assertThat(exits.get(0).path("venue").asText()).isEqualTo(entryVenue);
+        assertThat(exits.get(0).path("status").asText()).isEqualTo("REJECTED");
+        assertThat(exits.get(1).path("status").asText()).isEqualTo("FILLED");
+        h.awaitPlanState("rej-exit", "closed");
+        assertThat(h.position("AAPL").path("quantity").decimalValue()).isZero();
+        assertThat(h.reportsOf("rej-exit")).noneMatch(r -> r.path("status").asText().equals("failed"));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** The book jumps to {@code price} on every venue and a trade prints there. */
