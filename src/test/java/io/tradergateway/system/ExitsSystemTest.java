@@ -239,6 +239,28 @@ class ExitsSystemTest {
         assertThat(h.reportsOf("rej-exit")).noneMatch(r -> r.path("status").asText().equals("failed"));
     }
 
+    @Test
+    void trailingStopHighSurvivesARestart() {
+        ObjectNode plan = Plans.market("trail-r", "SPY", "long");
+        plan.putObject("exit_conditions").put("trailing_stop", 0.02);
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        h.awaitReport("trail-r", r -> r.path("leg").asText().equals("entry") && r.path("status").asText().equals("filled"));
+        h.awaitPlanState("trail-r", "open");
+        moveMarket("SPY", "536.00");
+        await().atMost(GatewayHarness.WAIT).until(() ->
+                h.plan("trail-r").path("progress").path("best_price").decimalValue().compareTo(new BigDecimal("536")) == 0);
+
+        h.restartGateway();
+        assertThat(h.plan("trail-r").path("state").asText()).isEqualTo("open");
+        // 2.2 % under the high seen before the restart (but 0.7 % above the entry): only a remembered high exits here.
+        moveMarket("SPY", "524.00");
+        JsonNode exit = h.awaitReport("trail-r", r -> r.path("leg").asText().equals("exit") && r.path("status").asText().equals("filled"));
+        assertThat(exit.path("exit_reason").asText()).isEqualTo("condition_met");
+        assertThat(h.plan("trail-r").path("progress").path("exit_detail").asText()).contains("high 536");
+        h.awaitPlanState("trail-r", "closed");
+        assertThat(h.position("SPY").path("quantity").decimalValue()).isZero();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** The book jumps to {@code price} on every venue and a trade prints there. */
