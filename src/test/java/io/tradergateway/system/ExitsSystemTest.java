@@ -128,6 +128,29 @@ class ExitsSystemTest {
     }
 
     @Test
+    void priceAboveConditionClosesTheShort() {
+        ObjectNode plan = Plans.market("above-1", "MSFT", "short");
+        plan.putObject("exit_conditions").put("price_above", 420.0).put("price_below", 400.0);
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        JsonNode entry = h.awaitReport("above-1", r -> r.path("leg").asText().equals("entry") && r.path("status").asText().equals("filled"));
+        BigDecimal qty = entry.path("cumulative_quantity").decimalValue();
+        h.awaitPlanState("above-1", "open");
+
+        moveMarket("MSFT", "419.00");
+        moveMarket("MSFT", "421.00");
+
+        JsonNode exit = h.awaitReport("above-1", r -> r.path("leg").asText().equals("exit") && r.path("status").asText().equals("filled"));
+        assertThat(exit.path("exit_reason").asText()).isEqualTo("condition_met");
+        assertThat(exit.path("side").asText()).isEqualTo("buy");
+        assertThat(exit.path("cumulative_quantity").decimalValue()).isEqualByComparingTo(qty);
+        assertThat(exit.path("pnl_impact").decimalValue().signum()).isNegative();
+        assertThat(h.plan("above-1").path("progress").path("exit_detail").asText()).isEqualTo("price_above 420: price 421");
+        h.awaitPlanState("above-1", "closed");
+        assertThat(h.position("MSFT").path("quantity").decimalValue()).isZero();
+        assertNeverFlipped("MSFT", -1);
+    }
+
+    @Test
     void maxHoldSecondsClosesTheLongAfterTwoSeconds() {
         ObjectNode plan = Plans.market("hold-1", "TSLA", "long");
         plan.putObject("exit_conditions").put("max_hold_seconds", 2);
