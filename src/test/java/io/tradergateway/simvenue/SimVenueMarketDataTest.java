@@ -1,6 +1,7 @@
 package io.tradergateway.simvenue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import quickfix.Group;
 import quickfix.Message;
 import quickfix.field.MsgType;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** MarketDataRequest subscribe/unsubscribe, snapshot, incremental book and trade updates, rejects. */
+@Timeout(60)
 class SimVenueMarketDataTest extends SimVenueFixture {
     private static final String FAST = "SIM_FAST";
 

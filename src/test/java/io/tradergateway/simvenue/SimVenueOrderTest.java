@@ -1,6 +1,7 @@
 package io.tradergateway.simvenue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import quickfix.Message;
 import quickfix.field.MsgType;
 import quickfix.field.OrdType;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * setMid so the numbers are exact; SIM_FAST around 190.00 (2 bps): bids 189.98 x 200, 189.97 x 250, 189.96 x 300,
  * 189.95 x 350, 189.94 x 400; offers 190.02 x 200, 190.03 x 250, 190.04 x 300, 190.05 x 350, 190.06 x 400.
  */
+@Timeout(60)
 class SimVenueOrderTest extends SimVenueFixture {
     private static final String FAST = "SIM_FAST";
 
