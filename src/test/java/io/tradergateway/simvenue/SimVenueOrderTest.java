@@ -126,12 +126,14 @@ class SimVenueOrderTest extends SimVenueFixture {
         sim.setMid("AAPL", bd("190.00"));
         client.send(FAST, TestFixClient.limit("C1", "AAPL", Side.BUY, "100", "189.50", TimeInForce.DAY));
         Message ack = client.awaitExecType(FAST, "C1", '0');
+        assertEquals(List.of("C1"), sim.workingOrders(FAST));
         client.send(FAST, TestFixClient.cancel("C1-x", "C1", "AAPL", Side.BUY, "100"));
         Message canceled = client.awaitExecType(FAST, "C1-x", '4');
         assertEquals("4", field(canceled, 39));
         assertEquals("C1", field(canceled, 41));
         assertEquals(field(ack, 37), field(canceled, 37), "same OrderID");
         assertTrue(same(bd("0"), decimal(canceled, 151)));
+        assertEquals(List.of(), sim.workingOrders(FAST));
         sim.setMid("AAPL", bd("189.00"));
         assertTrue(sim.executions(FAST).isEmpty(), "a cancelled order never fills");
         assertEquals(List.of("D", "F"), sim.received(FAST).stream().map(SimOrderEvent::msgType).toList());
