@@ -133,7 +133,7 @@ class MarketDataTranslatorTest {
     }
 
     @Test
-    @Disabled("bug: MarketDataTranslator.incremental (lines 74-77) turns every trade entry (269=2) into a TradePrint "
+    @Disabled("bug: MarketDataTranslator.incremental (lines 75-78) turns every trade entry (269=2) into a TradePrint "
             + "whatever its MDUpdateAction: a DELETE (trade bust) or CHANGE (correction) is counted as a new trade "
             + "(volume counted twice, last price moved); only NEW trade entries should become prints")
     void bustedTradeIsNotANewPrint() throws Exception {
