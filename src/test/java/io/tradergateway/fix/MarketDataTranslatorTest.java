@@ -7,7 +7,6 @@ import io.tradergateway.market.BookSnapshot;
 import io.tradergateway.market.MarketDataEvent;
 import io.tradergateway.market.TradePrint;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import quickfix.DataDictionary;
 import quickfix.DefaultMessageFactory;
@@ -116,9 +115,6 @@ class MarketDataTranslatorTest {
     }
 
     @Test
-    @Disabled("bug: MarketDataTranslator.incremental (line 72) calls g.getChar(MDEntryType) although 269 is optional "
-            + "in a FIX 4.4 35=X entry (e.g. a DELETE referring to MDEntryID): FieldNotFound drops the whole message, "
-            + "including the entries that could be applied")
     void entryWithoutEntryTypeIsSkippedAndTheOthersStillApply() throws Exception {
         quickfix.fix44.MarketDataIncrementalRefresh x = new quickfix.fix44.MarketDataIncrementalRefresh();
         Group deleteById = new quickfix.fix44.MarketDataIncrementalRefresh.NoMDEntries();
@@ -133,9 +129,6 @@ class MarketDataTranslatorTest {
     }
 
     @Test
-    @Disabled("bug: MarketDataTranslator.incremental (lines 75-78) turns every trade entry (269=2) into a TradePrint "
-            + "whatever its MDUpdateAction: a DELETE (trade bust) or CHANGE (correction) is counted as a new trade "
-            + "(volume counted twice, last price moved); only NEW trade entries should become prints")
     void bustedTradeIsNotANewPrint() throws Exception {
         quickfix.fix44.MarketDataIncrementalRefresh x = new quickfix.fix44.MarketDataIncrementalRefresh();
         x.addGroup(incrementalEntry('2', '2', "AAPL", "189.26", "75", null));
