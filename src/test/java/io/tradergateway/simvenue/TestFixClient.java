@@ -62,6 +62,8 @@ import org.awaitility.Awaitility;
  */
 final class TestFixClient implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(10);
+    static final char SUBSCRIBE = '1';
+    static final char UNSUBSCRIBE = '2';
 
     private final SocketInitiator initiator;
     private final Map<String, SessionID> sessions = new LinkedHashMap<>();
@@ -97,7 +99,7 @@ final class TestFixClient implements AutoCloseable {
         TestFixClient client = new TestFixClient(config, venues);
         client.initiator.start();
         for (String venue : venues) {
-            Awaitility.await().atMost(WAIT).until(() -> client.isLoggedOn(venue));
+            Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(WAIT).until(() -> client.isLoggedOn(venue));
         }
         return client;
     }
@@ -154,7 +156,7 @@ final class TestFixClient implements AutoCloseable {
     /** Waits for the first received message matching the predicate (and returns it). */
     Message await(String venue, Predicate<Message> matches) {
         Message[] found = new Message[1];
-        Awaitility.await().atMost(WAIT).until(() -> {
+        Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(WAIT).until(() -> {
             for (Message m : inbox.get(venue)) {
                 if (matches.test(m)) {
                     found[0] = m;
