@@ -184,6 +184,32 @@ class LimitAndTwapSystemTest {
         assertThat(reports).filteredOn(r -> r.path("status").asText().equals("filled")).hasSize(1);
     }
 
+    @Test
+    void aShortLastSliceEndsTheEntryWithWhatFilled() {
+        // Slices 1-3 fill in full, the last one only 5 of its 12: nothing is left in the schedule to carry it to.
+        for (int i = 0; i < 3; i++) h.sim.scriptNext(VENUE, ScriptedOutcome.fillAll());
+        h.sim.scriptNext(VENUE, ScriptedOutcome.partial(new BigDecimal("5")));
+        ObjectNode plan = plan("twap-short-end", "NVDA", "twap");
+        plan.put("position_size", 4.0);
+        plan.putObject("execution_params").put("duration_s", 4).put("slices", 4);
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+
+        JsonNode ended = h.awaitReport("twap-short-end", r -> r.path("status").asText().equals("cancelled"));
+        JsonNode view = h.plan("twap-short-end");
+        // floor(4 % × 1,000,000 / 880.00) = 45; planned cumulative 11, 22, 33, 45: slices of 11, 11, 11, 12.
+        assertThat(view.path("progress").path("target_qty").decimalValue()).isEqualByComparingTo("45");
+        List<JsonNode> children = list(view.path("orders"));
+        assertThat(children).extracting(c -> c.path("quantity").decimalValue().intValueExact()).containsExactly(11, 11, 11, 12);
+        assertThat(children.get(3).path("cum_qty").decimalValue()).isEqualByComparingTo("5");
+        // 33 + 5 = 38 of 45: the plan ends with exactly what filled, said so in a cancelled report.
+        assertThat(ended.path("cumulative_quantity").decimalValue()).isEqualByComparingTo("38");
+        assertThat(ended.path("error_message").asText()).contains("38 of 45");
+        assertThat(h.position("NVDA").path("quantity").decimalValue()).isEqualByComparingTo("38");
+        assertThat(view.path("state").asText()).isEqualTo("filled");
+        assertThat(h.reportsOf("twap-short-end")).extracting(r -> r.path("status").asText())
+                .containsExactly("partial", "partial", "partial", "partial", "cancelled");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static String orderStatus(String planId) {
