@@ -437,16 +437,21 @@ final class Execution {
 
     VenueRanking rank(TradingPlan plan, Side side, BigDecimal qty, Collection<String> exclude) {
         BigDecimal expected = s.price(plan.symbol()).orElse(plan.entryPrice());
+        return rank(plan.symbol(), expected, side,
+                new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()), exclude);
+    }
+
+    private VenueRanking rank(String symbol, BigDecimal expected, Side side, OrderRequirements requirements,
+                              Collection<String> exclude) {
         List<VenueCandidate> candidates = new ArrayList<>();
         for (String venue : s.sessions.keySet()) {
             if (exclude.contains(venue)) continue;
             BigDecimal depth = expected == null ? BigDecimal.ZERO
-                    : s.market.symbol(plan.symbol()).depthWithin(venue, side, expected, plan.maxSlippage());
-            candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, plan.symbol()).isPresent(),
+                    : s.market.symbol(symbol).depthWithin(venue, side, expected, requirements.maxSlippage());
+            candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, symbol).isPresent(),
                     depth, s.venueStats.get(venue)));
         }
-        return new io.tradergateway.routing.VenueSelector().rankExplained(candidates,
-                new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()));
+        return new io.tradergateway.routing.VenueSelector().rankExplained(candidates, requirements);
     }
 
     private void newOrder(ActivePlan ap, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
@@ -711,7 +716,7 @@ final class Execution {
                 entry ? p.targetQty : p.exitTargetQty, entry ? p.expectedPrice : p.exitExpectedPrice,
                 order != null && order.latencyMs() != null ? order.latencyMs() : (entry ? p.latencyMs : null),
                 order != null ? order.venue() : p.venue, order != null ? order.venueScore() : p.venueScore,
-                s.positions.get(symbol), s.price(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
+                s.positions.get(symbol), markPrice(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
                 error, p.triggeredAt == null ? null : Duration.between(ap.receivedAt, p.triggeredAt), null, null,
                 ap.plan.stopLoss(), ap.plan.takeProfit());
     }
@@ -1027,6 +1032,22 @@ final class Execution {
 
     // ================================================================= helpers
 
+    /**
+     * The price positions are marked at for unrealized P&L: the mid of the best bid and best offer across the venues'
+     * live books; the last trade only when no venue shows a two-sided book. The last trade alone goes stale when the
+     * books move without printing (and after our own fill it is our own price), so a position would not be marked to
+     * the market it could be closed in.
+     */
+    private Optional<BigDecimal> markPrice(String symbol) {
+        var market = s.market.symbol(symbol);
+        var bid = market.bestBid();
+        var offer = market.bestOffer();
+        if (bid.isPresent() && offer.isPresent()) {
+            return Optional.of(bid.get().price().add(offer.get().price()).divide(BigDecimal.valueOf(2)));
+        }
+        return s.price(symbol);
+    }
+
     private void storePlan(ActivePlan ap) {
         Instant now = clock.instant();
         tx.writes.add(new JournalWrite.PutPlan(new StoredPlan(ap.id(), ap.contentHash, ap.planJson, ap.plan.symbol(),
@@ -1074,7 +1095,7 @@ final class Execution {
 
             @Override
             public Optional<BigDecimal> markPrice(String symbol) {
-                return s.price(symbol);
+                return Execution.this.markPrice(symbol);
             }
 
             @Override
@@ -1094,6 +1115,12 @@ final class Execution {
                 Map<String, VenueStats> out = new TreeMap<>();
                 for (String venue : s.sessions.keySet()) out.put(venue, s.venueStats.get(venue));
                 return out;
+            }
+
+            @Override
+            public VenueRanking rankVenues(String symbol, Side side, BigDecimal quantity, BigDecimal maxSlippage, long maxLatencyMs) {
+                return rank(symbol, s.price(symbol).orElse(null), side,
+                        new OrderRequirements(quantity, maxSlippage, maxLatencyMs, List.of()), List.of());
             }
 
             @Override
