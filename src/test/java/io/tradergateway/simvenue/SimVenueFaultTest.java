@@ -2,6 +2,7 @@ package io.tradergateway.simvenue;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import quickfix.Message;
 import quickfix.field.OrdType;
 import quickfix.field.Side;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Scripted outcomes, random rejects, ack delays, dropped sessions, book exhaustion and sliced partial fills. */
+@Timeout(60)
 class SimVenueFaultTest extends SimVenueFixture {
     private static final String FAST = "SIM_FAST";
     private static final String CHEAP = "SIM_CHEAP";
