@@ -2,7 +2,9 @@ package io.tradergateway.execution;
 
 import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.Instrument;
+import io.tradergateway.market.BookLevel;
 import io.tradergateway.market.MarketBook;
+import io.tradergateway.market.SymbolMarket;
 import io.tradergateway.position.PositionBook;
 import io.tradergateway.routing.VenueStatsBook;
 
@@ -67,5 +69,20 @@ final class EngineState {
 
     Optional<BigDecimal> price(String symbol) {
         return market.symbol(symbol).price();
+    }
+
+    /**
+     * The price an entry is sized, routed and priced from: the mid of the best bid and offer across venues now;
+     * the SPEC's condition price (last trade) only without a two-sided book. The last trade can be long stale while
+     * the books have moved: priced off it, marketable limits miss the market and slippage is misstated.
+     */
+    Optional<BigDecimal> arrivalPrice(String symbol) {
+        SymbolMarket m = market.symbol(symbol);
+        Optional<BookLevel> bid = m.bestBid();
+        Optional<BookLevel> offer = m.bestOffer();
+        if (bid.isPresent() && offer.isPresent()) {
+            return Optional.of(bid.get().price().add(offer.get().price()).divide(BigDecimal.valueOf(2)));
+        }
+        return m.price();
     }
 }

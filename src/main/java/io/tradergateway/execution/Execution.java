@@ -308,7 +308,7 @@ final class Execution {
         TradingPlan plan = ap.plan;
         PlanProgress p = ap.progress;
         Instant now = clock.instant();
-        Optional<BigDecimal> reference = s.price(plan.symbol());
+        Optional<BigDecimal> reference = s.arrivalPrice(plan.symbol());
         if (reference.isEmpty()) {
             failPlan(ap, null, "no market data for " + plan.symbol() + " yet: cannot size or price the entry");
             return;
@@ -386,7 +386,7 @@ final class Execution {
 
     /** A limit that takes liquidity up to max_slippage from the current price, on the tick grid, never beyond. */
     private BigDecimal marketableLimit(TradingPlan plan, Side side) {
-        Optional<BigDecimal> price = s.price(plan.symbol());
+        Optional<BigDecimal> price = s.arrivalPrice(plan.symbol());
         Optional<Instrument> instrument = s.instrument(plan.symbol());
         if (price.isEmpty() || instrument.isEmpty()) return null;
         BigDecimal factor = side == Side.BUY ? BigDecimal.ONE.add(plan.maxSlippage()) : BigDecimal.ONE.subtract(plan.maxSlippage());
@@ -435,7 +435,7 @@ final class Execution {
     }
 
     VenueRanking rank(TradingPlan plan, Side side, BigDecimal qty, Collection<String> exclude) {
-        BigDecimal expected = s.price(plan.symbol()).orElse(plan.entryPrice());
+        BigDecimal expected = s.arrivalPrice(plan.symbol()).orElse(plan.entryPrice());
         List<VenueCandidate> candidates = new ArrayList<>();
         for (String venue : s.sessions.keySet()) {
             if (exclude.contains(venue)) continue;
