@@ -224,6 +224,27 @@ class LimitAndTwapSystemTest {
                 .containsExactly("partial", "partial", "partial", "partial", "cancelled");
     }
 
+    @Test
+    void entriesArePricedOffTheCurrentBookNotAnOldTrade() {
+        // The last MSFT trade was at 415; the market has since moved to 430 without trading.
+        h.sim.printTrade("MSFT", new BigDecimal("415.00"), BigDecimal.TEN);
+        h.sim.setMid("MSFT", new BigDecimal("430.00"));
+        BigDecimal marketNow = new BigDecimal("430.00");
+        ObjectNode plan = plan("twap-moved", "MSFT", "twap");
+        plan.putObject("execution_params").put("duration_s", 2).put("slices", 2);
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+
+        // Children capped at max_slippage (1 %) from 415 could never reach the 430 offers: nothing would fill.
+        JsonNode filled = h.awaitReport("twap-moved", r -> r.path("status").asText().equals("filled"));
+        assertThat(filled.path("expected_price").decimalValue()).isCloseTo(marketNow, within(new BigDecimal("0.5")));
+        // Sized at the current price: floor(10,000 / 430) = 23.
+        assertThat(filled.path("cumulative_quantity").decimalValue()).isEqualByComparingTo("23");
+        assertThat(filled.path("slippage").decimalValue().abs()).isLessThan(new BigDecimal("0.001"));
+        for (JsonNode child : list(h.plan("twap-moved").path("orders"))) {
+            assertThat(child.path("limit_price").decimalValue()).isGreaterThan(marketNow);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static String orderStatus(String planId) {
