@@ -27,7 +27,7 @@ public final class Main {
         try {
             switch (args[0]) {
                 case "gateway" -> runGateway(rest);
-                case "sim-venue" -> SimVenueCommand.run(rest.toArray(String[]::new));
+                case "sim-venue" -> System.exit(SimVenueCommand.run(rest.toArray(String[]::new)));
                 default -> {
                     usage();
                     System.exit(2);

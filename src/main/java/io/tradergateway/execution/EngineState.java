@@ -2,13 +2,12 @@ package io.tradergateway.execution;
 
 import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.Instrument;
-import io.tradergateway.market.BookLevel;
 import io.tradergateway.market.MarketBook;
-import io.tradergateway.market.SymbolMarket;
 import io.tradergateway.position.PositionBook;
 import io.tradergateway.routing.VenueStatsBook;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,6 +22,8 @@ final class EngineState {
     final Map<ClOrdId, Order> orders = new HashMap<>();
     /** Our cancel/replace request ids, mapped to the order they act on. */
     final Map<ClOrdId, ClOrdId> requestIds = new HashMap<>();
+    /** When we last sent an OrderStatusRequest for an unanswered order. */
+    final Map<ClOrdId, Instant> statusAsked = new HashMap<>();
     final PositionBook positions = new PositionBook();
     final MarketBook market;
     /** venue -> symbol -> instrument, from each venue's SecurityList. */
@@ -32,6 +33,7 @@ final class EngineState {
     long lastReportSequence;
     long lastOrderSeqNo;
     boolean killSwitch;
+    Instant lastPrune = Instant.EPOCH;
 
     EngineState(Collection<String> venues, TradingEngine.Settings settings, VenueStatsBook venueStats) {
         for (String venue : venues) {
@@ -69,20 +71,5 @@ final class EngineState {
 
     Optional<BigDecimal> price(String symbol) {
         return market.symbol(symbol).price();
-    }
-
-    /**
-     * The price an entry is sized, routed and priced from: the mid of the best bid and offer across venues now;
-     * the SPEC's condition price (last trade) only without a two-sided book. The last trade can be long stale while
-     * the books have moved: priced off it, marketable limits miss the market and slippage is misstated.
-     */
-    Optional<BigDecimal> arrivalPrice(String symbol) {
-        SymbolMarket m = market.symbol(symbol);
-        Optional<BookLevel> bid = m.bestBid();
-        Optional<BookLevel> offer = m.bestOffer();
-        if (bid.isPresent() && offer.isPresent()) {
-            return Optional.of(bid.get().price().add(offer.get().price()).divide(BigDecimal.valueOf(2)));
-        }
-        return m.price();
     }
 }

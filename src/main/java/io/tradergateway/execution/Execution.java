@@ -68,6 +68,7 @@ final class Execution {
     /** A GTD order still working this long after its ExpireTime is cancelled by us. */
     private static final Duration EXPIRY_GRACE = Duration.ofSeconds(2);
     private static final int MAX_EXIT_ATTEMPTS = 3;
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
 
     private final EngineState s;
     private final TradeJournal journal;
@@ -308,7 +309,7 @@ final class Execution {
         TradingPlan plan = ap.plan;
         PlanProgress p = ap.progress;
         Instant now = clock.instant();
-        Optional<BigDecimal> reference = s.arrivalPrice(plan.symbol());
+        Optional<BigDecimal> reference = markPrice(plan.symbol());
         if (reference.isEmpty()) {
             failPlan(ap, null, "no market data for " + plan.symbol() + " yet: cannot size or price the entry");
             return;
@@ -386,7 +387,7 @@ final class Execution {
 
     /** A limit that takes liquidity up to max_slippage from the current price, on the tick grid, never beyond. */
     private BigDecimal marketableLimit(TradingPlan plan, Side side) {
-        Optional<BigDecimal> price = s.arrivalPrice(plan.symbol());
+        Optional<BigDecimal> price = markPrice(plan.symbol());
         Optional<Instrument> instrument = s.instrument(plan.symbol());
         if (price.isEmpty() || instrument.isEmpty()) return null;
         BigDecimal factor = side == Side.BUY ? BigDecimal.ONE.add(plan.maxSlippage()) : BigDecimal.ONE.subtract(plan.maxSlippage());
@@ -435,17 +436,22 @@ final class Execution {
     }
 
     VenueRanking rank(TradingPlan plan, Side side, BigDecimal qty, Collection<String> exclude) {
-        BigDecimal expected = s.arrivalPrice(plan.symbol()).orElse(plan.entryPrice());
+        BigDecimal expected = markPrice(plan.symbol()).orElse(plan.entryPrice());
+        return rank(plan.symbol(), expected, side,
+                new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()), exclude);
+    }
+
+    private VenueRanking rank(String symbol, BigDecimal expected, Side side, OrderRequirements requirements,
+                              Collection<String> exclude) {
         List<VenueCandidate> candidates = new ArrayList<>();
         for (String venue : s.sessions.keySet()) {
             if (exclude.contains(venue)) continue;
             BigDecimal depth = expected == null ? BigDecimal.ZERO
-                    : s.market.symbol(plan.symbol()).depthWithin(venue, side, expected, plan.maxSlippage());
-            candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, plan.symbol()).isPresent(),
+                    : s.market.symbol(symbol).depthWithin(venue, side, expected, requirements.maxSlippage());
+            candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, symbol).isPresent(),
                     depth, s.venueStats.get(venue)));
         }
-        return new io.tradergateway.routing.VenueSelector().rankExplained(candidates,
-                new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()));
+        return new io.tradergateway.routing.VenueSelector().rankExplained(candidates, requirements);
     }
 
     private void newOrder(ActivePlan ap, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
@@ -491,6 +497,7 @@ final class Execution {
     void onSessionState(String venue, boolean up) {
         Boolean before = s.sessions.put(venue, up);
         if (!up && Boolean.TRUE.equals(before)) log.warn("venue {} session down: it is excluded from routing", venue);
+        if (!up) s.market.clearVenue(venue); // its quotes are stale until the next snapshot
         if (up) {
             // Reconcile: any order at this venue whose outcome we do not know is asked about, never assumed.
             for (Order o : s.orders.values()) {
@@ -709,7 +716,7 @@ final class Execution {
                 entry ? p.targetQty : p.exitTargetQty, entry ? p.expectedPrice : p.exitExpectedPrice,
                 order != null && order.latencyMs() != null ? order.latencyMs() : (entry ? p.latencyMs : null),
                 order != null ? order.venue() : p.venue, order != null ? order.venueScore() : p.venueScore,
-                s.positions.get(symbol), s.price(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
+                s.positions.get(symbol), markPrice(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
                 error, p.triggeredAt == null ? null : Duration.between(ap.receivedAt, p.triggeredAt), null, null,
                 ap.plan.stopLoss(), ap.plan.takeProfit());
     }
@@ -723,7 +730,7 @@ final class Execution {
         tx.onRollback.add(() -> s.lastReportSequence = Math.min(s.lastReportSequence, sequence - 1));
         tx.afterCommit(() -> {
             log.info("plan={} clOrdId={} exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})",
-                    report.planId(), report.clOrdId(), report.sequence(), report.leg(), report.status(),
+                    report.planId(), report.clOrdId() == null ? "-" : report.clOrdId(), report.sequence(), report.leg(), report.status(),
                     plain(report.executedQuantity()), plain(report.executedPrice()), plain(report.slippage()),
                     report.latencyMs(), fmt(report.adherenceScore()));
             publisher.accept(report);
@@ -796,7 +803,15 @@ final class Execution {
             return;
         }
         if (!p.triedVenues.contains(order.venue())) p.triedVenues.add(order.venue());
-        if (!p.failoverUsed && !p.cancelRequested && p.filledQty.signum() == 0) {
+        boolean twap = ap.twap != null;
+        if (twap && !p.cancelRequested && !p.stopEntry && p.slicesSent < ap.twap.sliceCount()) {
+            // One rejected child does not end a TWAP: its quantity is residual for the next slice, on another venue.
+            log.warn("plan={} clOrdId={} TWAP slice {} rejected by {} ({}): its quantity carries into the next slice",
+                    ap.id(), order.clOrdId(), order.sliceNo(), order.venue(), reason);
+            storePlan(ap);
+            return;
+        }
+        if (!p.failoverUsed && !p.cancelRequested && (p.filledQty.signum() == 0 || twap)) {
             VenueRanking next = rank(ap.plan, order.side(), order.quantity(), p.triedVenues);
             if (next.best().isPresent()) {
                 p.failoverUsed = true;
@@ -959,13 +974,30 @@ final class Execution {
         for (Order o : new ArrayList<>(s.orders.values())) {
             if (o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
                     && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0 && s.sessionUp(o.venue())) {
+                Instant asked = s.statusAsked.get(o.clOrdId());
+                if (asked != null && Duration.between(asked, now).compareTo(UNANSWERED) < 0) continue;
                 log.warn("plan={} clOrdId={} unanswered for {} s: asking {} for its status", o.planId(), o.clOrdId(),
                         Duration.between(o.sentAt(), now).toSeconds(), o.venue());
-                s.orders.put(o.clOrdId(), o.withSent(now));
+                s.statusAsked.put(o.clOrdId(), now);
                 tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
             }
         }
+        if (Duration.between(s.lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
+            s.lastPrune = now;
+            pruneFinishedOrders(now);
+        }
         MDC.remove("plan_id");
+    }
+
+    /**
+     * Forgets orders that are done and belong to a plan that is done, some time after the fact: the journal
+     * keeps them; memory keeps only what can still change. A very late report for a forgotten order is logged.
+     */
+    private void pruneFinishedOrders(Instant now) {
+        s.orders.values().removeIf(o -> o.status().isTerminal() && !s.plans.containsKey(o.planId())
+                && o.createdAt().plus(PRUNE_EVERY).isBefore(now));
+        s.statusAsked.keySet().retainAll(s.orders.keySet());
+        s.requestIds.values().retainAll(s.orders.keySet());
     }
 
     private void sendCancel(Order order, String why) {
@@ -999,6 +1031,23 @@ final class Execution {
     }
 
     // ================================================================= helpers
+
+    /**
+     * The price positions are marked at for unrealized P&L: the mid of the best bid and best offer across the venues'
+     * live books; the last trade only when no venue shows a two-sided book. The last trade alone goes stale when the
+     * books move without printing (and after our own fill it is our own price), so a position would not be marked to
+     * the market it could be closed in. For the same reason it is the arrival price entries are sized, routed and
+     * priced from (a stale trade would cap marketable limits away from the market and misstate slippage).
+     */
+    private Optional<BigDecimal> markPrice(String symbol) {
+        var market = s.market.symbol(symbol);
+        var bid = market.bestBid();
+        var offer = market.bestOffer();
+        if (bid.isPresent() && offer.isPresent()) {
+            return Optional.of(bid.get().price().add(offer.get().price()).divide(BigDecimal.valueOf(2)));
+        }
+        return s.price(symbol);
+    }
 
     private void storePlan(ActivePlan ap) {
         Instant now = clock.instant();
@@ -1047,7 +1096,7 @@ final class Execution {
 
             @Override
             public Optional<BigDecimal> markPrice(String symbol) {
-                return s.price(symbol);
+                return Execution.this.markPrice(symbol);
             }
 
             @Override
@@ -1067,6 +1116,12 @@ final class Execution {
                 Map<String, VenueStats> out = new TreeMap<>();
                 for (String venue : s.sessions.keySet()) out.put(venue, s.venueStats.get(venue));
                 return out;
+            }
+
+            @Override
+            public VenueRanking rankVenues(String symbol, Side side, BigDecimal quantity, BigDecimal maxSlippage, long maxLatencyMs) {
+                return rank(symbol, s.price(symbol).orElse(null), side,
+                        new OrderRequirements(quantity, maxSlippage, maxLatencyMs, List.of()), List.of());
             }
 
             @Override

@@ -82,15 +82,7 @@ public final class FixTranslator {
     static Message newOrderSingle(OrderCommand.NewOrder o) {
         quickfix.fix44.NewOrderSingle msg = new quickfix.fix44.NewOrderSingle();
         msg.setString(ClOrdID.FIELD, o.clOrdId().value());
-        msg.setChar(HandlInst.FIELD, HandlInst.AUTOMATED_EXECUTION_ORDER_PRIVATE_NO_BROKER_INTERVENTION);
-        msg.setString(Symbol.FIELD, o.symbol());
-        msg.setChar(quickfix.field.Side.FIELD, side(o.side()));
-        msg.setUtcTimeStamp(TransactTime.FIELD, utc(o.transactTime()), true);
-        msg.setString(OrderQty.FIELD, o.quantity().toPlainString());
-        msg.setChar(OrdType.FIELD, o.type() == OrderType.MARKET ? OrdType.MARKET : OrdType.LIMIT);
-        if (o.limitPrice() != null) msg.setString(Price.FIELD, o.limitPrice().toPlainString());
-        msg.setChar(quickfix.field.TimeInForce.FIELD, timeInForce(o.timeInForce()));
-        if (o.expireTime() != null) msg.setUtcTimeStamp(ExpireTime.FIELD, utc(o.expireTime()), true);
+        orderTerms(msg, o.symbol(), o.side(), o.transactTime(), o.quantity(), o.type(), o.limitPrice(), o.timeInForce(), o.expireTime());
         return msg;
     }
 
@@ -109,16 +101,22 @@ public final class FixTranslator {
         quickfix.fix44.OrderCancelReplaceRequest msg = new quickfix.fix44.OrderCancelReplaceRequest();
         msg.setString(OrigClOrdID.FIELD, r.origClOrdId().value());
         msg.setString(ClOrdID.FIELD, r.clOrdId().value());
-        msg.setChar(HandlInst.FIELD, HandlInst.AUTOMATED_EXECUTION_ORDER_PRIVATE_NO_BROKER_INTERVENTION);
-        msg.setString(Symbol.FIELD, r.symbol());
-        msg.setChar(quickfix.field.Side.FIELD, side(r.side()));
-        msg.setUtcTimeStamp(TransactTime.FIELD, utc(r.transactTime()), true);
-        msg.setString(OrderQty.FIELD, r.quantity().toPlainString());
-        msg.setChar(OrdType.FIELD, r.type() == OrderType.MARKET ? OrdType.MARKET : OrdType.LIMIT);
-        if (r.limitPrice() != null) msg.setString(Price.FIELD, r.limitPrice().toPlainString());
-        msg.setChar(quickfix.field.TimeInForce.FIELD, timeInForce(r.timeInForce()));
-        if (r.expireTime() != null) msg.setUtcTimeStamp(ExpireTime.FIELD, utc(r.expireTime()), true);
+        orderTerms(msg, r.symbol(), r.side(), r.transactTime(), r.quantity(), r.type(), r.limitPrice(), r.timeInForce(), r.expireTime());
         return msg;
+    }
+
+    /** The terms a NewOrderSingle and an OrderCancelReplaceRequest both carry. */
+    private static void orderTerms(Message msg, String symbol, Side side, Instant transactTime, BigDecimal quantity,
+                                   OrderType type, BigDecimal limitPrice, TimeInForce tif, Instant expireTime) {
+        msg.setChar(HandlInst.FIELD, HandlInst.AUTOMATED_EXECUTION_ORDER_PRIVATE_NO_BROKER_INTERVENTION);
+        msg.setString(Symbol.FIELD, symbol);
+        msg.setChar(quickfix.field.Side.FIELD, side(side));
+        msg.setUtcTimeStamp(TransactTime.FIELD, utc(transactTime), true);
+        msg.setString(OrderQty.FIELD, quantity.toPlainString());
+        msg.setChar(OrdType.FIELD, type == OrderType.MARKET ? OrdType.MARKET : OrdType.LIMIT);
+        if (limitPrice != null) msg.setString(Price.FIELD, limitPrice.toPlainString());
+        msg.setChar(quickfix.field.TimeInForce.FIELD, timeInForce(tif));
+        if (expireTime != null) msg.setUtcTimeStamp(ExpireTime.FIELD, utc(expireTime), true);
     }
 
     static Message statusRequest(OrderCommand.StatusRequest s) {
@@ -183,6 +181,7 @@ public final class FixTranslator {
 
     public static VenueCancelReject cancelReject(String venue, Message msg, Instant receivedAt) throws FieldNotFound {
         String orig = optString(msg, OrigClOrdID.FIELD);
+        if ("NONE".equals(orig)) orig = null; // venues fill the required tag with NONE when they know no original order
         char responseTo = msg.isSetField(quickfix.field.CxlRejResponseTo.FIELD)
                 ? msg.getChar(quickfix.field.CxlRejResponseTo.FIELD) : quickfix.field.CxlRejResponseTo.ORDER_CANCEL_REQUEST;
         return new VenueCancelReject(
@@ -226,7 +225,7 @@ public final class FixTranslator {
     static Side side(char fixSide) {
         return switch (fixSide) {
             case quickfix.field.Side.BUY -> Side.BUY;
-            case quickfix.field.Side.SELL, quickfix.field.Side.SELL_SHORT -> Side.SELL;
+            case quickfix.field.Side.SELL, quickfix.field.Side.SELL_SHORT, quickfix.field.Side.SELL_SHORT_EXEMPT -> Side.SELL;
             default -> throw new IllegalArgumentException("unsupported FIX Side(54)=" + fixSide);
         };
     }

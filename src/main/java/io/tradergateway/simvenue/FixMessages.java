@@ -2,7 +2,6 @@ package io.tradergateway.simvenue;
 
 import io.tradergateway.domain.Side;
 import quickfix.Group;
-import quickfix.Message;
 import quickfix.field.AvgPx;
 import quickfix.field.ClOrdID;
 import quickfix.field.CommType;

@@ -111,7 +111,7 @@ final class SimMarket {
         final Map<String, List<SimOrder>> resting = new LinkedHashMap<>();
         /** Every ClOrdID an order ever had (original and replacements) points at it. */
         final Map<String, SimOrder> ordersByClOrdId = new HashMap<>();
-        final Map<String, SimOrder> ordersByOrderId = new HashMap<>();
+        final Map<String, SimOrder> ordersByOrderId = new LinkedHashMap<>();
         final Deque<ScriptedOutcome> scripted = new ArrayDeque<>();
         final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
         final Map<String, PriceLevel> lastTrade = new HashMap<>();
@@ -188,6 +188,15 @@ final class SimMarket {
 
     PriceLevel lastTrade(String venueName, String symbol) {
         return venue(venueName).lastTrade.get(symbol);
+    }
+
+    /** ClOrdIDs (current) of the venue's live orders, oldest first. */
+    List<String> workingOrders(String venueName) {
+        List<String> working = new ArrayList<>();
+        for (SimOrder o : venue(venueName).ordersByOrderId.values()) {
+            if (o.isLive()) working.add(o.clOrdId);
+        }
+        return working;
     }
 
     List<SimExecution> executions(String venueName) {

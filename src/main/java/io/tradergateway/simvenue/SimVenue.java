@@ -238,6 +238,11 @@ public final class SimVenue implements AutoCloseable {
         return call(() -> List.copyOf(market.executions(venue)));
     }
 
+    /** The current ClOrdIDs of the venue's working (live) orders, oldest first. */
+    public List<String> workingOrders(String venue) {
+        return call(() -> market.workingOrders(venue));
+    }
+
     /** A copy of the venue's current book for the symbol. */
     public BookSnapshot book(String venue, String symbol) {
         return call(() -> market.book(venue, symbol));

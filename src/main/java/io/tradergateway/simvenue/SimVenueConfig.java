@@ -179,7 +179,7 @@ public final class SimVenueConfig {
 
     public SimVenueConfig withPort(String venue, int port) {
         requireVenue(venue);
-        if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+        if (port <= 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
         Map<String, Integer> copy = new LinkedHashMap<>(ports);
         copy.put(venue, port);
         return new SimVenueConfig(acceptorSettingsText, dictionary, copy, profiles, symbols, seed, tickInterval,

@@ -1,6 +1,7 @@
 package io.tradergateway.simvenue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import quickfix.Group;
 import quickfix.Message;
 import quickfix.field.MsgType;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** With background ticks on, prices move and trades print on their own, and market data shows both. */
+@Timeout(60)
 class SimVenueBackgroundTest extends SimVenueFixture {
     @Override
     SimVenueConfig configure(SimVenueConfig base) {

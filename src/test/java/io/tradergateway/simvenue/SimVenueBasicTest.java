@@ -1,10 +1,7 @@
 package io.tradergateway.simvenue;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import quickfix.Group;
 import quickfix.Message;
 import quickfix.field.MsgType;
@@ -12,7 +9,6 @@ import quickfix.field.NoRelatedSym;
 import quickfix.field.Side;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,26 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sessions, SecurityList, a market order walking the book, unknown-symbol reject: over loopback FIX. */
 @Timeout(60)
-class SimVenueBasicTest {
-    @TempDir
-    Path dataDir;
-    private SimVenue sim;
-    private TestFixClient client;
-    private SimVenueConfig config;
-
-    @BeforeEach
-    void start() throws Exception {
-        config = TestFixClient.testConfig(dataDir);
-        sim = SimVenue.start(config);
-        client = TestFixClient.connect(config);
-    }
-
-    @AfterEach
-    void stop() {
-        if (client != null) client.close();
-        if (sim != null) sim.close();
-    }
-
+class SimVenueBasicTest extends SimVenueFixture {
     @Test
     void everyVenueIsItsOwnLoggedOnSession() {
         assertEquals(List.of("SIM_DEEP", "SIM_FAST", "SIM_CHEAP"), List.copyOf(config.venues()));

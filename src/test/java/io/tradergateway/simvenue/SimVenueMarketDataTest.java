@@ -1,25 +1,23 @@
 package io.tradergateway.simvenue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import quickfix.Group;
 import quickfix.Message;
 import quickfix.field.MsgType;
 import quickfix.field.NoMDEntries;
 import quickfix.field.Side;
 
-import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static io.tradergateway.simvenue.TestFixClient.field;
 import static io.tradergateway.simvenue.TestFixClient.type;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** MarketDataRequest subscribe/unsubscribe, snapshot, incremental book and trade updates, rejects. */
+@Timeout(60)
 class SimVenueMarketDataTest extends SimVenueFixture {
     private static final String FAST = "SIM_FAST";
 

@@ -1,6 +1,7 @@
 package io.tradergateway.simvenue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import quickfix.Message;
 import quickfix.field.MsgType;
 import quickfix.field.OrdType;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * setMid so the numbers are exact; SIM_FAST around 190.00 (2 bps): bids 189.98 x 200, 189.97 x 250, 189.96 x 300,
  * 189.95 x 350, 189.94 x 400; offers 190.02 x 200, 190.03 x 250, 190.04 x 300, 190.05 x 350, 190.06 x 400.
  */
+@Timeout(60)
 class SimVenueOrderTest extends SimVenueFixture {
     private static final String FAST = "SIM_FAST";
 
@@ -124,12 +126,14 @@ class SimVenueOrderTest extends SimVenueFixture {
         sim.setMid("AAPL", bd("190.00"));
         client.send(FAST, TestFixClient.limit("C1", "AAPL", Side.BUY, "100", "189.50", TimeInForce.DAY));
         Message ack = client.awaitExecType(FAST, "C1", '0');
+        assertEquals(List.of("C1"), sim.workingOrders(FAST));
         client.send(FAST, TestFixClient.cancel("C1-x", "C1", "AAPL", Side.BUY, "100"));
         Message canceled = client.awaitExecType(FAST, "C1-x", '4');
         assertEquals("4", field(canceled, 39));
         assertEquals("C1", field(canceled, 41));
         assertEquals(field(ack, 37), field(canceled, 37), "same OrderID");
         assertTrue(same(bd("0"), decimal(canceled, 151)));
+        assertEquals(List.of(), sim.workingOrders(FAST));
         sim.setMid("AAPL", bd("189.00"));
         assertTrue(sim.executions(FAST).isEmpty(), "a cancelled order never fills");
         assertEquals(List.of("D", "F"), sim.received(FAST).stream().map(SimOrderEvent::msgType).toList());
