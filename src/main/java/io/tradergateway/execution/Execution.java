@@ -309,7 +309,7 @@ final class Execution {
         TradingPlan plan = ap.plan;
         PlanProgress p = ap.progress;
         Instant now = clock.instant();
-        Optional<BigDecimal> reference = s.price(plan.symbol());
+        Optional<BigDecimal> reference = markPrice(plan.symbol());
         if (reference.isEmpty()) {
             failPlan(ap, null, "no market data for " + plan.symbol() + " yet: cannot size or price the entry");
             return;
@@ -387,7 +387,7 @@ final class Execution {
 
     /** A limit that takes liquidity up to max_slippage from the current price, on the tick grid, never beyond. */
     private BigDecimal marketableLimit(TradingPlan plan, Side side) {
-        Optional<BigDecimal> price = s.price(plan.symbol());
+        Optional<BigDecimal> price = markPrice(plan.symbol());
         Optional<Instrument> instrument = s.instrument(plan.symbol());
         if (price.isEmpty() || instrument.isEmpty()) return null;
         BigDecimal factor = side == Side.BUY ? BigDecimal.ONE.add(plan.maxSlippage()) : BigDecimal.ONE.subtract(plan.maxSlippage());
@@ -436,7 +436,7 @@ final class Execution {
     }
 
     VenueRanking rank(TradingPlan plan, Side side, BigDecimal qty, Collection<String> exclude) {
-        BigDecimal expected = s.price(plan.symbol()).orElse(plan.entryPrice());
+        BigDecimal expected = markPrice(plan.symbol()).orElse(plan.entryPrice());
         return rank(plan.symbol(), expected, side,
                 new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()), exclude);
     }
@@ -1041,7 +1041,8 @@ final class Execution {
      * The price positions are marked at for unrealized P&L: the mid of the best bid and best offer across the venues'
      * live books; the last trade only when no venue shows a two-sided book. The last trade alone goes stale when the
      * books move without printing (and after our own fill it is our own price), so a position would not be marked to
-     * the market it could be closed in.
+     * the market it could be closed in. For the same reason it is the arrival price entries are sized, routed and
+     * priced from (a stale trade would cap marketable limits away from the market and misstate slippage).
      */
     private Optional<BigDecimal> markPrice(String symbol) {
         var market = s.market.symbol(symbol);

@@ -41,7 +41,21 @@ class LimitAndTwapSystemTest {
 
     @BeforeAll
     static void start() {
-        h = GatewayHarness.start(dir);
+        h = startRetryingPortClash(dir);
+    }
+
+    /**
+     * The harness picks free ports and binds them a moment later; on a machine shared with other test runs a port
+     * is now and then taken in between ("Error while binding"). Start again on new ports rather than fail the class.
+     */
+    static GatewayHarness startRetryingPortClash(Path base) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return GatewayHarness.start(base.resolve("attempt-" + attempt));
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || String.valueOf(e.getMessage()).indexOf("binding") < 0) throw e;
+            }
+        }
     }
 
     @AfterAll
@@ -208,6 +222,27 @@ class LimitAndTwapSystemTest {
         assertThat(view.path("state").asText()).isEqualTo("filled");
         assertThat(h.reportsOf("twap-short-end")).extracting(r -> r.path("status").asText())
                 .containsExactly("partial", "partial", "partial", "partial", "cancelled");
+    }
+
+    @Test
+    void entriesArePricedOffTheCurrentBookNotAnOldTrade() {
+        // The last MSFT trade was at 415; the market has since moved to 430 without trading.
+        h.sim.printTrade("MSFT", new BigDecimal("415.00"), BigDecimal.TEN);
+        h.sim.setMid("MSFT", new BigDecimal("430.00"));
+        BigDecimal marketNow = new BigDecimal("430.00");
+        ObjectNode plan = plan("twap-moved", "MSFT", "twap");
+        plan.putObject("execution_params").put("duration_s", 2).put("slices", 2);
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+
+        // Children capped at max_slippage (1 %) from 415 could never reach the 430 offers: nothing would fill.
+        JsonNode filled = h.awaitReport("twap-moved", r -> r.path("status").asText().equals("filled"));
+        assertThat(filled.path("expected_price").decimalValue()).isCloseTo(marketNow, within(new BigDecimal("0.5")));
+        // Sized at the current price: floor(10,000 / 430) = 23.
+        assertThat(filled.path("cumulative_quantity").decimalValue()).isEqualByComparingTo("23");
+        assertThat(filled.path("slippage").decimalValue().abs()).isLessThan(new BigDecimal("0.001"));
+        for (JsonNode child : list(h.plan("twap-moved").path("orders"))) {
+            assertThat(child.path("limit_price").decimalValue()).isGreaterThan(marketNow);
+        }
     }
 
     // ---------------------------------------------------------------- helpers
