@@ -69,6 +69,8 @@ final class Execution {
     private static final Duration EXPIRY_GRACE = Duration.ofSeconds(2);
     private static final int MAX_EXIT_ATTEMPTS = 3;
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+    /** An IOC order still working this long after its ack is cancelled by us. */
+    private static final Duration IOC_GRACE = Duration.ofSeconds(5);
 
     private final EngineState s;
     private final TradeJournal journal;
@@ -962,8 +964,12 @@ final class Execution {
                 }
                 case OPEN -> {
                     if (ap.exitMonitor != null) {
-                        ap.exitMonitor.onTime(now).ifPresent(signal ->
-                                startExit(ap, signal, s.price(ap.plan.symbol()).orElse(p.avgPrice)));
+                        // Prices are re-checked on the tick too: a stop re-armed after a failed exit must fire again
+                        // in a quiet market, without waiting for the next trade print.
+                        Optional<BigDecimal> last = s.price(ap.plan.symbol());
+                        Optional<ExitSignal> signal = ap.exitMonitor.onTime(now);
+                        if (signal.isEmpty() && last.isPresent()) signal = ap.exitMonitor.onPrice(last.get(), now);
+                        signal.ifPresent(sig -> startExit(ap, sig, last.orElse(p.avgPrice)));
                     }
                 }
                 case EXITING -> {
@@ -977,6 +983,13 @@ final class Execution {
             }
         }
         for (Order o : new ArrayList<>(s.orders.values())) {
+            // IOC means the venue answers at once; one it leaves working would hold its plan forever.
+            if (o.timeInForce() == TimeInForce.IOC && o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW
+                    && o.pendingRequest() == null && o.ackedAt() != null
+                    && Duration.between(o.ackedAt(), now).compareTo(IOC_GRACE) > 0) {
+                sendCancel(o, "IOC order still working " + Duration.between(o.ackedAt(), now).toSeconds() + " s after its ack");
+                continue;
+            }
             if (o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
                     && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0 && s.sessionUp(o.venue())) {
                 Instant asked = s.statusAsked.get(o.clOrdId());
