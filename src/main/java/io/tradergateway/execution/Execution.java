@@ -197,7 +197,8 @@ final class Execution {
         }
         Instant now = clock.instant();
         ActivePlan ap = new ActivePlan(plan, planJson, sha256(planJson), now, new PlanProgress());
-        List<PlanIssue> issues = validator.validate(plan, validationContext(now));
+        List<PlanIssue> issues = new ArrayList<>(validator.validate(plan, validationContext(now)));
+        preferredVenuesIssue(plan).ifPresent(issues::add);
         if (!issues.isEmpty()) {
             String why = issues.stream().map(i -> i.code() + ": " + i.message()).collect(Collectors.joining("; "));
             log.warn("plan={} invalid: {}", plan.planId(), why);
@@ -222,6 +223,22 @@ final class Execution {
             startEntry(ap, "no entry conditions");
         }
         reply(answer, 202, plan.planId(), ap.state().wireName(), List.of(), "accepted");
+    }
+
+    /**
+     * The symbol is tradeable somewhere, but not at any venue the plan allows: as business-invalid as a symbol listed
+     * nowhere (422), so the Decision Maker hears it at once rather than from a failed routing.
+     */
+    private Optional<PlanIssue> preferredVenuesIssue(TradingPlan plan) {
+        if (plan.venuePreferences().isEmpty() || !s.tradeableSymbols().contains(plan.symbol())) return Optional.empty();
+        boolean noKnownVenue = plan.venuePreferences().stream().noneMatch(s.sessions::containsKey);
+        if (noKnownVenue) return Optional.empty(); // the validator already says so
+        boolean listed = plan.venuePreferences().stream()
+                .anyMatch(v -> s.sessionUp(v) && s.instrument(v, plan.symbol()).isPresent());
+        if (listed) return Optional.empty();
+        return Optional.of(new PlanIssue("not_tradeable", "venue_preferences", "symbol " + plan.symbol()
+                + " is not listed by any connected preferred venue " + plan.venuePreferences()
+                + " (each of them is down or does not list it)"));
     }
 
     private void reply(CompletableFuture<TradingEngine.SubmitOutcome> answer, int status, String planId, String state,
