@@ -877,7 +877,12 @@ final class Execution {
         PlanProgress p = ap.progress;
         p.exitAttempts++;
         Side side = ap.plan.direction().exitSide();
-        VenueRanking ranking = rank(ap.plan, side, qty, List.of());
+        // A venue that rejected this plan's exit is tried again only when no other venue can take it: retrying a
+        // stop at the venue that just refused it would leave the position open while the others could close it.
+        List<String> rejectedBy = ordersOf(ap, Leg.EXIT).stream().filter(o -> o.status() == OrderStatus.REJECTED)
+                .map(Order::venue).distinct().toList();
+        VenueRanking ranking = rank(ap.plan, side, qty, rejectedBy);
+        if (ranking.best().isEmpty() && !rejectedBy.isEmpty()) ranking = rank(ap.plan, side, qty, List.of());
         if (ranking.best().isEmpty()) {
             log.error("plan={} EXIT BLOCKED: no venue to exit {} {}: {}; will retry on the next tick", ap.id(), qty, ap.plan.symbol(),
                     ranking.noVenueMessage());
