@@ -226,10 +226,17 @@ class LimitAndTwapSystemTest {
 
     @Test
     void entriesArePricedOffTheCurrentBookNotAnOldTrade() {
-        // The last MSFT trade was at 415; the market has since moved to 430 without trading.
-        h.sim.printTrade("MSFT", new BigDecimal("415.00"), BigDecimal.TEN);
+        // The last MSFT trade is our own fill at about 415; then the market moves to 430 without trading.
+        assertThat(h.post("/v1/plans", plan("twap-moved-seed", "MSFT", "market")).status()).isEqualTo(202);
+        h.awaitReport("twap-moved-seed", r -> r.path("status").asText().equals("filled"));
         h.sim.setMid("MSFT", new BigDecimal("430.00"));
         BigDecimal marketNow = new BigDecimal("430.00");
+        // Every venue's new book has reached the gateway (a venue still at 415 would pull the consolidated mid down).
+        await().atMost(GatewayHarness.WAIT).until(() -> {
+            JsonNode position = h.position("MSFT");
+            return position != null && !position.path("mark_price").isNull()
+                    && position.path("mark_price").decimalValue().subtract(marketNow).abs().compareTo(new BigDecimal("0.05")) <= 0;
+        });
         ObjectNode plan = plan("twap-moved", "MSFT", "twap");
         plan.putObject("execution_params").put("duration_s", 2).put("slices", 2);
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
