@@ -318,6 +318,7 @@ final class Execution {
     /** Checks a waiting plan's entry conditions against live data; enters when all hold. */
     private void evaluateEntry(ActivePlan ap) {
         Instant now = clock.instant();
+        if (!now.isBefore(ap.plan.validUntil())) return; // expired: the next tick ends it, it must not enter now
         var evaluation = entryConditions.evaluate(ap.plan.entryConditions(), ConditionInputs.from(s.market.symbol(ap.plan.symbol()), now));
         if (evaluation.allMet()) {
             startEntry(ap, "entry conditions met " + evaluation.observed());

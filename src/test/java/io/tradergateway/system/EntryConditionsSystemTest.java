@@ -36,22 +36,9 @@ class EntryConditionsSystemTest {
 
     @BeforeAll
     static void start() {
-        h = startRetryingPortClash(dir);
+        h = GatewayHarness.start(dir);
     }
 
-    /**
-     * The harness picks free ports and binds them a moment later; on a machine shared with other test runs a port
-     * is now and then taken in between ("Error while binding"). Start again on new ports rather than fail the class.
-     */
-    static GatewayHarness startRetryingPortClash(Path base) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return GatewayHarness.start(base.resolve("attempt-" + attempt));
-            } catch (IllegalStateException e) {
-                if (attempt == 3 || String.valueOf(e.getMessage()).indexOf("binding") < 0) throw e;
-            }
-        }
-    }
 
     @AfterAll
     static void stop() {

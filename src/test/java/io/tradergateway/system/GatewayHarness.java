@@ -52,7 +52,21 @@ final class GatewayHarness implements AutoCloseable {
         return start(dataDir, UnaryOperator.identity(), UnaryOperator.identity());
     }
 
+    /**
+     * Free ports are picked, then bound a moment later; on a machine shared with other test runs one is now and then
+     * taken in between ("Error while binding"). Such a start is retried on new ports rather than failing the class.
+     */
     static GatewayHarness start(Path dataDir, UnaryOperator<SimVenueConfig> simTweak, UnaryOperator<GatewayConfig> gatewayTweak) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(attempt == 1 ? dataDir : dataDir.resolve("attempt-" + attempt), simTweak, gatewayTweak);
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("binding")) throw e;
+            }
+        }
+    }
+
+    private static GatewayHarness startOnce(Path dataDir, UnaryOperator<SimVenueConfig> simTweak, UnaryOperator<GatewayConfig> gatewayTweak) {
         SimVenueConfig simConfig = SimVenueConfig.load(Path.of("sim-venue"))
                 .withSeed(42)
                 .withTickInterval(Duration.ZERO)
