@@ -44,7 +44,9 @@ import static org.awaitility.Awaitility.await;
  * <pre>mvn -B test -Dexcluded.groups= -Dgroups=benchmark -Dtest='GatewayBenchmark'</pre>
  * Knobs (system properties): {@code bench.plans} (2000), {@code bench.warmup} (200), {@code bench.log}
  * ({@code file}: ops + FIX log to a file as the shipped logback.xml does; {@code quiet}: no log file),
- * {@code bench.jfr} ({@code true}: a JDK Flight Recorder profile of each measured phase, summarised).
+ * {@code bench.jfr} ({@code true}: a JDK Flight Recorder profile of each measured phase, summarised),
+ * {@code bench.failOnLostPlans} ({@code true}: fail, after printing the numbers, when a plan never gets a terminal
+ * report), {@code bench.stallSeconds} (15: a phase ends when no report arrived for this long).
  * See BENCHMARKS.md for numbers and analysis.
  */
 @Tag("benchmark")

@@ -36,6 +36,8 @@ final class Profiler implements AutoCloseable {
             new String[] {"quickfix.", "QuickFIX/J"},
             new String[] {"org.apache.mina.", "QuickFIX/J"},
             new String[] {"java.math.", "BigDecimal"},
+            new String[] {"java.lang.String.format", "String.format"},
+            new String[] {"java.security.", "SHA-256 (plan content hash)"},
             new String[] {"java.util.concurrent.", "queues/locks"});
 
     private final Recording recording;
@@ -76,7 +78,8 @@ final class Profiler implements AutoCloseable {
                 if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")) continue;
                 RecordedThread t = e.getThread("sampledThread");
                 String name = t == null ? "?" : String.valueOf(t.getJavaName());
-                samplesByThread.merge(ThreadCpu.family(name), 1, Integer::sum);
+                // Native samples are mostly threads blocked in epoll/read: not CPU, so not counted per thread.
+                if (type.equals("jdk.ExecutionSample")) samplesByThread.merge(ThreadCpu.family(name), 1, Integer::sum);
                 if (!name.equals(threadName)) continue;
                 RecordedStackTrace stack = e.getStackTrace();
                 if (stack == null || stack.getFrames().isEmpty()) continue;
@@ -87,14 +90,18 @@ final class Profiler implements AutoCloseable {
                 Set<String> once = new HashSet<>();
                 for (RecordedFrame f : frames) {
                     String m = method(f);
-                    if (m.startsWith("io.tradergateway.") && once.add(m)) inclusive.merge(m, 1, Integer::sum);
+                    // Lambda frames and the loop itself say nothing the named methods do not.
+                    if (m.startsWith("io.tradergateway.") && !m.contains("$$Lambda") && !m.endsWith(".runLoop")
+                            && once.add(m)) {
+                        inclusive.merge(m, 1, Integer::sum);
+                    }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         StringBuilder out = new StringBuilder();
-        out.append("JFR samples per thread family: ").append(sortedDesc(samplesByThread, 12)).append('\n');
+        out.append("JFR Java samples per thread family: ").append(sortedDesc(samplesByThread, 12)).append('\n');
         out.append("'").append(threadName).append("' thread: ").append(threadSamples).append(" samples (Java and native)\n");
         out.append("  by component (outermost library called from gateway code):\n");
         appendShares(out, components, threadSamples, 20);
