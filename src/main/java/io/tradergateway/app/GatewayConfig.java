@@ -83,7 +83,7 @@ public record GatewayConfig(
         if (dbUrl.isEmpty()) {
             dbUrl = defaultDbUrl(dataDir);
         } else if (!dbUrl.startsWith("jdbc:")) {
-            throw new ConfigException(r.describe("db.url") + " must be a JDBC URL starting with jdbc:, got '" + dbUrl + "'");
+            throw new ConfigException(r.describe("db.url") + " must be a JDBC URL starting with jdbc:, got " + quote(dbUrl));
         }
         Map<String, URI> consumers = new LinkedHashMap<>();
         for (String consumer : CONSUMERS) {
@@ -106,6 +106,11 @@ public record GatewayConfig(
                 Duration.ofMillis(r.integer("api.timeout.ms", 1, 600_000)),
                 consumers,
                 Map.of());
+    }
+
+    /** The bad value as it goes into a one-line error: quoted, line breaks made visible. */
+    static String quote(String value) {
+        return "'" + value.replace("\r", "\\r").replace("\n", "\\n") + "'";
     }
 
     public static String defaultDbUrl(Path dataDir) {
@@ -175,7 +180,7 @@ public record GatewayConfig(
                 }
                 return n;
             } catch (NumberFormatException e) {
-                throw new ConfigException(describe(key) + " must be an integer, got '" + value + "'");
+                throw new ConfigException(describe(key) + " must be an integer, got " + quote(value));
             }
         }
 
@@ -186,7 +191,7 @@ public record GatewayConfig(
                 if (d.signum() <= 0) throw new ConfigException(describe(key) + " must be positive, got " + value);
                 return d;
             } catch (NumberFormatException e) {
-                throw new ConfigException(describe(key) + " must be a number, got '" + value + "'");
+                throw new ConfigException(describe(key) + " must be a number, got " + quote(value));
             }
         }
 
@@ -197,7 +202,7 @@ public record GatewayConfig(
                 if (!(d > 0 && d <= 1)) throw new ConfigException(describe(key) + " must be in (0, 1], got " + value);
                 return d;
             } catch (NumberFormatException e) {
-                throw new ConfigException(describe(key) + " must be a number, got '" + value + "'");
+                throw new ConfigException(describe(key) + " must be a number, got " + quote(value));
             }
         }
 
@@ -205,11 +210,11 @@ public record GatewayConfig(
             try {
                 URI uri = URI.create(value);
                 if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new ConfigException(describe(key) + " must be an http(s) URL, got '" + value + "'");
+                    throw new ConfigException(describe(key) + " must be an http(s) URL, got " + quote(value));
                 }
                 return uri;
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(describe(key) + " is not a URL: '" + value + "'");
+                throw new ConfigException(describe(key) + " is not a URL: " + quote(value));
             }
         }
     }

@@ -69,6 +69,8 @@ final class Execution {
     private static final Duration EXPIRY_GRACE = Duration.ofSeconds(2);
     private static final int MAX_EXIT_ATTEMPTS = 3;
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+    /** An IOC order still working this long after its ack is cancelled by us. */
+    private static final Duration IOC_GRACE = Duration.ofSeconds(5);
 
     private final EngineState s;
     private final TradeJournal journal;
@@ -195,7 +197,8 @@ final class Execution {
         }
         Instant now = clock.instant();
         ActivePlan ap = new ActivePlan(plan, planJson, sha256(planJson), now, new PlanProgress());
-        List<PlanIssue> issues = validator.validate(plan, validationContext(now));
+        List<PlanIssue> issues = new ArrayList<>(validator.validate(plan, validationContext(now)));
+        preferredVenuesIssue(plan).ifPresent(issues::add);
         if (!issues.isEmpty()) {
             String why = issues.stream().map(i -> i.code() + ": " + i.message()).collect(Collectors.joining("; "));
             log.warn("plan={} invalid: {}", plan.planId(), why);
@@ -220,6 +223,22 @@ final class Execution {
             startEntry(ap, "no entry conditions");
         }
         reply(answer, 202, plan.planId(), ap.state().wireName(), List.of(), "accepted");
+    }
+
+    /**
+     * The symbol is tradeable somewhere, but not at any venue the plan allows: as business-invalid as a symbol listed
+     * nowhere (422), so the Decision Maker hears it at once rather than from a failed routing.
+     */
+    private Optional<PlanIssue> preferredVenuesIssue(TradingPlan plan) {
+        if (plan.venuePreferences().isEmpty() || !s.tradeableSymbols().contains(plan.symbol())) return Optional.empty();
+        boolean noKnownVenue = plan.venuePreferences().stream().noneMatch(s.sessions::containsKey);
+        if (noKnownVenue) return Optional.empty(); // the validator already says so
+        boolean listed = plan.venuePreferences().stream()
+                .anyMatch(v -> s.sessionUp(v) && s.instrument(v, plan.symbol()).isPresent());
+        if (listed) return Optional.empty();
+        return Optional.of(new PlanIssue("not_tradeable", "venue_preferences", "symbol " + plan.symbol()
+                + " is not listed by any connected preferred venue " + plan.venuePreferences()
+                + " (each of them is down or does not list it)"));
     }
 
     private void reply(CompletableFuture<TradingEngine.SubmitOutcome> answer, int status, String planId, String state,
@@ -309,7 +328,7 @@ final class Execution {
         TradingPlan plan = ap.plan;
         PlanProgress p = ap.progress;
         Instant now = clock.instant();
-        Optional<BigDecimal> reference = s.price(plan.symbol());
+        Optional<BigDecimal> reference = markPrice(plan.symbol());
         if (reference.isEmpty()) {
             failPlan(ap, null, "no market data for " + plan.symbol() + " yet: cannot size or price the entry");
             return;
@@ -387,7 +406,7 @@ final class Execution {
 
     /** A limit that takes liquidity up to max_slippage from the current price, on the tick grid, never beyond. */
     private BigDecimal marketableLimit(TradingPlan plan, Side side) {
-        Optional<BigDecimal> price = s.price(plan.symbol());
+        Optional<BigDecimal> price = markPrice(plan.symbol());
         Optional<Instrument> instrument = s.instrument(plan.symbol());
         if (price.isEmpty() || instrument.isEmpty()) return null;
         BigDecimal factor = side == Side.BUY ? BigDecimal.ONE.add(plan.maxSlippage()) : BigDecimal.ONE.subtract(plan.maxSlippage());
@@ -436,17 +455,22 @@ final class Execution {
     }
 
     VenueRanking rank(TradingPlan plan, Side side, BigDecimal qty, Collection<String> exclude) {
-        BigDecimal expected = s.price(plan.symbol()).orElse(plan.entryPrice());
+        BigDecimal expected = markPrice(plan.symbol()).orElse(plan.entryPrice());
+        return rank(plan.symbol(), expected, side,
+                new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()), exclude);
+    }
+
+    private VenueRanking rank(String symbol, BigDecimal expected, Side side, OrderRequirements requirements,
+                              Collection<String> exclude) {
         List<VenueCandidate> candidates = new ArrayList<>();
         for (String venue : s.sessions.keySet()) {
             if (exclude.contains(venue)) continue;
             BigDecimal depth = expected == null ? BigDecimal.ZERO
-                    : s.market.symbol(plan.symbol()).depthWithin(venue, side, expected, plan.maxSlippage());
-            candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, plan.symbol()).isPresent(),
+                    : s.market.symbol(symbol).depthWithin(venue, side, expected, requirements.maxSlippage());
+            candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, symbol).isPresent(),
                     depth, s.venueStats.get(venue)));
         }
-        return new io.tradergateway.routing.VenueSelector().rankExplained(candidates,
-                new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()));
+        return new io.tradergateway.routing.VenueSelector().rankExplained(candidates, requirements);
     }
 
     private void newOrder(ActivePlan ap, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
@@ -711,7 +735,7 @@ final class Execution {
                 entry ? p.targetQty : p.exitTargetQty, entry ? p.expectedPrice : p.exitExpectedPrice,
                 order != null && order.latencyMs() != null ? order.latencyMs() : (entry ? p.latencyMs : null),
                 order != null ? order.venue() : p.venue, order != null ? order.venueScore() : p.venueScore,
-                s.positions.get(symbol), s.price(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
+                s.positions.get(symbol), markPrice(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
                 error, p.triggeredAt == null ? null : Duration.between(ap.receivedAt, p.triggeredAt), null, null,
                 ap.plan.stopLoss(), ap.plan.takeProfit());
     }
@@ -872,7 +896,12 @@ final class Execution {
         PlanProgress p = ap.progress;
         p.exitAttempts++;
         Side side = ap.plan.direction().exitSide();
-        VenueRanking ranking = rank(ap.plan, side, qty, List.of());
+        // A venue that rejected this plan's exit is tried again only when no other venue can take it: retrying a
+        // stop at the venue that just refused it would leave the position open while the others could close it.
+        List<String> rejectedBy = ordersOf(ap, Leg.EXIT).stream().filter(o -> o.status() == OrderStatus.REJECTED)
+                .map(Order::venue).distinct().toList();
+        VenueRanking ranking = rank(ap.plan, side, qty, rejectedBy);
+        if (ranking.best().isEmpty() && !rejectedBy.isEmpty()) ranking = rank(ap.plan, side, qty, List.of());
         if (ranking.best().isEmpty()) {
             log.error("plan={} EXIT BLOCKED: no venue to exit {} {}: {}; will retry on the next tick", ap.id(), qty, ap.plan.symbol(),
                     ranking.noVenueMessage());
@@ -952,8 +981,12 @@ final class Execution {
                 }
                 case OPEN -> {
                     if (ap.exitMonitor != null) {
-                        ap.exitMonitor.onTime(now).ifPresent(signal ->
-                                startExit(ap, signal, s.price(ap.plan.symbol()).orElse(p.avgPrice)));
+                        // Prices are re-checked on the tick too: a stop re-armed after a failed exit must fire again
+                        // in a quiet market, without waiting for the next trade print.
+                        Optional<BigDecimal> last = s.price(ap.plan.symbol());
+                        Optional<ExitSignal> signal = ap.exitMonitor.onTime(now);
+                        if (signal.isEmpty() && last.isPresent()) signal = ap.exitMonitor.onPrice(last.get(), now);
+                        signal.ifPresent(sig -> startExit(ap, sig, last.orElse(p.avgPrice)));
                     }
                 }
                 case EXITING -> {
@@ -967,6 +1000,13 @@ final class Execution {
             }
         }
         for (Order o : new ArrayList<>(s.orders.values())) {
+            // IOC means the venue answers at once; one it leaves working would hold its plan forever.
+            if (o.timeInForce() == TimeInForce.IOC && o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW
+                    && o.pendingRequest() == null && o.ackedAt() != null
+                    && Duration.between(o.ackedAt(), now).compareTo(IOC_GRACE) > 0) {
+                sendCancel(o, "IOC order still working " + Duration.between(o.ackedAt(), now).toSeconds() + " s after its ack");
+                continue;
+            }
             if (o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
                     && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0 && s.sessionUp(o.venue())) {
                 Instant asked = s.statusAsked.get(o.clOrdId());
@@ -1027,6 +1067,23 @@ final class Execution {
 
     // ================================================================= helpers
 
+    /**
+     * The price positions are marked at for unrealized P&L: the mid of the best bid and best offer across the venues'
+     * live books; the last trade only when no venue shows a two-sided book. The last trade alone goes stale when the
+     * books move without printing (and after our own fill it is our own price), so a position would not be marked to
+     * the market it could be closed in. For the same reason it is the arrival price entries are sized, routed and
+     * priced from (a stale trade would cap marketable limits away from the market and misstate slippage).
+     */
+    private Optional<BigDecimal> markPrice(String symbol) {
+        var market = s.market.symbol(symbol);
+        var bid = market.bestBid();
+        var offer = market.bestOffer();
+        if (bid.isPresent() && offer.isPresent()) {
+            return Optional.of(bid.get().price().add(offer.get().price()).divide(BigDecimal.valueOf(2)));
+        }
+        return s.price(symbol);
+    }
+
     private void storePlan(ActivePlan ap) {
         Instant now = clock.instant();
         tx.writes.add(new JournalWrite.PutPlan(new StoredPlan(ap.id(), ap.contentHash, ap.planJson, ap.plan.symbol(),
@@ -1074,7 +1131,7 @@ final class Execution {
 
             @Override
             public Optional<BigDecimal> markPrice(String symbol) {
-                return s.price(symbol);
+                return Execution.this.markPrice(symbol);
             }
 
             @Override
@@ -1094,6 +1151,12 @@ final class Execution {
                 Map<String, VenueStats> out = new TreeMap<>();
                 for (String venue : s.sessions.keySet()) out.put(venue, s.venueStats.get(venue));
                 return out;
+            }
+
+            @Override
+            public VenueRanking rankVenues(String symbol, Side side, BigDecimal quantity, BigDecimal maxSlippage, long maxLatencyMs) {
+                return rank(symbol, s.price(symbol).orElse(null), side,
+                        new OrderRequirements(quantity, maxSlippage, maxLatencyMs, List.of()), List.of());
             }
 
             @Override

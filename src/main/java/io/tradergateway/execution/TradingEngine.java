@@ -199,6 +199,9 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
 
         Map<String, VenueStats> venueStats();
 
+        /** How routing would rank the venues right now for an order of {@code quantity} {@code symbol} on {@code side}. */
+        VenueRanking rankVenues(String symbol, Side side, BigDecimal quantity, BigDecimal maxSlippage, long maxLatencyMs);
+
         boolean killSwitchEngaged();
 
         Map<String, Long> planCounts();

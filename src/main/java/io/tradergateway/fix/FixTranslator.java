@@ -181,6 +181,7 @@ public final class FixTranslator {
 
     public static VenueCancelReject cancelReject(String venue, Message msg, Instant receivedAt) throws FieldNotFound {
         String orig = optString(msg, OrigClOrdID.FIELD);
+        if ("NONE".equals(orig)) orig = null; // venues fill the required tag with NONE when they know no original order
         char responseTo = msg.isSetField(quickfix.field.CxlRejResponseTo.FIELD)
                 ? msg.getChar(quickfix.field.CxlRejResponseTo.FIELD) : quickfix.field.CxlRejResponseTo.ORDER_CANCEL_REQUEST;
         return new VenueCancelReject(
@@ -224,7 +225,7 @@ public final class FixTranslator {
     static Side side(char fixSide) {
         return switch (fixSide) {
             case quickfix.field.Side.BUY -> Side.BUY;
-            case quickfix.field.Side.SELL, quickfix.field.Side.SELL_SHORT -> Side.SELL;
+            case quickfix.field.Side.SELL, quickfix.field.Side.SELL_SHORT, quickfix.field.Side.SELL_SHORT_EXEMPT -> Side.SELL;
             default -> throw new IllegalArgumentException("unsupported FIX Side(54)=" + fixSide);
         };
     }

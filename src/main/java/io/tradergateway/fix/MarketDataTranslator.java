@@ -69,21 +69,24 @@ final class MarketDataTranslator {
         for (Group g : msg.getGroups(NoMDEntries.FIELD)) {
             String symbol = g.isSetField(Symbol.FIELD) ? g.getString(Symbol.FIELD) : messageSymbol;
             if (symbol == null) continue;
+            if (!g.isSetField(MDEntryType.FIELD)) continue; // optional in 35=X; such an entry cannot be placed
             char entryType = g.getChar(MDEntryType.FIELD);
             BigDecimal px = FixTranslator.optDecimal(g, MDEntryPx.FIELD);
             BigDecimal size = FixTranslator.optDecimal(g, MDEntrySize.FIELD);
+            char action = g.isSetField(MDUpdateAction.FIELD) ? g.getChar(MDUpdateAction.FIELD) : MDUpdateAction.NEW;
             if (entryType == MDEntryType.TRADE) {
-                if (px != null) out.add(new TradePrint(venue, symbol, px, size, at));
+                // Only a new trade is a print: a corrected (CHANGE) or busted (DELETE) trade must not add volume again.
+                if (px != null && action == MDUpdateAction.NEW) out.add(new TradePrint(venue, symbol, px, size, at));
                 continue;
             }
             if (entryType != MDEntryType.BID && entryType != MDEntryType.OFFER) continue;
-            BookLevelUpdate.Action action = switch (g.isSetField(MDUpdateAction.FIELD) ? g.getChar(MDUpdateAction.FIELD) : MDUpdateAction.CHANGE) {
+            BookLevelUpdate.Action bookAction = switch (g.isSetField(MDUpdateAction.FIELD) ? action : MDUpdateAction.CHANGE) {
                 case MDUpdateAction.NEW -> BookLevelUpdate.Action.NEW;
                 case MDUpdateAction.DELETE -> BookLevelUpdate.Action.DELETE;
                 default -> BookLevelUpdate.Action.CHANGE;
             };
             int pos = g.isSetField(MDEntryPositionNo.FIELD) ? g.getInt(MDEntryPositionNo.FIELD) : 0;
-            out.add(new BookLevelUpdate(venue, symbol, entryType == MDEntryType.BID ? Side.BUY : Side.SELL, pos, action, px, size, at));
+            out.add(new BookLevelUpdate(venue, symbol, entryType == MDEntryType.BID ? Side.BUY : Side.SELL, pos, bookAction, px, size, at));
         }
         return out;
     }

@@ -3,6 +3,8 @@ package io.tradergateway.intake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tradergateway.domain.Instrument;
+import io.tradergateway.domain.Side;
 import io.tradergateway.execution.Order;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TradingEngine;
@@ -11,6 +13,8 @@ import io.tradergateway.report.Json;
 import io.tradergateway.report.delivery.ConsumerStatus;
 import io.tradergateway.report.delivery.ReportDispatcher;
 import io.tradergateway.report.delivery.ReportOutbox;
+import io.tradergateway.routing.VenueRanking;
+import io.tradergateway.routing.VenueScore;
 import io.tradergateway.routing.VenueStats;
 import io.tradergateway.store.JdbcReportOutbox;
 import io.tradergateway.store.JdbcTradeJournal;
@@ -21,6 +25,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -117,21 +122,75 @@ public final class ApiQueries {
         });
     }
 
+    /**
+     * The order every venue is scored for in {@code GET /v1/venues}, per symbol it lists: what routing would make of a
+     * routine order right now (the liquidity part depends on the symbol's live book, the rest on the learned stats).
+     */
+    static final BigDecimal NOMINAL_QUANTITY = new BigDecimal("100");
+    static final BigDecimal NOMINAL_MAX_SLIPPAGE = new BigDecimal("0.005");
+    static final long NOMINAL_MAX_LATENCY_MS = 1000;
+
     public CompletableFuture<ObjectNode> venues() {
         return engine.query(view -> {
             ObjectNode out = Json.MAPPER.createObjectNode();
             ArrayNode list = out.putArray("venues");
             Map<String, VenueStats> stats = view.venueStats();
+            Map<String, Map<String, Instrument>> instruments = view.instruments();
+            Map<String, VenueRanking> rankings = new TreeMap<>();
+            instruments.values().forEach(listed -> listed.keySet().forEach(symbol -> rankings.computeIfAbsent(symbol,
+                    sym -> view.rankVenues(sym, Side.BUY, NOMINAL_QUANTITY, NOMINAL_MAX_SLIPPAGE, NOMINAL_MAX_LATENCY_MS))));
             view.sessions().forEach((venue, up) -> {
                 ObjectNode n = list.addObject();
                 n.put("venue", venue);
                 n.put("session", up ? "logged_on" : "disconnected");
-                n.set("learned", Json.MAPPER.valueToTree(stats.get(venue)));
-                n.set("symbols", Json.MAPPER.valueToTree(view.instruments().getOrDefault(venue, Map.of()).keySet()));
+                n.set("learned", learned(stats.get(venue)));
+                n.set("symbols", Json.MAPPER.valueToTree(instruments.getOrDefault(venue, Map.of()).keySet()));
+                ArrayNode scores = n.putArray("scores");
+                for (String symbol : instruments.getOrDefault(venue, Map.of()).keySet()) {
+                    scores.add(score(venue, symbol, rankings.get(symbol)));
+                }
             });
+            out.putObject("nominal_order").put("side", Side.BUY.wireName()).put("quantity", NOMINAL_QUANTITY)
+                    .put("max_slippage", NOMINAL_MAX_SLIPPAGE).put("max_latency_ms", NOMINAL_MAX_LATENCY_MS);
             out.put("kill_switch_engaged", view.killSwitchEngaged());
             return out;
         });
+    }
+
+    /** Learned stats in snake_case; an average without a sample is null (the scorer uses its prior instead). */
+    private static ObjectNode learned(VenueStats st) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        if (st == null) return n;
+        n.put("sample_count", st.sampleCount());
+        if (st.hasLatency()) n.put("avg_latency_ms", st.avgLatencyMs()); else n.putNull("avg_latency_ms");
+        n.put("latency_samples", st.latencySamples());
+        if (st.hasSlippage()) n.put("avg_slippage", st.avgSlippage()); else n.putNull("avg_slippage");
+        n.put("slippage_samples", st.slippageSamples());
+        if (st.hasOutcome()) n.put("success_rate", st.successRate()); else n.putNull("success_rate");
+        n.put("last_update", st.lastUpdate() == null ? null : st.lastUpdate().toString());
+        return n;
+    }
+
+    /** The venue's score components for the nominal order in {@code symbol}, its rank (1 = chosen), or why it is out. */
+    private static ObjectNode score(String venue, String symbol, VenueRanking ranking) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("symbol", symbol);
+        List<VenueScore> ranked = ranking.ranked();
+        for (int i = 0; i < ranked.size(); i++) {
+            VenueScore sc = ranked.get(i);
+            if (!sc.venue().equals(venue)) continue;
+            n.put("rank", i + 1);
+            n.put("total", sc.total());
+            n.put("liquidity", sc.liquidity());
+            n.put("latency", sc.latency());
+            n.put("slippage", sc.slippage());
+            n.put("success", sc.success());
+            return n;
+        }
+        n.putNull("rank");
+        ranking.excluded().stream().filter(e -> e.venue().equals(venue)).findFirst()
+                .ifPresent(e -> n.put("excluded", e.reason().description()));
+        return n;
     }
 
     public String metrics() {

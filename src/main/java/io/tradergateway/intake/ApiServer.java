@@ -3,6 +3,7 @@ package io.tradergateway.intake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tradergateway.execution.TradingEngine;
@@ -203,10 +204,15 @@ public final class ApiServer implements AutoCloseable {
             send(ex, 400, error("after and limit must be integers"));
             return;
         }
+        if (after < 0) {
+            send(ex, 400, error("after must be 0 or more, got " + after));
+            return;
+        }
         List<OutboxEntry> page = ReportDispatcher.page(queries.outbox(), after, limit);
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode reports = out.putArray("reports");
-        for (OutboxEntry e : page) reports.add(Json.MAPPER.readTree(e.json()));
+        // The stored text verbatim, as consumers receive it by push (190.00 stays 190.00).
+        for (OutboxEntry e : page) reports.addRawValue(new RawValue(e.json()));
         out.put("last_sequence", page.isEmpty() ? after : page.get(page.size() - 1).sequence());
         send(ex, 200, out);
     }

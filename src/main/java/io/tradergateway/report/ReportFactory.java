@@ -85,9 +85,11 @@ public final class ReportFactory {
                 .expectedPrice(in.expectedPrice())
                 .executedAvgPrice(cum.signum() > 0 ? in.avgPrice() : null)
                 .slippage(legSlippage)
-                .maxSlippage(plan.maxSlippage())
+                // A plan refused by validation may carry a negative max_slippage or a non-positive max_latency_ms;
+                // its failed report must still be built (the review needs valid bounds, the plan never traded).
+                .maxSlippage(plan.maxSlippage().max(BigDecimal.ZERO))
                 .latencyMs(in.latencyMs())
-                .maxLatencyMs(plan.maxLatencyMs())
+                .maxLatencyMs(Math.max(1L, plan.maxLatencyMs()))
                 .requestedQuantity(in.orderQty() == null ? BigDecimal.ZERO : in.orderQty())
                 .filledQuantity(cum)
                 .venue(in.venue())

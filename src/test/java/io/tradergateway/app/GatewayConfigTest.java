@@ -1,0 +1,147 @@
+package io.tradergateway.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** Settings: bundled defaults, an optional --config file, then TRADER_* environment variables; bad values stop start-up. */
+class GatewayConfigTest {
+
+    @Test
+    void bundledDefaultsLoad() {
+        GatewayConfig config = GatewayConfig.load(null, Map.of());
+
+        assertThat(config.httpPort()).isEqualTo(8080);
+        assertThat(config.apiToken()).isEqualTo("dev-token-change-me");
+        assertThat(config.dataDir()).isEqualTo(Path.of("data"));
+        // Empty db.url = embedded H2 under the data dir.
+        assertThat(config.dbUrl()).isEqualTo("jdbc:h2:file:" + Path.of("data").toAbsolutePath().resolve("db").resolve("gateway"));
+        assertThat(config.dbUser()).isEqualTo("sa");
+        assertThat(config.dbPassword()).isEmpty();
+        assertThat(config.fixConfig()).isEqualTo(Path.of("fix-config/gateway.cfg"));
+        assertThat(config.simVenueDir()).isEqualTo(Path.of("sim-venue"));
+        assertThat(config.portfolioEquity()).isEqualTo(new BigDecimal("1000000"));
+        assertThat(config.marketWindow()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.venueStatsAlpha()).isEqualTo(0.2);
+        assertThat(config.apiTimeout()).isEqualTo(Duration.ofMillis(5000));
+        assertThat(config.consumerUrls()).isEmpty();
+        assertThat(config.fixPortOverrides()).isEmpty();
+    }
+
+    @Test
+    void environmentOverridesTheBundledValues(@TempDir Path dir) {
+        Map<String, String> env = Map.of(
+                "TRADER_HTTP_PORT", "9191",
+                "TRADER_API_TOKEN", "s3cret",
+                "TRADER_DATA_DIR", dir.toString(),
+                "TRADER_DB_URL", "jdbc:h2:mem:gateway-test",
+                "TRADER_CONSUMER_ALPHA_DETECTOR_URL", "http://localhost:7001/reports",
+                "TRADER_CONSUMER_LEARNING_SYSTEMS_URL", "https://learning.example.com/v1/exec-reports",
+                "TRADER_PORTFOLIO_EQUITY", "250000.50");
+
+        GatewayConfig config = GatewayConfig.load(null, env);
+
+        assertThat(config.httpPort()).isEqualTo(9191);
+        assertThat(config.apiToken()).isEqualTo("s3cret");
+        assertThat(config.dataDir()).isEqualTo(dir);
+        assertThat(config.dbUrl()).isEqualTo("jdbc:h2:mem:gateway-test");
+        assertThat(config.portfolioEquity()).isEqualTo(new BigDecimal("250000.50"));
+        assertThat(config.consumerUrls()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "alpha_detector", URI.create("http://localhost:7001/reports"),
+                "learning_systems", URI.create("https://learning.example.com/v1/exec-reports")));
+    }
+
+    @Test
+    void dataDirOverrideMovesTheEmbeddedDatabaseWithIt(@TempDir Path dir) {
+        GatewayConfig config = GatewayConfig.load(null, Map.of("TRADER_DATA_DIR", dir.toString()));
+
+        assertThat(config.dbUrl()).isEqualTo("jdbc:h2:file:" + dir.toAbsolutePath().resolve("db").resolve("gateway"));
+        assertThat(config.fixStoreDir()).isEqualTo(dir.resolve("fix").resolve("store"));
+    }
+
+    @Test
+    void environmentValuesAreTrimmed() {
+        GatewayConfig config = GatewayConfig.load(null, Map.of("TRADER_HTTP_PORT", " 9192 ", "TRADER_API_TOKEN", "tok \n"));
+
+        assertThat(config.httpPort()).isEqualTo(9192);
+        assertThat(config.apiToken()).isEqualTo("tok");
+    }
+
+    @Test
+    void configFileOverridesDefaultsAndEnvironmentOverridesTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gateway-local.properties");
+        Files.writeString(file, "http.port=9300\napi.token=from-file\nmarket.window.seconds=120\n");
+
+        GatewayConfig config = GatewayConfig.load(file, Map.of("TRADER_API_TOKEN", "from-env"));
+
+        assertThat(config.httpPort()).isEqualTo(9300);
+        assertThat(config.marketWindow()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(config.apiToken()).isEqualTo("from-env");
+    }
+
+    @Test
+    void unreadableConfigFileNamesTheFile(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.properties");
+
+        assertThatThrownBy(() -> GatewayConfig.load(missing, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(missing.toString());
+    }
+
+    @ParameterizedTest(name = "{0}=''{1}'' is refused naming {2}")
+    @CsvSource(delimiter = '|', value = {
+            "TRADER_HTTP_PORT                   | abc            | http.port",
+            "TRADER_HTTP_PORT                   | 70000          | http.port",
+            "TRADER_HTTP_PORT                   | -1             | http.port",
+            "TRADER_PORTFOLIO_EQUITY            | -1             | portfolio.equity",
+            "TRADER_PORTFOLIO_EQUITY            | 0              | portfolio.equity",
+            "TRADER_PORTFOLIO_EQUITY            | lots           | portfolio.equity",
+            "TRADER_DB_URL                      | postgres://x   | db.url",
+            "TRADER_CONSUMER_ALPHA_DETECTOR_URL | ftp://x        | consumer.alpha_detector.url",
+            "TRADER_CONSUMER_DECISION_MAKER_URL | not a url      | consumer.decision_maker.url",
+            "TRADER_MARKET_WINDOW_SECONDS       | 0              | market.window.seconds",
+            "TRADER_VENUE_STATS_ALPHA           | 1.5            | venue.stats.alpha",
+            "TRADER_API_TIMEOUT_MS              | 5s             | api.timeout.ms",
+    })
+    void badValueStopsStartUpWithOneLineNamingKeyVariableAndValue(String variable, String value, String key) {
+        ConfigException e = catchThrowableOfType(() -> GatewayConfig.load(null, Map.of(variable, value)),
+                ConfigException.class);
+
+        assertThat(e).as("%s=%s must be refused", variable, value).isNotNull();
+        assertThat(e.getMessage()).contains(key).contains(variable).contains(value).doesNotContain("\n", "\r");
+    }
+
+    @ParameterizedTest(name = "empty {0} is refused")
+    @CsvSource({"TRADER_API_TOKEN, api.token", "TRADER_DATA_DIR, data.dir", "TRADER_HTTP_PORT, http.port"})
+    void emptyRequiredValueIsRefusedNamingKeyAndVariable(String variable, String key) {
+        for (String empty : new String[]{"", "   "}) {
+            ConfigException e = catchThrowableOfType(() -> GatewayConfig.load(null, Map.of(variable, empty)),
+                    ConfigException.class);
+
+            assertThat(e).as("%s='%s' must be refused", variable, empty).isNotNull();
+            assertThat(e.getMessage()).contains(key).contains(variable).doesNotContain("\n", "\r");
+        }
+    }
+
+    @Test
+    void messageStaysOneLineEvenWhenTheValueHasALineBreak() {
+        ConfigException e = catchThrowableOfType(
+                () -> GatewayConfig.load(null, Map.of("TRADER_DB_URL", "postgres://x\nlevel=INFO started")),
+                ConfigException.class);
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("db.url").contains("TRADER_DB_URL").doesNotContain("\n", "\r");
+    }
+}

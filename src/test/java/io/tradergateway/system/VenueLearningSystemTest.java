@@ -1,0 +1,295 @@
+package io.tradergateway.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tradergateway.simvenue.VenueProfile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Venue choice and venue learning end to end over FIX: eligibility (session, listing, preferences), failover after a
+ * venue reject, the chosen venue's score in the reports, learned stats that move the flow away from a bad venue and
+ * survive a restart, and a report whose review is derived from a measured (slow) latency.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class VenueLearningSystemTest {
+    /** A venue nothing is known about, with full depth: 0.3·1 + 0.2·0.5 + 0.2·0.5 + 0.3·0.8 (routing priors). */
+    private static final double FRESH_VENUE_SCORE = 0.74;
+
+    @TempDir
+    Path dir;
+    GatewayHarness h;
+
+    @AfterEach
+    void stop() {
+        if (h != null) h.close();
+    }
+
+    private void startPredictable() {
+        h = GatewayHarness.start(dir, sim -> sim.withEveryProfile(VenueProfile::predictable), gw -> gw);
+    }
+
+    @Test
+    void routingSkipsVenuesThatCannotTradeAndFollowsPreferences() {
+        startPredictable();
+
+        // SIM_FAST does not list NVDA: the first preference is skipped for the second.
+        JsonNode nvda = fill("route-nvda", "NVDA", List.of("SIM_FAST", "SIM_DEEP"));
+        assertThat(nvda.path("venue").asText()).isEqualTo("SIM_DEEP");
+        assertThat(nvda.path("venue_score").asDouble()).isCloseTo(FRESH_VENUE_SCORE, within(1e-9));
+        assertThat(newOrders("SIM_FAST")).isZero();
+
+        // Preferences order the candidates: SIM_FAST first although SIM_CHEAP wins an unpreferred tie by name, and
+        // SIM_DEEP (now the best scored, proven venue) is not allowed by this plan.
+        JsonNode preferred = fill("route-pref", "AAPL", List.of("SIM_FAST", "SIM_CHEAP"));
+        assertThat(preferred.path("venue").asText()).isEqualTo("SIM_FAST");
+        assertThat(preferred.path("venue_score").asDouble()).isCloseTo(FRESH_VENUE_SCORE, within(1e-9));
+        JsonNode order = h.plan("route-pref").path("orders").get(0);
+        assertThat(order.path("venue_score").asDouble()).isEqualTo(preferred.path("venue_score").asDouble());
+
+        // GET /v1/venues scores each venue for a nominal order (100 shares, 50 bps, 1000 ms): SIM_CHEAP is still
+        // fresh (0.74, ranked last behind the two venues that have filled), SIM_FAST lists no NVDA so has no score.
+        JsonNode cheapAapl = score(venue("SIM_CHEAP"), "AAPL");
+        assertThat(cheapAapl.path("total").asDouble()).isCloseTo(FRESH_VENUE_SCORE, within(1e-9));
+        assertThat(cheapAapl.path("rank").asInt()).isEqualTo(3);
+        assertThat(venue("SIM_FAST").path("scores").findValuesAsText("symbol")).doesNotContain("NVDA");
+        assertThat(venue("SIM_DEEP").path("learned").path("sample_count").asLong()).isEqualTo(1);
+
+        // No preference: the ranking decides, and a proven venue beats the fresh one that would win a tie by name.
+        JsonNode free = fill("route-free", "AAPL", List.of());
+        assertThat(free.path("venue").asText()).isIn("SIM_DEEP", "SIM_FAST");
+        assertThat(free.path("venue_score").asDouble()).isGreaterThan(FRESH_VENUE_SCORE);
+
+        // Only preferred venues that cannot trade the symbol: the plan fails with the reason, nothing is sent.
+        ObjectNode nowhere = Plans.market("route-none", "NVDA", "long");
+        nowhere.putArray("venue_preferences").add("SIM_FAST");
+        assertThat(h.post("/v1/plans", nowhere).status()).isIn(202, 422);
+        JsonNode failed = h.awaitReport("route-none", r -> r.path("status").asText().equals("failed"));
+        assertThat(failed.path("error_message").asText()).contains("SIM_FAST").contains("does not list");
+        assertThat(h.plan("route-none").path("orders")).isEmpty();
+
+        // A venue whose session is down is skipped (and GET /v1/venues says why).
+        h.sim.dropSession("SIM_CHEAP");
+        await().atMost(GatewayHarness.WAIT).pollInterval(Duration.ofMillis(10))
+                .until(() -> !h.app.sessionStates().get("SIM_CHEAP"));
+        JsonNode cheapDown = venue("SIM_CHEAP");
+        assertThat(cheapDown.path("session").asText()).isEqualTo("disconnected");
+        assertThat(score(cheapDown, "AAPL").path("excluded").asText()).isEqualTo("FIX session is down");
+        ObjectNode plan = Plans.market("route-down", "AAPL", "long");
+        plan.putArray("venue_preferences").add("SIM_CHEAP").add("SIM_FAST");
+        int cheapOrdersBefore = newOrders("SIM_CHEAP");
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        JsonNode down = h.awaitReport("route-down", r -> r.path("status").asText().equals("filled"));
+        assertThat(down.path("venue").asText()).isEqualTo("SIM_FAST");
+        assertThat(newOrders("SIM_CHEAP")).isEqualTo(cheapOrdersBefore);
+        // The initiator logs on again by itself.
+        h.awaitReady();
+    }
+
+    @Test
+    void aVenueRejectFailsOverOnceToTheNextVenue() {
+        startPredictable();
+        h.sim.setRejectRate("SIM_FAST", 1.0);
+
+        JsonNode filled = fill("fo-1", "AAPL", List.of("SIM_FAST", "SIM_DEEP"));
+        assertThat(filled.path("venue").asText()).isEqualTo("SIM_DEEP");
+        JsonNode orders = h.plan("fo-1").path("orders");
+        assertThat(orders).hasSize(2);
+        assertThat(orders.get(0).path("venue").asText()).isEqualTo("SIM_FAST");
+        assertThat(orders.get(0).path("status").asText()).isEqualTo("REJECTED");
+        assertThat(orders.get(1).path("venue").asText()).isEqualTo("SIM_DEEP");
+        assertThat(orders.get(1).path("status").asText()).isEqualTo("FILLED");
+        assertThat(h.reportsOf("fo-1")).noneMatch(r -> r.path("status").asText().equals("failed"));
+
+        // Both allowed venues reject: one failover only, then a failed report naming the reject.
+        h.sim.setRejectRate("SIM_DEEP", 1.0);
+        ObjectNode plan = Plans.market("fo-2", "AAPL", "long");
+        plan.putArray("venue_preferences").add("SIM_DEEP").add("SIM_FAST");
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        JsonNode failed = h.awaitReport("fo-2", r -> r.path("status").asText().equals("failed"));
+        assertThat(failed.path("error_message").asText()).contains("rejected");
+        h.awaitPlanState("fo-2", "failed");
+        JsonNode tried = h.plan("fo-2").path("orders");
+        assertThat(tried).hasSize(2);
+        assertThat(List.of(tried.get(0).path("venue").asText(), tried.get(1).path("venue").asText()))
+                .containsExactlyInAnyOrder("SIM_DEEP", "SIM_FAST");
+        assertThat(h.position("AAPL").path("quantity").decimalValue())
+                .isEqualByComparingTo(filled.path("cumulative_quantity").decimalValue());
+    }
+
+    @Test
+    void aVenueThatRejectsLosesTheFlowAndTheLessonSurvivesARestart() throws Exception {
+        startPredictable();
+        h.sim.setRejectRate("SIM_CHEAP", 1.0);
+
+        List<String> venues = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            venues.add(fill("learn-" + i, "AAPL", List.of()).path("venue").asText());
+        }
+        // Plan 1 went to SIM_CHEAP (every venue fresh: the tie goes by name), was rejected and failed over; from then
+        // on SIM_CHEAP's learned success rate keeps it last.
+        assertThat(newOrders("SIM_CHEAP")).isEqualTo(1);
+        assertThat(venues).doesNotContain("SIM_CHEAP");
+        assertThat(venues.subList(4, 8)).allMatch(v -> v.equals("SIM_DEEP") || v.equals("SIM_FAST"));
+
+        JsonNode cheap = venue("SIM_CHEAP");
+        assertThat(cheap.path("learned").path("sample_count").asLong()).isEqualTo(1);
+        assertThat(cheap.path("learned").path("success_rate").asDouble()).isZero();
+        JsonNode cheapAapl = score(cheap, "AAPL");
+        assertThat(cheapAapl.path("success").asDouble()).isZero();
+        assertThat(cheapAapl.path("rank").asInt()).isEqualTo(3);
+        Map<String, Long> samplesBefore = sampleCounts();
+        assertThat(samplesBefore.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(9);
+
+        // The stats are rows in H2 (one per venue), read here with the gateway stopped.
+        h.app.close();
+        Map<String, String> stored = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(h.config.dbUrl(), h.config.dbUser(), h.config.dbPassword());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT venue, stats_json FROM venue_stats")) {
+            while (rs.next()) stored.put(rs.getString("venue"), rs.getString("stats_json"));
+        }
+        assertThat(stored).containsKeys("SIM_CHEAP", "SIM_DEEP");
+        JsonNode cheapRow = io.tradergateway.report.Json.MAPPER.readTree(stored.get("SIM_CHEAP"));
+        assertThat(cheapRow.path("sampleCount").asLong()).isEqualTo(1);
+        assertThat(cheapRow.path("successRate").asDouble()).isZero();
+        h.startGateway();
+
+        assertThat(sampleCounts()).isEqualTo(samplesBefore);
+        assertThat(venue("SIM_CHEAP").path("learned").path("success_rate").asDouble()).isZero();
+        // A gateway that had forgotten would send plan 9 to SIM_CHEAP first (tie by name, as plan 1); this one does not.
+        JsonNode ninth = fill("learn-9", "AAPL", List.of());
+        assertThat(ninth.path("venue").asText()).isNotEqualTo("SIM_CHEAP");
+        assertThat(newOrders("SIM_CHEAP")).isEqualTo(1);
+        assertThat(h.plan("learn-9").path("orders")).hasSize(1);
+    }
+
+    @Test
+    void aVenueThatSlipsMoreLosesTheFlowOnceEveryVenueWasTried() {
+        // SIM_FAST quotes an 80 bps spread: every buy there pays about 40 bps over the mid.
+        h = GatewayHarness.start(dir, sim -> sim.withEveryProfile(VenueProfile::predictable)
+                .withProfile("SIM_FAST", p -> p.withSpreadBps(new BigDecimal("80"))), gw -> gw);
+
+        // Exploration: one plan restricted to each venue, so that each has a record.
+        for (String venue : List.of("SIM_CHEAP", "SIM_DEEP", "SIM_FAST")) {
+            JsonNode r = fill("slip-try-" + venue, "AAPL", List.of(venue));
+            assertThat(r.path("venue").asText()).isEqualTo(venue);
+        }
+        double fastSlippage = venue("SIM_FAST").path("learned").path("avg_slippage").asDouble();
+        assertThat(fastSlippage).isGreaterThan(0.003);
+        assertThat(venue("SIM_DEEP").path("learned").path("avg_slippage").asDouble()).isLessThan(fastSlippage);
+        assertThat(venue("SIM_CHEAP").path("learned").path("avg_slippage").asDouble()).isLessThan(fastSlippage);
+        assertThat(score(venue("SIM_FAST"), "AAPL").path("rank").asInt()).isEqualTo(3);
+
+        // Exploitation: free choice goes to the venues that slipped less.
+        for (int i = 1; i <= 5; i++) {
+            JsonNode r = fill("slip-free-" + i, "AAPL", List.of());
+            assertThat(r.path("venue").asText()).as("plan %d", i).isNotEqualTo("SIM_FAST");
+        }
+        assertThat(newOrders("SIM_FAST")).isEqualTo(1);
+    }
+
+    @Test
+    void slowVenueReportSaysLatencyWasTheProblem() {
+        startPredictable();
+        h.sim.setAckDelay("SIM_DEEP", Duration.ofMillis(600), Duration.ZERO);
+
+        ObjectNode slowPlan = Plans.market("lat-slow", "AAPL", "long");
+        slowPlan.put("max_latency_ms", 200);
+        slowPlan.putArray("venue_preferences").add("SIM_DEEP");
+        assertThat(h.post("/v1/plans", slowPlan).status()).isEqualTo(202);
+        JsonNode slow = h.awaitReport("lat-slow", r -> r.path("status").asText().equals("filled"));
+
+        ObjectNode fastPlan = Plans.market("lat-fast", "AAPL", "long");
+        fastPlan.put("max_latency_ms", 200);
+        fastPlan.putArray("venue_preferences").add("SIM_FAST");
+        assertThat(h.post("/v1/plans", fastPlan).status()).isEqualTo(202);
+        JsonNode fast = h.awaitReport("lat-fast", r -> r.path("status").asText().equals("filled"));
+
+        long slowLatency = slow.path("latency_ms").asLong();
+        assertThat(slowLatency).isGreaterThanOrEqualTo(600);
+        assertThat(texts(slow, "what_didnt_work")).contains("Latency " + slowLatency + " ms exceeded the 200 ms limit");
+        assertThat(texts(slow, "lessons_learned")).anyMatch(s -> s.startsWith("SIM_DEEP answered in " + slowLatency + " ms"));
+        assertThat(texts(slow, "what_worked")).noneMatch(s -> s.startsWith("Latency"));
+
+        long fastLatency = fast.path("latency_ms").asLong();
+        assertThat(fastLatency).isLessThan(200);
+        assertThat(texts(fast, "what_worked")).contains("Latency " + fastLatency + " ms within the 200 ms limit");
+        assertThat(texts(fast, "what_didnt_work")).noneMatch(s -> s.startsWith("Latency"));
+
+        // 600 ms against 200 ms is past 1.5× the limit: the latency part (weight 0.15) scores 0, so at most 0.85;
+        // the fast fill keeps at least half of it (under the limit) and loses nothing else the slow one kept.
+        assertThat(slow.path("adherence_score").asDouble()).isLessThanOrEqualTo(0.85);
+        assertThat(fast.path("adherence_score").asDouble()).isGreaterThan(slow.path("adherence_score").asDouble() + 0.07);
+
+        // And routing learned it: SIM_DEEP's learned latency is the slow one, and the nominal order (1000 ms) scores it
+        // below the fast venue on latency.
+        JsonNode deep = venue("SIM_DEEP");
+        assertThat(deep.path("learned").path("avg_latency_ms").asDouble()).isGreaterThanOrEqualTo(600);
+        assertThat(score(deep, "AAPL").path("latency").asDouble())
+                .isLessThan(score(venue("SIM_FAST"), "AAPL").path("latency").asDouble());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Submits a 1 % long market plan with the given preferences and returns its filled report. */
+    private JsonNode fill(String planId, String symbol, List<String> preferences) {
+        ObjectNode plan = Plans.market(planId, symbol, "long");
+        var prefs = plan.putArray("venue_preferences");
+        preferences.forEach(prefs::add);
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        return h.awaitReport(planId, r -> r.path("status").asText().equals("filled")
+                || r.path("status").asText().equals("failed"));
+    }
+
+    private int newOrders(String venue) {
+        return (int) h.sim.received(venue).stream().filter(e -> e.isNewOrder()).count();
+    }
+
+    private JsonNode venue(String name) {
+        for (JsonNode v : h.get("/v1/venues").body().path("venues")) {
+            if (v.path("venue").asText().equals(name)) return v;
+        }
+        throw new AssertionError("no venue " + name + " in GET /v1/venues");
+    }
+
+    private static JsonNode score(JsonNode venue, String symbol) {
+        for (JsonNode s : venue.path("scores")) {
+            if (s.path("symbol").asText().equals(symbol)) return s;
+        }
+        throw new AssertionError("no score for " + symbol + " in " + venue);
+    }
+
+    private Map<String, Long> sampleCounts() {
+        Map<String, Long> out = new HashMap<>();
+        for (JsonNode v : h.get("/v1/venues").body().path("venues")) {
+            out.put(v.path("venue").asText(), v.path("learned").path("sample_count").asLong());
+        }
+        return out;
+    }
+
+    private static List<String> texts(JsonNode report, String field) {
+        List<String> out = new ArrayList<>();
+        report.path(field).forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}
