@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * Logging as the shipped {@code logback.xml} does it, instead of the test configuration's console: the ops
- * log and the FIX message log ({@code quickfixj.msg}/{@code quickfixj.event} at INFO) go to a file, so the
- * benchmark pays the same logging cost as a real gateway without flooding the Maven console. With
+ * log goes to one file and the FIX message log ({@code quickfixj.msg.*}/{@code quickfixj.event.*} at INFO) to
+ * another, so the benchmark pays the file-logging cost of a real gateway (not its console copy of the ops log)
+ * without flooding the Maven console. With
  * {@code quiet} the file is left out (and FIX messages are not logged through SLF4J), to see what logging
  * costs. The {@link StageClock} listens on the {@code io.tradergateway} loggers in both modes.
  * {@link #close()} puts the previous configuration back.
@@ -37,19 +38,13 @@ final class BenchLogging implements AutoCloseable {
         clock.start();
         started.add(clock);
         FileAppender<ILoggingEvent> file = null;
+        FileAppender<ILoggingEvent> fixFile = null;
         if (!quiet) {
-            PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-            encoder.setContext(context);
-            // The FILE appender's pattern of src/main/resources/logback.xml.
-            encoder.setPattern("%d{ISO8601} %-5level [%thread] %logger{36} - %msg%n");
-            encoder.start();
-            file = new FileAppender<>();
-            file.setContext(context);
-            file.setName("bench-file");
-            file.setFile(logFile.toString());
-            file.setEncoder(encoder);
-            file.start();
+            // The FILE and FIX appenders of src/main/resources/logback.xml (same patterns, plain files).
+            file = fileAppender(context, "bench-file", logFile, "%d{ISO8601} %-5level [%thread] %logger{36} - %msg%n");
+            fixFile = fileAppender(context, "bench-fix", logFile.resolveSibling("fix-messages.log"), "%d{ISO8601} %logger - %msg%n");
             started.add(file);
+            started.add(fixFile);
         }
         Logger gateway = context.getLogger("io.tradergateway");
         save(gateway);
@@ -63,13 +58,27 @@ final class BenchLogging implements AutoCloseable {
             save(fix);
             fix.setAdditive(false);
             fix.detachAndStopAllAppenders();
-            if (file != null) {
+            if (fixFile != null) {
                 fix.setLevel(Level.INFO);
-                fix.addAppender(file);
+                fix.addAppender(fixFile);
             } else {
                 fix.setLevel(Level.WARN);
             }
         }
+    }
+
+    private static FileAppender<ILoggingEvent> fileAppender(LoggerContext context, String name, Path file, String pattern) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(pattern);
+        encoder.start();
+        FileAppender<ILoggingEvent> appender = new FileAppender<>();
+        appender.setContext(context);
+        appender.setName(name);
+        appender.setFile(file.toString());
+        appender.setEncoder(encoder);
+        appender.start();
+        return appender;
     }
 
     private void save(Logger logger) {
