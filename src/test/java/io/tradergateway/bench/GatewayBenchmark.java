@@ -253,11 +253,19 @@ class GatewayBenchmark {
         } catch (IOException e) {
             return " (cannot read " + log + ": " + e + ")";
         }
-        int errors = 0;
-        for (int i = 0; i < lines.size() && errors < 3; i++) {
+        // Every engine failure in the log so far, grouped by exception and throwing frame, then one in full.
+        Map<String, Integer> failures = new java.util.LinkedHashMap<>();
+        int firstError = -1;
+        for (int i = 0; i < lines.size(); i++) {
             if (!lines.get(i).contains(" ERROR ")) continue;
-            errors++;
-            out.append("\n").append(String.join("\n", lines.subList(i, Math.min(lines.size(), i + 14))));
+            if (firstError < 0) firstError = i;
+            String exception = i + 1 < lines.size() ? lines.get(i + 1).replaceAll("-?\\d+", "N") : "";
+            String frame = i + 2 < lines.size() ? lines.get(i + 2).trim() : "";
+            failures.merge(lines.get(i).replaceAll("^.* ERROR ", "") + " | " + exception + " | " + frame, 1, Integer::sum);
+        }
+        failures.forEach((k, v) -> out.append("\n").append(v).append(" x ").append(k));
+        if (firstError >= 0) {
+            out.append("\n").append(String.join("\n", lines.subList(firstError, Math.min(lines.size(), firstError + 14))));
         }
         for (String id : lost.subList(0, Math.min(3, lost.size()))) {
             out.append("\n").append(id).append(':');
