@@ -1,0 +1,189 @@
+package io.tradergateway.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tradergateway.app.GatewayApp;
+import io.tradergateway.app.GatewayConfig;
+import io.tradergateway.report.Json;
+import io.tradergateway.simvenue.SimVenue;
+import io.tradergateway.simvenue.SimVenueConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The bundled simulated venue and the gateway in one JVM, on free ports, with H2 in a temp folder — the same
+ * set-up as the system tests' {@code GatewayHarness}, tuned for measuring the gateway rather than the venue:
+ * every venue answers at once (ack latency 0, no jitter, no random rejects, no slicing, exact book sizes) and
+ * the market is frozen (no background ticks), so what is measured is the gateway's own path.
+ */
+final class BenchHarness implements AutoCloseable {
+    static final String TOKEN = "bench-token";
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    final Path dataDir;
+    final SimVenue sim;
+    final GatewayApp app;
+
+    private BenchHarness(Path dataDir, SimVenue sim, GatewayApp app) {
+        this.dataDir = dataDir;
+        this.sim = sim;
+        this.app = app;
+    }
+
+    static BenchHarness start(Path dataDir) {
+        SimVenueConfig simConfig = SimVenueConfig.load(Path.of("sim-venue"))
+                .withSeed(42)
+                .withTickInterval(Duration.ZERO)
+                .withDataDir(dataDir.resolve("sim"))
+                .withEveryProfile(p -> p.predictable().withAckLatency(Duration.ZERO));
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (String venue : simConfig.venues()) {
+            int port = freePort();
+            ports.put(venue, port);
+            simConfig = simConfig.withPort(venue, port);
+        }
+        SimVenue sim = SimVenue.start(simConfig);
+        GatewayApp app;
+        try {
+            GatewayConfig config = GatewayConfig.load(null, Map.of("TRADER_API_TOKEN", TOKEN))
+                    .withDataDir(dataDir.resolve("gateway"))
+                    .withHttpPort(0)
+                    .withFixPorts(ports);
+            app = GatewayApp.start(config, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            sim.close();
+            throw e;
+        }
+        BenchHarness h = new BenchHarness(dataDir, sim, app);
+        try {
+            h.awaitReady();
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+        return h;
+    }
+
+    /** Every session logged on, every venue's symbols known, market data for every symbol. */
+    private void awaitReady() {
+        HttpClient http = newClient();
+        await().atMost(WAIT).until(() -> app.sessionStates().values().stream().allMatch(Boolean::booleanValue));
+        await().atMost(WAIT).until(() -> {
+            JsonNode venues = get(http, "/v1/venues");
+            for (JsonNode v : venues.path("venues")) {
+                if (v.path("symbols").isEmpty()) return false;
+            }
+            return true;
+        });
+        await().atMost(WAIT).until(() -> {
+            JsonNode positions = get(http, "/v1/positions");
+            return positions != null;
+        });
+    }
+
+    /** Symbols every venue session knows, sorted (the benchmark rotates over them). */
+    Set<String> symbols() {
+        return new TreeSet<>(sim.config().symbols().keySet());
+    }
+
+    /**
+     * Rebuilds every venue's book around the unchanged mid, so that a phase does not start on books emptied by
+     * the previous one (the market is frozen: nothing else refills them).
+     */
+    void refillBooks() {
+        for (String symbol : symbols()) {
+            BigDecimal mid = sim.mid(symbol);
+            sim.setMid(symbol, mid);
+        }
+    }
+
+    /**
+     * Returns once the engine has handled everything queued before this call: a positions query is answered
+     * by the engine thread in queue order.
+     */
+    void awaitEngineIdle(HttpClient http) {
+        await().atMost(WAIT).until(() -> get(http, "/v1/positions") != null
+                && metric(http, "trader_engine_backlog") == 0);
+    }
+
+    long metric(HttpClient http, String name) {
+        String text = send(http, request("/metrics").GET().build()).body();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ")) return Long.parseLong(line.substring(name.length() + 1).trim());
+        }
+        throw new IllegalStateException("no metric " + name + " in /metrics");
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    /** HTTP/1.1 (the JDK server does not speak h2c; the default client would try an upgrade on every connection). */
+    static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30));
+    }
+
+    HttpResponse<String> post(HttpClient http, String path, String body) {
+        return send(http, request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    JsonNode get(HttpClient http, String path) {
+        HttpResponse<String> r = send(http, request(path).GET().build());
+        try {
+            return r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + app.httpPort() + path);
+    }
+
+    @Override
+    public void close() {
+        try {
+            app.close();
+        } finally {
+            sim.close();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
