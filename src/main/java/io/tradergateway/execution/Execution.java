@@ -496,10 +496,12 @@ final class Execution {
         if (order == null || order.status() != OrderStatus.PENDING_NEW || order.venueOrderId() != null) return;
         MDC.put("plan_id", order.planId());
         MDC.put("cl_ord_id", id.value());
+        // Stamped before the send: a fast venue's ack (stamped on the FIX thread) can otherwise predate it.
+        Instant sendTime = clock.instant();
         boolean sent = venues.send(new OrderCommand.NewOrder(order.venue(), id, order.symbol(), order.side(), order.type(),
-                order.quantity(), order.limitPrice(), order.timeInForce(), order.expireTime(), clock.instant()));
+                order.quantity(), order.limitPrice(), order.timeInForce(), order.expireTime(), sendTime));
         if (sent) {
-            Order stamped = order.withSent(clock.instant());
+            Order stamped = order.withSent(sendTime);
             s.orders.put(id, stamped);
             log.info("plan={} clOrdId={} sent NewOrderSingle to {}", order.planId(), id, order.venue());
         } else {

@@ -52,7 +52,8 @@ public record Order(
 
     /** Order sent to first venue answer (ack or fill), in ms; null while unanswered. */
     public Long latencyMs() {
-        return sentAt == null || ackedAt == null ? null : Duration.between(sentAt, ackedAt).toMillis();
+        // Never negative: clocks are read on different threads, and a latency can only be measured, not be "early".
+        return sentAt == null || ackedAt == null ? null : Math.max(0L, Duration.between(sentAt, ackedAt).toMillis());
     }
 
     public Order withStatus(OrderStatus next, String why) {

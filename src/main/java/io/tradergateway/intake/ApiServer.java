@@ -43,6 +43,12 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     private static final int MAX_BODY = 1 << 20;
 
+    static {
+        // Without TCP_NODELAY every answer's last segment waits ~40 ms for the client's delayed ACK (BENCHMARKS.md).
+        // The JDK server reads this once, when its configuration class loads: set it before any server exists.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService workers;
     private final byte[] token;
