@@ -1,7 +1,7 @@
 package io.tradergateway.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tradergateway.report.Json;
+import io.tradergateway.system.Plans;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -280,26 +280,10 @@ class GatewayBenchmark {
         return values.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** A plain market plan: 1 % of equity, no entry conditions, no exits (ends `filled`), any venue. */
+    /** A plain market plan (see {@link Plans#market}), valid long enough for a whole run. */
     static ObjectNode marketPlan(String planId, String symbol, String direction) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        ObjectNode p = Json.MAPPER.createObjectNode();
-        p.put("event_type", "dm-decision-1.0");
-        p.put("plan_id", planId);
-        p.put("signal_id", "sig-" + planId);
-        p.put("decision_id", "dec-" + planId);
-        p.put("symbol", symbol);
-        p.put("direction", direction);
-        p.put("position_size", 1.0);
-        p.put("max_position_size", 5.0);
-        p.put("risk_reward_ratio", 2.0);
-        p.put("confidence_score", 0.7);
-        p.put("execution_strategy", "market");
-        p.put("max_slippage", 0.01);
-        p.put("max_latency_ms", 2000);
-        p.putArray("venue_preferences");
-        p.put("created_at", now.toString());
-        p.put("valid_until", now.plus(Duration.ofMinutes(30)).toString());
+        ObjectNode p = Plans.market(planId, symbol, direction);
+        p.put("valid_until", Instant.parse(p.get("created_at").asText()).plus(Duration.ofMinutes(30)).toString());
         return p;
     }
 

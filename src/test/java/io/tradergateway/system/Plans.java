@@ -8,11 +8,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** Builds dm-decision-1.0 plans for system tests; each test changes what it is about. */
-final class Plans {
+public final class Plans {
     private Plans() {
     }
 
-    static ObjectNode market(String planId, String symbol, String direction) {
+    public static ObjectNode market(String planId, String symbol, String direction) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         ObjectNode p = Json.MAPPER.createObjectNode();
         p.put("event_type", "dm-decision-1.0");
