@@ -59,7 +59,7 @@ public final class GatewayApp implements AutoCloseable {
         this.engine = new TradingEngine(journal, fix, fix.venues(), report -> {
             reportsLog.append(Json.write(report));
             dispatcher.wakeUp();
-        }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(),
+        }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                 Duration.ofMillis(250)));
         this.api = new ApiServer(config.httpPort(), config.apiToken(), config.apiTimeout(), engine,
                 new ApiQueries(engine, journal, outbox, fix::sessionStates, dispatcher));

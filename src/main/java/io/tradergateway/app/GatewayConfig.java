@@ -31,6 +31,7 @@ public record GatewayConfig(
         BigDecimal portfolioEquity,
         Duration marketWindow,
         double venueStatsAlpha,
+        Duration venueStatsHalfLife,
         Duration apiTimeout,
         Map<String, URI> consumerUrls,
         Map<String, Integer> fixPortOverrides) {
@@ -103,6 +104,7 @@ public record GatewayConfig(
                 r.positiveDecimal("portfolio.equity"),
                 Duration.ofSeconds(r.integer("market.window.seconds", 1, 86_400)),
                 r.fraction("venue.stats.alpha"),
+                Duration.ofSeconds(r.integer("venue.stats.half.life.seconds", 0, 30 * 86_400)),
                 Duration.ofMillis(r.integer("api.timeout.ms", 1, 600_000)),
                 consumers,
                 Map.of());
@@ -133,28 +135,33 @@ public record GatewayConfig(
 
     public GatewayConfig withHttpPort(int port) {
         return new GatewayConfig(port, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, apiTimeout, consumerUrls, fixPortOverrides);
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, fixPortOverrides);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(httpPort, apiToken, dir, defaultDbUrl(dir), dbUser, dbPassword, fixConfig,
-                simVenueDir, portfolioEquity, marketWindow, venueStatsAlpha, apiTimeout, consumerUrls,
+                simVenueDir, portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls,
                 fixPortOverrides);
     }
 
     public GatewayConfig withFixPorts(Map<String, Integer> ports) {
         return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, apiTimeout, consumerUrls, ports);
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, ports);
     }
 
     public GatewayConfig withConsumerUrls(Map<String, URI> urls) {
         return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, apiTimeout, urls, fixPortOverrides);
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, urls, fixPortOverrides);
     }
 
     public GatewayConfig withMarketWindow(Duration window) {
         return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, window, venueStatsAlpha, apiTimeout, consumerUrls, fixPortOverrides);
+                portfolioEquity, window, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, fixPortOverrides);
+    }
+
+    public GatewayConfig withVenueStatsHalfLife(Duration halfLife) {
+        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, halfLife, apiTimeout, consumerUrls, fixPortOverrides);
     }
 
     /** Typed access to the raw values; every failure names the key and the variable that overrides it. */

@@ -468,8 +468,9 @@ final class Execution {
             if (exclude.contains(venue)) continue;
             BigDecimal depth = expected == null ? BigDecimal.ZERO
                     : s.market.symbol(symbol).depthWithin(venue, side, expected, requirements.maxSlippage());
+            VenueStats stats = s.venueStats.get(venue);
             candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, symbol).isPresent(),
-                    depth, s.venueStats.get(venue)));
+                    depth, stats, stats.evidenceWeight(clock.instant(), settings.venueStatsHalfLife())));
         }
         return new io.tradergateway.routing.VenueSelector().rankExplained(candidates, requirements);
     }

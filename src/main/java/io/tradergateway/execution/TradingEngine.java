@@ -39,8 +39,14 @@ import java.util.function.Function;
 public final class TradingEngine implements VenueEventSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TradingEngine.class);
 
-    /** Engine settings taken from the gateway configuration. */
-    public record Settings(BigDecimal portfolioEquity, Duration marketWindow, double venueStatsAlpha, Duration tick) {
+    /**
+     * Engine settings taken from the gateway configuration.
+     *
+     * @param venueStatsHalfLife how long learned venue stats keep half their weight without a new observation
+     *                           ({@link Duration#ZERO} = they never fade); see {@link VenueStats#evidenceWeight}
+     */
+    public record Settings(BigDecimal portfolioEquity, Duration marketWindow, double venueStatsAlpha,
+                           Duration venueStatsHalfLife, Duration tick) {
     }
 
     /** What {@code POST /v1/plans} answers. */

@@ -185,6 +185,7 @@ public final class ApiQueries {
             n.put("latency", sc.latency());
             n.put("slippage", sc.slippage());
             n.put("success", sc.success());
+            n.put("evidence_weight", sc.evidenceWeight());
             return n;
         }
         n.putNull("rank");

@@ -31,6 +31,14 @@ import java.util.Objects;
  *       0.3 + 0.1 + 0.1 + 0.2 = 0.70 and loses to the fresh venue, which is then tried.</li>
  * </ul>
  * Learned slippage is signed; only the adverse part lowers the score (price improvement gives 1).
+ *
+ * <h2>Fading evidence</h2>
+ * With the candidate's evidence weight {@code w} (1 right after an observation, halving every half-life
+ * without one; see {@link VenueStats#evidenceWeight}), each learned component counts as
+ * <pre>   w · learned + (1 − w) · prior</pre>
+ * So a venue that rejected a burst of orders an hour ago (success 0, score 0.5) drifts back towards the
+ * fresh-venue 0.74 and is tried again once the venue that took its flow is no better than that, while a venue
+ * in use keeps w ≈ 1.
  */
 public final class VenueScorer {
     public static final double LIQUIDITY_WEIGHT = 0.3;
@@ -48,17 +56,23 @@ public final class VenueScorer {
         VenueStats stats = candidate.stats();
 
         double liquidity = liquidity(candidate.depthWithinSlippage(), requirements.quantity());
+        double w = candidate.evidenceWeight();
         double latency = stats.hasLatency()
-                ? clampUnit(1 - stats.avgLatencyMs() / requirements.maxLatencyMs())
+                ? faded(w, clampUnit(1 - stats.avgLatencyMs() / requirements.maxLatencyMs()), PRIOR_LATENCY)
                 : PRIOR_LATENCY;
         double slippage = stats.hasSlippage()
-                ? slippage(stats.avgSlippage(), requirements.maxSlippage())
+                ? faded(w, slippage(stats.avgSlippage(), requirements.maxSlippage()), PRIOR_SLIPPAGE)
                 : PRIOR_SLIPPAGE;
-        double success = stats.hasOutcome() ? clampUnit(stats.successRate()) : PRIOR_SUCCESS;
+        double success = stats.hasOutcome() ? faded(w, clampUnit(stats.successRate()), PRIOR_SUCCESS) : PRIOR_SUCCESS;
 
         double total = clampUnit(LIQUIDITY_WEIGHT * liquidity + LATENCY_WEIGHT * latency
                 + SLIPPAGE_WEIGHT * slippage + SUCCESS_WEIGHT * success);
-        return new VenueScore(candidate.venue(), total, liquidity, latency, slippage, success);
+        return new VenueScore(candidate.venue(), total, liquidity, latency, slippage, success,
+                stats.hasOutcome() ? w : 0.0);
+    }
+
+    private static double faded(double evidenceWeight, double learned, double prior) {
+        return clampUnit(evidenceWeight * learned + (1 - evidenceWeight) * prior);
     }
 
     private static double liquidity(BigDecimal depth, BigDecimal quantity) {

@@ -1,5 +1,6 @@
 package io.tradergateway.routing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -22,6 +23,13 @@ import java.util.Objects;
  * </ul>
  * While a quantity has no sample its average is 0 and meaningless; {@link VenueScorer} uses a
  * documented prior instead ({@link #hasLatency()}, {@link #hasSlippage()}, {@link #hasOutcome()}).
+ *
+ * <h2>Fading</h2>
+ * An average only moves when the venue gets flow, so a venue that had a bad spell would be shunned for
+ * ever once it loses the flow. {@link #evidenceWeight} therefore says how much the learned averages still
+ * count at a given time: half after one half-life without a new observation, a quarter after two; the
+ * scorer fills the rest with its priors ({@link VenueScorer}). The stored averages themselves never change
+ * without an observation.
  *
  * <p>Immutable; {@link #update} returns a new record. Meant to be persisted column for column.
  *
@@ -111,6 +119,25 @@ public record VenueStats(String venue, double avgLatencyMs, double avgSlippage, 
     /** True once at least one outcome (fill or reject) has been observed. */
     public boolean hasOutcome() {
         return sampleCount > 0;
+    }
+
+    /**
+     * How much the learned averages count at {@code now}: {@code 0.5^(age / halfLife)} with {@code age} the
+     * time since the latest observation (never negative), so 1 right after an observation. 0 before the first
+     * observation; 1 for ever if {@code halfLife} is zero (fading switched off).
+     *
+     * @throws IllegalArgumentException if {@code halfLife} is negative
+     */
+    public double evidenceWeight(Instant now, Duration halfLife) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(halfLife, "halfLife");
+        if (halfLife.isNegative()) {
+            throw new IllegalArgumentException("half-life must not be negative: " + halfLife);
+        }
+        if (lastUpdate == null) return 0.0;
+        if (halfLife.isZero()) return 1.0;
+        long ageMillis = Math.max(0, Duration.between(lastUpdate, now).toMillis());
+        return Math.pow(0.5, (double) ageMillis / halfLife.toMillis());
     }
 
     private static double ewma(double average, long samples, double sample, double alpha) {

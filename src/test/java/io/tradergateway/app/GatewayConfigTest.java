@@ -35,6 +35,7 @@ class GatewayConfigTest {
         assertThat(config.portfolioEquity()).isEqualTo(new BigDecimal("1000000"));
         assertThat(config.marketWindow()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.venueStatsAlpha()).isEqualTo(0.2);
+        assertThat(config.venueStatsHalfLife()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.apiTimeout()).isEqualTo(Duration.ofMillis(5000));
         assertThat(config.consumerUrls()).isEmpty();
         assertThat(config.fixPortOverrides()).isEmpty();
@@ -113,6 +114,7 @@ class GatewayConfigTest {
             "TRADER_CONSUMER_DECISION_MAKER_URL | not a url      | consumer.decision_maker.url",
             "TRADER_MARKET_WINDOW_SECONDS       | 0              | market.window.seconds",
             "TRADER_VENUE_STATS_ALPHA           | 1.5            | venue.stats.alpha",
+            "TRADER_VENUE_STATS_HALF_LIFE_SECONDS | -5           | venue.stats.half.life.seconds",
             "TRADER_API_TIMEOUT_MS              | 5s             | api.timeout.ms",
     })
     void badValueStopsStartUpWithOneLineNamingKeyVariableAndValue(String variable, String value, String key) {

@@ -1,8 +1,11 @@
 package io.tradergateway.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -87,5 +90,53 @@ class VenueScorerTest {
         assertEquals(0.96, good, EPS);
         assertEquals(0.70, unreliable, EPS);
         assertEquals(0.74, fresh, EPS);
+    }
+
+    @Test
+    void fadedEvidenceBlendsEachLearnedComponentWithItsPrior() {
+        // Learned: latency 1 − 50/200 = 0.75, slippage 1 − 0.0004/0.001 = 0.6, success 0.2; evidence counts half.
+        VenueStats stats = learned("SIM_A", 50, 0.0004, 0.2);
+        VenueScore half = scorer.score(new VenueCandidate("SIM_A", true, true, new BigDecimal("100"), stats, 0.5), REQ);
+        assertEquals(0.625, half.latency(), EPS);   // 0.5·0.75 + 0.5·0.5
+        assertEquals(0.55, half.slippage(), EPS);   // 0.5·0.6 + 0.5·0.5
+        assertEquals(0.5, half.success(), EPS);     // 0.5·0.2 + 0.5·0.8
+        assertEquals(1.0, half.liquidity(), EPS);   // measured now, never faded
+        assertEquals(0.3 + 0.125 + 0.11 + 0.15, half.total(), EPS);
+        assertEquals(0.5, half.evidenceWeight(), EPS);
+
+        // No evidence left: exactly the fresh venue's 0.74; full evidence: exactly the learned score.
+        VenueScore gone = scorer.score(new VenueCandidate("SIM_A", true, true, new BigDecimal("100"), stats, 0.0), REQ);
+        assertEquals(0.74, gone.total(), EPS);
+        VenueScore full = scorer.score(candidate("SIM_A", "100", stats), REQ);
+        assertEquals(0.3 + 0.15 + 0.12 + 0.06, full.total(), EPS);
+        assertEquals(1.0, full.evidenceWeight(), EPS);
+    }
+
+    @Test
+    void aVenueShunnedAfterABurstOfRejectsIsTriedAgainOnceTheEvidenceHasFaded() {
+        Duration halfLife = Duration.ofMinutes(30);
+        VenueStats burst = VenueStats.initial("SIM_A");
+        for (int i = 0; i < 5; i++) {
+            burst = burst.update(ExecutionObservation.failed("SIM_A", 20L, T0), 0.2);
+        }
+        // A mediocre venue that keeps the flow, observed just now: latency 0.5, slippage 0.5, success 0.8 → 0.74 − ε.
+        VenueStats mediocre = learned("SIM_B", 100, 0.0005, 0.79);
+        Instant later = T0.plus(Duration.ofHours(3));
+        double b = scorer.score(candidate("SIM_B", "100", mediocre), REQ).total();
+        double aAtOnce = scorer.score(new VenueCandidate("SIM_A", true, true, new BigDecimal("100"), burst,
+                burst.evidenceWeight(T0, halfLife)), REQ).total();
+        double aRested = scorer.score(new VenueCandidate("SIM_A", true, true, new BigDecimal("100"), burst,
+                burst.evidenceWeight(later, halfLife)), REQ).total();
+        assertTrue(aAtOnce < b, "right after the rejects A loses: " + aAtOnce + " vs " + b);
+        assertTrue(aRested > b, "three hours (six half-lives) later A is tried again: " + aRested + " vs " + b);
+    }
+
+    @Test
+    void evidenceWeightOutsideTheUnitIntervalIsRefused() {
+        VenueStats stats = learned("SIM_A", 50, 0, 1);
+        assertThrows(IllegalArgumentException.class,
+                () -> new VenueCandidate("SIM_A", true, true, BigDecimal.ONE, stats, 1.5));
+        assertThrows(IllegalArgumentException.class,
+                () -> new VenueCandidate("SIM_A", true, true, BigDecimal.ONE, stats, Double.NaN));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -90,5 +91,20 @@ class VenueStatsTest {
         book.restore(new VenueStats("SIM_A", 10, 0, 1, 5, 5, 5, T0));
         assertEquals(2, book.all().size());
         assertEquals("SIM_A", book.all().iterator().next().venue());
+    }
+
+    @Test
+    void evidenceHalvesEveryHalfLifeWithoutAnObservation() {
+        Duration halfLife = Duration.ofMinutes(30);
+        assertEquals(0.0, VenueStats.initial("SIM_A").evidenceWeight(T0, halfLife), EPS);
+        VenueStats seen = VenueStats.initial("SIM_A").update(ExecutionObservation.filled("SIM_A", 10, 0, T0), 0.2);
+        assertEquals(1.0, seen.evidenceWeight(T0, halfLife), EPS);
+        assertEquals(1.0, seen.evidenceWeight(T0.minusSeconds(5), halfLife), EPS); // clock behind: no boost
+        assertEquals(0.5, seen.evidenceWeight(T0.plus(halfLife), halfLife), EPS);
+        assertEquals(0.25, seen.evidenceWeight(T0.plus(halfLife.multipliedBy(2)), halfLife), EPS);
+        assertEquals(Math.sqrt(0.5), seen.evidenceWeight(T0.plus(Duration.ofMinutes(15)), halfLife), EPS);
+        // Zero half-life switches fading off; a negative one is a programming error.
+        assertEquals(1.0, seen.evidenceWeight(T0.plus(Duration.ofDays(30)), Duration.ZERO), EPS);
+        assertThrows(IllegalArgumentException.class, () -> seen.evidenceWeight(T0, Duration.ofSeconds(-1)));
     }
 }

@@ -155,7 +155,10 @@ class VenueLearningSystemTest {
         assertThat(cheap.path("learned").path("sample_count").asLong()).isEqualTo(1);
         assertThat(cheap.path("learned").path("success_rate").asDouble()).isZero();
         JsonNode cheapAapl = score(cheap, "AAPL");
-        assertThat(cheapAapl.path("success").asDouble()).isZero();
+        // The score's success component is the learned 0 faded towards the 0.8 prior by the few seconds since the
+        // reject (half-life 30 minutes): still all but 0.
+        assertThat(cheapAapl.path("success").asDouble()).isCloseTo(0.0, within(0.01));
+        assertThat(cheapAapl.path("evidence_weight").asDouble()).isGreaterThan(0.99);
         assertThat(cheapAapl.path("rank").asInt()).isEqualTo(3);
         Map<String, Long> samplesBefore = sampleCounts();
         assertThat(samplesBefore.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(9);
@@ -181,6 +184,43 @@ class VenueLearningSystemTest {
         assertThat(ninth.path("venue").asText()).isNotEqualTo("SIM_CHEAP");
         assertThat(newOrders("SIM_CHEAP")).isEqualTo(1);
         assertThat(h.plan("learn-9").path("orders")).hasSize(1);
+    }
+
+    @Test
+    void aVenueThatRejectedIsTriedAgainOnceItsBadRecordHasFaded() {
+        // Learned stats lose half their weight every second without a new observation (30 minutes by default).
+        h = GatewayHarness.start(dir, sim -> sim.withEveryProfile(VenueProfile::predictable),
+                gw -> gw.withVenueStatsHalfLife(Duration.ofSeconds(1)));
+        h.sim.setRejectRate("SIM_CHEAP", 1.0);
+        // Preferred venues within 0.1 of the best score keep the plan's order, so SIM_CHEAP goes first whenever its
+        // score is close to SIM_DEEP's, and second while its record is clearly worse.
+        List<String> cheapFirst = List.of("SIM_CHEAP", "SIM_DEEP");
+
+        // Both fresh: SIM_CHEAP first; it rejects, the plan fails over to SIM_DEEP and fills there.
+        JsonNode first = fill("fade-1", "AAPL", cheapFirst);
+        assertThat(first.path("status").asText()).isEqualTo("filled");
+        assertThat(first.path("venue").asText()).isEqualTo("SIM_DEEP");
+        assertThat(newOrders("SIM_CHEAP")).isEqualTo(1);
+
+        // Right after, the reject still weighs: SIM_CHEAP (success 0) is far below SIM_DEEP and is skipped.
+        JsonNode second = fill("fade-2", "AAPL", cheapFirst);
+        assertThat(second.path("venue").asText()).isEqualTo("SIM_DEEP");
+        assertThat(newOrders("SIM_CHEAP")).isEqualTo(1);
+
+        // The venue has recovered; without flow its bad record fades towards the priors (the stored averages stay).
+        h.sim.setRejectRate("SIM_CHEAP", 0.0);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> score(venue("SIM_CHEAP"), "AAPL").path("evidence_weight").asDouble() < 0.05);
+        assertThat(venue("SIM_CHEAP").path("learned").path("success_rate").asDouble()).isZero();
+
+        // Both records have faded close to the priors: the plan's preference decides again, and SIM_CHEAP fills.
+        JsonNode third = fill("fade-3", "AAPL", cheapFirst);
+        assertThat(third.path("status").asText()).isEqualTo("filled");
+        assertThat(third.path("venue").asText()).isEqualTo("SIM_CHEAP");
+        assertThat(newOrders("SIM_CHEAP")).isEqualTo(2);
+        JsonNode learned = venue("SIM_CHEAP").path("learned");
+        assertThat(learned.path("sample_count").asLong()).isEqualTo(2);
+        assertThat(learned.path("success_rate").asDouble()).isCloseTo(0.2, within(1e-9)); // 0.2·1 + 0.8·0
     }
 
     @Test
