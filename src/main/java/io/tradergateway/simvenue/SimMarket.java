@@ -118,6 +118,8 @@ final class SimMarket {
         final List<SimExecution> executions = new CopyOnWriteArrayList<>();
         long orderSeq;
         long execSeq;
+        /** Fault switch: false = GTD orders outlive their ExpireTime (a venue that treats GTD as GTC). */
+        boolean honoursExpireTime = true;
 
         VenueState(String name, VenueProfile profile, SplittableRandom random) {
             this.name = name;
@@ -224,6 +226,10 @@ final class SimMarket {
     void setRejectRate(String venueName, double rate) {
         VenueState v = venue(venueName);
         v.profile = v.profile.withRejectRate(rate);
+    }
+
+    void setHonourExpireTime(String venueName, boolean honour) {
+        venue(venueName).honoursExpireTime = honour;
     }
 
     void setAckDelay(String venueName, Duration base, Duration jitter) {
@@ -568,6 +574,11 @@ final class SimMarket {
         Duration delay = Duration.between(now(), o.expireTime);
         timer.schedule(() -> {
             if (!o.isLive()) return;
+            if (!v.honoursExpireTime) {
+                logEvent(v.name, o.clOrdId, o.symbol, o.side.name(), o.quantity,
+                        "NOT EXPIRED at its ExpireTime " + o.expireTime + " (fault: ExpireTime ignored), still working");
+                return;
+            }
             o.status = SimOrder.Status.EXPIRED;
             unrest(v, o);
             ExecutionReport m = FixMessages.executionReport(o, FixMessages.EXEC_EXPIRED, v.nextExecId(), now());

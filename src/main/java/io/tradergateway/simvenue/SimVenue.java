@@ -214,6 +214,17 @@ public final class SimVenue implements AutoCloseable {
         });
     }
 
+    /**
+     * Fault: with {@code false} the venue keeps GTD orders working past their ExpireTime(126), as a venue that treats
+     * GTD as GTC would, so that the client's own expiry handling can be tested. Applies to expiries due from now on.
+     */
+    public void setHonourExpireTime(String venue, boolean honour) {
+        call(() -> {
+            market.setHonourExpireTime(venue, honour);
+            return null;
+        });
+    }
+
     /** Disconnects the venue's session now, without a Logout (the initiator will reconnect). */
     public void dropSession(String venue) {
         Session session = Session.lookupSession(sessionId(venue));

@@ -8,6 +8,7 @@ import quickfix.field.OrdType;
 import quickfix.field.Side;
 import quickfix.field.TimeInForce;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,6 +18,7 @@ import static io.tradergateway.simvenue.TestFixClient.type;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Limit orders, TimeInForce, cancel, replace, cancel-reject and status over FIX. Books are regenerated with
@@ -112,6 +114,23 @@ class SimVenueOrderTest extends SimVenueFixture {
         // expired orders no longer fill
         sim.setMid("AAPL", bd("188.00"));
         assertTrue(sim.executions(FAST).isEmpty());
+    }
+
+    @Test
+    void gtdOrderOutlivesItsExpireTimeWhenTheVenueIsToldToIgnoreIt() {
+        sim.setMid("AAPL", bd("190.00"));
+        sim.setHonourExpireTime(FAST, false);
+        Instant expiry = Instant.now().plusMillis(300);
+        client.send(FAST, TestFixClient.gtd("G3", "AAPL", Side.BUY, "100", "189.00", expiry));
+        client.awaitExecType(FAST, "G3", '0');
+        // A second past its ExpireTime the order is still working; only the client's cancel ends it.
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(expiry.plusSeconds(1)));
+        assertEquals(List.of("G3"), sim.workingOrders(FAST));
+        assertEquals(List.of("0"), execTypes("G3"));
+        client.send(FAST, TestFixClient.cancel("G3-C", "G3", "AAPL", Side.BUY, "100"));
+        Message canceled = client.awaitExecType(FAST, "G3-C", '4');
+        assertEquals("4", field(canceled, 39));
+        assertEquals(List.of(), sim.workingOrders(FAST));
     }
 
     @Test

@@ -91,13 +91,7 @@ class LimitAndTwapSystemTest {
 
     @Test
     void limitNotReachedBeforeValidUntilExpiresAndCancelsThePlan() {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        ObjectNode plan = plan("lim-expire", "MSFT", "limit");
-        plan.put("entry_price", 400.00);
-        plan.put("created_at", now.minusSeconds(5).toString());
-        plan.put("valid_until", now.plusSeconds(3).toString());
-        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
-        await().atMost(GatewayHarness.WAIT).until(() -> orderStatus("lim-expire").equals("NEW"));
+        Instant now = restingMsftLimit("lim-expire", 400.00, 3);
 
         JsonNode cancelled = h.awaitReport("lim-expire", r -> r.path("status").asText().equals("cancelled"));
         assertThat(cancelled.path("error_message").asText()).containsIgnoringCase("expired");
@@ -108,6 +102,42 @@ class LimitAndTwapSystemTest {
         assertThat(view.path("state").asText()).isEqualTo("cancelled");
         assertThat(view.path("orders").get(0).path("status").asText()).isIn("EXPIRED", "CANCELED");
         assertThat(h.reportsOf("lim-expire")).hasSize(1);
+    }
+
+    @Test
+    void limitLeftWorkingPastValidUntilByTheVenueIsCancelledByTheGateway() {
+        // The venue keeps GTD orders past their ExpireTime: the gateway's own backstop must end the order.
+        h.sim.setHonourExpireTime(VENUE, false);
+        try {
+            Instant now = restingMsftLimit("lim-backstop", 390.00, 2);
+
+            JsonNode cancelled = h.awaitReport("lim-backstop", r -> r.path("status").asText().equals("cancelled"));
+            assertThat(cancelled.path("error_message").asText()).contains("not filled before valid_until");
+            assertThat(cancelled.path("cumulative_quantity").decimalValue()).isZero();
+            // Sent after valid_until plus the 2 s grace the venue gets to expire the order itself.
+            assertThat(Instant.parse(cancelled.path("created_at").asText())).isAfterOrEqualTo(now.plusSeconds(4));
+            JsonNode view = h.plan("lim-backstop");
+            assertThat(view.path("state").asText()).isEqualTo("cancelled");
+            String clOrdId = view.path("orders").get(0).path("cl_ord_id").asText();
+            assertThat(view.path("orders").get(0).path("status").asText()).isEqualTo("CANCELED");
+            assertThat(h.sim.received(VENUE)).anyMatch(e -> e.msgType().equals("F") && clOrdId.equals(e.origClOrdId()));
+            assertThat(h.sim.workingOrders(VENUE)).doesNotContain(clOrdId);
+            assertThat(h.reportsOf("lim-backstop")).hasSize(1);
+        } finally {
+            h.sim.setHonourExpireTime(VENUE, true);
+        }
+    }
+
+    /** Posts a MSFT buy limit far below the market, valid for {@code validSeconds}, and waits until it rests. */
+    private static Instant restingMsftLimit(String planId, double entryPrice, int validSeconds) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        ObjectNode plan = plan(planId, "MSFT", "limit");
+        plan.put("entry_price", entryPrice);
+        plan.put("created_at", now.minusSeconds(5).toString());
+        plan.put("valid_until", now.plusSeconds(validSeconds).toString());
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        await().atMost(GatewayHarness.WAIT).until(() -> orderStatus(planId).equals("NEW"));
+        return now;
     }
 
     // ---------------------------------------------------------------- TWAP
