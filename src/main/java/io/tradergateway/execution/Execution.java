@@ -142,22 +142,27 @@ final class Execution {
         r.positions().forEach(s.positions::restore);
         r.venueStatsJson().forEach((venue, json) -> s.venueStats.restore(Json.read(json, VenueStats.class)));
         for (StoredPlan stored : r.openPlans()) {
-            TradingPlan plan = storedPlan(stored.planId(), stored.planJson());
-            PlanProgress progress = Json.read(stored.progressJson(), PlanProgress.class);
-            ActivePlan ap = new ActivePlan(plan, stored.planJson(), stored.contentHash(), stored.receivedAt(), progress);
-            if (progress.state == PlanState.OPEN || progress.state == PlanState.EXITING) {
-                ap.exitMonitor = ExitMonitor.restore(plan.direction(), progress.avgPrice, progress.firstFillAt,
-                        ap.exitRules(), progress.bestPrice == null ? progress.avgPrice : progress.bestPrice);
-            }
-            if (plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.TWAP && progress.twapStart != null) {
-                ap.twap = twapFor(ap, progress.twapStart);
-            }
-            s.plans.put(plan.planId(), ap);
+            ActivePlan ap = restorePlan(stored);
+            s.plans.put(ap.id(), ap);
         }
         for (Order o : r.ordersOfOpenPlans()) remember(o);
         for (Order o : r.openOrders()) remember(o);
         log.info("recovered {} open plans, {} working orders, {} positions, report sequence {}, order number {}",
                 r.openPlans().size(), r.openOrders().size(), r.positions().size(), s.lastReportSequence, s.lastOrderSeqNo);
+    }
+
+    private ActivePlan restorePlan(StoredPlan stored) {
+        TradingPlan plan = storedPlan(stored.planId(), stored.planJson());
+        PlanProgress progress = Json.read(stored.progressJson(), PlanProgress.class);
+        ActivePlan ap = new ActivePlan(plan, stored.planJson(), stored.contentHash(), stored.receivedAt(), progress);
+        if (progress.state == PlanState.OPEN || progress.state == PlanState.EXITING) {
+            ap.exitMonitor = ExitMonitor.restore(plan.direction(), progress.avgPrice, progress.firstFillAt,
+                    ap.exitRules(), progress.bestPrice == null ? progress.avgPrice : progress.bestPrice);
+        }
+        if (plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.TWAP && progress.twapStart != null) {
+            ap.twap = twapFor(ap, progress.twapStart);
+        }
+        return ap;
     }
 
     private TradingPlan storedPlan(String planId, String json) {
@@ -581,8 +586,20 @@ final class Execution {
             }
         }
         if (order == null) {
-            log.warn("execution report {} {} for unknown ClOrdID {} from {} ignored", r.execType(), r.execId(), r.clOrdId(), r.venue());
-            return;
+            // Orders of ended plans leave memory (and are not loaded at start-up), but a venue may still report on
+            // one, e.g. a fill it failed to report in time: the journal has every order we ever sent.
+            Optional<Order> stored = journal.findOrder(r.clOrdId());
+            if (stored.isEmpty() && r.origClOrdId() != null) stored = journal.findOrder(r.origClOrdId());
+            if (stored.isEmpty()) stored = cancelledOrderOf(r.clOrdId()).flatMap(journal::findOrder);
+            if (stored.isEmpty() || !stored.get().venue().equals(r.venue())) {
+                log.warn("execution report {} {} for unknown ClOrdID {} from {} ignored", r.execType(), r.execId(), r.clOrdId(), r.venue());
+                return;
+            }
+            order = stored.get();
+            orderId = order.clOrdId();
+            log.warn("plan={} clOrdId={} {} report (ExecID {}) from {} for an order no longer in memory ({}): reloaded from the journal",
+                    order.planId(), orderId, r.execType(), r.execId(), r.venue(), order.status());
+            remember(order);
         }
         MDC.put("plan_id", order.planId());
         MDC.put("cl_ord_id", orderId.value());
@@ -704,21 +721,12 @@ final class Execution {
                 fill.venue(), fill.execId(), fill.fee().toPlainString(), updated.cumQty().toPlainString(), updated.quantity().toPlainString(),
                 update.after().symbol(), update.after().quantity().toPlainString(), update.after().avgPrice().toPlainString());
         if (ap == null) {
-            log.error("fill {} for order {} of a plan no longer active ({}): booked in the position, no plan report",
-                    fill.execId(), order.clOrdId(), order.planId());
+            reportLateFill(updated, fill, update);
             return updated;
         }
         PlanProgress p = ap.progress;
-        ExecReport.Status status;
-        if (order.leg() == Leg.ENTRY) {
-            p.addEntryFill(fill.quantity(), fill.price(), fill.fee());
-            if (p.firstFillAt == null) p.firstFillAt = fill.time();
-            if (p.latencyMs == null) p.latencyMs = updated.latencyMs();
-            status = p.filledQty.compareTo(p.targetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
-        } else {
-            p.addExitFill(fill.quantity(), fill.price(), update.realizedPnlImpact());
-            status = p.exitFilledQty.compareTo(p.exitTargetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
-        }
+        if (order.leg() == Leg.ENTRY && p.latencyMs == null) p.latencyMs = updated.latencyMs();
+        ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
         emit(reports.fill(inputFor(ap, order.leg(), updated, status, null).withFill(fill, update)));
         if (status == ExecReport.Status.FILLED) {
             if (order.leg() == Leg.ENTRY) completeEntry(ap);
@@ -727,6 +735,41 @@ final class Execution {
             storePlan(ap);
         }
         return updated;
+    }
+
+    /** Adds a fill to the plan's leg figures; {@code filled} once the leg's quantity is complete, else {@code partial}. */
+    private static ExecReport.Status addToProgress(PlanProgress p, Leg leg, Fill fill, PositionUpdate update) {
+        if (leg == Leg.ENTRY) {
+            p.addEntryFill(fill.quantity(), fill.price(), fill.fee());
+            if (p.firstFillAt == null) p.firstFillAt = fill.time();
+            return p.filledQty.compareTo(p.targetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
+        }
+        p.addExitFill(fill.quantity(), fill.price(), update.realizedPnlImpact());
+        return p.exitFilledQty.compareTo(p.exitTargetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
+    }
+
+    /**
+     * A fill for an order whose plan has ended: booked in the position like any fill (done by the caller), added to the
+     * plan's figures and reported, saying that the plan no longer watches the position it changed. The plan stays ended.
+     */
+    private void reportLateFill(Order order, Fill fill, PositionUpdate update) {
+        Optional<StoredPlan> stored = journal.findPlan(order.planId());
+        if (stored.isEmpty()) {
+            log.error("plan={} clOrdId={} LATE FILL {} of {} @ {} for a plan that is not in the journal: booked in the "
+                    + "position, no report", order.planId(), order.clOrdId(), fill.execId(), fill.quantity().toPlainString(),
+                    fill.price().toPlainString());
+            return;
+        }
+        ActivePlan ended = restorePlan(stored.get());
+        PlanProgress p = ended.progress;
+        ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
+        String why = "late fill: " + fill.venue() + " reported ExecID " + fill.execId() + " after the plan had ended "
+                + p.state.wireName() + "; it is booked in the " + order.symbol() + " position, which this plan no longer watches";
+        log.error("plan={} clOrdId={} LATE FILL {} {} @ {} after the plan ended {}: position now {} {}; no exit watches it",
+                order.planId(), order.clOrdId(), fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
+                p.state.wireName(), update.after().symbol(), update.after().quantity().toPlainString());
+        emit(reports.lateFill(inputFor(ended, order.leg(), order, status, why).withFill(fill, update)));
+        storePlan(ended);
     }
 
     private ReportInput inputFor(ActivePlan ap, Leg leg, Order order, ExecReport.Status status, String error) {
@@ -1037,6 +1080,15 @@ final class Execution {
                 && o.createdAt().plus(PRUNE_EVERY).isBefore(now));
         s.statusAsked.keySet().retainAll(s.orders.keySet());
         s.requestIds.values().retainAll(s.orders.keySet());
+    }
+
+    /** Cancel request ids are {@code <ClOrdID>-C<n>}; a venue names a cancelled order by it from then on. */
+    private static final java.util.regex.Pattern CANCEL_REQUEST_ID = java.util.regex.Pattern.compile("(.+)-C\\d+");
+
+    /** The order a cancel request id of ours ({@link #sendCancel}) was for, if {@code id} is one. */
+    static Optional<ClOrdId> cancelledOrderOf(ClOrdId id) {
+        var m = CANCEL_REQUEST_ID.matcher(id.value());
+        return m.matches() ? Optional.of(new ClOrdId(m.group(1))) : Optional.empty();
     }
 
     private void sendCancel(Order order, String why) {

@@ -1,5 +1,6 @@
 package io.tradergateway.execution;
 
+import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.ExecId;
 import io.tradergateway.position.Position;
 
@@ -15,6 +16,9 @@ public interface TradeJournal {
     Optional<StoredPlan> findPlan(String planId);
 
     boolean fillExists(String venue, ExecId execId);
+
+    /** An order by its ClOrdID, whether or not it is still working (for reports about orders no longer in memory). */
+    Optional<Order> findOrder(ClOrdId clOrdId);
 
     /** What the engine needs to resume after a restart. */
     Recovered recover();

@@ -52,16 +52,40 @@ public final class ReportFactory {
         ExecReport base = build(in, null, BigDecimal.ZERO, null, BigDecimal.ZERO, clock.instant(), error);
         List<String> didnt = new ArrayList<>();
         for (PlanIssue issue : issues) didnt.add("Plan rejected: " + issue.message());
-        didnt.addAll(base.whatDidntWork());
         List<String> lessons = new ArrayList<>();
         for (PlanIssue issue : issues) lessons.add("Fix " + issue.field() + " (" + issue.code() + ") before sending the plan again");
+        return withReviewFirst(base, didnt, lessons, base.errorMessage());
+    }
+
+    /**
+     * A fill of an order whose plan had already ended (a venue reporting an execution late): a fill report whose
+     * {@code error_message} (from {@code in.error()}) and review say that nothing watches the position it changed.
+     */
+    public ExecReport lateFill(ReportInput in) {
+        BigDecimal fillSlippage = slippage(in, in.fill().price());
+        // Reviewed as a plain fill (the error would read as a cancellation), then the late-fill finding goes first.
+        ExecReport base = build(in, in.fill().price(), in.fill().quantity(), fillSlippage, in.fill().fee(), in.fill().time(),
+                null);
+        return withReviewFirst(base,
+                List.of("Filled after the plan had ended: " + in.error()),
+                List.of("Reconcile the " + in.plan().symbol() + " position: this late fill changed it and no stop loss or "
+                        + "take profit of the plan watches it"),
+                in.error());
+    }
+
+    /** The report with {@code didnt} and {@code lessons} put before what the review derived, and the error message. */
+    private static ExecReport withReviewFirst(ExecReport base, List<String> didntFirst, List<String> lessonsFirst,
+                                              String errorMessage) {
+        List<String> didnt = new ArrayList<>(didntFirst);
+        didnt.addAll(base.whatDidntWork());
+        List<String> lessons = new ArrayList<>(lessonsFirst);
         lessons.addAll(base.lessonsLearned());
         return new ExecReport(base.eventType(), base.reportId(), base.sequence(), base.executionId(), base.planId(),
                 base.signalId(), base.decisionId(), base.symbol(), base.venue(), base.clOrdId(), base.leg(), base.exitReason(),
                 base.side(), base.status(), base.executedPrice(), base.executedQuantity(), base.avgPrice(),
                 base.cumulativeQuantity(), base.orderQuantity(), base.expectedPrice(), base.slippage(), base.latencyMs(),
                 base.adherenceScore(), base.venueScore(), base.positionAfter(), base.pnlImpact(), base.fees(),
-                base.whatWorked(), List.copyOf(didnt), List.copyOf(lessons), base.errorMessage(), base.executionTime(),
+                base.whatWorked(), List.copyOf(didnt), List.copyOf(lessons), errorMessage, base.executionTime(),
                 base.createdAt(), base.reportedTo());
     }
 

@@ -541,9 +541,11 @@ final class SimMarket {
     }
 
     private void fill(VenueState v, SimOrder o, BigDecimal quantity, BigDecimal price) {
+        // Only a late fill (fault injection) reaches an order that has ended: it keeps its final status.
+        boolean late = !o.isLive();
         o.cumQty = o.cumQty.add(quantity);
         o.notional = o.notional.add(quantity.multiply(price));
-        o.status = o.cumQty.compareTo(o.quantity) >= 0 ? SimOrder.Status.FILLED : SimOrder.Status.PARTIALLY_FILLED;
+        if (!late) o.status = o.cumQty.compareTo(o.quantity) >= 0 ? SimOrder.Status.FILLED : SimOrder.Status.PARTIALLY_FILLED;
         BigDecimal fee = quantity.multiply(price).multiply(v.profile.feeBps()).divide(Prices.BPS, 4, RoundingMode.HALF_UP);
         String execId = v.nextExecId();
         ExecutionReport m = FixMessages.executionReport(o, FixMessages.EXEC_TRADE, execId, now());
@@ -551,12 +553,28 @@ final class SimMarket {
         send(v, m);
         v.executions.add(new SimExecution(v.name, o.orderId, execId, o.clOrdId, o.symbol, o.side, Prices.plain(quantity),
                 Prices.plain(price), Prices.plain(fee)));
-        recordTrade(v, o.symbol, price, quantity);
+        if (!late) recordTrade(v, o.symbol, price, quantity);
         if (!o.isLive()) unrest(v, o);
         logEvent(v.name, o.clOrdId, o.symbol, o.side.name(), o.quantity,
-                (o.isLive() ? "PARTIAL " : "FILLED ") + Prices.plain(quantity).toPlainString() + " @ " + price.toPlainString()
+                (late ? "LATE FILL (order " + o.status + ") " : o.isLive() ? "PARTIAL " : "FILLED ")
+                        + Prices.plain(quantity).toPlainString() + " @ " + price.toPlainString()
                         + " cum " + Prices.plain(o.cumQty).toPlainString() + " avg " + o.avgPx().toPlainString()
                         + " fee " + Prices.plain(fee).toPlainString());
+    }
+
+    /**
+     * Fault: the venue reports an execution of an order that has already ended (cancelled, expired, filled), as a venue
+     * correcting a fill it failed to report would. The order keeps its final status; no trade prints to market data.
+     */
+    void lateFill(String venueName, String clOrdId, BigDecimal quantity, BigDecimal price) {
+        VenueState v = venue(venueName);
+        SimOrder o = v.ordersByClOrdId.get(clOrdId);
+        if (o == null) throw new IllegalArgumentException(venueName + " has no order " + clOrdId);
+        if (o.isLive()) throw new IllegalStateException(venueName + " order " + clOrdId + " is still live: not a late fill");
+        if (quantity == null || quantity.signum() <= 0 || price == null || price.signum() <= 0) {
+            throw new IllegalArgumentException("late fill needs a positive quantity and price: " + quantity + " @ " + price);
+        }
+        fill(v, o, quantity, price);
     }
 
     /** Unsolicited cancel of what is left (IOC/FOK remainder, market order without liquidity). */

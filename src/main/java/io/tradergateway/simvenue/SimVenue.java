@@ -225,6 +225,17 @@ public final class SimVenue implements AutoCloseable {
         });
     }
 
+    /**
+     * Fault: an ExecutionReport (ExecType F) for an order that has already ended, as a venue correcting a fill it
+     * failed to report would. The order keeps its final OrdStatus; CumQty and AvgPx include the late quantity.
+     */
+    public void sendLateFill(String venue, String clOrdId, BigDecimal quantity, BigDecimal price) {
+        call(() -> {
+            market.lateFill(venue, clOrdId, quantity, price);
+            return null;
+        });
+    }
+
     /** Disconnects the venue's session now, without a Logout (the initiator will reconnect). */
     public void dropSession(String venue) {
         Session session = Session.lookupSession(sessionId(venue));

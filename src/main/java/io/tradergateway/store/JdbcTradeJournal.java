@@ -282,6 +282,16 @@ public final class JdbcTradeJournal implements TradeJournal {
         });
     }
 
+    @Override
+    public Optional<Order> findOrder(ClOrdId clOrdId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM orders WHERE cl_ord_id = ?")) {
+                ps.setString(1, clOrdId.value());
+                return orders(ps).stream().findFirst();
+            }
+        });
+    }
+
     /** Orders of one plan, oldest first (API view). */
     public List<Order> ordersOfPlan(String planId) {
         return db.read(c -> {

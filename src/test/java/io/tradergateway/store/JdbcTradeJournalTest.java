@@ -107,6 +107,8 @@ class JdbcTradeJournalTest {
 
         assertThat(journal.ordersOfPlan("P-1")).usingRecursiveFieldByFieldElementComparator(BY_VALUE).containsExactly(order);
         assertThat(journal.ordersOfPlan("P-404")).isEmpty();
+        assertThat(journal.findOrder(order.clOrdId())).get().usingRecursiveComparison(BY_VALUE).isEqualTo(order);
+        assertThat(journal.findOrder(new ClOrdId("TG-NOPE-1"))).isEmpty();
 
         assertThat(journal.fillsOfPlan("P-1")).singleElement().satisfies(row -> {
             assertThat(row).containsEntry("venue", "VENUE_A").containsEntry("exec_id", "E-1")
