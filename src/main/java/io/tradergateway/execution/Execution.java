@@ -593,6 +593,7 @@ final class Execution {
             if (stored.isEmpty()) stored = cancelledOrderOf(r.clOrdId()).flatMap(journal::findOrder);
             if (stored.isEmpty() || !stored.get().venue().equals(r.venue())) {
                 log.warn("execution report {} {} for unknown ClOrdID {} from {} ignored", r.execType(), r.execId(), r.clOrdId(), r.venue());
+                countIgnored(IGNORED_UNKNOWN_ORDER);
                 return;
             }
             order = stored.get();
@@ -612,6 +613,16 @@ final class Execution {
             if (journal.fillExists(r.venue(), r.execId())) {
                 log.info("plan={} clOrdId={} duplicate ExecID {} from {} (possDup={}) ignored", order.planId(), orderId,
                         r.execId(), r.venue(), r.possDup());
+                countIgnored(IGNORED_DUPLICATE_EXEC_ID);
+                return;
+            }
+            if (r.cumQty() != null && r.cumQty().compareTo(order.cumQty()) <= 0) {
+                // The venue's CumQty with this fill is no more than we have booked: a reconciliation after a disconnect
+                // already booked it (as a RECON- fill), and this is the original report arriving late (a FIX resend).
+                log.warn("plan={} clOrdId={} fill ExecID {} of {} from {} (CumQty {}) is already covered by the {} booked: "
+                        + "not booked again", order.planId(), orderId, r.execId(), r.lastQty().toPlainString(), r.venue(),
+                        r.cumQty().toPlainString(), order.cumQty().toPlainString());
+                countIgnored(IGNORED_ALREADY_COVERED);
                 return;
             }
             Fill fill = new Fill(r.venue(), r.execId(), orderId, order.symbol(), order.side(), r.lastQty(), r.lastPx(),
@@ -798,7 +809,7 @@ final class Execution {
             log.info("plan={} clOrdId={} exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})",
                     report.planId(), report.clOrdId() == null ? "-" : report.clOrdId(), report.sequence(), report.leg(), report.status(),
                     plain(report.executedQuantity()), plain(report.executedPrice()), plain(report.slippage()),
-                    report.latencyMs(), fmt(report.adherenceScore()));
+                    report.latencyMs() == null ? "-" : report.latencyMs(), fmt(report.adherenceScore()));
             publisher.accept(report);
         });
     }
@@ -1080,6 +1091,23 @@ final class Execution {
                 && o.createdAt().plus(PRUNE_EVERY).isBefore(now));
         s.statusAsked.keySet().retainAll(s.orders.keySet());
         s.requestIds.values().retainAll(s.orders.keySet());
+    }
+
+    static final String IGNORED_UNKNOWN_ORDER = "unknown_order";
+    static final String IGNORED_DUPLICATE_EXEC_ID = "duplicate_exec_id";
+    static final String IGNORED_ALREADY_COVERED = "already_covered";
+    /** Venue ExecutionReports not acted on, by reason; read by other threads for /metrics. */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> ignoredReports = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    private void countIgnored(String reason) {
+        ignoredReports.computeIfAbsent(reason, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
+
+    /** How many venue ExecutionReports were ignored, by reason (thread-safe snapshot). */
+    Map<String, Long> ignoredReports() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        ignoredReports.forEach((reason, n) -> out.put(reason, n.sum()));
+        return out;
     }
 
     /** Cancel request ids are {@code <ClOrdID>-C<n>}; a venue names a cancelled order by it from then on. */

@@ -182,6 +182,15 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         return inbox.size();
     }
 
+    /**
+     * Venue ExecutionReports the engine did not act on, by reason: {@code unknown_order} (a ClOrdID we never sent),
+     * {@code duplicate_exec_id} (a fill already stored), {@code already_covered} (a fill a reconciliation already
+     * booked). Safe to call from any thread.
+     */
+    public Map<String, Long> ignoredVenueReports() {
+        return execution.ignoredReports();
+    }
+
     @Override
     public void close() {
         running = false;

@@ -202,6 +202,10 @@ public final class ApiQueries {
         m.append("trader_engine_backlog ").append(engine.backlog()).append('\n');
         m.append("# HELP trader_exec_reports_last_sequence sequence of the newest exec-report\n# TYPE trader_exec_reports_last_sequence gauge\n");
         m.append("trader_exec_reports_last_sequence ").append(outbox.lastSequence()).append('\n');
+        m.append("# HELP trader_venue_reports_ignored_total venue ExecutionReports not acted on, by reason\n"
+                + "# TYPE trader_venue_reports_ignored_total counter\n");
+        engine.ignoredVenueReports().forEach((reason, n) ->
+                m.append("trader_venue_reports_ignored_total{reason=\"").append(reason).append("\"} ").append(n).append('\n'));
         if (dispatcher != null) {
             m.append("# HELP trader_consumer_lag exec-reports not yet acknowledged by the consumer\n# TYPE trader_consumer_lag gauge\n");
             for (ConsumerStatus st : dispatcher.status().values()) {

@@ -56,6 +56,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -86,6 +87,9 @@ public final class SimVenue implements AutoCloseable {
     private final Map<String, Long> lastDueNanos = new HashMap<>();
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Venues whose messages sent while logged out are lost instead of stored for a FIX resend (fault). */
+    private final Set<String> losesWhileLoggedOut = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<Message>> lost = new ConcurrentHashMap<>();
     private SocketAcceptor acceptor;
 
     private record Pending(long dueNanos, VenueRequest request) { }
@@ -236,6 +240,25 @@ public final class SimVenue implements AutoCloseable {
         });
     }
 
+    /**
+     * Fault: with {@code true}, what the venue sends while its session is logged out (fills of resting orders, expiries)
+     * is lost rather than stored for a FIX resend, so the client learns of it only by asking (OrderStatusRequest).
+     */
+    public void setLoseMessagesWhileLoggedOut(String venue, boolean lose) {
+        if (lose) losesWhileLoggedOut.add(venue); else losesWhileLoggedOut.remove(venue);
+    }
+
+    /**
+     * Fault: sends now, as new messages, what {@link #setLoseMessagesWhileLoggedOut} lost, as a venue whose outage
+     * backlog comes through late would (after the client has already reconciled by status request). Returns how many.
+     */
+    public int deliverLostMessages(String venue) {
+        List<Message> backlog = lost.remove(venue);
+        if (backlog == null) return 0;
+        for (Message message : backlog) send(venue, message);
+        return backlog.size();
+    }
+
     /** Disconnects the venue's session now, without a Logout (the initiator will reconnect). */
     public void dropSession(String venue) {
         Session session = Session.lookupSession(sessionId(venue));
@@ -341,6 +364,12 @@ public final class SimVenue implements AutoCloseable {
     }
 
     private void send(String venue, Message message) {
+        if (losesWhileLoggedOut.contains(venue) && !isLoggedOn(venue)) {
+            log.warn("{} LOST {} while logged out (fault: messages are not kept for resend)", venue,
+                    message.getClass().getSimpleName());
+            lost.computeIfAbsent(venue, v -> new CopyOnWriteArrayList<>()).add(message);
+            return;
+        }
         try {
             Session.sendToTarget(message, sessionId(venue));
         } catch (SessionNotFound e) {

@@ -72,10 +72,7 @@ class CancelAndRejectSystemTest {
         String venue = "SIM_DEEP";
         // The venue fills 10 of the resting buy limit at once and keeps the rest working.
         h.sim.scriptNext(venue, ScriptedOutcome.partial(BigDecimal.TEN));
-        ObjectNode plan = Plans.market("cx-working", "MSFT", "long");
-        plan.put("execution_strategy", "limit");
-        plan.put("entry_price", 400.00);
-        plan.putArray("venue_preferences").add(venue);
+        ObjectNode plan = Plans.limit("cx-working", "MSFT", "long", 400.00, venue);
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
 
         JsonNode partial = h.awaitReport("cx-working", r -> r.path("status").asText().equals("partial"));

@@ -148,6 +148,18 @@ final class GatewayHarness implements AutoCloseable {
         }
     }
 
+    /** The Prometheus text of {@code GET /metrics}. */
+    String metrics() {
+        try {
+            return http.send(HttpRequest.newBuilder(uri("/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + app.httpPort() + path);
     }
@@ -185,6 +197,12 @@ final class GatewayHarness implements AutoCloseable {
 
     JsonNode plan(String planId) {
         return get("/v1/plans/" + planId).body();
+    }
+
+    /** Status of the plan's first order, "" before it has one. */
+    String firstOrderStatus(String planId) {
+        JsonNode orders = plan(planId).path("orders");
+        return orders.isEmpty() ? "" : orders.get(0).path("status").asText();
     }
 
     String awaitPlanState(String planId, String state) {

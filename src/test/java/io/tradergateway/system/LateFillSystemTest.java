@@ -38,17 +38,14 @@ class LateFillSystemTest {
     void aFillReportedAfterThePlanEndedIsBookedAndReportedBeforeAndAfterARestart() {
         h = GatewayHarness.start(dir);
         // A buy limit far below the market rests untouched, then the plan is cancelled with nothing filled.
-        ObjectNode plan = Plans.market("late-1", "MSFT", "long");
-        plan.put("execution_strategy", "limit");
-        plan.put("entry_price", 400.00);
-        plan.putArray("venue_preferences").add(VENUE);
+        ObjectNode plan = Plans.limit("late-1", "MSFT", "long", 400.00, VENUE);
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
-        await().atMost(GatewayHarness.WAIT).until(() -> orderStatus().equals("NEW"));
+        await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus("late-1").equals("NEW"));
         String clOrdId = h.plan("late-1").path("orders").get(0).path("cl_ord_id").asText();
         assertThat(h.post("/v1/plans/late-1/cancel", "").status()).isEqualTo(202);
         JsonNode cancelled = h.awaitReport("late-1", r -> r.path("status").asText().equals("cancelled"));
         assertThat(cancelled.path("cumulative_quantity").decimalValue()).isZero();
-        await().atMost(GatewayHarness.WAIT).until(() -> orderStatus().equals("CANCELED"));
+        await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus("late-1").equals("CANCELED"));
         assertThat(h.position("MSFT")).isNull();
 
         // The venue now says 5 had traded: the order is still in memory, its plan is not.
@@ -84,11 +81,6 @@ class LateFillSystemTest {
         assertThat(view.path("orders").get(0).path("cum_qty").decimalValue()).isEqualByComparingTo("8");
         assertThat(view.path("progress").path("filled_qty").decimalValue()).isEqualByComparingTo("8");
         assertThat(h.reportsOf("late-1")).hasSize(3);
-    }
-
-    private String orderStatus() {
-        JsonNode orders = h.plan("late-1").path("orders");
-        return orders.isEmpty() ? "" : orders.get(0).path("status").asText();
     }
 
     private static List<String> texts(JsonNode report, String field) {

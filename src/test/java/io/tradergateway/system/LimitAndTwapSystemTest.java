@@ -67,9 +67,9 @@ class LimitAndTwapSystemTest {
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
 
         // Acked and resting at the venue, nothing filled while the market stays above the limit.
-        await().atMost(GatewayHarness.WAIT).until(() -> orderStatus("lim-fill").equals("NEW"));
+        await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus("lim-fill").equals("NEW"));
         await().during(Duration.ofSeconds(1)).atMost(GatewayHarness.WAIT).until(() ->
-                h.plan("lim-fill").path("state").asText().equals("working") && orderStatus("lim-fill").equals("NEW"));
+                h.plan("lim-fill").path("state").asText().equals("working") && h.firstOrderStatus("lim-fill").equals("NEW"));
         assertThat(h.reportsOf("lim-fill")).isEmpty();
         JsonNode order = h.plan("lim-fill").path("orders").get(0);
         assertThat(order.path("type").asText()).isEqualTo("limit");
@@ -86,7 +86,7 @@ class LimitAndTwapSystemTest {
         assertThat(filled.path("avg_price").decimalValue()).isLessThanOrEqualTo(new BigDecimal("188.00"));
         assertThat(filled.path("expected_price").decimalValue()).isEqualByComparingTo("188.00");
         assertThat(h.plan("lim-fill").path("state").asText()).isEqualTo("filled");
-        assertThat(orderStatus("lim-fill")).isEqualTo("FILLED");
+        assertThat(h.firstOrderStatus("lim-fill")).isEqualTo("FILLED");
     }
 
     @Test
@@ -136,7 +136,7 @@ class LimitAndTwapSystemTest {
         plan.put("created_at", now.minusSeconds(5).toString());
         plan.put("valid_until", now.plusSeconds(validSeconds).toString());
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
-        await().atMost(GatewayHarness.WAIT).until(() -> orderStatus(planId).equals("NEW"));
+        await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus(planId).equals("NEW"));
         return now;
     }
 
@@ -270,11 +270,6 @@ class LimitAndTwapSystemTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static String orderStatus(String planId) {
-        JsonNode orders = h.plan(planId).path("orders");
-        return orders.isEmpty() ? "" : orders.get(0).path("status").asText();
-    }
 
     private static List<JsonNode> list(JsonNode array) {
         List<JsonNode> out = new ArrayList<>();

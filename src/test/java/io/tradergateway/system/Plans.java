@@ -33,4 +33,13 @@ public final class Plans {
         p.put("valid_until", now.plus(Duration.ofMinutes(10)).toString());
         return p;
     }
+
+    /** A {@code limit} plan at {@code entryPrice}, allowed only at {@code venue}. */
+    public static ObjectNode limit(String planId, String symbol, String direction, double entryPrice, String venue) {
+        ObjectNode p = market(planId, symbol, direction);
+        p.put("execution_strategy", "limit");
+        p.put("entry_price", entryPrice);
+        p.putArray("venue_preferences").add(venue);
+        return p;
+    }
 }
