@@ -127,6 +127,74 @@ final class Execution {
         }
     }
 
+    /** Most queued events the engine commits in one transaction (group commit). */
+    static final int MAX_BATCH = 32;
+
+    /**
+     * Group commit: runs the events already queued one after the other, commits all their rows in <b>one</b>
+     * transaction, then runs their after-commit actions (FIX sends, API answers, report publication) in order. Nothing
+     * leaves the process before the shared commit, so write-ahead holds as for a single event; under load one file
+     * write serves many events. If the batch fails before its commit, the state is reloaded from the journal and each
+     * event runs again on its own, so a bad event costs only itself, as without batching.
+     */
+    void runBatch(List<Runnable> events) {
+        if (events.size() == 1) {
+            runAlone(events.get(0));
+            return;
+        }
+        Tx current = new Tx();
+        tx = current;
+        try {
+            for (Runnable event : events) {
+                try {
+                    event.run();
+                } finally {
+                    MDC.clear();
+                }
+            }
+            journal.commit(current.writes);
+        } catch (RuntimeException e) {
+            // No rollback actions here: they would answer "not stored" to API calls that the replay below may still
+            // store. The reload resets every in-memory effect; each event's own run decides its answer.
+            log.error("a batch of {} engine events failed before its commit; reloading the state and running each "
+                    + "event on its own", events.size(), e);
+            tx = null;
+            reloadAfterFailure();
+            events.forEach(this::runAlone);
+            return;
+        } finally {
+            tx = null;
+        }
+        current.afterCommit.forEach(this::runAlone);
+    }
+
+    /** One event in its own transaction; a failure reloads the state from the journal instead of stopping trading. */
+    private void runAlone(Runnable event) {
+        try {
+            inTransaction(event);
+        } catch (RuntimeException e) {
+            log.error("engine event failed; reloading state from the journal", e);
+            reloadAfterFailure();
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    /** Runs {@code action} once the current event's rows are committed (with the rest of its batch). */
+    void afterCommit(Runnable action) {
+        tx.afterCommit(action);
+    }
+
+    /** A fill with this (venue, ExecID) is stored, or is in the rows of the transaction being built. */
+    private boolean fillKnown(String venue, io.tradergateway.domain.ExecId execId) {
+        for (JournalWrite w : tx.writes) {
+            if (w instanceof JournalWrite.PutFill f && f.fill().venue().equals(venue) && f.fill().execId().equals(execId)) {
+                return true;
+            }
+        }
+        return journal.fillExists(venue, execId);
+    }
+
     void reloadAfterFailure() {
         s.plans.clear();
         s.orders.clear();
@@ -610,7 +678,7 @@ final class Execution {
         if (r.execType() == ExecType.ORDER_STATUS) {
             order = reconcile(ap, order, r);
         } else if (r.isFill()) {
-            if (journal.fillExists(r.venue(), r.execId())) {
+            if (fillKnown(r.venue(), r.execId())) {
                 log.info("plan={} clOrdId={} duplicate ExecID {} from {} (possDup={}) ignored", order.planId(), orderId,
                         r.execId(), r.venue(), r.possDup());
                 countIgnored(IGNORED_DUPLICATE_EXEC_ID);
@@ -687,7 +755,7 @@ final class Execution {
         BigDecimal price = r.cumQty().multiply(r.avgPx()).subtract(order.cumQty().multiply(order.avgPx()))
                 .divide(missing, MathContext.DECIMAL64).setScale(8, RoundingMode.HALF_EVEN).stripTrailingZeros();
         var execId = new io.tradergateway.domain.ExecId("RECON-" + order.clOrdId() + "-" + r.cumQty().toPlainString());
-        if (journal.fillExists(r.venue(), execId)) return order;
+        if (fillKnown(r.venue(), execId)) return order;
         log.warn("plan={} clOrdId={} reconciliation: venue reports {} filled, we had {}: booking {} @ {}", order.planId(),
                 order.clOrdId(), r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
         return applyFill(ap, order, new Fill(r.venue(), execId, order.clOrdId(), order.symbol(), order.side(), missing, price,

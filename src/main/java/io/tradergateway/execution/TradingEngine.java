@@ -12,11 +12,11 @@ import io.tradergateway.routing.VenueStats;
 import io.tradergateway.routing.VenueStatsBook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -89,24 +89,22 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
     }
 
     private void runLoop() {
+        List<Runnable> batch = new ArrayList<>(Execution.MAX_BATCH);
         while (running) {
-            Runnable event;
+            Runnable first;
             try {
-                event = inbox.poll(200, TimeUnit.MILLISECONDS);
+                first = inbox.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (event == null) continue;
-            try {
-                execution.inTransaction(event);
-            } catch (RuntimeException e) {
-                // A bug or a failed commit must not stop trading: the state is reloaded from the journal.
-                log.error("engine event failed; reloading state from the journal", e);
-                execution.reloadAfterFailure();
-            } finally {
-                MDC.clear();
-            }
+            if (first == null) continue;
+            // Whatever queued up behind it is committed together (group commit); an idle engine still runs one event
+            // at once, it never waits to fill a batch.
+            batch.clear();
+            batch.add(first);
+            inbox.drainTo(batch, Execution.MAX_BATCH - 1);
+            execution.runBatch(batch);
         }
     }
 
@@ -119,7 +117,9 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         CompletableFuture<T> answer = new CompletableFuture<>();
         post(() -> {
             try {
-                answer.complete(question.apply(execution.view()));
+                T result = question.apply(execution.view());
+                // Answered after the commit: the view may include rows of its batch that are not committed yet.
+                execution.afterCommit(() -> answer.complete(result));
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e);
             }
