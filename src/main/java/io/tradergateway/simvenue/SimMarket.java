@@ -562,6 +562,15 @@ final class SimMarket {
                         + " fee " + Prices.plain(fee).toPlainString());
     }
 
+    /** Fault: the venue cancels a live order on its own (ExecType 4 without a request), e.g. a venue risk control. */
+    void unsolicitedCancel(String venueName, String clOrdId, String text) {
+        VenueState v = venue(venueName);
+        SimOrder o = v.ordersByClOrdId.get(clOrdId);
+        if (o == null) throw new IllegalArgumentException(venueName + " has no order " + clOrdId);
+        if (!o.isLive()) throw new IllegalStateException(venueName + " order " + clOrdId + " is not live: nothing to cancel");
+        cancelRemainder(v, o, text);
+    }
+
     /**
      * Fault: the venue reports an execution of an order that has already ended (cancelled, expired, filled), as a venue
      * correcting a fill it failed to report would. The order keeps its final status; no trade prints to market data.

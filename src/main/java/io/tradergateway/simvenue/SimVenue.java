@@ -229,6 +229,14 @@ public final class SimVenue implements AutoCloseable {
         });
     }
 
+    /** Fault: the venue cancels a live order on its own (an unsolicited ExecType 4 with {@code text}). */
+    public void cancelUnsolicited(String venue, String clOrdId, String text) {
+        call(() -> {
+            market.unsolicitedCancel(venue, clOrdId, text);
+            return null;
+        });
+    }
+
     /**
      * Fault: an ExecutionReport (ExecType F) for an order that has already ended, as a venue correcting a fill it
      * failed to report would. The order keeps its final OrdStatus; CumQty and AvgPx include the late quantity.

@@ -106,6 +106,37 @@ class CancelAndRejectSystemTest {
     }
 
     @Test
+    void aVenueCancellingTheOrderOnItsOwnEndsTheEntryWithWhatFilled() {
+        String venue = "SIM_DEEP";
+        BigDecimal before = positionQuantity("AAPL");
+        // A buy limit far below the market: the venue fills 10 at once, rests the rest, then cancels it unasked.
+        h.sim.scriptNext(venue, ScriptedOutcome.partial(BigDecimal.TEN));
+        assertThat(h.post("/v1/plans", Plans.limit("cx-venue", "AAPL", "long", 150.00, venue)).status()).isEqualTo(202);
+        JsonNode partial = h.awaitReport("cx-venue", r -> r.path("status").asText().equals("partial"));
+        String clOrdId = partial.path("cl_ord_id").asText();
+        await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus("cx-venue").equals("PARTIALLY_FILLED"));
+
+        h.sim.cancelUnsolicited(venue, clOrdId, "venue risk check");
+
+        JsonNode ended = h.awaitReport("cx-venue", r -> r.path("status").asText().equals("cancelled"));
+        // floor(1 % × 1,000,000 / 150) = 66 ordered.
+        assertThat(ended.path("error_message").asText())
+                .contains("10 of 66").contains("cancelled by " + venue).contains("venue risk check");
+        assertThat(ended.path("cumulative_quantity").decimalValue()).isEqualByComparingTo("10");
+        assertThat(h.firstOrderStatus("cx-venue")).isEqualTo("CANCELED");
+        // No OrderCancelRequest of ours was involved, and the entry ended with what filled (no exit rules to watch).
+        assertThat(h.sim.received(venue)).noneMatch(e -> e.msgType().equals(SimOrderEvent.CANCEL_REQUEST)
+                && clOrdId.equals(e.origClOrdId()));
+        assertThat(h.plan("cx-venue").path("state").asText()).isEqualTo("filled");
+        assertThat(positionQuantity("AAPL").subtract(before)).isEqualByComparingTo("10");
+    }
+
+    private BigDecimal positionQuantity(String symbol) {
+        JsonNode position = h.position(symbol);
+        return position == null ? BigDecimal.ZERO : position.path("quantity").decimalValue();
+    }
+
+    @Test
     void cancellingAFilledPlanIsRefused() {
         assertThat(h.post("/v1/plans", Plans.market("cx-filled", "TSLA", "long")).status()).isEqualTo(202);
         h.awaitReport("cx-filled", r -> r.path("status").asText().equals("filled"));
