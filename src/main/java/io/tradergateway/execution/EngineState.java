@@ -19,7 +19,7 @@ import java.util.TreeSet;
 /** The engine thread's in-memory trading state (the journal holds the durable copy). */
 final class EngineState {
     final Map<String, ActivePlan> plans = new LinkedHashMap<>();
-    final Map<ClOrdId, Order> orders = new HashMap<>();
+    final OrdersInMemory orders = new OrdersInMemory();
     /** Our cancel/replace request ids, mapped to the order they act on. */
     final Map<ClOrdId, ClOrdId> requestIds = new HashMap<>();
     /** When we last sent an OrderStatusRequest for an unanswered order. */

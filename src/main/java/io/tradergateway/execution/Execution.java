@@ -239,7 +239,7 @@ final class Execution {
     }
 
     private void remember(Order o) {
-        s.orders.put(o.clOrdId(), o);
+        s.orders.put(o);
         if (o.pendingRequest() != null) s.requestIds.put(o.pendingRequest(), o.clOrdId());
     }
 
@@ -556,7 +556,7 @@ final class Execution {
         Order order = new Order(id, seq, ap.id(), leg, slice, venue.venue(), ap.plan.symbol(), side, type, tif, qty, limit,
                 expire, OrderStatus.PENDING_NEW, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, null, expectedPrice,
                 venue.total(), now, now, null, null, 0, null);
-        s.orders.put(id, order);
+        s.orders.put(order);
         tx.writes.add(new JournalWrite.PutOrder(order));
         log.info("plan={} clOrdId={} new {} order: {} {} {} {}{} tif {} to {}", ap.id(), id, leg.wireName(), side.wireName(),
                 qty.toPlainString(), ap.plan.symbol(), type.name().toLowerCase(), limit == null ? "" : " " + limit.toPlainString(),
@@ -576,12 +576,12 @@ final class Execution {
                 order.quantity(), order.limitPrice(), order.timeInForce(), order.expireTime(), sendTime));
         if (sent) {
             Order stamped = order.withSent(sendTime);
-            s.orders.put(id, stamped);
+            s.orders.put(stamped);
             log.info("plan={} clOrdId={} sent NewOrderSingle to {}", order.planId(), id, order.venue());
         } else {
             log.warn("plan={} clOrdId={} not sent: FIX session to {} is not logged on", order.planId(), id, order.venue());
             Order rejected = order.withStatus(OrderStatus.REJECTED, "not sent: FIX session to " + order.venue() + " is down");
-            s.orders.put(id, rejected);
+            s.orders.put(rejected);
             tx.writes.add(new JournalWrite.PutOrder(rejected));
             ActivePlan ap = s.plans.get(order.planId());
             if (ap != null) onOrderRejected(ap, rejected, rejected.text());
@@ -596,7 +596,7 @@ final class Execution {
         if (!up) s.market.clearVenue(venue); // its quotes are stale until the next snapshot
         if (up) {
             // Reconcile: any order at this venue whose outcome we do not know is asked about, never assumed.
-            for (Order o : s.orders.values()) {
+            for (Order o : s.orders.all()) {
                 if (o.venue().equals(venue) && o.status().isWorking()) {
                     log.info("plan={} clOrdId={} reconciling {} order with {} after logon", o.planId(), o.clOrdId(), o.status(), venue);
                     tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(venue, o.clOrdId(), o.symbol(), o.side())));
@@ -713,7 +713,7 @@ final class Execution {
             s.requestIds.remove(order.pendingRequest());
             order = order.withPendingRequest(null);
         }
-        s.orders.put(orderId, order);
+        s.orders.put(order);
         tx.writes.add(new JournalWrite.PutOrder(order));
         logVenueEvent(order, before, r);
         if (ap == null) return;
@@ -776,7 +776,7 @@ final class Execution {
                 : order.cumQty().signum() > 0 ? OrderStatus.PARTIALLY_FILLED : OrderStatus.NEW;
         Order updated = order.withPendingRequest(null);
         if (updated.status().canMoveTo(back)) updated = updated.withStatus(back, reject.text());
-        s.orders.put(order.clOrdId(), updated);
+        s.orders.put(updated);
         tx.writes.add(new JournalWrite.PutOrder(updated));
         log.warn("plan={} clOrdId={} {} rejected by {}: {} (order is {})", order.planId(), order.clOrdId(),
                 reject.forReplace() ? "replace" : "cancel", reject.venue(), reject.text(), updated.status());
@@ -1125,7 +1125,7 @@ final class Execution {
                 }
             }
         }
-        for (Order o : new ArrayList<>(s.orders.values())) {
+        for (Order o : new ArrayList<>(s.orders.all())) {
             // IOC means the venue answers at once; one it leaves working would hold its plan forever.
             if (o.timeInForce() == TimeInForce.IOC && o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW
                     && o.pendingRequest() == null && o.ackedAt() != null
@@ -1155,10 +1155,10 @@ final class Execution {
      * keeps them; memory keeps only what can still change. A very late report for a forgotten order is logged.
      */
     private void pruneFinishedOrders(Instant now) {
-        s.orders.values().removeIf(o -> o.status().isTerminal() && !s.plans.containsKey(o.planId())
+        s.orders.removeIf(o -> o.status().isTerminal() && !s.plans.containsKey(o.planId())
                 && o.createdAt().plus(PRUNE_EVERY).isBefore(now));
-        s.statusAsked.keySet().retainAll(s.orders.keySet());
-        s.requestIds.values().retainAll(s.orders.keySet());
+        s.statusAsked.keySet().retainAll(s.orders.ids());
+        s.requestIds.values().retainAll(s.orders.ids());
     }
 
     static final String IGNORED_UNKNOWN_ORDER = "unknown_order";
@@ -1191,7 +1191,7 @@ final class Execution {
         ClOrdId requestId = new ClOrdId(order.clOrdId().value() + "-C" + (order.requestCount() + 1));
         Order pending = order.withPendingRequest(requestId);
         if (pending.status().canMoveTo(OrderStatus.PENDING_CANCEL)) pending = pending.withStatus(OrderStatus.PENDING_CANCEL, null);
-        s.orders.put(order.clOrdId(), pending);
+        s.orders.put(pending);
         s.requestIds.put(requestId, order.clOrdId());
         tx.writes.add(new JournalWrite.PutOrder(pending));
         log.info("plan={} clOrdId={} cancel requested ({}): OrderCancelRequest {} to {}", order.planId(), order.clOrdId(), why,
@@ -1244,10 +1244,9 @@ final class Execution {
 
     private List<Order> ordersOf(ActivePlan ap, Leg leg) {
         List<Order> out = new ArrayList<>();
-        for (Order o : s.orders.values()) {
-            if (o.planId().equals(ap.id()) && o.leg() == leg) out.add(o);
+        for (Order o : s.orders.ofPlan(ap.id())) {
+            if (o.leg() == leg) out.add(o);
         }
-        out.sort((a, b) -> Long.compare(a.seqNo(), b.seqNo()));
         return out;
     }
 

@@ -1,0 +1,76 @@
+package io.tradergateway.execution;
+
+import io.tradergateway.domain.ClOrdId;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The orders the engine holds in memory, by ClOrdID and by plan. The per-plan index exists because the engine asks
+ * "the orders of this plan" several times per event, and memory holds every order of the last minute (tens of
+ * thousands at a few hundred plans per second): a scan of all of them per question would grow with the rate.
+ * Engine thread only.
+ */
+final class OrdersInMemory {
+    private static final Comparator<Order> BY_SEQ_NO = Comparator.comparingLong(Order::seqNo);
+
+    private final Map<ClOrdId, Order> byId = new HashMap<>();
+    /** Per plan, its orders' ids in sending order (seq_no). */
+    private final Map<String, List<ClOrdId>> byPlan = new HashMap<>();
+
+    Order get(ClOrdId id) {
+        return byId.get(id);
+    }
+
+    /** Adds a new order or replaces the current version of one (same ClOrdID). */
+    void put(Order order) {
+        Order before = byId.put(order.clOrdId(), order);
+        if (before != null) return;
+        List<ClOrdId> ofPlan = byPlan.computeIfAbsent(order.planId(), p -> new ArrayList<>(2));
+        ofPlan.add(order.clOrdId());
+        int n = ofPlan.size();
+        if (n > 1 && byId.get(ofPlan.get(n - 2)).seqNo() > order.seqNo()) {
+            // Only at recovery can orders arrive out of sending order.
+            ofPlan.sort(Comparator.comparing(byId::get, BY_SEQ_NO));
+        }
+    }
+
+    /** The plan's orders in sending order. */
+    List<Order> ofPlan(String planId) {
+        List<ClOrdId> ids = byPlan.get(planId);
+        if (ids == null) return List.of();
+        List<Order> out = new ArrayList<>(ids.size());
+        for (ClOrdId id : ids) out.add(byId.get(id));
+        return out;
+    }
+
+    Collection<Order> all() {
+        return Collections.unmodifiableCollection(byId.values());
+    }
+
+    Set<ClOrdId> ids() {
+        return Collections.unmodifiableSet(byId.keySet());
+    }
+
+    void removeIf(Predicate<Order> condition) {
+        byId.values().removeIf(condition);
+        byPlan.values().forEach(ids -> ids.removeIf(id -> !byId.containsKey(id)));
+        byPlan.values().removeIf(List::isEmpty);
+    }
+
+    void clear() {
+        byId.clear();
+        byPlan.clear();
+    }
+
+    int size() {
+        return byId.size();
+    }
+}
