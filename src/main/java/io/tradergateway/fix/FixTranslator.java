@@ -179,6 +179,50 @@ public final class FixTranslator {
                 receivedAt);
     }
 
+    /**
+     * One of our order messages (D, F, G) as sent, kept by MsgSeqNum: a session Reject (35=3) or a BusinessMessageReject
+     * (35=j) names the message it refuses only by that number.
+     */
+    public record SentOrderMessage(String msgType, ClOrdId clOrdId, ClOrdId origClOrdId) {
+    }
+
+    /** The order message we are sending, or null if {@code msg} is not a NewOrderSingle, cancel or replace. */
+    static SentOrderMessage sentOrderMessage(Message msg) {
+        String type = optString(msg.getHeader(), MsgType.FIELD);
+        if (!MsgType.ORDER_SINGLE.equals(type) && !MsgType.ORDER_CANCEL_REQUEST.equals(type)
+                && !MsgType.ORDER_CANCEL_REPLACE_REQUEST.equals(type)) {
+            return null;
+        }
+        String clOrdId = optString(msg, ClOrdID.FIELD);
+        String orig = optString(msg, OrigClOrdID.FIELD);
+        return clOrdId == null ? null : new SentOrderMessage(type, new ClOrdId(clOrdId), orig == null ? null : new ClOrdId(orig));
+    }
+
+    /** Why the venue refused a message at session (35=3) or business (35=j) level, for logs and reports. */
+    static String refusal(Message reject) {
+        boolean session = MsgType.REJECT.equals(optString(reject.getHeader(), MsgType.FIELD));
+        String reason = optString(reject, session ? quickfix.field.SessionRejectReason.FIELD : quickfix.field.BusinessRejectReason.FIELD);
+        String text = optString(reject, Text.FIELD);
+        return (session ? "session-level Reject (35=3" : "BusinessMessageReject (35=j")
+                + (reason == null ? "" : ", reason " + reason)
+                + (session && reject.isSetField(quickfix.field.RefTagID.FIELD) ? ", tag " + optString(reject, quickfix.field.RefTagID.FIELD) : "")
+                + ")" + (text == null ? "" : ": " + text);
+    }
+
+    /** A NewOrderSingle refused at session or business level: for the engine, the venue rejected the order. */
+    static VenueExecutionReport orderRefused(String venue, Message reject, SentOrderMessage sent, int refSeqNum,
+                                             Instant receivedAt) {
+        return new VenueExecutionReport(venue, sent.clOrdId(), null, null,
+                new ExecId("REFUSED-" + venue + "-" + refSeqNum), ExecType.REJECTED, OrderStatus.REJECTED, null, null,
+                null, null, BigDecimal.ZERO, BigDecimal.ZERO, null, null, refusal(reject), receivedAt, false, receivedAt);
+    }
+
+    /** A cancel or replace request refused at session or business level: for the engine, a cancel reject. */
+    static VenueCancelReject requestRefused(String venue, Message reject, SentOrderMessage sent, Instant receivedAt) {
+        return new VenueCancelReject(venue, sent.clOrdId(), sent.origClOrdId(), null,
+                MsgType.ORDER_CANCEL_REPLACE_REQUEST.equals(sent.msgType()), refusal(reject), receivedAt);
+    }
+
     public static VenueCancelReject cancelReject(String venue, Message msg, Instant receivedAt) throws FieldNotFound {
         String orig = optString(msg, OrigClOrdID.FIELD);
         if ("NONE".equals(orig)) orig = null; // venues fill the required tag with NONE when they know no original order

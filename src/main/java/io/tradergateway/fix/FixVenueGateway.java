@@ -52,6 +52,9 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
     private final Map<String, Boolean> loggedOn = new ConcurrentHashMap<>();
     private final MarketDataTranslator marketData = new MarketDataTranslator();
     private final AtomicLong requestIds = new AtomicLong();
+    /** Per venue, our latest order messages by MsgSeqNum (see {@link FixTranslator.SentOrderMessage}). */
+    private final Map<String, Map<Integer, FixTranslator.SentOrderMessage>> sentOrderMessages = new ConcurrentHashMap<>();
+    private static final int SENT_ORDER_MESSAGES_KEPT = 10_000;
     private ThreadedSocketInitiator initiator;
 
     /**
@@ -173,6 +176,54 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
 
     @Override
     public void fromAdmin(Message message, SessionID sessionId) {
+        if (MsgType.REJECT.equals(FixTranslator.optString(message.getHeader(), MsgType.FIELD))) {
+            try {
+                onRefused(sessionId.getTargetCompID(), message);
+            } catch (RuntimeException e) {
+                log.error("cannot handle Reject from {}: {}", sessionId.getTargetCompID(), message.toString().replace('\u0001', '|'), e);
+            }
+        }
+    }
+
+    /**
+     * A session Reject (35=3) or BusinessMessageReject (35=j) of one of our order messages. Without this a refused
+     * NewOrderSingle would stay PendingNew until the status request 10 s later; now it is a reject at once (and fails
+     * over like one), and a refused cancel is a cancel reject.
+     */
+    private void onRefused(String venue, Message reject) {
+        String ref = FixTranslator.optString(reject, quickfix.field.RefSeqNum.FIELD);
+        Map<Integer, FixTranslator.SentOrderMessage> sent = sentOrderMessages.get(venue);
+        FixTranslator.SentOrderMessage refused = null;
+        int refSeqNum = 0;
+        if (ref != null && sent != null) {
+            refSeqNum = Integer.parseInt(ref);
+            refused = sent.get(refSeqNum);
+        }
+        if (refused == null) {
+            log.warn("{} refused our message {}: {} (not an order message we know)", venue, ref == null ? "?" : ref,
+                    FixTranslator.refusal(reject));
+            return;
+        }
+        log.warn("{} refused our {} {} (MsgSeqNum {}): {}", venue, refused.msgType(), refused.clOrdId(), refSeqNum,
+                FixTranslator.refusal(reject));
+        if (MsgType.ORDER_SINGLE.equals(refused.msgType())) {
+            sink.onExecutionReport(FixTranslator.orderRefused(venue, reject, refused, refSeqNum, clock.instant()));
+        } else {
+            sink.onCancelReject(FixTranslator.requestRefused(venue, reject, refused, clock.instant()));
+        }
+    }
+
+    private void rememberSent(String venue, Message message) {
+        FixTranslator.SentOrderMessage sent = FixTranslator.sentOrderMessage(message);
+        String seq = FixTranslator.optString(message.getHeader(), quickfix.field.MsgSeqNum.FIELD);
+        if (sent == null || seq == null) return;
+        sentOrderMessages.computeIfAbsent(venue, v -> java.util.Collections.synchronizedMap(
+                new LinkedHashMap<>(256, 0.75f, false) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<Integer, FixTranslator.SentOrderMessage> eldest) {
+                        return size() > SENT_ORDER_MESSAGES_KEPT;
+                    }
+                })).put(Integer.parseInt(seq), sent);
     }
 
     @Override
@@ -192,6 +243,7 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
                 // no MsgType: let QuickFIX/J handle it
             }
         }
+        rememberSent(sessionId.getTargetCompID(), message);
     }
 
     @Override
@@ -205,6 +257,7 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
                 case MsgType.SECURITY_LIST -> sink.onInstruments(venue, FixTranslator.securityList(message));
                 case MsgType.MARKET_DATA_SNAPSHOT_FULL_REFRESH, MsgType.MARKET_DATA_INCREMENTAL_REFRESH ->
                         marketData.translate(venue, message, clock.instant()).forEach(sink::onMarketData);
+                case MsgType.BUSINESS_MESSAGE_REJECT -> onRefused(venue, message);
                 case MsgType.MARKET_DATA_REQUEST_REJECT -> sink.onMarketDataReject(venue,
                         FixTranslator.optString(message, MDReqID.FIELD), FixTranslator.optString(message, Text.FIELD));
                 default -> log.debug("ignoring {} from {}", type, venue);

@@ -90,6 +90,8 @@ public final class SimVenue implements AutoCloseable {
     /** Venues whose messages sent while logged out are lost instead of stored for a FIX resend (fault). */
     private final Set<String> losesWhileLoggedOut = ConcurrentHashMap.newKeySet();
     private final Map<String, List<Message>> lost = new ConcurrentHashMap<>();
+    /** Per venue, texts of BusinessMessageRejects for the next order messages (fault). */
+    private final Map<String, java.util.Queue<String>> refusals = new ConcurrentHashMap<>();
     private SocketAcceptor acceptor;
 
     private record Pending(long dueNanos, VenueRequest request) { }
@@ -227,6 +229,15 @@ public final class SimVenue implements AutoCloseable {
             market.setHonourExpireTime(venue, honour);
             return null;
         });
+    }
+
+    /**
+     * Fault: the venue refuses its next order message (D, F or G) at business level with a BusinessMessageReject
+     * (35=j) carrying {@code text}, instead of an ExecutionReport or OrderCancelReject, as a venue whose gateway refuses
+     * a message it cannot process would. The message never reaches the market.
+     */
+    public void refuseNextOrderMessage(String venue, String text) {
+        refusals.computeIfAbsent(venue, v -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(text);
     }
 
     /** Fault: the venue cancels a live order on its own (an unsolicited ExecType 4 with {@code text}). */
@@ -486,8 +497,26 @@ public final class SimVenue implements AutoCloseable {
                         str(message, OrigClOrdID.FIELD), str(message, Symbol.FIELD),
                         side(chr(message, quickfix.field.Side.FIELD)), dec(message, OrderQty.FIELD),
                         dec(message, Price.FIELD), clock.instant()));
+                String refusal = refusals.getOrDefault(venue, new java.util.concurrent.ConcurrentLinkedQueue<>()).poll();
+                if (refusal != null) {
+                    refuse(venue, message, type, refusal);
+                    return;
+                }
             }
             arrive(request);
+        }
+
+        /** A BusinessMessageReject (35=j) naming the refused message by MsgSeqNum, type and ClOrdID. */
+        private void refuse(String venue, Message message, String type, String text) throws FieldNotFound {
+            quickfix.fix44.BusinessMessageReject reject = new quickfix.fix44.BusinessMessageReject(
+                    new quickfix.field.RefMsgType(type),
+                    new quickfix.field.BusinessRejectReason(quickfix.field.BusinessRejectReason.OTHER));
+            reject.setInt(quickfix.field.RefSeqNum.FIELD, message.getHeader().getInt(quickfix.field.MsgSeqNum.FIELD));
+            reject.setString(quickfix.field.BusinessRejectRefID.FIELD, message.getString(ClOrdID.FIELD));
+            reject.setString(quickfix.field.Text.FIELD, text);
+            log.warn("{} refusing {} {} with a BusinessMessageReject (fault): {}", venue, type,
+                    message.getString(ClOrdID.FIELD), text);
+            send(venue, reject);
         }
 
         private VenueRequest marketDataRequest(String venue, Message message) throws FieldNotFound {

@@ -410,6 +410,59 @@ class FixTranslatorTest {
         }
     }
 
+    // ================================================================ inbound: session / business rejects of our messages
+
+    @Nested
+    class InboundRefusals {
+        private final FixTranslator.SentOrderMessage newOrder =
+                new FixTranslator.SentOrderMessage(MsgType.ORDER_SINGLE, new ClOrdId("GW7-000001"), null);
+
+        @Test
+        void theOrderMessagesWeSendAreRecognisedOthersAreNot() throws Exception {
+            Message order = FixTranslator.toFix(new OrderCommand.Cancel(VENUE, new ClOrdId("GW7-000001-C1"),
+                    new ClOrdId("GW7-000001"), "AAPL", Side.BUY, new BigDecimal("100"), TRANSACT));
+            assertThat(FixTranslator.sentOrderMessage(order)).isEqualTo(new FixTranslator.SentOrderMessage(
+                    MsgType.ORDER_CANCEL_REQUEST, new ClOrdId("GW7-000001-C1"), new ClOrdId("GW7-000001")));
+            assertThat(FixTranslator.sentOrderMessage(new quickfix.fix44.Heartbeat())).isNull();
+        }
+
+        @Test
+        void aSessionLevelRejectOfANewOrderIsAnOrderReject() throws Exception {
+            quickfix.fix44.Reject reject = new quickfix.fix44.Reject(new quickfix.field.RefSeqNum(42));
+            reject.setInt(quickfix.field.SessionRejectReason.FIELD, 5); // value is incorrect for this tag
+            reject.setInt(quickfix.field.RefTagID.FIELD, 40);
+            reject.setString(58, "Value is incorrect (out of range) for this tag");
+            header(reject, VENUE, "GATEWAY", false);
+            dictionary.validate(reject, true);
+
+            VenueExecutionReport r = FixTranslator.orderRefused(VENUE, fromWire(reject), newOrder, 42, RECEIVED);
+            assertThat(r.clOrdId()).isEqualTo(new ClOrdId("GW7-000001"));
+            assertThat(r.execType()).isEqualTo(ExecType.REJECTED);
+            assertThat(r.ordStatus()).isEqualTo(OrderStatus.REJECTED);
+            assertThat(r.isFill()).isFalse();
+            assertThat(r.execId()).isEqualTo(new ExecId("REFUSED-" + VENUE + "-42"));
+            assertThat(r.text()).isEqualTo("session-level Reject (35=3, reason 5, tag 40): "
+                    + "Value is incorrect (out of range) for this tag");
+        }
+
+        @Test
+        void aBusinessRejectOfACancelIsACancelReject() throws Exception {
+            quickfix.fix44.BusinessMessageReject reject = new quickfix.fix44.BusinessMessageReject(
+                    new quickfix.field.RefMsgType(MsgType.ORDER_CANCEL_REQUEST),
+                    new quickfix.field.BusinessRejectReason(quickfix.field.BusinessRejectReason.OTHER));
+            reject.setInt(quickfix.field.RefSeqNum.FIELD, 43);
+            reject.setString(58, "cancels suspended");
+            header(reject, VENUE, "GATEWAY", false);
+            dictionary.validate(reject, true);
+            var cancel = new FixTranslator.SentOrderMessage(MsgType.ORDER_CANCEL_REQUEST,
+                    new ClOrdId("GW7-000001-C1"), new ClOrdId("GW7-000001"));
+
+            assertThat(FixTranslator.requestRefused(VENUE, fromWire(reject), cancel, RECEIVED)).isEqualTo(
+                    new VenueCancelReject(VENUE, new ClOrdId("GW7-000001-C1"), new ClOrdId("GW7-000001"), null, false,
+                            "BusinessMessageReject (35=j, reason 0): cancels suspended", RECEIVED));
+        }
+    }
+
     // ================================================================ inbound: SecurityList (35=y)
 
     @Nested

@@ -131,6 +131,51 @@ class CancelAndRejectSystemTest {
         assertThat(positionQuantity("AAPL").subtract(before)).isEqualByComparingTo("10");
     }
 
+    @Test
+    void aNewOrderRefusedWithABusinessMessageRejectIsARejectAtOnce() {
+        String venue = "SIM_DEEP";
+        h.sim.refuseNextOrderMessage(venue, "order type not enabled for this account");
+        ObjectNode plan = Plans.market("rj-refused", "NVDA", "long");
+        plan.putArray("venue_preferences").add(venue);
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+
+        JsonNode failed = h.awaitReport("rj-refused", r -> r.path("status").asText().equals("failed"));
+        assertThat(failed.path("error_message").asText())
+                .contains("BusinessMessageReject").contains("order type not enabled for this account");
+        String clOrdId = failed.path("cl_ord_id").asText();
+        assertThat(h.firstOrderStatus("rj-refused")).isEqualTo("REJECTED");
+        // Settled by the 35=j itself, not by the status request an unanswered order gets after 10 s.
+        assertThat(h.sim.received(venue)).noneMatch(e -> e.msgType().equals(SimOrderEvent.STATUS_REQUEST)
+                && clOrdId.equals(e.clOrdId()));
+        assertThat(h.sim.workingOrders(venue)).doesNotContain(clOrdId);
+    }
+
+    @Test
+    void aCancelRefusedWithABusinessMessageRejectLeavesTheOrderWorkingAndCanBeRetried() {
+        String venue = "SIM_DEEP";
+        BigDecimal mid = h.mid("SPY");
+        ObjectNode plan = Plans.limit("rj-cancel", "SPY", "long",
+                mid.multiply(new BigDecimal("0.9")).setScale(2, java.math.RoundingMode.DOWN).doubleValue(), venue);
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus("rj-cancel").equals("NEW"));
+        String clOrdId = h.plan("rj-cancel").path("orders").get(0).path("cl_ord_id").asText();
+
+        h.sim.refuseNextOrderMessage(venue, "cancels suspended");
+        assertThat(h.post("/v1/plans/rj-cancel/cancel", "").status()).isEqualTo(202);
+        await().atMost(GatewayHarness.WAIT).until(() -> {
+            JsonNode order = h.plan("rj-cancel").path("orders").get(0);
+            return order.path("status").asText().equals("NEW") && order.path("text").asText().contains("cancels suspended");
+        });
+        assertThat(h.plan("rj-cancel").path("state").asText()).isEqualTo("working");
+        assertThat(h.sim.workingOrders(venue)).contains(clOrdId);
+
+        // A second cancel goes through.
+        assertThat(h.post("/v1/plans/rj-cancel/cancel", "").status()).isEqualTo(202);
+        JsonNode cancelled = h.awaitReport("rj-cancel", r -> r.path("status").asText().equals("cancelled"));
+        assertThat(cancelled.path("cumulative_quantity").decimalValue()).isZero();
+        assertThat(h.firstOrderStatus("rj-cancel")).isEqualTo("CANCELED");
+    }
+
     private BigDecimal positionQuantity(String symbol) {
         JsonNode position = h.position(symbol);
         return position == null ? BigDecimal.ZERO : position.path("quantity").decimalValue();
