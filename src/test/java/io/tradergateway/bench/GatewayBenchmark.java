@@ -89,7 +89,7 @@ class GatewayBenchmark {
 
         for (Phase p : phases) {
             // Every plan accounted for: filled (measured) or lost (listed); the market is deep enough for all.
-            assertThat(p.endToEnd().count() + p.lostPlans().size()).as(p.name() + " filled + lost").isEqualTo(p.plans());
+            assertThat(p.endToEnd().count() + p.lostPlans().size()).as(p.name() + " filled + lost" + p.lostWhy()).isEqualTo(p.plans());
             assertThat(p.outcomes().keySet()).as(p.name() + " outcomes").isSubsetOf("filled", LOST);
             assertThat(p.endToEnd().p50()).as(p.name() + " POST -> filled p50 is a real duration").isPositive();
             assertThat(p.acceptedPerSecond()).isPositive();
@@ -187,6 +187,7 @@ class GatewayBenchmark {
             long lastAccepted = Arrays.stream(postEnd).max().orElse(phaseStart);
             long lastSeen = phaseStart;
             List<String> lost = new ArrayList<>();
+            List<String> unfilled = new ArrayList<>();
             long[] e2e = new long[n];
             long[] post = new long[n];
             List<Long> published = new ArrayList<>();
@@ -211,7 +212,10 @@ class GatewayBenchmark {
                 outcomes.merge(seen.status(), 1, Integer::sum);
                 venues.merge(seen.venue(), 1, Integer::sum);
                 lastSeen = Math.max(lastSeen, seen.atNanos());
-                if (!seen.status().equals("filled")) continue;
+                if (!seen.status().equals("filled")) {
+                    unfilled.add(ids[i]);
+                    continue;
+                }
                 e2e[filled++] = seen.atNanos() - postStart[i];
                 latencyMs.add(seen.latencyMs());
                 long[] t = clock.of(ids[i]);
@@ -232,7 +236,9 @@ class GatewayBenchmark {
             double acceptedSeconds = (lastAccepted - phaseStart) / 1e9;
             double completedSeconds = (lastSeen - phaseStart) / 1e9;
             clock.clear();
-            String lostWhy = lost.isEmpty() ? "" : diagnose(lost, dir.resolve("gateway-ops.log"));
+            List<String> notFilled = new ArrayList<>(lost);
+            notFilled.addAll(unfilled);
+            String lostWhy = notFilled.isEmpty() ? "" : diagnose(notFilled, dir.resolve("gateway-ops.log"));
             return new Phase(name, n, clients, accepted / acceptedSeconds, filled / completedSeconds, Stats.of(post),
                     Stats.of(endToEnd), Stats.of(toArray(published)), Stats.of(toArray(latencyMs)), stageStats, quarters,
                     outcomes, venues, usage, reader.polls(), profileSummary, lost, lostWhy, loadBefore, loadAverage());
@@ -242,8 +248,8 @@ class GatewayBenchmark {
     }
 
     /**
-     * Why plans have no terminal report: the engine's ERROR lines (with the first lines of their stack traces) and
-     * the ops log lines of the first few lost plans.
+     * Why plans have no terminal report or did not fill: the engine's ERROR lines (with the first lines of their stack
+     * traces) and the ops log lines of the first few such plans.
      */
     private static String diagnose(List<String> lost, Path log) {
         StringBuilder out = new StringBuilder();
