@@ -1286,6 +1286,11 @@ final class Execution {
             }
 
             @Override
+            public io.tradergateway.market.MarketView market(String symbol) {
+                return io.tradergateway.market.MarketView.of(s.market.symbol(symbol), clock.instant());
+            }
+
+            @Override
             public Map<String, Boolean> sessions() {
                 return Map.copyOf(s.sessions);
             }

@@ -3,6 +3,7 @@ package io.tradergateway.execution;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
 import io.tradergateway.market.MarketDataEvent;
+import io.tradergateway.market.MarketView;
 import io.tradergateway.plan.PlanIssue;
 import io.tradergateway.plan.TradingPlan;
 import io.tradergateway.position.Position;
@@ -207,6 +208,9 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         Collection<Position> positions();
 
         Optional<BigDecimal> markPrice(String symbol);
+
+        /** What the gateway sees of {@code symbol}'s market now (the inputs of entry conditions and routing). */
+        MarketView market(String symbol);
 
         Map<String, Boolean> sessions();
 

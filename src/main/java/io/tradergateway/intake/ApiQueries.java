@@ -8,6 +8,9 @@ import io.tradergateway.domain.Side;
 import io.tradergateway.execution.Order;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TradingEngine;
+import io.tradergateway.market.BookLevel;
+import io.tradergateway.market.ConditionInputs;
+import io.tradergateway.market.MarketView;
 import io.tradergateway.position.Position;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.delivery.ConsumerStatus;
@@ -155,6 +158,51 @@ public final class ApiQueries {
             out.put("kill_switch_engaged", view.killSwitchEngaged());
             return out;
         });
+    }
+
+    /**
+     * The gateway's current view of {@code symbol}'s market ({@code GET /v1/market/{symbol}}): the condition measures
+     * (price = last trade, else mid; rolling-window volume, volatility, trade count) and each venue's best bid/offer
+     * and depth. Answers null when no venue lists the symbol.
+     */
+    public CompletableFuture<ObjectNode> market(String symbol) {
+        return engine.query(view -> {
+            boolean listed = view.instruments().values().stream().anyMatch(l -> l.containsKey(symbol));
+            return listed ? marketJson(view.market(symbol)) : null;
+        });
+    }
+
+    private static ObjectNode marketJson(MarketView m) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ConditionInputs c = m.conditions();
+        out.put("symbol", m.symbol());
+        out.put("as_of", c.at().toString());
+        out.put("window_seconds", m.window().toSeconds());
+        out.put("last_trade_price", m.lastTradePrice());
+        out.put("last_trade_time", m.lastTradeTime() == null ? null : m.lastTradeTime().toString());
+        out.put("last_trade_venue", m.lastTradeVenue());
+        out.put("price", c.price());
+        out.put("volume", c.volume());
+        out.put("volatility", c.volatility());
+        out.put("trades_in_window", c.tradesInWindow());
+        ArrayNode venues = out.putArray("venues");
+        for (MarketView.VenueDepth v : m.venues()) {
+            ObjectNode n = venues.addObject();
+            n.put("venue", v.venue());
+            n.set("best_bid", level(v.bestBid()));
+            n.set("best_offer", level(v.bestOffer()));
+            n.put("bid_depth", v.bidDepth());
+            n.put("offer_depth", v.offerDepth());
+            n.put("bid_levels", v.bidLevels());
+            n.put("offer_levels", v.offerLevels());
+            n.put("last_update", v.lastUpdate() == null ? null : v.lastUpdate().toString());
+        }
+        return out;
+    }
+
+    private static JsonNode level(BookLevel level) {
+        if (level == null) return Json.MAPPER.nullNode();
+        return Json.MAPPER.createObjectNode().put("price", level.price()).put("size", level.size());
     }
 
     /** Learned stats in snake_case; an average without a sample is null (the scorer uses its prior instead). */

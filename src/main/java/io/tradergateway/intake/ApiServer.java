@@ -139,6 +139,13 @@ public final class ApiServer implements AutoCloseable {
                     return;
                 }
             }
+            if (resource.equals("market") && parts.size() == 3 && method.equals("GET")) {
+                String symbol = decode(parts.get(2));
+                ObjectNode view = await(queries.market(symbol));
+                if (view == null) send(ex, 404, error("no venue lists " + symbol));
+                else send(ex, 200, view);
+                return;
+            }
             if (parts.size() == 2 && method.equals("GET")) {
                 switch (resource) {
                     case "positions" -> {

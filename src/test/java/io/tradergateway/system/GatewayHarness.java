@@ -210,6 +210,23 @@ final class GatewayHarness implements AutoCloseable {
         return state;
     }
 
+    /** {@code GET /v1/market/{symbol}}: the gateway's current view of the symbol's market. */
+    JsonNode market(String symbol) {
+        Response r = get("/v1/market/" + symbol);
+        if (r.status() != 200) throw new AssertionError("GET /v1/market/" + symbol + " answered " + r.status() + " " + r.body());
+        return r.body();
+    }
+
+    /** Waits until the gateway's view of the symbol's market matches (it has seen a price or trade) and returns it. */
+    JsonNode awaitMarket(String symbol, Predicate<JsonNode> match) {
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(WAIT).until(() -> {
+            found[0] = market(symbol);
+            return match.test(found[0]);
+        });
+        return found[0];
+    }
+
     JsonNode position(String symbol) {
         for (JsonNode p : get("/v1/positions").body().path("positions")) {
             if (symbol.equals(p.path("symbol").asText())) return p;
