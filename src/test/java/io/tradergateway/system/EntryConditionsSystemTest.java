@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,10 +52,12 @@ class EntryConditionsSystemTest {
         ObjectNode plan = Plans.market("ec-above", "MSFT", "long");
         plan.putObject("entry_conditions").put("price_above", 420.00);
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
-        assertStaysPending("ec-above");
+        assertStaysPending("ec-above", "MSFT", priceNear("415.00"));
 
         h.sim.setMid("MSFT", new BigDecimal("419.50"));
-        assertStaysPending("ec-above");
+        // The gateway has seen the rise (its price is the new mid) and it is still not above 420.
+        JsonNode seen = assertStaysPending("ec-above", "MSFT", priceNear("419.50"));
+        assertThat(seen.path("price").decimalValue()).isLessThan(new BigDecimal("420"));
 
         h.sim.setMid("MSFT", new BigDecimal("425.00"));
         JsonNode filled = h.awaitReport("ec-above", r -> r.path("status").asText().equals("filled"));
@@ -73,10 +76,11 @@ class EntryConditionsSystemTest {
         ObjectNode plan = Plans.market("ec-below", "TSLA", "short");
         plan.putObject("entry_conditions").put("price_below", 240.00);
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
-        assertStaysPending("ec-below");
+        assertStaysPending("ec-below", "TSLA", priceNear("245.00"));
 
         h.sim.setMid("TSLA", new BigDecimal("240.50"));
-        assertStaysPending("ec-below");
+        JsonNode seen = assertStaysPending("ec-below", "TSLA", priceNear("240.50"));
+        assertThat(seen.path("price").decimalValue()).isGreaterThan(new BigDecimal("240"));
 
         h.sim.setMid("TSLA", new BigDecimal("236.00"));
         JsonNode filled = h.awaitReport("ec-below", r -> r.path("status").asText().equals("filled"));
@@ -91,11 +95,16 @@ class EntryConditionsSystemTest {
         ObjectNode plan = Plans.market("ec-volume", "SPY", "long");
         plan.putObject("entry_conditions").put("volume_spike", 1000).put("price_above", 521.00);
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
-        assertStaysPending("ec-volume");
+        JsonNode quiet = assertStaysPending("ec-volume", "SPY", v -> v.path("price").isNumber());
 
         // Price condition met, volume (100 per venue listing SPY, 300 at most in the window) is not.
+        int trades = quiet.path("trades_in_window").asInt();
+        int venues = quiet.path("venues").size();
         h.sim.printTrade("SPY", new BigDecimal("525.00"), new BigDecimal("100"));
-        assertStaysPending("ec-volume");
+        JsonNode seen = assertStaysPending("ec-volume", "SPY",
+                v -> v.path("trades_in_window").asInt() == trades + venues);
+        assertThat(seen.path("price").decimalValue()).isEqualByComparingTo("525.00");
+        assertThat(seen.path("volume").decimalValue()).isLessThan(new BigDecimal("1000"));
 
         h.sim.printTrade("SPY", new BigDecimal("525.00"), new BigDecimal("1000"));
         JsonNode filled = h.awaitReport("ec-volume", r -> r.path("status").asText().equals("filled"));
@@ -110,13 +119,19 @@ class EntryConditionsSystemTest {
         ObjectNode plan = Plans.market("ec-vol", "NVDA", "long");
         plan.putObject("entry_conditions").put("volatility_threshold", 0.002);
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
-        assertStaysPending("ec-vol");
+        JsonNode before = assertStaysPending("ec-vol", "NVDA", v -> v.path("price").isNumber());
 
         // A quiet tape: log returns of about 1e-4 at most, far under 0.002 (20 bps).
-        for (String px : new String[]{"880.00", "880.10", "880.00", "880.10"}) {
+        int trades = before.path("trades_in_window").asInt();
+        int venues = before.path("venues").size();
+        String[] quietTape = {"880.00", "880.10", "880.00", "880.10"};
+        for (String px : quietTape) {
             h.sim.printTrade("NVDA", new BigDecimal(px), BigDecimal.TEN);
         }
-        assertStaysPending("ec-vol");
+        JsonNode seen = assertStaysPending("ec-vol", "NVDA",
+                v -> v.path("trades_in_window").asInt() == trades + quietTape.length * venues);
+        assertThat(seen.path("volatility").isNumber()).as("volatility measurable: %s", seen).isTrue();
+        assertThat(seen.path("volatility").asDouble()).isLessThan(0.002);
 
         // A volatile tape: returns of about ±2.3 %, whatever the order the venues' prints arrive in.
         for (String px : new String[]{"900.00", "880.00", "900.00", "880.00"}) {
@@ -157,12 +172,24 @@ class EntryConditionsSystemTest {
         assertThat(h.reportsOf("ec-expire")).hasSize(1);
     }
 
-    /** The plan is seen waiting (no order) for {@link #STAYS} without interruption. */
-    private static void assertStaysPending(String planId) {
+    /**
+     * Once the gateway's view of {@code symbol}'s market ({@code GET /v1/market/{symbol}}) shows it has received what
+     * the test just moved ({@code seen}), the plan is seen waiting (no order) for {@link #STAYS} without interruption:
+     * the condition was evaluated against the new market and did not fire. Returns that market view.
+     */
+    private static JsonNode assertStaysPending(String planId, String symbol, Predicate<JsonNode> seen) {
+        JsonNode market = h.awaitMarket(symbol, seen);
         await().during(STAYS).atMost(STAYS.plus(GatewayHarness.WAIT)).until(() -> {
             JsonNode view = h.plan(planId);
             return view.path("state").asText().equals("pending_entry") && view.path("orders").isEmpty();
         });
+        return market;
+    }
+
+    /** The gateway's condition price is within a cent or so of {@code mid} (books rounded to the tick). */
+    private static Predicate<JsonNode> priceNear(String mid) {
+        return v -> v.path("price").isNumber()
+                && v.path("price").decimalValue().subtract(new BigDecimal(mid)).abs().compareTo(new BigDecimal("0.05")) <= 0;
     }
 
     /** The {@code volume=} figure of a trigger detail ("entry conditions met {price=.., volume=.., ...}"). */
