@@ -2,6 +2,7 @@ package io.tradergateway.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tradergateway.simvenue.ScriptedOutcome;
 import io.tradergateway.simvenue.VenueProfile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -249,6 +250,64 @@ class VenueLearningSystemTest {
     }
 
     @Test
+    void aVenueThatRejectsNowAndThenLosesItsShareOfTheFlowAsItsSuccessRateIsLearned() {
+        // SIM_CHEAP rejects 40 % of orders at random (seeded), the others never do. Every plan prefers SIM_CHEAP:
+        // preferred venues within 0.1 of the best score keep the plan's order, so SIM_CHEAP gets the flow while its
+        // learned success rate (weight 0.3) keeps it within 0.1 of the clean venues, and loses it once it does not.
+        // Its first order is scripted to fill, so that it starts with a good record (the first sample sets the
+        // average: a first reject would shut it out at once, which the deterministic tests above already cover).
+        h = GatewayHarness.start(dir, sim -> sim.withEveryProfile(VenueProfile::predictable)
+                .withProfile("SIM_CHEAP", p -> p.withRejectRate(0.4)), gw -> gw);
+        // (With seed 42 it takes plans 1-9, rejecting 3 of them, then SIM_DEEP takes the flow; the checks below
+        // only rely on the flow moving away, and derive the expected rate from the outcomes SIM_CHEAP really had.)
+        h.sim.scriptNext("SIM_CHEAP", ScriptedOutcome.fillAll());
+        List<String> cheapFirst = List.of("SIM_CHEAP", "SIM_DEEP", "SIM_FAST");
+        int plans = 24;
+
+        List<List<String>> venuesTried = new ArrayList<>();
+        List<Double> cheapOutcomes = new ArrayList<>();
+        for (int i = 1; i <= plans; i++) {
+            String planId = "stat-" + i;
+            JsonNode r = fill(planId, "AAPL", cheapFirst);
+            assertThat(r.path("status").asText()).as("plan %d (a reject fails over once)", i).isEqualTo("filled");
+            List<String> tried = new ArrayList<>();
+            for (JsonNode o : h.plan(planId).path("orders")) {
+                tried.add(o.path("venue").asText());
+                if (o.path("venue").asText().equals("SIM_CHEAP")) {
+                    assertThat(o.path("status").asText()).isIn("FILLED", "REJECTED");
+                    cheapOutcomes.add(o.path("status").asText().equals("FILLED") ? 1.0 : 0.0);
+                }
+            }
+            venuesTried.add(tried);
+        }
+        assertThat(cheapOutcomes).as("SIM_CHEAP got some flow and rejected some of it").contains(0.0);
+
+        double firstHalf = share("SIM_CHEAP", venuesTried.subList(0, plans / 2));
+        double secondHalf = share("SIM_CHEAP", venuesTried.subList(plans / 2, plans));
+        assertThat(firstHalf).isPositive();
+        assertThat(secondHalf).as("share of orders in plans 13-24 vs 1-12 (%s)", venuesTried).isLessThan(firstHalf);
+
+        // GET /v1/venues: the learned success rate is the running average (weight venue.stats.alpha, the first sample
+        // sets it) of exactly the outcomes SIM_CHEAP had, and the clean venues that got flow never failed.
+        JsonNode cheap = venue("SIM_CHEAP").path("learned");
+        assertThat(cheap.path("sample_count").asLong()).isEqualTo(cheapOutcomes.size());
+        assertThat(cheap.path("success_rate").asDouble())
+                .isCloseTo(ewma(cheapOutcomes, h.config.venueStatsAlpha()), within(1e-9))
+                .isLessThan(0.8); // below the prior of a venue nobody knows
+        for (String clean : List.of("SIM_DEEP", "SIM_FAST")) {
+            JsonNode learned = venue(clean).path("learned");
+            if (learned.path("sample_count").asLong() > 0) {
+                assertThat(learned.path("success_rate").asDouble()).as(clean).isEqualTo(1.0);
+            }
+        }
+        // Its score for the nominal order: the success part is what puts it behind SIM_DEEP, which took its flow.
+        JsonNode cheapScore = score(venue("SIM_CHEAP"), "AAPL");
+        JsonNode deepScore = score(venue("SIM_DEEP"), "AAPL");
+        assertThat(cheapScore.path("success").asDouble()).isLessThan(deepScore.path("success").asDouble());
+        assertThat(cheapScore.path("rank").asInt()).isGreaterThan(deepScore.path("rank").asInt());
+    }
+
+    @Test
     void slowVenueReportSaysLatencyWasTheProblem() {
         startPredictable();
         h.sim.setAckDelay("SIM_DEEP", Duration.ofMillis(600), Duration.ZERO);
@@ -299,6 +358,20 @@ class VenueLearningSystemTest {
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
         return h.awaitReport(planId, r -> r.path("status").asText().equals("filled")
                 || r.path("status").asText().equals("failed"));
+    }
+
+    /** The fraction of the orders of these plans that went to {@code venue}. */
+    private static double share(String venue, List<List<String>> venuesTried) {
+        long total = venuesTried.stream().mapToLong(List::size).sum();
+        long at = venuesTried.stream().flatMap(List::stream).filter(venue::equals).count();
+        return (double) at / total;
+    }
+
+    /** Exponentially weighted average of {@code xs} in order, the first value setting it. */
+    private static double ewma(List<Double> xs, double alpha) {
+        double avg = xs.get(0);
+        for (double x : xs.subList(1, xs.size())) avg = alpha * x + (1 - alpha) * avg;
+        return avg;
     }
 
     private int newOrders(String venue) {
