@@ -308,6 +308,55 @@ class VenueLearningSystemTest {
     }
 
     @Test
+    void aLargeOrderGoesToTheDeepVenueWhileASmallOneStillGoesToTheThinFastOne() {
+        // SIM_FAST shows only 2 levels of 20 shares: fast and tight, but thin. SIM_DEEP is deep but slow (150 ms).
+        h = GatewayHarness.start(dir, sim -> sim.withEveryProfile(VenueProfile::predictable)
+                .withProfile("SIM_FAST", p -> p.withDepthLevels(2).withLevelSize(new BigDecimal("20"))
+                        .withLevelSizeGrowth(BigDecimal.ZERO))
+                .withProfile("SIM_DEEP", p -> p.withAckLatency(Duration.ofMillis(150))), gw -> gw);
+        BigDecimal fastDepth = new BigDecimal("40");
+
+        // Each venue gets a record with a small order (SIM_CHEAP stays fresh, scored on priors, far behind). SIM_DEEP
+        // goes first: the very first order of a run is slower end to end (cold code paths) and would blur the latencies.
+        for (String v : List.of("SIM_DEEP", "SIM_FAST")) {
+            JsonNode r = fill(nominal(Plans.market("depth-try-" + v, "AAPL", "long"), 0.25, List.of(v)));
+            assertThat(r.path("venue").asText()).isEqualTo(v);
+        }
+        JsonNode market = replenishAapl(fastDepth);
+        assertThat(offerDepth(market, "SIM_DEEP")).isGreaterThan(new BigDecimal("1000"));
+
+        // GET /v1/venues scores the nominal order (100 shares, 50 bps, 1000 ms): SIM_FAST's 40 shares cover 0.4 of it.
+        JsonNode fastScore = score(venue("SIM_FAST"), "AAPL");
+        JsonNode deepScore = score(venue("SIM_DEEP"), "AAPL");
+        assertThat(fastScore.path("liquidity").asDouble()).isCloseTo(
+                fastDepth.doubleValue() / ApiNominal.QUANTITY, within(1e-9));
+        assertThat(deepScore.path("liquidity").asDouble()).isEqualTo(1.0);
+        // Depth aside, SIM_FAST is the better venue (faster, less slippage).
+        double fastWithoutDepth = withoutLiquidity(fastScore);
+        double deepWithoutDepth = withoutLiquidity(deepScore);
+        assertThat(fastWithoutDepth).isGreaterThan(deepWithoutDepth);
+
+        // A large order (5 % of equity: about 260 shares): SIM_FAST's liquidity is 40 / quantity, and that is what
+        // sends it to SIM_DEEP.
+        JsonNode large = fill(nominal(Plans.market("depth-large", "AAPL", "long"), 5.0, List.of()));
+        BigDecimal largeQty = large.path("cumulative_quantity").decimalValue();
+        assertThat(largeQty).isGreaterThan(fastDepth.multiply(BigDecimal.valueOf(5)));
+        assertThat(large.path("status").asText()).isEqualTo("filled");
+        assertThat(large.path("venue").asText()).isEqualTo("SIM_DEEP");
+        double fastForLarge = fastWithoutDepth + 0.3 * Math.min(1, fastDepth.doubleValue() / largeQty.doubleValue());
+        double deepForLarge = deepWithoutDepth + 0.3;
+        assertThat(large.path("venue_score").asDouble()).isCloseTo(deepForLarge, within(0.005))
+                .isGreaterThan(fastForLarge);
+
+        // A small order (0.25 %: about 13 shares) fits in SIM_FAST's book: full liquidity, and the faster venue wins.
+        replenishAapl(fastDepth);
+        JsonNode small = fill(nominal(Plans.market("depth-small", "AAPL", "long"), 0.25, List.of()));
+        assertThat(small.path("cumulative_quantity").decimalValue()).isLessThanOrEqualTo(fastDepth);
+        assertThat(small.path("venue").asText()).isEqualTo("SIM_FAST");
+        assertThat(small.path("venue_score").asDouble()).isCloseTo(fastWithoutDepth + 0.3, within(0.005));
+    }
+
+    @Test
     void slowVenueReportSaysLatencyWasTheProblem() {
         startPredictable();
         h.sim.setAckDelay("SIM_DEEP", Duration.ofMillis(600), Duration.ZERO);
@@ -355,9 +404,53 @@ class VenueLearningSystemTest {
         ObjectNode plan = Plans.market(planId, symbol, "long");
         var prefs = plan.putArray("venue_preferences");
         preferences.forEach(prefs::add);
+        return fill(plan);
+    }
+
+    /** Submits the plan and returns its filled (or failed) report. */
+    private JsonNode fill(ObjectNode plan) {
+        String planId = plan.path("plan_id").asText();
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
         return h.awaitReport(planId, r -> r.path("status").asText().equals("filled")
                 || r.path("status").asText().equals("failed"));
+    }
+
+    /**
+     * The plan with {@code GET /v1/venues}' nominal limits (max_slippage, max_latency_ms), so that the latency, slippage
+     * and success components shown there are the ones routing computes for it; sized at {@code percent} of equity.
+     */
+    private static ObjectNode nominal(ObjectNode plan, double percent, List<String> preferences) {
+        plan.put("position_size", percent).put("max_slippage", ApiNominal.MAX_SLIPPAGE)
+                .put("max_latency_ms", ApiNominal.MAX_LATENCY_MS);
+        var prefs = plan.putArray("venue_preferences");
+        preferences.forEach(prefs::add);
+        return plan;
+    }
+
+    /** Regenerates every AAPL book (fills ate into them) and waits until the gateway sees SIM_FAST's full depth. */
+    private JsonNode replenishAapl(BigDecimal fastDepth) {
+        h.sim.setMid("AAPL", h.mid("AAPL"));
+        return h.awaitMarket("AAPL", m -> offerDepth(m, "SIM_FAST").compareTo(fastDepth) == 0
+                && offerDepth(m, "SIM_DEEP").signum() > 0);
+    }
+
+    private static BigDecimal offerDepth(JsonNode market, String venue) {
+        for (JsonNode v : market.path("venues")) {
+            if (v.path("venue").asText().equals(venue)) return v.path("offer_depth").decimalValue();
+        }
+        return BigDecimal.ZERO;
+    }
+
+    /** A venue's score without its liquidity part (weight 0.3): what it scores for an order its book covers fully. */
+    private static double withoutLiquidity(JsonNode score) {
+        return score.path("total").asDouble() - 0.3 * score.path("liquidity").asDouble();
+    }
+
+    /** The nominal order of {@code GET /v1/venues} (see the response's {@code nominal_order}). */
+    private static final class ApiNominal {
+        static final double QUANTITY = 100;
+        static final double MAX_SLIPPAGE = 0.005;
+        static final long MAX_LATENCY_MS = 1000;
     }
 
     /** The fraction of the orders of these plans that went to {@code venue}. */
