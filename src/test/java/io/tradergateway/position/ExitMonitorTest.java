@@ -123,6 +123,36 @@ class ExitMonitorTest {
         ExitMonitor below = monitor(Direction.SHORT, rules);
         assertEquals(Optional.empty(), below.onPrice(d("97.01"), T0));
         assertEquals(signal(ExitReason.CONDITION_MET, "price_below 97: price 96.5"), below.onPrice(d("96.50"), T0));
+
+        // Touching the level counts, for either direction (the conditions do not depend on it).
+        assertEquals(signal(ExitReason.CONDITION_MET, "price_below 97: price 97"),
+                monitor(Direction.LONG, rules).onPrice(d("97"), T0));
+        assertEquals(signal(ExitReason.CONDITION_MET, "price_above 105: price 105"),
+                monitor(Direction.SHORT, rules).onPrice(d("105"), T0));
+    }
+
+    @Test
+    void bestPriceFollowsOnlyTheFavourableDirection() {
+        ExitRules none = ExitRules.none();
+        ExitMonitor longPosition = monitor(Direction.LONG, none);
+        assertEquals(ENTRY, longPosition.bestPrice());
+        longPosition.onPrice(d("105"), T0);
+        longPosition.onPrice(d("101"), T0);
+        assertEquals(d("105"), longPosition.bestPrice());
+
+        ExitMonitor shortPosition = monitor(Direction.SHORT, none);
+        shortPosition.onPrice(d("95"), T0);
+        shortPosition.onPrice(d("99"), T0);
+        assertEquals(d("95"), shortPosition.bestPrice());
+    }
+
+    @Test
+    void noRulesNeverFireOnPriceOrTime() {
+        ExitMonitor m = monitor(Direction.SHORT, ExitRules.none());
+        assertEquals(Optional.empty(), m.onPrice(d("1000"), T0.plusSeconds(1_000_000)));
+        assertEquals(Optional.empty(), m.onTime(T0.plusSeconds(1_000_000)));
+        assertEquals(Optional.empty(), m.maxHoldDeadline());
+        assertFalse(m.isTriggered());
     }
 
     @Test
