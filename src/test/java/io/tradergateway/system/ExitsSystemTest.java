@@ -60,8 +60,17 @@ class ExitsSystemTest {
         assertThat(entry.path("position_after").path("stop_loss").decimalValue()).isEqualByComparingTo("187");
         h.awaitPlanState("sl-1", "open");
 
-        // Above the stop: nothing happens.
+        // Above the stop: nothing happens. Exits are checked on the engine thread as each market-data event is
+        // applied, so once the market view (an engine query) shows every venue's 188 print, any exit it caused would
+        // already be committed.
+        JsonNode before = h.market("AAPL");
         moveMarket("AAPL", "188.00");
+        int prints = before.path("trades_in_window").asInt() + before.path("venues").size();
+        JsonNode seen = h.awaitMarket("AAPL", m -> m.path("trades_in_window").asInt() >= prints
+                && m.path("last_trade_price").decimalValue().compareTo(new BigDecimal("188.00")) == 0);
+        assertThat(seen.path("price").decimalValue()).isEqualByComparingTo("188.00");
+        assertThat(h.plan("sl-1").path("state").asText()).isEqualTo("open");
+        assertThat(exitOrders("sl-1")).isEmpty();
         // Through the stop.
         moveMarket("AAPL", "186.00");
 
