@@ -52,6 +52,24 @@ class SymbolMarketTest {
     }
 
     @Test
+    void marketViewCopiesTheMeasuresAndEachVenuesTopAndDepth() {
+        deepSnapshot();
+        book.apply(new BookSnapshot(FAST, "AAPL", List.of(), List.of(lvl("100.01", "20")), Optional.empty(), T));
+        book.apply(new TradePrint(FAST, "AAPL", d("100.01"), d("20"), T.plusSeconds(2)));
+
+        MarketView view = MarketView.of(aapl(), T.plusSeconds(3));
+        assertEquals("AAPL", view.symbol());
+        assertEquals(book.windowLength(), view.window());
+        assertEquals(d("100.01"), view.lastTradePrice());
+        assertEquals(FAST, view.lastTradeVenue());
+        assertEquals(ConditionInputs.from(aapl(), T.plusSeconds(3)), view.conditions());
+        assertEquals(List.of(
+                        new MarketView.VenueDepth(DEEP, lvl("99.95", "100"), lvl("100.00", "200"), d("1500"), d("1000"), 3, 3, T),
+                        new MarketView.VenueDepth(FAST, null, lvl("100.01", "20"), BigDecimal.ZERO, d("20"), 0, 1, T)),
+                view.venues());
+    }
+
+    @Test
     void snapshotIsSortedBestFirst() {
         deepSnapshot();
         VenueBook venueBook = aapl().venueBook(DEEP).orElseThrow();
