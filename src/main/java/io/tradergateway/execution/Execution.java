@@ -997,17 +997,19 @@ final class Execution {
     private void startExit(ActivePlan ap, ExitSignal signal, BigDecimal price) {
         PlanProgress p = ap.progress;
         Side side = ap.plan.direction().exitSide();
-        Position position = s.positions.get(ap.plan.symbol());
-        BigDecimal qty = position.reduceOnlyQuantity(side, p.openQty());
+        BigDecimal othersExiting = workingExitQty(ap.plan.symbol(), side);
+        BigDecimal qty = s.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side, p.openQty(), othersExiting);
         p.exitReason = signal.reason().wireName();
         p.exitDetail = signal.detail();
         p.exitTriggeredAt = clock.instant();
         p.exitExpectedPrice = price;
         p.bestPrice = ap.exitMonitor.bestPrice();
         if (qty.signum() <= 0) {
-            log.warn("plan={} exit {} ({}) but the {} position is already flat or the other way: nothing to send",
-                    ap.id(), p.exitReason, signal.detail(), ap.plan.symbol());
-            endPlan(ap, PlanState.CLOSED, "exit " + p.exitReason + ": position already flat");
+            log.warn("plan={} exit {} ({}) but the {} position is already flat or the other way{}: nothing to send",
+                    ap.id(), p.exitReason, signal.detail(), ap.plan.symbol(), othersExiting.signum() == 0 ? ""
+                            : ", or other plans' working exit orders (" + othersExiting.toPlainString() + ") already close it");
+            endPlan(ap, PlanState.CLOSED, "exit " + p.exitReason + ": position already flat"
+                    + (othersExiting.signum() == 0 ? "" : " once other plans' working exits fill"));
             return;
         }
         p.exitTargetQty = p.exitFilledQty.add(qty);
@@ -1016,6 +1018,18 @@ final class Execution {
                 price.toPlainString(), side.wireName(), qty.toPlainString());
         sendExitOrder(ap, qty);
         storePlan(ap);
+    }
+
+    /**
+     * What the reduce-only exit orders still working on {@code symbol} on {@code side} (any plan's) will take off the
+     * position: a new exit or a retry is capped at what they leave, so exits fired together never flip the position.
+     */
+    private BigDecimal workingExitQty(String symbol, Side side) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (Order o : s.orders.all()) {
+            if (o.leg() == Leg.EXIT && o.side() == side && o.symbol().equals(symbol)) total = total.add(o.leavesQty());
+        }
+        return total;
     }
 
     private void sendExitOrder(ActivePlan ap, BigDecimal qty) {
@@ -1041,8 +1055,9 @@ final class Execution {
         if (p.state != PlanState.EXITING) return;
         if (ordersOf(ap, Leg.EXIT).stream().anyMatch(o -> o.status().isWorking())) return;
         if (p.exitFilledQty.compareTo(p.exitTargetQty) >= 0) return;
-        Position position = s.positions.get(ap.plan.symbol());
-        BigDecimal remaining = position.reduceOnlyQuantity(ap.plan.direction().exitSide(), p.exitTargetQty.subtract(p.exitFilledQty));
+        Side side = ap.plan.direction().exitSide();
+        BigDecimal remaining = s.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side,
+                p.exitTargetQty.subtract(p.exitFilledQty), workingExitQty(ap.plan.symbol(), side));
         Order last = lastOrder(ap, Leg.EXIT);
         if (remaining.signum() > 0 && p.exitAttempts < MAX_EXIT_ATTEMPTS) {
             log.warn("plan={} exit incomplete ({} of {}): {}; sending the remaining {} again", ap.id(),
