@@ -781,7 +781,9 @@ final class Execution {
         log.warn("plan={} clOrdId={} {} rejected by {}: {} (order is {})", order.planId(), order.clOrdId(),
                 reject.forReplace() ? "replace" : "cancel", reject.venue(), reject.text(), updated.status());
         ActivePlan ap = s.plans.get(order.planId());
-        if (ap != null && updated.status().isTerminal()) {
+        // Only a transition into a terminal state ends the order here: a 35=9 for an order already done (a cancel that
+        // crossed its fill) was learned from, and its plan told, when it ended.
+        if (ap != null && !order.status().isTerminal() && updated.status().isTerminal()) {
             learn(updated);
             if (updated.leg() == Leg.ENTRY) finishEntryIfDone(ap);
             else finishExitIfDone(ap);
