@@ -31,7 +31,6 @@ import io.tradergateway.routing.VenueRanking;
 import io.tradergateway.routing.VenueScore;
 import io.tradergateway.routing.VenueStats;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.math.BigDecimal;
@@ -62,7 +61,7 @@ import java.util.stream.Collectors;
  * the API, publishing reports) is registered with {@link Tx#afterCommit}.
  */
 final class Execution {
-    private static final Logger log = LoggerFactory.getLogger("io.tradergateway.ops");
+    private static final Logger log = OpsLog.LOG;
     /** Orders unanswered for this long get an OrderStatusRequest. */
     private static final Duration UNANSWERED = Duration.ofSeconds(10);
     /** A GTD order still working this long after its ExpireTime is cancelled by us. */
@@ -255,16 +254,16 @@ final class Execution {
             TradingPlan previous = active != null ? active.plan : storedPlan(plan.planId(), stored.get().planJson());
             String stateName = active != null ? active.state().wireName() : stored.get().state().wireName();
             if (plan.sameContentAs(previous)) {
-                log.info("plan={} re-sent with the same content: no new order (state {})", plan.planId(), stateName);
+                OpsLog.info(plan.planId(), currentOrder(plan.planId()), "re-sent with the same content: no new order (state {})", stateName);
                 reply(answer, 200, plan.planId(), stateName, List.of(), "plan already accepted");
             } else {
-                log.warn("plan={} re-sent with different content: refused", plan.planId());
+                OpsLog.warn(plan.planId(), currentOrder(plan.planId()), "re-sent with different content: refused");
                 reply(answer, 409, plan.planId(), stateName, List.of(), "plan_id " + plan.planId() + " was already used for a different plan");
             }
             return;
         }
         if (s.killSwitch) {
-            log.warn("plan={} refused: kill switch engaged", plan.planId());
+            OpsLog.warn(plan.planId(), currentOrder(plan.planId()), "refused: kill switch engaged");
             reply(answer, 503, plan.planId(), null, List.of(), "kill switch engaged: no new plans until it is released");
             return;
         }
@@ -274,7 +273,7 @@ final class Execution {
         preferredVenuesIssue(plan).ifPresent(issues::add);
         if (!issues.isEmpty()) {
             String why = issues.stream().map(i -> i.code() + ": " + i.message()).collect(Collectors.joining("; "));
-            log.warn("plan={} invalid: {}", plan.planId(), why);
+            OpsLog.warn(plan.planId(), currentOrder(plan.planId()), "invalid: {}", why);
             ap.progress.state = PlanState.FAILED;
             ap.progress.reason = why;
             storePlan(ap);
@@ -283,13 +282,13 @@ final class Execution {
             return;
         }
         s.plans.put(plan.planId(), ap);
-        log.info("plan={} validated: {} {} {}% of equity via {}{}{}", plan.planId(), plan.direction().wireName(), plan.symbol(),
+        OpsLog.info(plan.planId(), currentOrder(plan.planId()), "validated: {} {} {}% of equity via {}{}{}", plan.direction().wireName(), plan.symbol(),
                 plan.positionSize().toPlainString(), plan.executionStrategy().wireName(),
                 plan.venuePreferences().isEmpty() ? "" : ", venues " + plan.venuePreferences(),
                 plan.executionNotes() == null ? "" : ", notes: " + plan.executionNotes());
         if (!plan.entryConditions().isEmpty()) {
             ap.progress.state = PlanState.PENDING_ENTRY;
-            log.info("plan={} waiting for entry conditions {}", plan.planId(), plan.entryConditions());
+            OpsLog.info(plan.planId(), currentOrder(plan.planId()), "waiting for entry conditions {}", plan.entryConditions());
             storePlan(ap);
             evaluateEntry(ap);
         } else {
@@ -348,7 +347,7 @@ final class Execution {
     private void requestCancel(ActivePlan ap, String why) {
         PlanProgress p = ap.progress;
         if (p.state == PlanState.PENDING_ENTRY) {
-            log.info("plan={} cancelled while waiting for entry: {}", ap.id(), why);
+            OpsLog.info(ap.id(), currentOrder(ap.id()), "cancelled while waiting for entry: {}", why);
             endPlan(ap, PlanState.CANCELLED, why);
             emit(reports.terminal(inputFor(ap, Leg.ENTRY, null, ExecReport.Status.CANCELLED, why)));
             return;
@@ -377,7 +376,7 @@ final class Execution {
                     requestCancel(ap, "kill switch engaged");
                 } else if (ap.state() == PlanState.EXITING) {
                     // Exits reduce risk; they are left to finish.
-                    log.warn("plan={} exit left working under the kill switch (it reduces risk)", ap.id());
+                    OpsLog.warn(ap.id(), currentOrder(ap.id()), "exit left working under the kill switch (it reduces risk)");
                 }
             }
         } else {
@@ -427,7 +426,7 @@ final class Execution {
         p.triggeredAt = now;
         p.triggerDetail = trigger;
         p.state = PlanState.WORKING;
-        log.info("plan={} triggered ({}): {} {} {} at reference {}", plan.planId(), trigger,
+        OpsLog.info(plan.planId(), currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
                 plan.direction().entrySide().wireName(), qty.toPlainString(), plan.symbol(), reference.get().toPlainString());
         switch (plan.executionStrategy()) {
             case MARKET -> routeEntry(ap, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0);
@@ -439,7 +438,7 @@ final class Execution {
                 p.twapStart = now;
                 p.slicesSent = 0;
                 ap.twap = twapFor(ap, now);
-                log.info("plan={} TWAP: {} slices over {} s", plan.planId(), ap.twap.sliceCount(), plan.twapParams().durationS());
+                OpsLog.info(plan.planId(), currentOrder(plan.planId()), "TWAP: {} slices over {} s", ap.twap.sliceCount(), plan.twapParams().durationS());
                 sendDueSlices(ap, now);
             }
         }
@@ -463,11 +462,11 @@ final class Execution {
             BigDecimal target = ap.twap.targetForSlice(slice, p.filledQty.add(workingQty(ap, Leg.ENTRY)));
             p.slicesSent++;
             if (target.signum() <= 0) {
-                log.info("plan={} TWAP slice {}/{}: nothing to send", ap.id(), slice + 1, ap.twap.sliceCount());
+                OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: nothing to send", slice + 1, ap.twap.sliceCount());
                 continue;
             }
             BigDecimal limit = marketableLimit(ap.plan, ap.plan.direction().entrySide());
-            log.info("plan={} TWAP slice {}/{}: {} at limit {}", ap.id(), slice + 1, ap.twap.sliceCount(),
+            OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}", slice + 1, ap.twap.sliceCount(),
                     target.toPlainString(), limit == null ? "market" : limit.toPlainString());
             if (limit == null) {
                 routeEntry(ap, target, OrderType.MARKET, null, TimeInForce.IOC, null, slice + 1);
@@ -505,10 +504,11 @@ final class Execution {
             // TWAP children stay on the venue chosen for the plan unless it failed.
             chosen = rank(ap.plan, side, qty, p.triedVenues).ranked().stream().filter(v -> v.venue().equals(p.venue)).findFirst();
         }
+        VenueRanking ranking = null;
         if (chosen.isEmpty()) {
-            VenueRanking ranking = rank(ap.plan, side, qty, p.triedVenues);
+            ranking = rank(ap.plan, side, qty, p.triedVenues);
             if (ranking.best().isEmpty()) {
-                log.warn("plan={} no venue for {}: {}", ap.id(), ap.plan.symbol(), ranking.noVenueMessage());
+                OpsLog.warn(ap.id(), currentOrder(ap.id()), "no venue for {}: {}", ap.plan.symbol(), ranking.noVenueMessage());
                 if (p.filledQty.signum() == 0 && workingQty(ap, Leg.ENTRY).signum() == 0) {
                     failPlan(ap, null, "no venue: " + ranking.noVenueMessage());
                 } else {
@@ -517,15 +517,18 @@ final class Execution {
                 return;
             }
             chosen = ranking.best();
-            log.info("plan={} routed to {} score {} (liquidity {}, latency {}, slippage {}, success {}); others {}", ap.id(),
-                    chosen.get().venue(), fmt(chosen.get().total()), fmt(chosen.get().liquidity()), fmt(chosen.get().latency()),
-                    fmt(chosen.get().slippage()), fmt(chosen.get().success()),
-                    ranking.ranked().stream().skip(1).map(v -> v.venue() + "=" + fmt(v.total())).toList());
         }
         VenueScore venue = chosen.get();
+        // The ClOrdID is made first, so that the routing line names the order it routes.
+        long seq = ++s.lastOrderSeqNo;
+        if (ranking != null) {
+            OpsLog.info(ap.id(), clOrdIdOf(seq), "routed to {} score {} (liquidity {}, latency {}, slippage {}, success {}); others {}",
+                    venue.venue(), fmt(venue.total()), fmt(venue.liquidity()), fmt(venue.latency()), fmt(venue.slippage()),
+                    fmt(venue.success()), ranking.ranked().stream().skip(1).map(v -> v.venue() + "=" + fmt(v.total())).toList());
+        }
         p.venue = venue.venue();
         p.venueScore = venue.total();
-        newOrder(ap, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice, p.expectedPrice);
+        newOrder(ap, seq, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice, p.expectedPrice);
     }
 
     VenueRanking rank(TradingPlan plan, Side side, BigDecimal qty, Collection<String> exclude) {
@@ -548,17 +551,26 @@ final class Execution {
         return new io.tradergateway.routing.VenueSelector().rankExplained(candidates, requirements);
     }
 
-    private void newOrder(ActivePlan ap, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
+    private ClOrdId clOrdIdOf(long seq) {
+        return new ClOrdId("TG-" + journal.instanceId() + "-" + seq);
+    }
+
+    /** The plan's current (latest) order, named by plan-level ops lines; null before it has one. */
+    private ClOrdId currentOrder(String planId) {
+        return s.orders.latestOf(planId);
+    }
+
+    /** Stores order number {@code seq} (from {@code ++s.lastOrderSeqNo}) and sends it once committed. */
+    private void newOrder(ActivePlan ap, long seq, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
                           BigDecimal limit, TimeInForce tif, Instant expire, int slice, BigDecimal expectedPrice) {
-        long seq = ++s.lastOrderSeqNo;
-        ClOrdId id = new ClOrdId("TG-" + journal.instanceId() + "-" + seq);
+        ClOrdId id = clOrdIdOf(seq);
         Instant now = clock.instant();
         Order order = new Order(id, seq, ap.id(), leg, slice, venue.venue(), ap.plan.symbol(), side, type, tif, qty, limit,
                 expire, OrderStatus.PENDING_NEW, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, null, expectedPrice,
                 venue.total(), now, now, null, null, 0, null);
         s.orders.put(order);
         tx.writes.add(new JournalWrite.PutOrder(order));
-        log.info("plan={} clOrdId={} new {} order: {} {} {} {}{} tif {} to {}", ap.id(), id, leg.wireName(), side.wireName(),
+        OpsLog.info(ap.id(), id, "new {} order: {} {} {} {}{} tif {} to {}", leg.wireName(), side.wireName(),
                 qty.toPlainString(), ap.plan.symbol(), type.name().toLowerCase(), limit == null ? "" : " " + limit.toPlainString(),
                 tif, venue.venue());
         // Write-ahead: the order row is committed before the NewOrderSingle leaves.
@@ -577,9 +589,9 @@ final class Execution {
         if (sent) {
             Order stamped = order.withSent(sendTime);
             s.orders.put(stamped);
-            log.info("plan={} clOrdId={} sent NewOrderSingle to {}", order.planId(), id, order.venue());
+            OpsLog.info(order.planId(), id, "sent NewOrderSingle to {}", order.venue());
         } else {
-            log.warn("plan={} clOrdId={} not sent: FIX session to {} is not logged on", order.planId(), id, order.venue());
+            OpsLog.warn(order.planId(), id, "not sent: FIX session to {} is not logged on", order.venue());
             Order rejected = order.withStatus(OrderStatus.REJECTED, "not sent: FIX session to " + order.venue() + " is down");
             s.orders.put(rejected);
             tx.writes.add(new JournalWrite.PutOrder(rejected));
@@ -598,7 +610,7 @@ final class Execution {
             // Reconcile: any order at this venue whose outcome we do not know is asked about, never assumed.
             for (Order o : s.orders.all()) {
                 if (o.venue().equals(venue) && o.status().isWorking()) {
-                    log.info("plan={} clOrdId={} reconciling {} order with {} after logon", o.planId(), o.clOrdId(), o.status(), venue);
+                    OpsLog.info(o.planId(), o.clOrdId(), "reconciling {} order with {} after logon", o.status(), venue);
                     tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(venue, o.clOrdId(), o.symbol(), o.side())));
                 }
             }
@@ -666,8 +678,7 @@ final class Execution {
             }
             order = stored.get();
             orderId = order.clOrdId();
-            log.warn("plan={} clOrdId={} {} report (ExecID {}) from {} for an order no longer in memory ({}): reloaded from the journal",
-                    order.planId(), orderId, r.execType(), r.execId(), r.venue(), order.status());
+            OpsLog.warn(order.planId(), orderId, "{} report (ExecID {}) from {} for an order no longer in memory ({}): reloaded from the journal", r.execType(), r.execId(), r.venue(), order.status());
             remember(order);
         }
         MDC.put("plan_id", order.planId());
@@ -679,7 +690,7 @@ final class Execution {
             order = reconcile(ap, order, r);
         } else if (r.isFill()) {
             if (fillKnown(r.venue(), r.execId())) {
-                log.info("plan={} clOrdId={} duplicate ExecID {} from {} (possDup={}) ignored", order.planId(), orderId,
+                OpsLog.info(order.planId(), orderId, "duplicate ExecID {} from {} (possDup={}) ignored",
                         r.execId(), r.venue(), r.possDup());
                 countIgnored(IGNORED_DUPLICATE_EXEC_ID);
                 return;
@@ -687,8 +698,8 @@ final class Execution {
             if (r.cumQty() != null && r.cumQty().compareTo(order.cumQty()) <= 0) {
                 // The venue's CumQty with this fill is no more than we have booked: a reconciliation after a disconnect
                 // already booked it (as a RECON- fill), and this is the original report arriving late (a FIX resend).
-                log.warn("plan={} clOrdId={} fill ExecID {} of {} from {} (CumQty {}) is already covered by the {} booked: "
-                        + "not booked again", order.planId(), orderId, r.execId(), r.lastQty().toPlainString(), r.venue(),
+                OpsLog.warn(order.planId(), orderId, "fill ExecID {} of {} from {} (CumQty {}) is already covered by the {} booked: "
+                        + "not booked again", r.execId(), r.lastQty().toPlainString(), r.venue(),
                         r.cumQty().toPlainString(), order.cumQty().toPlainString());
                 countIgnored(IGNORED_ALREADY_COVERED);
                 return;
@@ -702,8 +713,7 @@ final class Execution {
             if (order.status().canMoveTo(next)) {
                 order = order.withStatus(next, r.text());
             } else {
-                log.warn("plan={} clOrdId={} illegal transition {} -> {} on ExecType {} (ExecID {}): kept {}", order.planId(),
-                        orderId, order.status(), next, r.execType(), r.execId(), order.status());
+                OpsLog.warn(order.planId(), orderId, "illegal transition {} -> {} on ExecType {} (ExecID {}): kept {}", order.status(), next, r.execType(), r.execId(), order.status());
             }
         }
         if (r.execType() == ExecType.REPLACED && r.cumQty() != null && r.leavesQty() != null) {
@@ -728,18 +738,18 @@ final class Execution {
 
     private void logVenueEvent(Order order, Order before, VenueExecutionReport r) {
         switch (r.execType()) {
-            case NEW -> log.info("plan={} clOrdId={} acked by {} (OrderID {}, {} ms)", order.planId(), order.clOrdId(),
+            case NEW -> OpsLog.info(order.planId(), order.clOrdId(), "acked by {} (OrderID {}, {} ms)",
                     order.venue(), order.venueOrderId(), order.latencyMs());
-            case REJECTED -> log.warn("plan={} clOrdId={} rejected by {}: {}", order.planId(), order.clOrdId(), order.venue(), r.text());
-            case CANCELED -> log.info("plan={} clOrdId={} cancelled at {} with {} of {} filled{}", order.planId(), order.clOrdId(),
+            case REJECTED -> OpsLog.warn(order.planId(), order.clOrdId(), "rejected by {}: {}", order.venue(), r.text());
+            case CANCELED -> OpsLog.info(order.planId(), order.clOrdId(), "cancelled at {} with {} of {} filled{}",
                     order.venue(), order.cumQty().toPlainString(), order.quantity().toPlainString(), r.text() == null ? "" : ": " + r.text());
-            case EXPIRED -> log.info("plan={} clOrdId={} expired at {} with {} of {} filled", order.planId(), order.clOrdId(),
+            case EXPIRED -> OpsLog.info(order.planId(), order.clOrdId(), "expired at {} with {} of {} filled",
                     order.venue(), order.cumQty().toPlainString(), order.quantity().toPlainString());
             case TRADE -> {
             }
             default -> {
                 if (before.status() != order.status()) {
-                    log.info("plan={} clOrdId={} {} -> {} ({})", order.planId(), order.clOrdId(), before.status(), order.status(), r.execType());
+                    OpsLog.info(order.planId(), order.clOrdId(), "{} -> {} ({})", before.status(), order.status(), r.execType());
                 }
             }
         }
@@ -756,8 +766,7 @@ final class Execution {
                 .divide(missing, MathContext.DECIMAL64).setScale(8, RoundingMode.HALF_EVEN).stripTrailingZeros();
         var execId = new io.tradergateway.domain.ExecId("RECON-" + order.clOrdId() + "-" + r.cumQty().toPlainString());
         if (fillKnown(r.venue(), execId)) return order;
-        log.warn("plan={} clOrdId={} reconciliation: venue reports {} filled, we had {}: booking {} @ {}", order.planId(),
-                order.clOrdId(), r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
+        OpsLog.warn(order.planId(), order.clOrdId(), "reconciliation: venue reports {} filled, we had {}: booking {} @ {}", r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
         return applyFill(ap, order, new Fill(r.venue(), execId, order.clOrdId(), order.symbol(), order.side(), missing, price,
                 BigDecimal.ZERO, r.transactTime()));
     }
@@ -778,10 +787,12 @@ final class Execution {
         if (updated.status().canMoveTo(back)) updated = updated.withStatus(back, reject.text());
         s.orders.put(updated);
         tx.writes.add(new JournalWrite.PutOrder(updated));
-        log.warn("plan={} clOrdId={} {} rejected by {}: {} (order is {})", order.planId(), order.clOrdId(),
+        OpsLog.warn(order.planId(), order.clOrdId(), "{} rejected by {}: {} (order is {})",
                 reject.forReplace() ? "replace" : "cancel", reject.venue(), reject.text(), updated.status());
         ActivePlan ap = s.plans.get(order.planId());
-        if (ap != null && updated.status().isTerminal()) {
+        // Only a transition into a terminal state ends the order here: a 35=9 for an order already done (a cancel that
+        // crossed its fill) was learned from, and its plan told, when it ended.
+        if (ap != null && !order.status().isTerminal() && updated.status().isTerminal()) {
             learn(updated);
             if (updated.leg() == Leg.ENTRY) finishEntryIfDone(ap);
             else finishExitIfDone(ap);
@@ -795,8 +806,7 @@ final class Execution {
         tx.writes.add(new JournalWrite.PutFill(fill, order.planId()));
         PositionUpdate update = s.positions.apply(fill);
         tx.writes.add(new JournalWrite.PutPosition(update.after(), clock.instant()));
-        log.info("plan={} clOrdId={} fill {} {} @ {} at {} (ExecID {}, fee {}); order {}/{}; position {} {} avg {}",
-                order.planId(), order.clOrdId(), fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
+        OpsLog.info(order.planId(), order.clOrdId(), "fill {} {} @ {} at {} (ExecID {}, fee {}); order {}/{}; position {} {} avg {}", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
                 fill.venue(), fill.execId(), fill.fee().toPlainString(), updated.cumQty().toPlainString(), updated.quantity().toPlainString(),
                 update.after().symbol(), update.after().quantity().toPlainString(), update.after().avgPrice().toPlainString());
         if (ap == null) {
@@ -834,8 +844,8 @@ final class Execution {
     private void reportLateFill(Order order, Fill fill, PositionUpdate update) {
         Optional<StoredPlan> stored = journal.findPlan(order.planId());
         if (stored.isEmpty()) {
-            log.error("plan={} clOrdId={} LATE FILL {} of {} @ {} for a plan that is not in the journal: booked in the "
-                    + "position, no report", order.planId(), order.clOrdId(), fill.execId(), fill.quantity().toPlainString(),
+            OpsLog.error(order.planId(), order.clOrdId(), "LATE FILL {} of {} @ {} for a plan that is not in the journal: booked in the "
+                    + "position, no report", fill.execId(), fill.quantity().toPlainString(),
                     fill.price().toPlainString());
             return;
         }
@@ -844,8 +854,7 @@ final class Execution {
         ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
         String why = "late fill: " + fill.venue() + " reported ExecID " + fill.execId() + " after the plan had ended "
                 + p.state.wireName() + "; it is booked in the " + order.symbol() + " position, which this plan no longer watches";
-        log.error("plan={} clOrdId={} LATE FILL {} {} @ {} after the plan ended {}: position now {} {}; no exit watches it",
-                order.planId(), order.clOrdId(), fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
+        OpsLog.error(order.planId(), order.clOrdId(), "LATE FILL {} {} @ {} after the plan ended {}: position now {} {}; no exit watches it", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
                 p.state.wireName(), update.after().symbol(), update.after().quantity().toPlainString());
         emit(reports.lateFill(inputFor(ended, order.leg(), order, status, why).withFill(fill, update)));
         storePlan(ended);
@@ -874,8 +883,7 @@ final class Execution {
                 report.status(), report.createdAt(), json));
         tx.onRollback.add(() -> s.lastReportSequence = Math.min(s.lastReportSequence, sequence - 1));
         tx.afterCommit(() -> {
-            log.info("plan={} clOrdId={} exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})",
-                    report.planId(), report.clOrdId() == null ? "-" : report.clOrdId(), report.sequence(), report.leg(), report.status(),
+            OpsLog.info(report.planId(), report.clOrdId() != null ? report.clOrdId() : currentOrder(report.planId()), "exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})", report.sequence(), report.leg(), report.status(),
                     plain(report.executedQuantity()), plain(report.executedPrice()), plain(report.slippage()),
                     report.latencyMs() == null ? "-" : report.latencyMs(), fmt(report.adherenceScore()));
             publisher.accept(report);
@@ -891,13 +899,13 @@ final class Execution {
             p.bestPrice = p.avgPrice;
             ap.exitMonitor = new ExitMonitor(ap.plan.direction(), p.avgPrice, p.firstFillAt == null ? clock.instant() : p.firstFillAt,
                     ap.exitRules());
-            log.info("plan={} entry complete: {} {} avg {}; watching exits {}", ap.id(), p.filledQty.toPlainString(),
+            OpsLog.info(ap.id(), currentOrder(ap.id()), "entry complete: {} {} avg {}; watching exits {}", p.filledQty.toPlainString(),
                     ap.plan.symbol(), p.avgPrice.toPlainString(), ap.exitRules());
             storePlan(ap);
             s.price(ap.plan.symbol()).flatMap(price -> ap.exitMonitor.onPrice(price, clock.instant()))
                     .ifPresent(signal -> startExit(ap, signal, s.price(ap.plan.symbol()).orElseThrow()));
         } else {
-            log.info("plan={} entry complete: {} {} avg {}; no exit rules to watch", ap.id(), p.filledQty.toPlainString(),
+            OpsLog.info(ap.id(), currentOrder(ap.id()), "entry complete: {} {} avg {}; no exit rules to watch", p.filledQty.toPlainString(),
                     ap.plan.symbol(), p.avgPrice.toPlainString());
             endPlan(ap, PlanState.FILLED, null);
         }
@@ -951,8 +959,7 @@ final class Execution {
         boolean twap = ap.twap != null;
         if (twap && !p.cancelRequested && !p.stopEntry && p.slicesSent < ap.twap.sliceCount()) {
             // One rejected child does not end a TWAP: its quantity is residual for the next slice, on another venue.
-            log.warn("plan={} clOrdId={} TWAP slice {} rejected by {} ({}): its quantity carries into the next slice",
-                    ap.id(), order.clOrdId(), order.sliceNo(), order.venue(), reason);
+            OpsLog.warn(ap.id(), order.clOrdId(), "TWAP slice {} rejected by {} ({}): its quantity carries into the next slice", order.sliceNo(), order.venue(), reason);
             storePlan(ap);
             return;
         }
@@ -960,11 +967,11 @@ final class Execution {
             VenueRanking next = rank(ap.plan, order.side(), order.quantity(), p.triedVenues);
             if (next.best().isPresent()) {
                 p.failoverUsed = true;
-                log.warn("plan={} clOrdId={} rejected by {} ({}): failing over to {}", ap.id(), order.clOrdId(), order.venue(),
+                OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}): failing over to {}", order.venue(),
                         reason, next.best().get().venue());
                 p.venue = next.best().get().venue();
                 p.venueScore = next.best().get().total();
-                newOrder(ap, Leg.ENTRY, next.best().get(), order.side(), order.quantity(), order.type(), order.limitPrice(),
+                newOrder(ap, ++s.lastOrderSeqNo, Leg.ENTRY, next.best().get(), order.side(), order.quantity(), order.type(), order.limitPrice(),
                         order.timeInForce(), order.expireTime(), order.sliceNo(), p.expectedPrice);
                 storePlan(ap);
                 return;
@@ -977,7 +984,7 @@ final class Execution {
     }
 
     private void failPlan(ActivePlan ap, Order order, String why) {
-        log.warn("plan={} failed: {}", ap.id(), why);
+        OpsLog.warn(ap.id(), currentOrder(ap.id()), "failed: {}", why);
         endPlan(ap, PlanState.FAILED, why);
         emit(reports.terminal(inputFor(ap, Leg.ENTRY, order, ExecReport.Status.FAILED, why)));
     }
@@ -987,7 +994,7 @@ final class Execution {
         if (why != null) ap.progress.reason = why;
         ap.exitMonitor = null;
         storePlan(ap);
-        log.info("plan={} done: {}{}", ap.id(), terminal.wireName(), why == null ? "" : " (" + why + ")");
+        OpsLog.info(ap.id(), currentOrder(ap.id()), "done: {}{}", terminal.wireName(), why == null ? "" : " (" + why + ")");
         s.plans.remove(ap.id());
         tx.onRollback.add(() -> s.plans.putIfAbsent(ap.id(), ap));
     }
@@ -997,25 +1004,38 @@ final class Execution {
     private void startExit(ActivePlan ap, ExitSignal signal, BigDecimal price) {
         PlanProgress p = ap.progress;
         Side side = ap.plan.direction().exitSide();
-        Position position = s.positions.get(ap.plan.symbol());
-        BigDecimal qty = position.reduceOnlyQuantity(side, p.openQty());
+        BigDecimal othersExiting = workingExitQty(ap.plan.symbol(), side);
+        BigDecimal qty = s.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side, p.openQty(), othersExiting);
         p.exitReason = signal.reason().wireName();
         p.exitDetail = signal.detail();
         p.exitTriggeredAt = clock.instant();
         p.exitExpectedPrice = price;
         p.bestPrice = ap.exitMonitor.bestPrice();
         if (qty.signum() <= 0) {
-            log.warn("plan={} exit {} ({}) but the {} position is already flat or the other way: nothing to send",
-                    ap.id(), p.exitReason, signal.detail(), ap.plan.symbol());
-            endPlan(ap, PlanState.CLOSED, "exit " + p.exitReason + ": position already flat");
+            OpsLog.warn(ap.id(), currentOrder(ap.id()), "exit {} ({}) but the {} position is already flat or the other way{}: nothing to send", p.exitReason, signal.detail(), ap.plan.symbol(), othersExiting.signum() == 0 ? ""
+                            : ", or other plans' working exit orders (" + othersExiting.toPlainString() + ") already close it");
+            endPlan(ap, PlanState.CLOSED, "exit " + p.exitReason + ": position already flat"
+                    + (othersExiting.signum() == 0 ? "" : " once other plans' working exits fill"));
             return;
         }
         p.exitTargetQty = p.exitFilledQty.add(qty);
         p.state = PlanState.EXITING;
-        log.info("plan={} exit triggered: {} ({}) at {}; reduce-only {} {}", ap.id(), p.exitReason, signal.detail(),
+        OpsLog.info(ap.id(), currentOrder(ap.id()), "exit triggered: {} ({}) at {}; reduce-only {} {}", p.exitReason, signal.detail(),
                 price.toPlainString(), side.wireName(), qty.toPlainString());
         sendExitOrder(ap, qty);
         storePlan(ap);
+    }
+
+    /**
+     * What the reduce-only exit orders still working on {@code symbol} on {@code side} (any plan's) will take off the
+     * position: a new exit or a retry is capped at what they leave, so exits fired together never flip the position.
+     */
+    private BigDecimal workingExitQty(String symbol, Side side) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (Order o : s.orders.all()) {
+            if (o.leg() == Leg.EXIT && o.side() == side && o.symbol().equals(symbol)) total = total.add(o.leavesQty());
+        }
+        return total;
     }
 
     private void sendExitOrder(ActivePlan ap, BigDecimal qty) {
@@ -1029,11 +1049,11 @@ final class Execution {
         VenueRanking ranking = rank(ap.plan, side, qty, rejectedBy);
         if (ranking.best().isEmpty() && !rejectedBy.isEmpty()) ranking = rank(ap.plan, side, qty, List.of());
         if (ranking.best().isEmpty()) {
-            log.error("plan={} EXIT BLOCKED: no venue to exit {} {}: {}; will retry on the next tick", ap.id(), qty, ap.plan.symbol(),
+            OpsLog.error(ap.id(), currentOrder(ap.id()), "EXIT BLOCKED: no venue to exit {} {}: {}; will retry on the next tick", qty, ap.plan.symbol(),
                     ranking.noVenueMessage());
             return;
         }
-        newOrder(ap, Leg.EXIT, ranking.best().get(), side, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0, p.exitExpectedPrice);
+        newOrder(ap, ++s.lastOrderSeqNo, Leg.EXIT, ranking.best().get(), side, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0, p.exitExpectedPrice);
     }
 
     private void finishExitIfDone(ActivePlan ap) {
@@ -1041,18 +1061,19 @@ final class Execution {
         if (p.state != PlanState.EXITING) return;
         if (ordersOf(ap, Leg.EXIT).stream().anyMatch(o -> o.status().isWorking())) return;
         if (p.exitFilledQty.compareTo(p.exitTargetQty) >= 0) return;
-        Position position = s.positions.get(ap.plan.symbol());
-        BigDecimal remaining = position.reduceOnlyQuantity(ap.plan.direction().exitSide(), p.exitTargetQty.subtract(p.exitFilledQty));
+        Side side = ap.plan.direction().exitSide();
+        BigDecimal remaining = s.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side,
+                p.exitTargetQty.subtract(p.exitFilledQty), workingExitQty(ap.plan.symbol(), side));
         Order last = lastOrder(ap, Leg.EXIT);
         if (remaining.signum() > 0 && p.exitAttempts < MAX_EXIT_ATTEMPTS) {
-            log.warn("plan={} exit incomplete ({} of {}): {}; sending the remaining {} again", ap.id(),
+            OpsLog.warn(ap.id(), currentOrder(ap.id()), "exit incomplete ({} of {}): {}; sending the remaining {} again",
                     p.exitFilledQty.toPlainString(), p.exitTargetQty.toPlainString(), describeEnd(last), remaining.toPlainString());
             sendExitOrder(ap, remaining);
             storePlan(ap);
             return;
         }
         String why = "exit " + p.exitReason + " incomplete after " + p.exitAttempts + " attempts: " + describeEnd(last);
-        log.error("plan={} {}", ap.id(), why);
+        OpsLog.error(ap.id(), currentOrder(ap.id()), "{}", why);
         emit(reports.terminal(inputFor(ap, Leg.EXIT, last, ExecReport.Status.FAILED, why)));
         // The position stays open and watched: back to OPEN so the next trigger tries again.
         p.state = PlanState.OPEN;
@@ -1064,7 +1085,7 @@ final class Execution {
 
     private void closePlan(ActivePlan ap) {
         PlanProgress p = ap.progress;
-        log.info("plan={} closed by {}: exited {} avg {}, realized {}", ap.id(), p.exitReason, p.exitFilledQty.toPlainString(),
+        OpsLog.info(ap.id(), currentOrder(ap.id()), "closed by {}: exited {} avg {}, realized {}", p.exitReason, p.exitFilledQty.toPlainString(),
                 p.exitAvgPrice.toPlainString(), p.exitPnl.toPlainString());
         endPlan(ap, PlanState.CLOSED, null);
     }
@@ -1079,7 +1100,7 @@ final class Execution {
             switch (p.state) {
                 case PENDING_ENTRY -> {
                     if (!now.isBefore(ap.plan.validUntil())) {
-                        log.info("plan={} valid_until {} passed while waiting for entry conditions", ap.id(), ap.plan.validUntil());
+                        OpsLog.info(ap.id(), currentOrder(ap.id()), "valid_until {} passed while waiting for entry conditions", ap.plan.validUntil());
                         String why = "valid_until " + ap.plan.validUntil() + " passed before the entry conditions held";
                         endPlan(ap, PlanState.CANCELLED, why);
                         emit(reports.terminal(inputFor(ap, Leg.ENTRY, null, ExecReport.Status.CANCELLED, why)));
@@ -1137,7 +1158,7 @@ final class Execution {
                     && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0 && s.sessionUp(o.venue())) {
                 Instant asked = s.statusAsked.get(o.clOrdId());
                 if (asked != null && Duration.between(asked, now).compareTo(UNANSWERED) < 0) continue;
-                log.warn("plan={} clOrdId={} unanswered for {} s: asking {} for its status", o.planId(), o.clOrdId(),
+                OpsLog.warn(o.planId(), o.clOrdId(), "unanswered for {} s: asking {} for its status",
                         Duration.between(o.sentAt(), now).toSeconds(), o.venue());
                 s.statusAsked.put(o.clOrdId(), now);
                 tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
@@ -1194,7 +1215,7 @@ final class Execution {
         s.orders.put(pending);
         s.requestIds.put(requestId, order.clOrdId());
         tx.writes.add(new JournalWrite.PutOrder(pending));
-        log.info("plan={} clOrdId={} cancel requested ({}): OrderCancelRequest {} to {}", order.planId(), order.clOrdId(), why,
+        OpsLog.info(order.planId(), order.clOrdId(), "cancel requested ({}): OrderCancelRequest {} to {}", why,
                 requestId, order.venue());
         tx.afterCommit(() -> venues.send(new OrderCommand.Cancel(order.venue(), requestId, order.clOrdId(), order.symbol(),
                 order.side(), order.quantity(), clock.instant())));
@@ -1212,8 +1233,8 @@ final class Execution {
         ExecutionObservation observation = new ExecutionObservation(order.venue(), order.latencyMs(), slippage, success, clock.instant());
         VenueStats stats = s.venueStats.observe(observation);
         tx.writes.add(new JournalWrite.PutVenueStats(order.venue(), Json.write(stats), clock.instant()));
-        log.info("venue {} learned from {}: latency {} ms, slippage {}, success {} -> avg latency {} ms, avg slippage {}, success rate {}",
-                order.venue(), order.clOrdId(), order.latencyMs(), slippage, success, fmt(stats.avgLatencyMs()),
+        OpsLog.info(order.planId(), order.clOrdId(), "venue {} learned from {}: latency {} ms, slippage {}, success {} -> avg latency {} ms, "
+                + "avg slippage {}, success rate {}", order.venue(), order.clOrdId(), order.latencyMs(), slippage, success, fmt(stats.avgLatencyMs()),
                 fmt(stats.avgSlippage()), fmt(stats.successRate()));
     }
 

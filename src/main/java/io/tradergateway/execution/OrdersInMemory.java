@@ -51,6 +51,12 @@ final class OrdersInMemory {
         return out;
     }
 
+    /** The ClOrdID of the plan's latest order, or null if it has none in memory. */
+    ClOrdId latestOf(String planId) {
+        List<ClOrdId> ids = byPlan.get(planId);
+        return ids == null || ids.isEmpty() ? null : ids.get(ids.size() - 1);
+    }
+
     Collection<Order> all() {
         return Collections.unmodifiableCollection(byId.values());
     }

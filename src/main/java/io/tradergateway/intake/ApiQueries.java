@@ -25,6 +25,7 @@ import io.tradergateway.store.JdbcTradeJournal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,7 +74,9 @@ public final class ApiQueries {
         out.put("state", p.state().wireName());
         out.put("received_at", p.receivedAt().toString());
         out.put("updated_at", p.updatedAt().toString());
-        out.set("progress", tree(p.progressJson()));
+        ObjectNode progress = (ObjectNode) tree(p.progressJson());
+        progress.put("fill_ratio", fillRatio(progress));
+        out.set("progress", progress);
         out.set("plan", tree(p.planJson()));
         List<Map<String, Object>> fills = journal.fillsOfPlan(planId);
         ArrayNode orders = out.putArray("orders");
@@ -261,6 +264,16 @@ public final class ApiQueries {
             }
         }
         return m.toString();
+    }
+
+    /**
+     * The entry's filled_qty / target_qty, 4 decimals rounded down (so 1 only when the entry is complete); null before the
+     * plan is sized. A plan ended {@code filled} (or {@code open}) with an incomplete entry shows here how much it got.
+     */
+    static BigDecimal fillRatio(JsonNode progress) {
+        JsonNode target = progress.path("target_qty");
+        if (!target.isNumber() || target.decimalValue().signum() <= 0) return null;
+        return progress.path("filled_qty").decimalValue().divide(target.decimalValue(), 4, RoundingMode.DOWN).stripTrailingZeros();
     }
 
     private static JsonNode tree(String json) {

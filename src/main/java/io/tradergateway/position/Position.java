@@ -122,14 +122,27 @@ public record Position(String symbol, BigDecimal quantity, BigDecimal avgPrice, 
      * (or the position is flat).
      */
     public BigDecimal reduceOnlyQuantity(Side side, BigDecimal requested) {
+        return reduceOnlyQuantity(side, requested, BigDecimal.ZERO);
+    }
+
+    /**
+     * As {@link #reduceOnlyQuantity(Side, BigDecimal)}, when reduce-only orders on the same {@code side} for
+     * {@code alreadyReducing} are already working: they will take that much off the position, so a new exit is capped at
+     * what is left after them (0 when they already cover it all). Without this, two exits fired together would each be
+     * capped at the whole position and, both filled, flip it.
+     */
+    public BigDecimal reduceOnlyQuantity(Side side, BigDecimal requested, BigDecimal alreadyReducing) {
         Objects.requireNonNull(side, "side");
         if (requested == null || requested.signum() < 0) {
             throw new IllegalArgumentException("requested exit quantity must not be negative: " + requested);
         }
+        if (alreadyReducing == null || alreadyReducing.signum() < 0) {
+            throw new IllegalArgumentException("quantity already reducing must not be negative: " + alreadyReducing);
+        }
         if (quantity.signum() == 0 || quantity.signum() == side.sign()) {
             return BigDecimal.ZERO;
         }
-        return requested.min(quantity.abs());
+        return requested.min(quantity.abs().subtract(alreadyReducing).max(BigDecimal.ZERO));
     }
 
     /** (mark − avg) × quantity: positive when a long is above its cost or a short below it; 0 when flat. */

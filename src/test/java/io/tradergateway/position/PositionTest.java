@@ -143,6 +143,22 @@ class PositionTest {
     }
 
     @Test
+    void reduceOnlyQuantityLeavesOutWhatOtherWorkingExitsWillAlreadyTakeOff() {
+        Position lng = longPosition(); // +150
+        // Another exit is already selling 100: only 50 is left to sell without going short.
+        assertDecimal("50", lng.reduceOnlyQuantity(Side.SELL, new BigDecimal("100"), new BigDecimal("100")));
+        assertDecimal("30", lng.reduceOnlyQuantity(Side.SELL, new BigDecimal("30"), new BigDecimal("100")));
+        // Already covered (or more than covered): nothing.
+        assertDecimal("0", lng.reduceOnlyQuantity(Side.SELL, new BigDecimal("100"), new BigDecimal("150")));
+        assertDecimal("0", lng.reduceOnlyQuantity(Side.SELL, new BigDecimal("100"), new BigDecimal("400")));
+
+        Position shrt = Position.flat("T").apply(fill("T", Side.SELL, "50", "10", "0", T1)).after();
+        assertDecimal("20", shrt.reduceOnlyQuantity(Side.BUY, new BigDecimal("50"), new BigDecimal("30")));
+        assertThrows(IllegalArgumentException.class,
+                () -> lng.reduceOnlyQuantity(Side.SELL, BigDecimal.ONE, new BigDecimal("-1")));
+    }
+
+    @Test
     void unrealizedPnlForLongShortAndFlat() {
         assertDecimal("375", longPosition().unrealizedPnl(new BigDecimal("53.50"))); // (53.5 − 51)·150
         assertDecimal("373.50", longPosition().totalPnl(new BigDecimal("53.50"))); // −1.50 + 375

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,7 @@ class CancelAndRejectSystemTest {
     @BeforeAll
     static void start() {
         h = GatewayHarness.start(dir);
+        h.opsLog(); // captured from here on
     }
 
 
@@ -103,6 +106,62 @@ class CancelAndRejectSystemTest {
         assertThat(h.position("MSFT").path("quantity").decimalValue()).isEqualByComparingTo("10");
         assertThat(h.reportsOf("cx-working")).extracting(r -> r.path("status").asText())
                 .containsExactly("partial", "cancelled");
+    }
+
+    /**
+     * Our cancel and the venue's fill cross: the fill arrives while the order is PendingCancel (booked and reported),
+     * then the venue's real OrderCancelReject (35=9, "too late") for the order it already filled changes nothing.
+     */
+    @Test
+    void aFillThatOvertakesOurCancelIsBookedAndTheVenuesTooLateRejectChangesNothing() {
+        // A buy limit 2 below the market rests at the venue. (The gateway is shared: the venue's speed and the market are
+        // put back at the end.)
+        BigDecimal mid = h.mid("AAPL");
+        try {
+            fillOvertakesCancel(mid);
+        } finally {
+            h.sim.setAckDelay("SIM_DEEP", Duration.ofMillis(40), Duration.ofMillis(20));
+            h.sim.setMid("AAPL", mid);
+        }
+    }
+
+    private void fillOvertakesCancel(BigDecimal mid) {
+        BigDecimal before = positionQuantity("AAPL");
+        BigDecimal limit = mid.subtract(new BigDecimal("2")).setScale(2, RoundingMode.DOWN);
+        assertThat(h.post("/v1/plans", Plans.limit("race-1", "AAPL", "long", limit.doubleValue(), "SIM_DEEP")).status()).isEqualTo(202);
+        await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus("race-1").equals("NEW"));
+        JsonNode order = h.plan("race-1").path("orders").get(0);
+        String clOrdId = order.path("cl_ord_id").asText();
+        BigDecimal qty = order.path("quantity").decimalValue();
+
+        // The venue now takes 2 s to handle what it receives: our cancel waits there while the market fills the order.
+        h.sim.setAckDelay("SIM_DEEP", Duration.ofSeconds(2), Duration.ZERO);
+        assertThat(h.post("/v1/plans/race-1/cancel", "").status()).isEqualTo(202);
+        await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus("race-1").equals("PENDING_CANCEL")
+                && h.sim.received("SIM_DEEP").stream().anyMatch(e -> e.msgType().equals(SimOrderEvent.CANCEL_REQUEST)
+                        && clOrdId.equals(e.origClOrdId())));
+        h.sim.setMid("AAPL", limit.subtract(BigDecimal.ONE));
+
+        // (a) The fill that arrived while PendingCancel is booked and reported; the entry is complete.
+        JsonNode filled = h.awaitReport("race-1", r -> r.path("status").asText().equals("filled"));
+        assertThat(filled.path("executed_quantity").decimalValue()).isEqualByComparingTo(qty);
+        assertThat(filled.path("executed_price").decimalValue()).isEqualByComparingTo(limit);
+        assertThat(filled.path("cl_ord_id").asText()).isEqualTo(clOrdId);
+        h.awaitPlanState("race-1", "filled");
+        assertThat(positionQuantity("AAPL").subtract(before)).isEqualByComparingTo(qty);
+
+        // (b) Then the venue answers our cancel: too late, the order is filled. Nothing changes.
+        await().atMost(GatewayHarness.WAIT).until(() -> !h.opsLog().linesWith("clOrdId=" + clOrdId, "cancel rejected by SIM_DEEP").isEmpty());
+        assertThat(h.opsLog().linesWith("clOrdId=" + clOrdId, "cancel rejected by SIM_DEEP").get(0)).contains("too late").contains("FILLED");
+        JsonNode view = h.plan("race-1");
+        assertThat(view.path("state").asText()).isEqualTo("filled");
+        assertThat(view.path("orders")).hasSize(1);
+        assertThat(view.path("orders").get(0).path("status").asText()).isEqualTo("FILLED");
+        assertThat(view.path("orders").get(0).path("cum_qty").decimalValue()).isEqualByComparingTo(qty);
+        assertThat(positionQuantity("AAPL").subtract(before)).isEqualByComparingTo(qty);
+        assertThat(h.reportsOf("race-1")).extracting(r -> r.path("status").asText()).containsExactly("filled");
+        // The venue learned from the order once.
+        assertThat(h.opsLog().linesWith("venue SIM_DEEP learned from " + clOrdId)).hasSize(1);
     }
 
     @Test

@@ -223,11 +223,7 @@ class ExitsSystemTest {
         h.awaitPlanState("cap-long", "open");
 
         // Another plan sells half of it: the symbol's position is now smaller than what the first plan bought.
-        ObjectNode shortPlan = Plans.market("cap-short", "AAPL", "short");
-        shortPlan.put("position_size", 0.5);
-        assertThat(h.post("/v1/plans", shortPlan).status()).isEqualTo(202);
-        JsonNode sold = h.awaitReport("cap-short", r -> r.path("status").asText().equals("filled"));
-        BigDecimal remaining = longQty.subtract(sold.path("cumulative_quantity").decimalValue());
+        BigDecimal remaining = longQty.subtract(shortWithoutExits("cap-short", "AAPL", 0.5));
         assertThat(remaining.signum()).isPositive();
 
         moveMarket("AAPL", "184.00");
@@ -239,6 +235,41 @@ class ExitsSystemTest {
         assertThat(exit.path("position_after").path("quantity").decimalValue()).isZero();
         assertThat(exitOrders("cap-long").get(0).path("quantity").decimalValue()).isEqualByComparingTo(remaining);
         h.awaitPlanState("cap-long", "closed");
+        assertThat(h.position("AAPL").path("quantity").decimalValue()).isZero();
+        assertNeverFlipped("AAPL", 1);
+    }
+
+    @Test
+    void twoStopsFiredByOnePrintTogetherNeverFlipThePosition() {
+        // Two longs with stops, then a short without exits that sells three quarters of them: the symbol is left long
+        // by about half of one plan. Both stops fire on the same print; together they may sell only what is left.
+        ObjectNode a = Plans.market("two-a", "AAPL", "long");
+        a.put("stop_loss", 185.0);
+        ObjectNode b = Plans.market("two-b", "AAPL", "long");
+        b.put("stop_loss", 185.0);
+        BigDecimal bought = BigDecimal.ZERO;
+        for (ObjectNode plan : List.of(a, b)) {
+            String id = plan.path("plan_id").asText();
+            assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+            bought = bought.add(h.awaitReport(id, r -> r.path("leg").asText().equals("entry")
+                    && r.path("status").asText().equals("filled")).path("cumulative_quantity").decimalValue());
+            h.awaitPlanState(id, "open");
+        }
+        BigDecimal left = bought.subtract(shortWithoutExits("two-short", "AAPL", 1.5));
+        assertThat(left.signum()).isPositive();
+        assertThat(h.position("AAPL").path("quantity").decimalValue()).isEqualByComparingTo(left);
+
+        moveMarket("AAPL", "184.00");
+
+        h.awaitPlanState("two-a", "closed");
+        h.awaitPlanState("two-b", "closed");
+        await().atMost(GatewayHarness.WAIT).until(() -> h.position("AAPL").path("quantity").decimalValue().signum() == 0);
+        // Exactly what was left was sold, by one or both plans' exits together, never more.
+        BigDecimal exitQty = BigDecimal.ZERO;
+        for (String id : List.of("two-a", "two-b")) {
+            for (JsonNode o : exitOrders(id)) exitQty = exitQty.add(o.path("quantity").decimalValue());
+        }
+        assertThat(exitQty).isEqualByComparingTo(left);
         assertThat(h.position("AAPL").path("quantity").decimalValue()).isZero();
         assertNeverFlipped("AAPL", 1);
     }
@@ -305,6 +336,14 @@ class ExitsSystemTest {
         BigDecimal p = new BigDecimal(price);
         h.sim.setMid(symbol, p);
         h.sim.printTrade(symbol, p, new BigDecimal("100"));
+    }
+
+    /** A short market plan of {@code positionSize} % without exits; returns the quantity it sold. */
+    private BigDecimal shortWithoutExits(String planId, String symbol, double positionSize) {
+        ObjectNode shortPlan = Plans.market(planId, symbol, "short");
+        shortPlan.put("position_size", positionSize);
+        assertThat(h.post("/v1/plans", shortPlan).status()).isEqualTo(202);
+        return h.awaitReport(planId, r -> r.path("status").asText().equals("filled")).path("cumulative_quantity").decimalValue();
     }
 
     private JsonNode exitOrders(String planId) {

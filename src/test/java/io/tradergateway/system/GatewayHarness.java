@@ -40,6 +40,7 @@ final class GatewayHarness implements AutoCloseable {
     final SimVenue sim;
     final GatewayConfig config;
     GatewayApp app;
+    private OpsLogCapture opsLog;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private GatewayHarness(Path dataDir, SimVenue sim, GatewayConfig config) {
@@ -234,6 +235,12 @@ final class GatewayHarness implements AutoCloseable {
         return null;
     }
 
+    /** What the ops log says from the first call on (captured until {@link #close}). */
+    synchronized OpsLogCapture opsLog() {
+        if (opsLog == null) opsLog = OpsLogCapture.start();
+        return opsLog;
+    }
+
     BigDecimal mid(String symbol) {
         return sim.mid(symbol);
     }
@@ -244,6 +251,9 @@ final class GatewayHarness implements AutoCloseable {
             if (app != null) app.close();
         } finally {
             sim.close();
+            synchronized (this) {
+                if (opsLog != null) opsLog.close();
+            }
         }
     }
 

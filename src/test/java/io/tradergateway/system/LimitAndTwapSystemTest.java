@@ -154,6 +154,7 @@ class LimitAndTwapSystemTest {
         // floor(1 % × 1,000,000 / 245.00) = 40 shares: 4 slices of 10.
         BigDecimal target = view.path("progress").path("target_qty").decimalValue();
         assertThat(target).isEqualByComparingTo("40");
+        assertThat(view.path("progress").path("fill_ratio").decimalValue()).isEqualByComparingTo("1");
         List<JsonNode> children = list(view.path("orders"));
         assertThat(children).hasSize(4);
         for (int i = 0; i < 4; i++) {
@@ -236,7 +237,9 @@ class LimitAndTwapSystemTest {
         assertThat(ended.path("cumulative_quantity").decimalValue()).isEqualByComparingTo("38");
         assertThat(ended.path("error_message").asText()).contains("38 of 45");
         assertThat(h.position("NVDA").path("quantity").decimalValue()).isEqualByComparingTo("38");
+        // "filled" here means the entry is over with something filled, not all of it: the parent's fill ratio says how much.
         assertThat(view.path("state").asText()).isEqualTo("filled");
+        assertThat(view.path("progress").path("fill_ratio").decimalValue()).isEqualByComparingTo("0.8444"); // 38 / 45
         assertThat(h.reportsOf("twap-short-end")).extracting(r -> r.path("status").asText())
                 .containsExactly("partial", "partial", "partial", "partial", "cancelled");
     }
