@@ -314,6 +314,8 @@ public final class SimVenueConfig {
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UncheckedIOException("sim-venue settings file " + file.toAbsolutePath() + " not found", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read sim-venue settings " + file.toAbsolutePath() + ": " + e, e);
         }
