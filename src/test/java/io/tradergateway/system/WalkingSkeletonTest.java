@@ -2,21 +2,30 @@ package io.tradergateway.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tradergateway.report.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** A plan in over HTTP, a NewOrderSingle out over FIX to the simulated venue, the fill back, an exec-report out. */
+/**
+ * A plan in over HTTP, a NewOrderSingle out over FIX to the simulated venue, the fill back, an exec-report out (over
+ * the API and as a line of the reports log).
+ */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WalkingSkeletonTest {
     @TempDir
@@ -142,5 +151,45 @@ class WalkingSkeletonTest {
         assertThat(second.path("sequence").asLong()).isEqualTo(lastSeq + 1);
         assertThat(h.position("AAPL").path("quantity").decimalValue())
                 .isEqualByComparingTo(qty.add(second.path("cumulative_quantity").decimalValue()));
+    }
+
+    @Test
+    void everyReportIsOneLineInSequenceOrderEqualToTheApi() {
+        assertThat(h.post("/v1/plans", Plans.market("log-1", "AAPL", "long")).status()).isEqualTo(202);
+        assertThat(h.post("/v1/plans", Plans.market("log-2", "MSFT", "short")).status()).isEqualTo(202);
+        ObjectNode refused = Plans.market("log-3", "NOPE", "long");
+        assertThat(h.post("/v1/plans", refused).status()).isEqualTo(422);
+        h.awaitReport("log-1", r -> r.path("status").asText().equals("filled"));
+        h.awaitReport("log-2", r -> r.path("status").asText().equals("filled"));
+        h.awaitReport("log-3", r -> r.path("status").asText().equals("failed"));
+
+        Path file = h.config.reportsLog();
+        assertThat(file).isEqualTo(h.config.dataDir().resolve("reports").resolve("exec-reports.jsonl"));
+        // The line is appended just after the report's commit: wait until the file has caught up with the API.
+        List<JsonNode> api = h.reports();
+        await().atMost(GatewayHarness.WAIT).until(() -> {
+            String text = Files.exists(file) ? Files.readString(file) : "";
+            return text.endsWith("\n") && text.lines().count() >= api.size();
+        });
+
+        List<JsonNode> logged = lines(file);
+        assertThat(api).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(logged).containsExactlyElementsOf(api);
+        List<Long> sequences = logged.stream().map(r -> r.path("sequence").asLong()).toList();
+        for (int i = 0; i < sequences.size(); i++) assertThat(sequences.get(i)).isEqualTo(i + 1L);
+    }
+
+    private static List<JsonNode> lines(Path file) {
+        try {
+            List<JsonNode> out = new ArrayList<>();
+            if (!Files.exists(file)) return out;
+            for (String line : Files.readAllLines(file)) {
+                assertThat(line).as("one JSON object per line").startsWith("{").endsWith("}");
+                out.add(Json.MAPPER.readTree(line));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
