@@ -3,6 +3,7 @@ package io.tradergateway.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tradergateway.report.Json;
+import io.tradergateway.simvenue.SimExecution;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,8 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -60,6 +63,18 @@ class WalkingSkeletonTest {
         BigDecimal avg = filled.path("avg_price").decimalValue();
         // Bought at the offer side of a book around the mid: within 1 % of it.
         assertThat(avg.subtract(mid).abs()).isLessThan(mid.multiply(new BigDecimal("0.01")));
+        // Exactly what the venue executed for this ClOrdID: the last fill's price and quantity, and their VWAP.
+        String clOrdId = filled.path("cl_ord_id").asText();
+        List<SimExecution> executions = h.sim.executions(filled.path("venue").asText()).stream()
+                .filter(e -> e.clOrdId().equals(clOrdId)).toList();
+        assertThat(executions).isNotEmpty();
+        SimExecution last = executions.get(executions.size() - 1);
+        assertThat(filled.path("executed_price").decimalValue()).isEqualByComparingTo(last.price());
+        assertThat(filled.path("executed_quantity").decimalValue()).isEqualByComparingTo(last.quantity());
+        BigDecimal notional = executions.stream().map(e -> e.price().multiply(e.quantity())).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal executedQty = executions.stream().map(SimExecution::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(executedQty).isEqualByComparingTo(expectedQty);
+        assertThat(avg).isEqualByComparingTo(notional.divide(executedQty, avg.scale(), RoundingMode.HALF_EVEN));
         assertThat(filled.path("cl_ord_id").asText()).startsWith("TG-");
         assertThat(filled.path("latency_ms").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(filled.path("reported_to")).hasSize(3);
@@ -132,15 +147,26 @@ class WalkingSkeletonTest {
         JsonNode first = h.awaitReport("skel-r1", r -> r.path("status").asText().equals("filled"));
         BigDecimal qty = h.position("AAPL").path("quantity").decimalValue();
         String venue = first.path("venue").asText();
-        int[] seqBefore = h.app.fix().sequenceNumbers(venue);
         long ordersAtVenue = h.sim.received(venue).size();
         long lastSeq = h.reports().get(h.reports().size() - 1).path("sequence").asLong();
 
-        h.restartGateway();
+        h.app.close();
+        List<Map<String, String>> beforeRestart = fixMessages(venue);
+        Map<String, String> lastSent = lastOf(beforeRestart, true);
+        Map<String, String> lastReceived = lastOf(beforeRestart, false);
+        h.startGateway();
 
-        int[] seqAfter = h.app.fix().sequenceNumbers(venue);
-        assertThat(seqAfter[0]).isGreaterThan(seqBefore[0]);
-        assertThat(seqAfter[1]).isGreaterThan(seqBefore[1]);
+        // No reset: the first message each way after the restart (the Logons) carries the number right after the last
+        // one logged that way before the stop.
+        List<Map<String, String>> all = fixMessages(venue);
+        List<Map<String, String>> afterRestart = all.subList(beforeRestart.size(), all.size());
+        Map<String, String> logonSent = firstOf(afterRestart, true);
+        Map<String, String> logonReceived = firstOf(afterRestart, false);
+        assertThat(logonSent.get("35")).isEqualTo("A");
+        assertThat(Integer.parseInt(logonSent.get("34"))).isEqualTo(Integer.parseInt(lastSent.get("34")) + 1);
+        assertThat(logonSent.get("141")).isNotEqualTo("Y");
+        assertThat(logonReceived.get("35")).isEqualTo("A");
+        assertThat(Integer.parseInt(logonReceived.get("34"))).isEqualTo(Integer.parseInt(lastReceived.get("34")) + 1);
         assertThat(h.position("AAPL").path("quantity").decimalValue()).isEqualByComparingTo(qty);
         assertThat(h.plan("skel-r1").path("state").asText()).isEqualTo("filled");
         // Nothing re-sent: the venue saw no new order after the restart (status requests aside).
@@ -191,5 +217,38 @@ class WalkingSkeletonTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The gateway's FIX message log of the venue's session (QuickFIX/J FileLog, kept across restarts), parsed. */
+    private List<Map<String, String>> fixMessages(String venue) {
+        Path log = h.config.fixLogDir().resolve("FIX.4.4-GATEWAY-" + venue + ".messages.log");
+        try {
+            List<Map<String, String>> out = new ArrayList<>();
+            for (String line : Files.readAllLines(log)) {
+                int start = line.indexOf("8=FIX");
+                if (start < 0) continue;
+                Map<String, String> fields = new LinkedHashMap<>();
+                for (String field : line.substring(start).split("\u0001")) {
+                    int eq = field.indexOf('=');
+                    if (eq > 0) fields.putIfAbsent(field.substring(0, eq), field.substring(eq + 1));
+                }
+                out.add(fields);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean sentByGateway(Map<String, String> message) {
+        return "GATEWAY".equals(message.get("49"));
+    }
+
+    private static Map<String, String> firstOf(List<Map<String, String>> messages, boolean sent) {
+        return messages.stream().filter(m -> sentByGateway(m) == sent).findFirst().orElseThrow();
+    }
+
+    private static Map<String, String> lastOf(List<Map<String, String>> messages, boolean sent) {
+        return messages.stream().filter(m -> sentByGateway(m) == sent).reduce((a, b) -> b).orElseThrow();
     }
 }
