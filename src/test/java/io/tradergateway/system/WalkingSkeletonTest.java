@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.http.HttpRequest;
 import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,6 +134,45 @@ class WalkingSkeletonTest {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(missing.toString())).build());
         assertThat(unauthorized.status()).isEqualTo(401);
         assertThat(h.reports()).isEmpty();
+    }
+
+    @Test
+    void everyCallButHealthAndMetricsNeedsTheRightBearerToken() {
+        assertThat(h.post("/v1/plans", Plans.market("skel-auth", "AAPL", "long")).status()).isEqualTo(202);
+        String plan = Plans.market("skel-auth-2", "AAPL", "long").toString();
+        List<HttpRequest.Builder> calls = List.of(
+                request("/v1/plans").POST(HttpRequest.BodyPublishers.ofString(plan)),
+                request("/v1/plans/skel-auth/cancel").POST(HttpRequest.BodyPublishers.noBody()),
+                request("/v1/kill-switch").POST(HttpRequest.BodyPublishers.ofString("{\"engaged\": true}")),
+                request("/v1/plans/skel-auth").GET(),
+                request("/v1/exec-reports?after=0&limit=10").GET(),
+                request("/v1/positions").GET(),
+                request("/v1/venues").GET());
+        for (String header : new String[]{null, "Bearer wrong-token", "Bearer " + GatewayHarness.TOKEN + "x", GatewayHarness.TOKEN, "Basic dGVzdC10b2tlbg=="}) {
+            for (HttpRequest.Builder call : calls) {
+                if (header != null) call.setHeader("Authorization", header);
+                HttpRequest request = call.build();
+                assertThat(h.call(request).status()).as("%s %s with Authorization %s", request.method(), request.uri().getPath(), header)
+                        .isEqualTo(401);
+            }
+        }
+        // Nothing got through: no second plan, no cancel, kill switch still off.
+        assertThat(h.get("/v1/plans/skel-auth-2").status()).isEqualTo(404);
+        assertThat(h.awaitPlanState("skel-auth", "filled")).isEqualTo("filled");
+        assertThat(h.post("/v1/plans", Plans.market("skel-auth-3", "AAPL", "long")).status()).isEqualTo(202);
+
+        HttpRequest health = request("/health").GET().build();
+        GatewayHarness.Response healthAnswer = h.call(health);
+        assertThat(healthAnswer.status()).isEqualTo(200);
+        assertThat(healthAnswer.body().path("all_sessions_logged_on").asBoolean()).isTrue();
+        assertThat(h.metrics()).isNotBlank();
+        var metricsWithWrongToken = h.text(request("/metrics").header("Authorization", "Bearer wrong-token").GET().build());
+        assertThat(metricsWithWrongToken.statusCode()).isEqualTo(200);
+        assertThat(metricsWithWrongToken.body()).isNotBlank();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(h.uri(path));
     }
 
     private static void assertField(GatewayHarness.Response response, String field) {
