@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * TimeInForce DAY: a DAY order still working at the end of the venue's trading day ({@code dayEndUtc}, here 16:00)
- * expires with ExecType/OrdStatus EXPIRED (C); a GTC order does not. The sim's clock is set a few seconds before
+ * expires with ExecType/OrdStatus EXPIRED (C); a GTC order does not. The sim's clock is moved to just before
  * 16:00 UTC so the day ends during the test.
  */
 class SimVenueDayOrderTest extends SimVenueFixture {
@@ -32,16 +33,18 @@ class SimVenueDayOrderTest extends SimVenueFixture {
         return base.withDayEndUtc(DAY_END);
     }
 
-    /** Today at 15:59:56 UTC when the sim starts: four seconds of trading day left. */
+    private final SettableClock simClock = new SettableClock();
+
     @Override
     Clock clock() {
-        Instant simStart = LocalDate.now(ZoneOffset.UTC).atTime(DAY_END.minusSeconds(4)).toInstant(ZoneOffset.UTC);
-        return Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), simStart));
+        return simClock;
     }
 
     @Test
     void workingDayOrderExpiresAtTheEndOfTheTradingDayAndGtcDoesNot() {
         sim.setMid("AAPL", bd("190.00"));
+        // Sessions are up: the sim's clock now says one and a half seconds before 16:00 UTC today.
+        simClock.set(LocalDate.now(ZoneOffset.UTC).atTime(DAY_END).toInstant(ZoneOffset.UTC).minusMillis(1500));
         client.send(FAST, TestFixClient.limit("DAY1", "AAPL", Side.BUY, "100", "189.00", TimeInForce.DAY));
         client.send(FAST, TestFixClient.limit("GTC1", "AAPL", Side.BUY, "100", "188.00", TimeInForce.GOOD_TILL_CANCEL));
         client.awaitExecType(FAST, "DAY1", '0');
@@ -67,5 +70,29 @@ class SimVenueDayOrderTest extends SimVenueFixture {
         assertEquals(Instant.parse("2026-03-02T16:00:00Z"), SimMarket.nextDayEnd(morning, DAY_END));
         assertEquals(Instant.parse("2026-03-03T16:00:00Z"), SimMarket.nextDayEnd(Instant.parse("2026-03-02T16:00:00Z"), DAY_END));
         assertEquals(Instant.parse("2026-03-03T16:00:00Z"), SimMarket.nextDayEnd(Instant.parse("2026-03-02T23:59:59Z"), DAY_END));
+    }
+
+    /** The system clock shifted by an offset the test sets (the sim's timers still run in real time). */
+    static final class SettableClock extends Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        void set(Instant now) {
+            offset = Duration.between(Instant.now(), now);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("UTC only");
+        }
     }
 }
