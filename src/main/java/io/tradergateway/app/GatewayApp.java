@@ -45,24 +45,65 @@ public final class GatewayApp implements AutoCloseable {
         } catch (IOException e) {
             throw new ConfigException("setting data.dir (TRADER_DATA_DIR): cannot create " + config.dataDir() + ": " + e.getMessage());
         }
-        this.db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
-        JdbcTradeJournal journal = new JdbcTradeJournal(db);
-        JdbcReportOutbox outbox = new JdbcReportOutbox(db, clock);
-        this.reportsLog = new ReportsLog(config.reportsLog());
-        List<ConsumerEndpoint> endpoints = new ArrayList<>();
-        for (String consumer : GatewayConfig.CONSUMERS) {
-            URI url = config.consumerUrls().get(consumer);
-            endpoints.add(url == null ? ConsumerEndpoint.pullOnly(consumer) : new ConsumerEndpoint(consumer, url, ConsumerEndpoint.DEFAULT_TIMEOUT));
+        FixVenueGateway venues = openFix(config, clock);
+        Database openedDb = openDatabase(config);
+        ReportsLog openedLog = null;
+        TradingEngine createdEngine = null;
+        try {
+            openedLog = new ReportsLog(config.reportsLog());
+            ReportsLog reports = openedLog;
+            JdbcTradeJournal journal = new JdbcTradeJournal(openedDb);
+            JdbcReportOutbox outbox = new JdbcReportOutbox(openedDb, clock);
+            List<ConsumerEndpoint> endpoints = new ArrayList<>();
+            for (String consumer : GatewayConfig.CONSUMERS) {
+                URI url = config.consumerUrls().get(consumer);
+                endpoints.add(url == null ? ConsumerEndpoint.pullOnly(consumer) : new ConsumerEndpoint(consumer, url, ConsumerEndpoint.DEFAULT_TIMEOUT));
+            }
+            this.dispatcher = new ReportDispatcher(outbox, outbox, endpoints, DeliveryPolicy.defaults(), clock);
+            createdEngine = new TradingEngine(journal, venues, venues.venues(), report -> {
+                reports.append(Json.write(report));
+                dispatcher.wakeUp();
+            }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
+                    Duration.ofMillis(250)));
+            this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher));
+            this.engine = createdEngine;
+            this.fix = venues;
+        } catch (RuntimeException e) {
+            // Nothing has started yet; only the engine's ticker, the files and the database are open.
+            if (createdEngine != null) closeQuietly(createdEngine);
+            if (openedLog != null) closeQuietly(openedLog);
+            closeQuietly(openedDb);
+            throw e;
         }
-        this.dispatcher = new ReportDispatcher(outbox, outbox, endpoints, DeliveryPolicy.defaults(), clock);
-        this.fix = new FixVenueGateway(config.fixConfig(), config.fixStoreDir(), config.fixLogDir(), config.fixPortOverrides(), clock);
-        this.engine = new TradingEngine(journal, fix, fix.venues(), report -> {
-            reportsLog.append(Json.write(report));
-            dispatcher.wakeUp();
-        }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
-                Duration.ofMillis(250)));
-        this.api = new ApiServer(config.httpPort(), config.apiToken(), config.apiTimeout(), engine,
-                new ApiQueries(engine, journal, outbox, fix::sessionStates, dispatcher));
+        this.db = openedDb;
+        this.reportsLog = openedLog;
+    }
+
+    /** The database named by db.url, or the embedded H2 under data.dir; a failure names the setting. */
+    private static Database openDatabase(GatewayConfig config) {
+        try {
+            return Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+        } catch (RuntimeException e) {
+            String setting = config.dbUrl().equals(GatewayConfig.defaultDbUrl(config.dataDir()))
+                    ? "setting data.dir (TRADER_DATA_DIR), embedded database" : "setting db.url (TRADER_DB_URL)";
+            throw new ConfigException(setting + ": " + StartupErrors.oneLine(e), e);
+        }
+    }
+
+    private static FixVenueGateway openFix(GatewayConfig config, Clock clock) {
+        try {
+            return new FixVenueGateway(config.fixConfig(), config.fixStoreDir(), config.fixLogDir(), config.fixPortOverrides(), clock);
+        } catch (RuntimeException e) {
+            throw new ConfigException("setting fix.config (TRADER_FIX_CONFIG): " + StartupErrors.oneLine(e), e);
+        }
+    }
+
+    private static ApiServer openApi(GatewayConfig config, TradingEngine engine, ApiQueries queries) {
+        try {
+            return new ApiServer(config.httpPort(), config.apiToken(), config.apiTimeout(), engine, queries);
+        } catch (RuntimeException e) {
+            throw new ConfigException("setting http.port (TRADER_HTTP_PORT): " + StartupErrors.oneLine(e), e);
+        }
     }
 
     /** Starts everything; on failure, stops what was started and rethrows. */

@@ -99,7 +99,7 @@ public record GatewayConfig(
                 dbUrl,
                 r.optional("db.user"),
                 r.optional("db.password"),
-                Path.of(r.required("fix.config")),
+                r.existingFile("fix.config"),
                 Path.of(r.required("sim.venue.dir")),
                 r.positiveDecimal("portfolio.equity"),
                 Duration.ofSeconds(r.integer("market.window.seconds", 1, 86_400)),
@@ -178,6 +178,22 @@ public record GatewayConfig(
             String value = optional(key);
             if (value.isEmpty()) throw new ConfigException(describe(key) + " is required but empty");
             return value;
+        }
+
+        /** A path that must name a readable file when the gateway starts (a directory or a missing file is refused). */
+        Path existingFile(String key) {
+            String value = required(key);
+            Path path;
+            try {
+                path = Path.of(value);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new ConfigException(describe(key) + ": not a file path: " + quote(value));
+            }
+            if (!Files.exists(path)) throw new ConfigException(describe(key) + ": file " + path + " not found");
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw new ConfigException(describe(key) + ": " + path + " is not a readable file");
+            }
+            return path;
         }
 
         int integer(String key, int min, int max) {

@@ -31,6 +31,11 @@ final class PriceProcess {
         return mid;
     }
 
+    /** The mid before rounding to the tick (tests measure the process's returns on it). */
+    double exactMid() {
+        return exactMid;
+    }
+
     void set(BigDecimal newMid) {
         if (newMid == null || newMid.signum() <= 0) throw new IllegalArgumentException("mid must be > 0: " + newMid);
         exactMid = newMid.doubleValue();

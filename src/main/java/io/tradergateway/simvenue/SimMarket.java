@@ -20,6 +20,8 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -359,6 +361,7 @@ final class SimMarket {
         logEvent(v.name, o.clOrdId, o.symbol, o.side.name(), o.quantity, "NEW " + o.describe() + " OrderID=" + o.orderId
                 + (script == null ? "" : " script=" + script));
         if (o.timeInForce == SimOrder.GTD) scheduleExpiry(v, o);
+        if (o.timeInForce == SimOrder.DAY) scheduleDayEnd(v, o);
 
         if (script == null) {
             matchOnArrival(v, o);
@@ -588,13 +591,7 @@ final class SimMarket {
 
     /** Unsolicited cancel of what is left (IOC/FOK remainder, market order without liquidity). */
     private void cancelRemainder(VenueState v, SimOrder o, String text) {
-        o.status = SimOrder.Status.CANCELED;
-        unrest(v, o);
-        ExecutionReport m = FixMessages.executionReport(o, FixMessages.EXEC_CANCELED, v.nextExecId(), now());
-        m.setString(Text.FIELD, text);
-        send(v, m);
-        logEvent(v.name, o.clOrdId, o.symbol, o.side.name(), o.quantity, "CANCELED " + text + " (cum "
-                + Prices.plain(o.cumQty).toPlainString() + ")");
+        end(v, o, SimOrder.Status.CANCELED, FixMessages.EXEC_CANCELED, text, "CANCELED " + text);
     }
 
     private void scheduleExpiry(VenueState v, SimOrder o) {
@@ -606,13 +603,36 @@ final class SimMarket {
                         "NOT EXPIRED at its ExpireTime " + o.expireTime + " (fault: ExpireTime ignored), still working");
                 return;
             }
-            o.status = SimOrder.Status.EXPIRED;
-            unrest(v, o);
-            ExecutionReport m = FixMessages.executionReport(o, FixMessages.EXEC_EXPIRED, v.nextExecId(), now());
-            m.setString(Text.FIELD, "GTD order expired at " + o.expireTime);
-            send(v, m);
-            logEvent(v.name, o.clOrdId, o.symbol, o.side.name(), o.quantity, "EXPIRED (cum " + Prices.plain(o.cumQty).toPlainString() + ")");
+            expire(v, o, "GTD order expired at " + o.expireTime);
         }, delay.isNegative() ? Duration.ZERO : delay);
+    }
+
+    /** A DAY order still working when the venue's trading day ends (dayEndUtc, on the sim's clock) expires then. */
+    private void scheduleDayEnd(VenueState v, SimOrder o) {
+        Instant dayEnd = nextDayEnd(now(), config.dayEndUtc());
+        timer.schedule(() -> {
+            if (o.isLive()) expire(v, o, "DAY order expired at the end of the trading day " + dayEnd);
+        }, Duration.between(now(), dayEnd));
+    }
+
+    /** The first end of a trading day strictly after {@code now}. */
+    static Instant nextDayEnd(Instant now, LocalTime dayEndUtc) {
+        Instant today = now.atOffset(ZoneOffset.UTC).toLocalDate().atTime(dayEndUtc).toInstant(ZoneOffset.UTC);
+        return today.isAfter(now) ? today : today.plus(Duration.ofDays(1));
+    }
+
+    private void expire(VenueState v, SimOrder o, String text) {
+        end(v, o, SimOrder.Status.EXPIRED, FixMessages.EXEC_EXPIRED, text, "EXPIRED");
+    }
+
+    /** The venue ends a working order on its own: status, an unsolicited ExecutionReport with the reason, log line. */
+    private void end(VenueState v, SimOrder o, SimOrder.Status status, char execType, String text, String event) {
+        o.status = status;
+        unrest(v, o);
+        ExecutionReport m = FixMessages.executionReport(o, execType, v.nextExecId(), now());
+        m.setString(Text.FIELD, text);
+        send(v, m);
+        logEvent(v.name, o.clOrdId, o.symbol, o.side.name(), o.quantity, event + " (cum " + Prices.plain(o.cumQty).toPlainString() + ")");
     }
 
     private void onCancel(VenueRequest.Cancel r) {

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -36,6 +38,7 @@ import java.util.function.UnaryOperator;
 public final class SimVenueConfig {
     public static final String ACCEPTOR_CFG = "acceptor.cfg";
     public static final String VENUES_JSON = "venues.json";
+    public static final LocalTime DEFAULT_DAY_END_UTC = LocalTime.of(21, 0);
 
     private final String acceptorSettingsText;
     private final Path dictionary;
@@ -48,11 +51,12 @@ public final class SimVenueConfig {
     private final double tradeProbabilityPerTick;
     private final int maxTradeLots;
     private final Path dataDir;
+    private final LocalTime dayEndUtc;
 
     private SimVenueConfig(String acceptorSettingsText, Path dictionary, Map<String, Integer> ports,
                            Map<String, VenueProfile> profiles, Map<String, SymbolSpec> symbols, long seed,
                            Duration tickInterval, double timeScale, double tradeProbabilityPerTick,
-                           int maxTradeLots, Path dataDir) {
+                           int maxTradeLots, Path dataDir, LocalTime dayEndUtc) {
         this.acceptorSettingsText = acceptorSettingsText;
         this.dictionary = dictionary;
         this.ports = Collections.unmodifiableMap(new LinkedHashMap<>(ports));
@@ -64,6 +68,7 @@ public final class SimVenueConfig {
         this.tradeProbabilityPerTick = tradeProbabilityPerTick;
         this.maxTradeLots = maxTradeLots;
         this.dataDir = dataDir;
+        this.dayEndUtc = Objects.requireNonNull(dayEndUtc, "dayEndUtc");
     }
 
     /**
@@ -168,7 +173,8 @@ public final class SimVenueConfig {
             throw new IllegalArgumentException(jsonFile + ": timeScale must be > 0: " + timeScale);
         }
         return new SimVenueConfig(cfgText, dictionary, ports, profiles, symbols, orDefault(file.seed(), 42L),
-                Duration.ofMillis(tickMs), timeScale, probability, maxLots, Path.of("data", "sim-venue"));
+                Duration.ofMillis(tickMs), timeScale, probability, maxLots, Path.of("data", "sim-venue"),
+                parseDayEnd(jsonFile, file.dayEndUtc()));
     }
 
     /** The sim's default data directory: {@code $TRADER_DATA_DIR/sim-venue}, {@code data/sim-venue} without it. */
@@ -183,26 +189,26 @@ public final class SimVenueConfig {
         Map<String, Integer> copy = new LinkedHashMap<>(ports);
         copy.put(venue, port);
         return new SimVenueConfig(acceptorSettingsText, dictionary, copy, profiles, symbols, seed, tickInterval,
-                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir);
+                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
     }
 
     public SimVenueConfig withSeed(long newSeed) {
         return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, newSeed, tickInterval,
-                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir);
+                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
     }
 
     /** {@link Duration#ZERO}: no background price moves or trades; prices move only by setMid / printTrade / advanceTicks. */
     public SimVenueConfig withTickInterval(Duration d) {
         if (d == null || d.isNegative()) throw new IllegalArgumentException("tick interval must be >= 0: " + d);
         return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, d,
-                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir);
+                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
     }
 
     /** Simulated market seconds per tick-second: larger values make the GBM move more per tick. */
     public SimVenueConfig withTimeScale(double scale) {
         if (!(scale > 0) || Double.isInfinite(scale)) throw new IllegalArgumentException("timeScale must be > 0: " + scale);
         return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, tickInterval,
-                scale, tradeProbabilityPerTick, maxTradeLots, dataDir);
+                scale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
     }
 
     /** Background trades: per tick and symbol, a trade of 1..maxLots lots happens with this probability. */
@@ -212,14 +218,20 @@ public final class SimVenueConfig {
                     + probabilityPerTick + ", " + maxLots);
         }
         return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, tickInterval,
-                timeScale, probabilityPerTick, maxLots, dataDir);
+                timeScale, probabilityPerTick, maxLots, dataDir, dayEndUtc);
     }
 
     /** Where the FIX file store (sequence numbers survive restarts) and the FIX message logs go. */
     public SimVenueConfig withDataDir(Path dir) {
         Objects.requireNonNull(dir, "dataDir");
         return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, tickInterval,
-                timeScale, tradeProbabilityPerTick, maxTradeLots, dir);
+                timeScale, tradeProbabilityPerTick, maxTradeLots, dir, dayEndUtc);
+    }
+
+    /** The time of day (UTC) at which the venue's trading day ends and its working DAY orders expire. */
+    public SimVenueConfig withDayEndUtc(LocalTime dayEnd) {
+        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, tickInterval,
+                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEnd);
     }
 
     public SimVenueConfig withProfile(String venue, UnaryOperator<VenueProfile> change) {
@@ -232,7 +244,7 @@ public final class SimVenueConfig {
         Map<String, VenueProfile> copy = new LinkedHashMap<>(profiles);
         copy.put(venue, changed);
         return new SimVenueConfig(acceptorSettingsText, dictionary, ports, copy, symbols, seed, tickInterval,
-                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir);
+                timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
     }
 
     /** Applies the same change to every venue's profile (e.g. {@code VenueProfile::predictable}). */
@@ -284,6 +296,10 @@ public final class SimVenueConfig {
         return dataDir;
     }
 
+    public LocalTime dayEndUtc() {
+        return dayEndUtc;
+    }
+
     /** The QuickFIX/J settings with this config's ports, data directory and resolved dictionary applied. */
     SessionSettings sessionSettings() {
         SessionSettings settings = parseSettings(ACCEPTOR_CFG, acceptorSettingsText);
@@ -314,6 +330,8 @@ public final class SimVenueConfig {
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UncheckedIOException("sim-venue settings file " + file.toAbsolutePath() + " not found", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read sim-venue settings " + file.toAbsolutePath() + ": " + e, e);
         }
@@ -340,6 +358,16 @@ public final class SimVenueConfig {
         }
     }
 
+    /** {@code dayEndUtc}: "HH:mm" or "HH:mm:ss" in UTC; 21:00 (the US close) when absent. */
+    private static LocalTime parseDayEnd(Path file, String value) {
+        if (value == null) return DEFAULT_DAY_END_UTC;
+        try {
+            return LocalTime.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(file + ": dayEndUtc must be a time of day HH:mm[:ss] (UTC), got '" + value + "'", e);
+        }
+    }
+
     private static <T> T required(T value, Path file, String key) {
         if (value == null) throw new IllegalArgumentException(file + ": " + key + " is missing");
         return value;
@@ -355,7 +383,7 @@ public final class SimVenueConfig {
         return new IllegalArgumentException(file + ": " + where + ": " + message, e);
     }
 
-    record VenuesFile(Long seed, Long tickIntervalMs, Double timeScale, BackgroundTradesJson backgroundTrades,
+    record VenuesFile(Long seed, Long tickIntervalMs, Double timeScale, String dayEndUtc, BackgroundTradesJson backgroundTrades,
                       List<SymbolJson> symbols, List<VenueJson> venues, String comment) { }
 
     record BackgroundTradesJson(Double probabilityPerTick, Integer maxLots) { }
@@ -370,7 +398,7 @@ public final class SimVenueConfig {
 
     @Override
     public String toString() {
-        return "SimVenueConfig{venues=" + ports + ", seed=" + seed + ", tickInterval=" + tickInterval
+        return "SimVenueConfig{venues=" + ports + ", seed=" + seed + ", tickInterval=" + tickInterval + ", dayEndUtc=" + dayEndUtc
                 + ", dataDir=" + dataDir + "}";
     }
 }

@@ -146,4 +146,14 @@ class GatewayConfigTest {
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("db.url").contains("TRADER_DB_URL").doesNotContain("\n", "\r");
     }
+
+    @Test
+    void fixConfigMustBeAnExistingFile(@TempDir Path dir) {
+        assertThatThrownBy(() -> GatewayConfig.load(null, Map.of("TRADER_FIX_CONFIG", "fix-config/nope.cfg")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("setting fix.config (TRADER_FIX_CONFIG): file fix-config/nope.cfg not found");
+        assertThatThrownBy(() -> GatewayConfig.load(null, Map.of("TRADER_FIX_CONFIG", dir.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("setting fix.config (TRADER_FIX_CONFIG): " + dir + " is not a readable file");
+    }
 }

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +133,21 @@ class SimVenueConfigTest {
         IllegalArgumentException unmatched = assertThrows(IllegalArgumentException.class, () -> SimVenueConfig.load(dir));
         assertTrue(unmatched.getMessage().contains("SIM_CHEAP"), unmatched.getMessage());
         assertFalse(unmatched.getMessage().contains("\n"));
+    }
+
+    @Test
+    void dayEndIsATimeOfDayInUtcDefaulting2100() throws IOException {
+        assertEquals(LocalTime.of(21, 0), SimVenueConfig.load(SHIPPED).dayEndUtc());
+        Path dir = copyShipped();
+        String json = Files.readString(dir.resolve("venues.json"));
+        Files.writeString(dir.resolve("venues.json"), json.replaceFirst("\"dayEndUtc\": \"21:00\"", "\"dayEndUtc\": \"16:30\""));
+        assertEquals(LocalTime.of(16, 30), SimVenueConfig.load(dir).dayEndUtc());
+        Files.writeString(dir.resolve("venues.json"), json.replaceFirst("\"dayEndUtc\": \"21:00\",", ""));
+        assertEquals(SimVenueConfig.DEFAULT_DAY_END_UTC, SimVenueConfig.load(dir).dayEndUtc());
+        Files.writeString(dir.resolve("venues.json"), json.replaceFirst("\"dayEndUtc\": \"21:00\"", "\"dayEndUtc\": \"9pm\""));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> SimVenueConfig.load(dir));
+        assertTrue(bad.getMessage().contains("dayEndUtc") && bad.getMessage().contains("9pm"), bad.getMessage());
+        assertEquals(LocalTime.of(9, 15), SimVenueConfig.load(SHIPPED).withDayEndUtc(LocalTime.of(9, 15)).dayEndUtc());
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * A fresh simulated venue (free ports, temp data dir, no background ticks, predictable profiles unless a subclass
@@ -25,10 +26,15 @@ abstract class SimVenueFixture {
         return base;
     }
 
+    /** The sim's clock; subclasses move it (e.g. to just before the end of the trading day). */
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
     @BeforeEach
     void startSimAndClient() throws Exception {
         config = configure(TestFixClient.testConfig(dataDir));
-        sim = SimVenue.start(config);
+        sim = SimVenue.start(config, clock());
         client = TestFixClient.connect(config);
     }
 

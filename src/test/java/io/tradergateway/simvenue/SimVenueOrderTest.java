@@ -180,6 +180,25 @@ class SimVenueOrderTest extends SimVenueFixture {
     }
 
     @Test
+    void replaceOfAFilledOrderIsRejectedTooLateWith35Eq9() {
+        sim.setMid("AAPL", bd("190.00"));
+        client.send(FAST, TestFixClient.limit("RF1", "AAPL", Side.BUY, "100", "190.02", TimeInForce.DAY));
+        Message filled = client.awaitStatus(FAST, "RF1", '2');
+
+        client.send(FAST, TestFixClient.replace("RF2", "RF1", "AAPL", Side.BUY, "150", OrdType.LIMIT, "190.10"));
+        Message tooLate = client.await(FAST, m -> type(m).equals(MsgType.ORDER_CANCEL_REJECT) && "RF2".equals(field(m, 11)));
+        assertEquals("RF1", field(tooLate, 41));
+        assertEquals(field(filled, 37), field(tooLate, 37), "the filled order's OrderID");
+        assertEquals("0", field(tooLate, 102), "too late to cancel");
+        assertEquals("2", field(tooLate, 434), "response to a cancel/replace request");
+        assertEquals("2", field(tooLate, 39), "the order stays filled");
+        // Nothing else happened: no replaced report, no further fill.
+        assertEquals(List.of("0", "F"), execTypes("RF1"));
+        assertEquals(List.of(), client.reports(FAST, "RF2").stream().filter(m -> type(m).equals(MsgType.EXECUTION_REPORT)).toList());
+        assertEquals(1, sim.executions(FAST).size());
+    }
+
+    @Test
     void replaceChangesQuantityAndPriceAndAMarketablePriceFills() {
         sim.setMid("AAPL", bd("190.00"));
         client.send(FAST, TestFixClient.limit("R1", "AAPL", Side.BUY, "100", "189.50", TimeInForce.DAY));

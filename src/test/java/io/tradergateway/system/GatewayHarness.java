@@ -138,21 +138,23 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     Response call(HttpRequest request) {
+        HttpResponse<String> r = text(request);
         try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
     /** The Prometheus text of {@code GET /metrics}. */
     String metrics() {
+        return text(HttpRequest.newBuilder(uri("/metrics")).GET().build()).body();
+    }
+
+    /** A call whose answer is not JSON (or not looked at as JSON). */
+    HttpResponse<String> text(HttpRequest request) {
         try {
-            return http.send(HttpRequest.newBuilder(uri("/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

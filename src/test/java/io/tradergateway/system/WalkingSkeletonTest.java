@@ -2,21 +2,34 @@ package io.tradergateway.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tradergateway.report.Json;
+import io.tradergateway.simvenue.SimExecution;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.http.HttpRequest;
 import java.math.RoundingMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** A plan in over HTTP, a NewOrderSingle out over FIX to the simulated venue, the fill back, an exec-report out. */
+/**
+ * A plan in over HTTP, a NewOrderSingle out over FIX to the simulated venue, the fill back, an exec-report out (over
+ * the API and as a line of the reports log).
+ */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WalkingSkeletonTest {
     @TempDir
@@ -51,6 +64,18 @@ class WalkingSkeletonTest {
         BigDecimal avg = filled.path("avg_price").decimalValue();
         // Bought at the offer side of a book around the mid: within 1 % of it.
         assertThat(avg.subtract(mid).abs()).isLessThan(mid.multiply(new BigDecimal("0.01")));
+        // Exactly what the venue executed for this ClOrdID: the last fill's price and quantity, and their VWAP.
+        String clOrdId = filled.path("cl_ord_id").asText();
+        List<SimExecution> executions = h.sim.executions(filled.path("venue").asText()).stream()
+                .filter(e -> e.clOrdId().equals(clOrdId)).toList();
+        assertThat(executions).isNotEmpty();
+        SimExecution last = executions.get(executions.size() - 1);
+        assertThat(filled.path("executed_price").decimalValue()).isEqualByComparingTo(last.price());
+        assertThat(filled.path("executed_quantity").decimalValue()).isEqualByComparingTo(last.quantity());
+        BigDecimal notional = executions.stream().map(e -> e.price().multiply(e.quantity())).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal executedQty = executions.stream().map(SimExecution::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(executedQty).isEqualByComparingTo(expectedQty);
+        assertThat(avg).isEqualByComparingTo(notional.divide(executedQty, avg.scale(), RoundingMode.HALF_EVEN));
         assertThat(filled.path("cl_ord_id").asText()).startsWith("TG-");
         assertThat(filled.path("latency_ms").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(filled.path("reported_to")).hasSize(3);
@@ -111,6 +136,45 @@ class WalkingSkeletonTest {
         assertThat(h.reports()).isEmpty();
     }
 
+    @Test
+    void everyCallButHealthAndMetricsNeedsTheRightBearerToken() {
+        assertThat(h.post("/v1/plans", Plans.market("skel-auth", "AAPL", "long")).status()).isEqualTo(202);
+        String plan = Plans.market("skel-auth-2", "AAPL", "long").toString();
+        List<HttpRequest.Builder> calls = List.of(
+                request("/v1/plans").POST(HttpRequest.BodyPublishers.ofString(plan)),
+                request("/v1/plans/skel-auth/cancel").POST(HttpRequest.BodyPublishers.noBody()),
+                request("/v1/kill-switch").POST(HttpRequest.BodyPublishers.ofString("{\"engaged\": true}")),
+                request("/v1/plans/skel-auth").GET(),
+                request("/v1/exec-reports?after=0&limit=10").GET(),
+                request("/v1/positions").GET(),
+                request("/v1/venues").GET());
+        for (String header : new String[]{null, "Bearer wrong-token", "Bearer " + GatewayHarness.TOKEN + "x", GatewayHarness.TOKEN, "Basic dGVzdC10b2tlbg=="}) {
+            for (HttpRequest.Builder call : calls) {
+                if (header != null) call.setHeader("Authorization", header);
+                HttpRequest request = call.build();
+                assertThat(h.call(request).status()).as("%s %s with Authorization %s", request.method(), request.uri().getPath(), header)
+                        .isEqualTo(401);
+            }
+        }
+        // Nothing got through: no second plan, no cancel, kill switch still off.
+        assertThat(h.get("/v1/plans/skel-auth-2").status()).isEqualTo(404);
+        assertThat(h.awaitPlanState("skel-auth", "filled")).isEqualTo("filled");
+        assertThat(h.post("/v1/plans", Plans.market("skel-auth-3", "AAPL", "long")).status()).isEqualTo(202);
+
+        HttpRequest health = request("/health").GET().build();
+        GatewayHarness.Response healthAnswer = h.call(health);
+        assertThat(healthAnswer.status()).isEqualTo(200);
+        assertThat(healthAnswer.body().path("all_sessions_logged_on").asBoolean()).isTrue();
+        assertThat(h.metrics()).isNotBlank();
+        var metricsWithWrongToken = h.text(request("/metrics").header("Authorization", "Bearer wrong-token").GET().build());
+        assertThat(metricsWithWrongToken.statusCode()).isEqualTo(200);
+        assertThat(metricsWithWrongToken.body()).isNotBlank();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(h.uri(path));
+    }
+
     private static void assertField(GatewayHarness.Response response, String field) {
         assertThat(response.status()).isEqualTo(400);
         List<String> fields = response.body().path("errors").findValuesAsText("field");
@@ -123,15 +187,26 @@ class WalkingSkeletonTest {
         JsonNode first = h.awaitReport("skel-r1", r -> r.path("status").asText().equals("filled"));
         BigDecimal qty = h.position("AAPL").path("quantity").decimalValue();
         String venue = first.path("venue").asText();
-        int[] seqBefore = h.app.fix().sequenceNumbers(venue);
         long ordersAtVenue = h.sim.received(venue).size();
         long lastSeq = h.reports().get(h.reports().size() - 1).path("sequence").asLong();
 
-        h.restartGateway();
+        h.app.close();
+        List<Map<String, String>> beforeRestart = fixMessages(venue);
+        Map<String, String> lastSent = lastOf(beforeRestart, true);
+        Map<String, String> lastReceived = lastOf(beforeRestart, false);
+        h.startGateway();
 
-        int[] seqAfter = h.app.fix().sequenceNumbers(venue);
-        assertThat(seqAfter[0]).isGreaterThan(seqBefore[0]);
-        assertThat(seqAfter[1]).isGreaterThan(seqBefore[1]);
+        // No reset: the first message each way after the restart (the Logons) carries the number right after the last
+        // one logged that way before the stop.
+        List<Map<String, String>> all = fixMessages(venue);
+        List<Map<String, String>> afterRestart = all.subList(beforeRestart.size(), all.size());
+        Map<String, String> logonSent = firstOf(afterRestart, true);
+        Map<String, String> logonReceived = firstOf(afterRestart, false);
+        assertThat(logonSent.get("35")).isEqualTo("A");
+        assertThat(Integer.parseInt(logonSent.get("34"))).isEqualTo(Integer.parseInt(lastSent.get("34")) + 1);
+        assertThat(logonSent.get("141")).isNotEqualTo("Y");
+        assertThat(logonReceived.get("35")).isEqualTo("A");
+        assertThat(Integer.parseInt(logonReceived.get("34"))).isEqualTo(Integer.parseInt(lastReceived.get("34")) + 1);
         assertThat(h.position("AAPL").path("quantity").decimalValue()).isEqualByComparingTo(qty);
         assertThat(h.plan("skel-r1").path("state").asText()).isEqualTo("filled");
         // Nothing re-sent: the venue saw no new order after the restart (status requests aside).
@@ -142,5 +217,78 @@ class WalkingSkeletonTest {
         assertThat(second.path("sequence").asLong()).isEqualTo(lastSeq + 1);
         assertThat(h.position("AAPL").path("quantity").decimalValue())
                 .isEqualByComparingTo(qty.add(second.path("cumulative_quantity").decimalValue()));
+    }
+
+    @Test
+    void everyReportIsOneLineInSequenceOrderEqualToTheApi() {
+        assertThat(h.post("/v1/plans", Plans.market("log-1", "AAPL", "long")).status()).isEqualTo(202);
+        assertThat(h.post("/v1/plans", Plans.market("log-2", "MSFT", "short")).status()).isEqualTo(202);
+        ObjectNode refused = Plans.market("log-3", "NOPE", "long");
+        assertThat(h.post("/v1/plans", refused).status()).isEqualTo(422);
+        h.awaitReport("log-1", r -> r.path("status").asText().equals("filled"));
+        h.awaitReport("log-2", r -> r.path("status").asText().equals("filled"));
+        h.awaitReport("log-3", r -> r.path("status").asText().equals("failed"));
+
+        Path file = h.config.reportsLog();
+        assertThat(file).isEqualTo(h.config.dataDir().resolve("reports").resolve("exec-reports.jsonl"));
+        // The line is appended just after the report's commit: wait until the file has caught up with the API.
+        List<JsonNode> api = h.reports();
+        await().atMost(GatewayHarness.WAIT).until(() -> {
+            String text = Files.exists(file) ? Files.readString(file) : "";
+            return text.endsWith("\n") && text.lines().count() >= api.size();
+        });
+
+        List<JsonNode> logged = lines(file);
+        assertThat(api).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(logged).containsExactlyElementsOf(api);
+        List<Long> sequences = logged.stream().map(r -> r.path("sequence").asLong()).toList();
+        for (int i = 0; i < sequences.size(); i++) assertThat(sequences.get(i)).isEqualTo(i + 1L);
+    }
+
+    private static List<JsonNode> lines(Path file) {
+        try {
+            List<JsonNode> out = new ArrayList<>();
+            if (!Files.exists(file)) return out;
+            for (String line : Files.readAllLines(file)) {
+                assertThat(line).as("one JSON object per line").startsWith("{").endsWith("}");
+                out.add(Json.MAPPER.readTree(line));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The gateway's FIX message log of the venue's session (QuickFIX/J FileLog, kept across restarts), parsed. */
+    private List<Map<String, String>> fixMessages(String venue) {
+        Path log = h.config.fixLogDir().resolve("FIX.4.4-GATEWAY-" + venue + ".messages.log");
+        try {
+            List<Map<String, String>> out = new ArrayList<>();
+            for (String line : Files.readAllLines(log)) {
+                int start = line.indexOf("8=FIX");
+                if (start < 0) continue;
+                Map<String, String> fields = new LinkedHashMap<>();
+                for (String field : line.substring(start).split("\u0001")) {
+                    int eq = field.indexOf('=');
+                    if (eq > 0) fields.putIfAbsent(field.substring(0, eq), field.substring(eq + 1));
+                }
+                out.add(fields);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean sentByGateway(Map<String, String> message) {
+        return "GATEWAY".equals(message.get("49"));
+    }
+
+    private static Map<String, String> firstOf(List<Map<String, String>> messages, boolean sent) {
+        return messages.stream().filter(m -> sentByGateway(m) == sent).findFirst().orElseThrow();
+    }
+
+    private static Map<String, String> lastOf(List<Map<String, String>> messages, boolean sent) {
+        return messages.stream().filter(m -> sentByGateway(m) == sent).reduce((a, b) -> b).orElseThrow();
     }
 }
