@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param name    consumer name, e.g. {@code decision_maker}; also names its worker thread
  * @param url     HTTP(S) endpoint reports are POSTed to; {@code null} = pull-only (skipped by the pusher)
- * @param timeout bound on one push (connect + response headers); {@code null} = {@link #DEFAULT_TIMEOUT}
+ * @param timeout bound on one push, end to end (connect, request, response headers and body); a push not answered
+ *                within it counts as a failure and is sent again after back-off; {@code null} = {@link #DEFAULT_TIMEOUT}
  */
 public record ConsumerEndpoint(String name, URI url, Duration timeout) {
 

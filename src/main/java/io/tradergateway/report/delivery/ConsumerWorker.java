@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -193,8 +195,13 @@ final class ConsumerWorker implements Runnable {
         // stop() may have run just before inFlight was set; it cannot have missed both checks.
         if (signal.stopped()) response.cancel(true);
         try {
-            int status = response.get().statusCode();
+            // The request timeout only runs until the response headers; a consumer that sends them and then stalls
+            // the body would hold this worker for ever. So the whole exchange gets the same bound.
+            int status = response.get(endpoint.timeout().toNanos(), TimeUnit.NANOSECONDS).statusCode();
             return status >= 200 && status < 300 ? null : "HTTP " + status;
+        } catch (TimeoutException e) {
+            response.cancel(true);
+            return noResponse();
         } catch (CancellationException e) {
             return "push abandoned: delivery stopping";
         } catch (InterruptedException e) {
@@ -280,9 +287,13 @@ final class ConsumerWorker implements Runnable {
     }
 
     private String describe(Throwable t) {
-        if (t instanceof HttpTimeoutException) return "no response within " + endpoint.timeout();
+        if (t instanceof HttpTimeoutException) return noResponse();
         if (t instanceof ConnectException) return "connection failed" + (t.getMessage() == null ? "" : ": " + t.getMessage());
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private String noResponse() {
+        return "no response within " + endpoint.timeout();
     }
 
     private static long first(List<OutboxEntry> batch) {

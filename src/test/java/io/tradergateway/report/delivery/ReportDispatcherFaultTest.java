@@ -5,6 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.tradergateway.report.delivery.DeliveryAssertions.AWAIT;
 import static io.tradergateway.report.delivery.DeliveryAssertions.assertInOrderWithoutGaps;
@@ -126,6 +132,25 @@ class ReportDispatcherFaultTest {
         assertTrue(slow.acceptedBatches().stream().allMatch(p -> p.sequences().equals(range(1, 5))));
     }
 
+    @Test
+    void aConsumerThatSendsHeadersButNeverTheBodyTimesOutAndIsRetriedNotAcknowledged() throws Exception {
+        StalledBodyConsumer stalled = track(new StalledBodyConsumer());
+        outbox.appendUpTo(3);
+        ConsumerEndpoint endpoint = new ConsumerEndpoint("learning_systems", stalled.uri(), Duration.ofMillis(300));
+        ReportDispatcher dispatcher = track(new ReportDispatcher(outbox, cursors, List.of(endpoint), POLICY, CLOCK));
+        dispatcher.start();
+
+        // The 200 status line arrives, the promised body never does: not an acknowledgement, and not a hang either.
+        await().atMost(AWAIT).until(() -> dispatcher.status().get("learning_systems").consecutiveFailures() >= 2);
+        ConsumerStatus s = dispatcher.status().get("learning_systems");
+        assertEquals(ConsumerStatus.State.DOWN, s.state());
+        assertEquals("no response within PT0.3S", s.lastError());
+        assertEquals(0, s.cursor());
+        assertEquals(0, cursors.load("learning_systems"));
+        assertEquals(3, s.lag());
+        assertTrue(stalled.connections() >= 2, "the same batch is pushed again");
+    }
+
     private TestReceiver receiver(String consumer) throws IOException {
         return track(new TestReceiver(consumer));
     }
@@ -133,6 +158,50 @@ class ReportDispatcherFaultTest {
     private <T extends AutoCloseable> T track(T resource) {
         toClose.push(resource);
         return resource;
+    }
+
+    /**
+     * A consumer that answers every push with {@code 200} and a {@code Content-Length} it never sends, keeping the
+     * connection open: the response headers arrive, the response never completes.
+     */
+    private static final class StalledBodyConsumer implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<Socket> open = new CopyOnWriteArrayList<>();
+        private final Thread acceptor = new Thread(this::acceptLoop, "stalled-body-consumer");
+
+        StalledBodyConsumer() throws IOException {
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        private void acceptLoop() {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    open.add(socket);
+                    socket.getOutputStream().write(
+                            "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/reports");
+        }
+
+        int connections() {
+            return open.size();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            for (Socket s : open) s.close();
+            acceptor.join(Duration.ofSeconds(5).toMillis());
+        }
     }
 
     /** An outbox whose database can be switched off. */
