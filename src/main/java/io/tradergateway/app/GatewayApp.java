@@ -57,7 +57,7 @@ public final class GatewayApp implements AutoCloseable {
             List<ConsumerEndpoint> endpoints = new ArrayList<>();
             for (String consumer : GatewayConfig.CONSUMERS) {
                 URI url = config.consumerUrls().get(consumer);
-                endpoints.add(url == null ? ConsumerEndpoint.pullOnly(consumer) : new ConsumerEndpoint(consumer, url, ConsumerEndpoint.DEFAULT_TIMEOUT));
+                endpoints.add(url == null ? ConsumerEndpoint.pullOnly(consumer) : new ConsumerEndpoint(consumer, url, config.consumerTimeout()));
             }
             this.dispatcher = new ReportDispatcher(outbox, outbox, endpoints, DeliveryPolicy.defaults(), clock);
             createdEngine = new TradingEngine(journal, venues, venues.venues(), report -> {

@@ -34,6 +34,7 @@ public record GatewayConfig(
         Duration venueStatsHalfLife,
         Duration apiTimeout,
         Map<String, URI> consumerUrls,
+        Duration consumerTimeout,
         Map<String, Integer> fixPortOverrides) {
 
     public static final List<String> CONSUMERS = List.of("alpha_detector", "decision_maker", "learning_systems");
@@ -107,6 +108,7 @@ public record GatewayConfig(
                 Duration.ofSeconds(r.integer("venue.stats.half.life.seconds", 0, 30 * 86_400)),
                 Duration.ofMillis(r.integer("api.timeout.ms", 1, 600_000)),
                 consumers,
+                Duration.ofMillis(r.integer("consumer.timeout.ms", 1, 600_000)),
                 Map.of());
     }
 
@@ -135,33 +137,38 @@ public record GatewayConfig(
 
     public GatewayConfig withHttpPort(int port) {
         return new GatewayConfig(port, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, fixPortOverrides);
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout, fixPortOverrides);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(httpPort, apiToken, dir, defaultDbUrl(dir), dbUser, dbPassword, fixConfig,
-                simVenueDir, portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls,
+                simVenueDir, portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
                 fixPortOverrides);
     }
 
     public GatewayConfig withFixPorts(Map<String, Integer> ports) {
         return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, ports);
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout, ports);
     }
 
     public GatewayConfig withConsumerUrls(Map<String, URI> urls) {
         return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, urls, fixPortOverrides);
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, urls, consumerTimeout, fixPortOverrides);
+    }
+
+    public GatewayConfig withConsumerTimeout(Duration timeout) {
+        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, timeout, fixPortOverrides);
     }
 
     public GatewayConfig withMarketWindow(Duration window) {
         return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, window, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, fixPortOverrides);
+                portfolioEquity, window, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout, fixPortOverrides);
     }
 
     public GatewayConfig withVenueStatsHalfLife(Duration halfLife) {
         return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, halfLife, apiTimeout, consumerUrls, fixPortOverrides);
+                portfolioEquity, marketWindow, venueStatsAlpha, halfLife, apiTimeout, consumerUrls, consumerTimeout, fixPortOverrides);
     }
 
     /** Typed access to the raw values; every failure names the key and the variable that overrides it. */

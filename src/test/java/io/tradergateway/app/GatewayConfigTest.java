@@ -38,6 +38,7 @@ class GatewayConfigTest {
         assertThat(config.venueStatsHalfLife()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.apiTimeout()).isEqualTo(Duration.ofMillis(5000));
         assertThat(config.consumerUrls()).isEmpty();
+        assertThat(config.consumerTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.fixPortOverrides()).isEmpty();
     }
 
@@ -50,6 +51,7 @@ class GatewayConfigTest {
                 "TRADER_DB_URL", "jdbc:h2:mem:gateway-test",
                 "TRADER_CONSUMER_ALPHA_DETECTOR_URL", "http://localhost:7001/reports",
                 "TRADER_CONSUMER_LEARNING_SYSTEMS_URL", "https://learning.example.com/v1/exec-reports",
+                "TRADER_CONSUMER_TIMEOUT_MS", "2500",
                 "TRADER_PORTFOLIO_EQUITY", "250000.50");
 
         GatewayConfig config = GatewayConfig.load(null, env);
@@ -62,6 +64,7 @@ class GatewayConfigTest {
         assertThat(config.consumerUrls()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "alpha_detector", URI.create("http://localhost:7001/reports"),
                 "learning_systems", URI.create("https://learning.example.com/v1/exec-reports")));
+        assertThat(config.consumerTimeout()).isEqualTo(Duration.ofMillis(2500));
     }
 
     @Test
@@ -116,6 +119,8 @@ class GatewayConfigTest {
             "TRADER_VENUE_STATS_ALPHA           | 1.5            | venue.stats.alpha",
             "TRADER_VENUE_STATS_HALF_LIFE_SECONDS | -5           | venue.stats.half.life.seconds",
             "TRADER_API_TIMEOUT_MS              | 5s             | api.timeout.ms",
+            "TRADER_CONSUMER_TIMEOUT_MS         | 0              | consumer.timeout.ms",
+            "TRADER_CONSUMER_TIMEOUT_MS         | 10s            | consumer.timeout.ms",
     })
     void badValueStopsStartUpWithOneLineNamingKeyVariableAndValue(String variable, String value, String key) {
         ConfigException e = catchThrowableOfType(() -> GatewayConfig.load(null, Map.of(variable, value)),
