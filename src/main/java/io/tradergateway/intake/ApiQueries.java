@@ -26,12 +26,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /** Read-side views for the API: committed plan state from the database, live state asked of the engine. */
 public final class ApiQueries {
@@ -258,12 +261,55 @@ public final class ApiQueries {
         engine.ignoredVenueReports().forEach((reason, n) ->
                 m.append("trader_venue_reports_ignored_total{reason=\"").append(reason).append("\"} ").append(n).append('\n'));
         if (dispatcher != null) {
-            m.append("# HELP trader_consumer_lag exec-reports not yet acknowledged by the consumer\n# TYPE trader_consumer_lag gauge\n");
-            for (ConsumerStatus st : dispatcher.status().values()) {
-                m.append("trader_consumer_lag{consumer=\"").append(st.consumer()).append("\"} ").append(st.lag()).append('\n');
-            }
+            // Pushed consumers only: the gateway does not know how far a pull-only consumer has read.
+            List<ConsumerStatus> pushed = dispatcher.status().values().stream()
+                    .filter(st -> st.state() != ConsumerStatus.State.PULL_ONLY).toList();
+            consumerGauge(m, pushed, "trader_consumer_lag",
+                    "exec-reports committed but not yet acknowledged by the consumer (-1 when the outbox cannot be read)", ConsumerStatus::lag);
+            consumerGauge(m, pushed, "trader_consumer_up",
+                    "0 while the consumer's current batch is failing and retried with back-off, else 1", st -> st.up() ? 1 : 0);
+            consumerGauge(m, pushed, "trader_consumer_consecutive_failures",
+                    "failed pushes of the consumer's current batch since its last acknowledgement", ConsumerStatus::consecutiveFailures);
         }
         return m.toString();
+    }
+
+    private static void consumerGauge(StringBuilder m, List<ConsumerStatus> consumers, String name, String help,
+                                      ToLongFunction<ConsumerStatus> value) {
+        m.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n");
+        for (ConsumerStatus st : consumers) {
+            m.append(name).append("{consumer=\"").append(st.consumer()).append("\"} ").append(value.applyAsLong(st)).append('\n');
+        }
+    }
+
+    /**
+     * Delivery to each consumer ({@code GET /v1/consumers}), in configuration order. A pushed consumer shows its
+     * stored cursor, its lag and its current failure streak; a pull-only one keeps its own position, so its cursor
+     * and lag are null.
+     */
+    public ObjectNode consumers() {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("last_sequence", outbox.lastSequence());
+        ArrayNode list = out.putArray("consumers");
+        if (dispatcher == null) return out;
+        for (ConsumerStatus st : dispatcher.status().values()) {
+            ObjectNode n = list.addObject();
+            boolean pushed = st.state() != ConsumerStatus.State.PULL_ONLY;
+            n.put("consumer", st.consumer());
+            n.put("state", st.state().name().toLowerCase(Locale.ROOT));
+            n.put("cursor", pushed && st.cursor() >= 0 ? st.cursor() : null);
+            n.put("lag", pushed && st.lag() >= 0 ? st.lag() : null);
+            n.put("consecutive_failures", st.consecutiveFailures());
+            n.put("last_error", st.lastError());
+            n.put("down_since", text(st.downSince()));
+            n.put("next_attempt_at", text(st.nextAttemptAt()));
+            n.put("last_acknowledged_at", text(st.lastAcknowledgedAt()));
+        }
+        return out;
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     /**

@@ -160,6 +160,10 @@ public final class ApiServer implements AutoCloseable {
                         execReports(ex);
                         return;
                     }
+                    case "consumers" -> {
+                        send(ex, 200, queries.consumers());
+                        return;
+                    }
                     default -> {
                     }
                 }

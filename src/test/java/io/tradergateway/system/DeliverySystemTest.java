@@ -19,11 +19,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
@@ -32,11 +36,16 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Exec-report delivery to the three consumers end to end: real local HTTP receivers, the gateway pushing from its
- * outbox. A consumer that is down (answering 503, or not listening at all, even across a gateway restart) catches up
- * in sequence order with no gap, while the others keep receiving; consumers can also pull.
+ * outbox. A consumer that is down (answering 503, not answering at all, or not listening, even across a gateway
+ * restart) catches up in sequence order with no gap, while trading and the others go on; consumers can also pull.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DeliverySystemTest {
+    /** consumer.timeout.ms of these tests: a consumer that does not answer within it is retried with back-off. */
+    static final Duration CONSUMER_TIMEOUT = Duration.ofSeconds(2);
+    /** How soon a filled plan's report is readable, whatever the consumers do (the harness allows 30 s for slow starts). */
+    static final Duration PROMPTLY = Duration.ofSeconds(10);
+
     @TempDir
     Path dir;
     GatewayHarness h;
@@ -49,7 +58,8 @@ class DeliverySystemTest {
         }
         Map<String, URI> urls = new LinkedHashMap<>();
         receivers.forEach((consumer, r) -> urls.put(consumer, r.uri()));
-        h = GatewayHarness.start(dir, sim -> sim.withEveryProfile(VenueProfile::predictable), gw -> gw.withConsumerUrls(urls));
+        h = GatewayHarness.start(dir, sim -> sim.withEveryProfile(VenueProfile::predictable),
+                gw -> gw.withConsumerUrls(urls).withConsumerTimeout(CONSUMER_TIMEOUT));
     }
 
     @AfterEach
@@ -140,6 +150,54 @@ class DeliverySystemTest {
     }
 
     @Test
+    void aConsumerThatNeverAnswersHoldsUpNeitherTradingNorTheOthersAndCatchesUpWhenItAnswers() {
+        Receiver hanging = receivers.get("alpha_detector");
+        hanging.hang();
+        assertThat(h.post("/v1/plans", Plans.market("slow-1", "AAPL", "long")).status()).isEqualTo(202);
+        // Its first push is accepted on the socket and held unanswered.
+        await().atMost(GatewayHarness.WAIT).until(() -> hanging.batches().size() >= 1);
+
+        List<String> plans = List.of("slow-1", "slow-2", "slow-3", "slow-4", "slow-5", "slow-6");
+        for (String id : plans.subList(1, plans.size())) {
+            assertThat(h.post("/v1/plans", Plans.market(id, "MSFT", "short")).status()).isEqualTo(202);
+        }
+        // Trading goes on: every plan fills and its report is committed and readable at once.
+        for (String id : plans) {
+            await().atMost(PROMPTLY).until(() -> h.reportsOf(id).stream().anyMatch(r -> r.path("status").asText().equals("filled")));
+        }
+        long n = h.reports().size();
+        assertThat(n).isGreaterThanOrEqualTo(plans.size());
+        // The other two receive every report in order while the hanging one is still held up...
+        for (String consumer : List.of("decision_maker", "learning_systems")) {
+            await().atMost(PROMPTLY).until(() -> receivers.get(consumer).acknowledged().size() == n);
+            assertInOrderNoGap(consumer, receivers.get(consumer), n);
+        }
+        // ...which timed out, is retried from its cursor (still 0), and shows as down with its whole lag.
+        await().atMost(GatewayHarness.WAIT).until(() -> consumer("alpha_detector").path("consecutive_failures").asInt() >= 1);
+        assertThat(hanging.acknowledged()).isEmpty();
+        JsonNode down = consumer("alpha_detector");
+        assertThat(down.path("state").asText()).isEqualTo("down");
+        assertThat(down.path("cursor").asLong()).isZero();
+        assertThat(down.path("lag").asLong()).isEqualTo(n);
+        assertThat(down.path("last_error").asText()).isEqualTo("no response within " + CONSUMER_TIMEOUT);
+        assertThat(consumer("decision_maker").path("state").asText()).isEqualTo("up");
+        assertThat(consumer("decision_maker").path("lag").asLong()).isZero();
+        String metrics = h.metrics();
+        assertThat(metrics).contains("trader_consumer_lag{consumer=\"alpha_detector\"} " + n + "\n",
+                "trader_consumer_lag{consumer=\"decision_maker\"} 0\n", "trader_consumer_lag{consumer=\"learning_systems\"} 0\n",
+                "trader_consumer_up{consumer=\"alpha_detector\"} 0\n", "trader_consumer_up{consumer=\"decision_maker\"} 1\n");
+        assertThat(hanging.batches()).allMatch(b -> b.from() == 1 && b.status() == Receiver.NO_ANSWER);
+
+        // It starts answering: it catches up from its cursor, in order, with no gap, and shows as up again.
+        hanging.answer(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> hanging.acknowledged().size() == n);
+        assertInOrderNoGap("alpha_detector", hanging, n);
+        await().atMost(GatewayHarness.WAIT).until(() -> consumer("alpha_detector").path("state").asText().equals("up"));
+        assertThat(consumer("alpha_detector").path("lag").asLong()).isZero();
+        assertThat(h.metrics()).contains("trader_consumer_lag{consumer=\"alpha_detector\"} 0\n", "trader_consumer_up{consumer=\"alpha_detector\"} 1\n");
+    }
+
+    @Test
     void consumersCanPullPagesAfterASequence() {
         for (String id : List.of("pull-1", "pull-2", "pull-3")) {
             assertThat(h.post("/v1/plans", Plans.market(id, "SPY", "short")).status()).isEqualTo(202);
@@ -162,6 +220,14 @@ class DeliverySystemTest {
     }
 
     // ---------------------------------------------------------------- checks
+
+    /** The consumer's entry in {@code GET /v1/consumers}. */
+    private JsonNode consumer(String name) {
+        for (JsonNode c : h.get("/v1/consumers").body().path("consumers")) {
+            if (c.path("consumer").asText().equals(name)) return c;
+        }
+        throw new AssertionError("GET /v1/consumers does not list " + name);
+    }
 
     /** 0 for equal nodes, and for numbers of equal value whatever their text (190, 190.00, 1.9E+2). */
     private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> {
@@ -195,11 +261,19 @@ class DeliverySystemTest {
     record Batch(String consumer, long from, long to, List<Long> sequences, List<JsonNode> reports, int status) {
     }
 
-    /** A consumer endpoint: records every push it gets and answers with the configured status. */
+    /**
+     * A consumer endpoint: records every push it gets and answers with the configured status, or ({@link #hang()})
+     * holds each push unanswered, connection open, until it is told to answer again or stopped.
+     */
     static final class Receiver {
+        /** Status recorded for a push that was held and never answered. */
+        static final int NO_ANSWER = 0;
+
         private final HttpServer server;
+        private final ExecutorService handlers = Executors.newCachedThreadPool();
         private final List<Batch> batches = new CopyOnWriteArrayList<>();
         private volatile int status = 200;
+        private volatile CountDownLatch hold = new CountDownLatch(0);
 
         private Receiver(HttpServer server) {
             this.server = server;
@@ -210,6 +284,7 @@ class DeliverySystemTest {
                 HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
                 Receiver r = new Receiver(server);
                 server.createContext("/", r::handle);
+                server.setExecutor(r.handlers);
                 server.start();
                 return r;
             } catch (IOException e) {
@@ -226,12 +301,17 @@ class DeliverySystemTest {
                     sequences.add(rep.path("sequence").asLong());
                     reports.add(rep);
                 });
-                int answer = status;
+                CountDownLatch held = hold;
+                int answer = held.getCount() > 0 ? NO_ANSWER : status;
                 batches.add(new Batch(body.path("consumer").asText(),
                         Long.parseLong(ex.getRequestHeaders().getFirst("X-Report-Sequence-From")),
                         Long.parseLong(ex.getRequestHeaders().getFirst("X-Report-Sequence-To")),
                         List.copyOf(sequences), List.copyOf(reports), answer));
-                ex.sendResponseHeaders(answer, -1);
+                if (answer == NO_ANSWER) {
+                    awaitQuietly(held); // then closed without an answer: the gateway has long given up on it
+                } else {
+                    ex.sendResponseHeaders(answer, -1);
+                }
             } finally {
                 ex.close();
             }
@@ -239,6 +319,20 @@ class DeliverySystemTest {
 
         void answer(int httpStatus) {
             status = httpStatus;
+            hold.countDown();
+        }
+
+        /** Accept each push and never answer it, until {@link #answer} or {@link #stop}. */
+        void hang() {
+            hold = new CountDownLatch(1);
+        }
+
+        private static void awaitQuietly(CountDownLatch latch) {
+            try {
+                latch.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         URI uri() {
@@ -267,7 +361,9 @@ class DeliverySystemTest {
         }
 
         void stop() {
+            hold.countDown();
             server.stop(0);
+            handlers.shutdownNow();
         }
     }
 }

@@ -166,6 +166,12 @@ class WalkingSkeletonTest {
         assertThat(healthAnswer.status()).isEqualTo(200);
         assertThat(healthAnswer.body().path("all_sessions_logged_on").asBoolean()).isTrue();
         assertThat(h.metrics()).isNotBlank();
+        // No consumer URL configured here: all three pull, so the gateway cannot know their lag and shows none.
+        assertThat(h.metrics()).doesNotContain("trader_consumer_lag{");
+        JsonNode consumers = h.get("/v1/consumers").body().path("consumers");
+        assertThat(consumers.findValuesAsText("consumer")).containsExactly("alpha_detector", "decision_maker", "learning_systems");
+        assertThat(consumers.findValuesAsText("state")).containsOnly("pull_only");
+        assertThat(consumers).allMatch(c -> c.path("lag").isNull() && c.path("cursor").isNull());
         var metricsWithWrongToken = h.text(request("/metrics").header("Authorization", "Bearer wrong-token").GET().build());
         assertThat(metricsWithWrongToken.statusCode()).isEqualTo(200);
         assertThat(metricsWithWrongToken.body()).isNotBlank();
