@@ -82,11 +82,7 @@ class ReportDispatcherTest {
     @Test
     void pushCarriesHeadersConsumerNameAndStoredReportsVerbatim() throws Exception {
         TestReceiver alpha = receiver("alpha_detector");
-        outbox.appendUpTo(2);
-        ReportDispatcher dispatcher = dispatcher(FAST_RETRY, alpha.endpoint());
-        dispatcher.start();
-
-        awaitCursors(dispatcher, 2, "alpha_detector");
+        deliveredUpTo(2, alpha);
         TestReceiver.Push push = alpha.acceptedBatches().get(0);
         assertEquals("alpha_detector", push.consumer());
         assertEquals("application/json", push.contentType());
@@ -133,6 +129,32 @@ class ReportDispatcherTest {
         assertIncreasing(cursors.savesOf("decision_maker"));
         assertEquals(range(1, 60), alpha.acceptedSequences());
         assertEquals(range(1, 60), learning.acceptedSequences());
+    }
+
+    @Test
+    void aBatchTheConsumerRefusesForeverIsRetriedWithBackOffNeverSkippedAndItsLagGrows() throws Exception {
+        TestReceiver learning = receiver("learning_systems");
+        ReportDispatcher dispatcher = deliveredUpTo(3, learning);
+
+        // The consumer chokes on report 5 (a 4xx, as for a payload it cannot parse): the batch 4..8 is poison.
+        learning.refuseBatchesContaining(5, 400);
+        outbox.appendUpTo(8);
+        dispatcher.wakeUp();
+        await().atMost(AWAIT).until(() -> dispatcher.status().get("learning_systems").consecutiveFailures() >= 4);
+        outbox.appendUpTo(12);
+        ConsumerStatus stuck = dispatcher.status().get("learning_systems");
+        assertEquals(ConsumerStatus.State.DOWN, stuck.state());
+        assertEquals("HTTP 400", stuck.lastError());
+        assertEquals(3, stuck.cursor());
+        assertEquals(9, stuck.lag(), "reports behind the poison batch count too");
+        assertTrue(stuck.nextAttemptAt().isAfter(NOW), "backing off, not spinning");
+        assertEquals(3, cursors.load("learning_systems"));
+        assertEquals(range(1, 3), learning.acceptedSequences(), "nothing at or after the poison report was skipped to");
+
+        learning.refuseBatchesContaining(-1, 0);
+        awaitCursors(dispatcher, 12, "learning_systems");
+        assertEquals(List.of(range(1, 3), range(4, 8), range(9, 12)),
+                learning.acceptedBatches().stream().map(TestReceiver.Push::sequences).toList());
     }
 
     @Test
@@ -311,6 +333,15 @@ class ReportDispatcherTest {
         TestReceiver receiver = new TestReceiver(consumer);
         toClose.push(receiver);
         return receiver;
+    }
+
+    /** A started dispatcher pushing to {@code receiver} only, once it has delivered reports 1..{@code sequence}. */
+    private ReportDispatcher deliveredUpTo(long sequence, TestReceiver receiver) {
+        outbox.appendUpTo(sequence);
+        ReportDispatcher dispatcher = dispatcher(FAST_RETRY, receiver.endpoint());
+        dispatcher.start();
+        awaitCursors(dispatcher, sequence, receiver.endpoint().name());
+        return dispatcher;
     }
 
     private ReportDispatcher dispatcher(DeliveryPolicy policy, ConsumerEndpoint... endpoints) {

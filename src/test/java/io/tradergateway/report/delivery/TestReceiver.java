@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A consumer endpoint on a free local port. Records every push it answered 200 ({@link #acceptedBatches()}) and
- * counts the ones it refused; can answer 503, block until released, or stop listening and come back on the
- * same port.
+ * counts the ones it refused; can answer 503, refuse the batches holding one report, block until released, or stop
+ * listening and come back on the same port.
  */
 final class TestReceiver implements AutoCloseable {
 
@@ -44,6 +44,8 @@ final class TestReceiver implements AutoCloseable {
     private final AtomicInteger arrivals = new AtomicInteger();
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile boolean unavailable;
+    private volatile long poisonSequence = -1;
+    private volatile int poisonStatus;
     private volatile boolean blocking;
     private final int port;
     private HttpServer server;
@@ -85,6 +87,11 @@ final class TestReceiver implements AutoCloseable {
             JsonNode root = JSON.readTree(body);
             List<Long> sequences = new ArrayList<>();
             root.get("reports").forEach(r -> sequences.add(r.get("sequence").asLong()));
+            if (sequences.contains(poisonSequence)) {
+                refused.incrementAndGet();
+                exchange.sendResponseHeaders(poisonStatus, -1);
+                return;
+            }
             accepted.add(new Push(root.get("consumer").asText(),
                     exchange.getRequestHeaders().getFirst("Content-Type"),
                     Long.parseLong(exchange.getRequestHeaders().getFirst(ReportDispatcher.HEADER_SEQUENCE_FROM)),
@@ -105,6 +112,12 @@ final class TestReceiver implements AutoCloseable {
     /** Answer 503 to every push (true) or accept again (false). */
     void unavailable(boolean value) {
         unavailable = value;
+    }
+
+    /** Answer {@code status} to every push that contains {@code sequence}; −1 accepts them again. */
+    void refuseBatchesContaining(long sequence, int status) {
+        poisonStatus = status;
+        poisonSequence = sequence;
     }
 
     /** Hold every push until {@link #release()}. */
