@@ -281,6 +281,17 @@ class JdbcTradeJournalTest {
     }
 
     @OnEachDatabase
+    void aNulCharacterInTheVenuesTextIsStoredAsAReplacementCharacter(TestDatabase database) {
+        open(database);
+        Order rejected = order.withStatus(OrderStatus.REJECTED, "unknown symbol\u0000 (venue text)");
+
+        journal.commit(List.of(new JournalWrite.PutPlan(plan), new JournalWrite.PutOrder(rejected)));
+
+        assertThat(journal.findOrder(order.clOrdId())).get().extracting(Order::text)
+                .isEqualTo("unknown symbol\uFFFD (venue text)");
+    }
+
+    @OnEachDatabase
     void emptyCommitWritesNothing(TestDatabase database) {
         open(database);
         journal.commit(List.of());
