@@ -42,7 +42,8 @@ public final class Database implements AutoCloseable {
      */
     private final BlockingDeque<Connection> idleReaders = new LinkedBlockingDeque<>();
     private volatile boolean closed;
-    private final Connection writer;
+    /** Replaced only by {@link #reopenWriterIfBroken()}, on the engine thread. */
+    private volatile Connection writer;
     private final String instanceId;
 
     private Database(String url, String user, String password) throws SQLException {
@@ -53,7 +54,7 @@ public final class Database implements AutoCloseable {
         try {
             this.writer = connect();
             writer.setAutoCommit(false);
-            if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter();
+            if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(writer);
             runSchema();
             this.instanceId = loadOrCreateInstanceId();
         } catch (SQLException | RuntimeException e) {
@@ -70,7 +71,7 @@ public final class Database implements AutoCloseable {
      * writing one schema would hand out the same ClOrdIDs and report sequences. On PostgreSQL the writer's session
      * takes an advisory lock on (gateway, schema) that it holds until it disconnects; a second gateway is refused.
      */
-    private void lockOutASecondWriter() throws SQLException {
+    private static void lockOutASecondWriter(Connection writer) throws SQLException {
         try (PreparedStatement ps = writer.prepareStatement(
                 "SELECT pg_try_advisory_lock(?, hashtext(COALESCE(current_schema(), ''))), current_schema()")) {
             ps.setInt(1, PG_WRITER_LOCK);
@@ -109,8 +110,12 @@ public final class Database implements AutoCloseable {
         return idle != null ? idle : DriverManager.getConnection(url, user, password);
     }
 
-    /** A reader that failed is closed, never reused: after a server restart or a network cut it may be dead. */
+    /**
+     * A reader that failed is closed, never reused: after a server restart or a network cut it may be dead, and so
+     * may the idle ones, which are closed with it (one failed read, not one per idle connection).
+     */
     private void returnReader(Connection c, boolean failed) {
+        if (failed) closeIdleReaders();
         if (h2Pool == null && !failed && !closed && idleReaders.size() < MAX_IDLE_READERS) {
             idleReaders.offerFirst(c);
             if (!closed) return;
@@ -119,17 +124,47 @@ public final class Database implements AutoCloseable {
         closeQuietly(c);
     }
 
+    private void closeIdleReaders() {
+        for (Connection c; (c = idleReaders.pollFirst()) != null; ) closeQuietly(c);
+    }
+
     private static void closeQuietly(Connection c) {
         try {
             c.close();
         } catch (SQLException e) {
-            log.debug("closing a reader connection: {}", e.getMessage());
+            log.debug("closing a connection: {}", e.getMessage());
         }
     }
 
     /** The engine's connection. Only the engine thread may use it. */
     public Connection writer() {
         return writer;
+    }
+
+    /**
+     * After a failed commit: when the writer connection itself is broken (a database server restarted, the network
+     * dropped it), opens a new one (taking the writer lock again), so that the next commit can succeed. Until it
+     * can, commits keep failing and nothing is sent. Engine thread only.
+     */
+    public void reopenWriterIfBroken() {
+        Connection broken = writer;
+        try {
+            if (broken.isValid(2)) return;
+        } catch (SQLException e) {
+            log.debug("checking the writer connection: {}", e.getMessage());
+        }
+        closeQuietly(broken);
+        Connection fresh = null;
+        try {
+            fresh = connect();
+            fresh.setAutoCommit(false);
+            if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(fresh);
+            writer = fresh;
+            log.warn("database writer connection was broken; opened a new one");
+        } catch (SQLException e) {
+            if (fresh != null) closeQuietly(fresh);
+            log.warn("database writer connection is broken and cannot be opened again yet: {}", e.getMessage());
+        }
     }
 
     /** Runs a read on a pooled connection (any thread). */
@@ -219,7 +254,7 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Connection c; (c = idleReaders.pollFirst()) != null; ) closeQuietly(c);
+        closeIdleReaders();
         try {
             if (writer != null) writer.close();
         } catch (SQLException e) {

@@ -63,6 +63,7 @@ public final class JdbcTradeJournal implements TradeJournal {
             } catch (SQLException suppressed) {
                 e.addSuppressed(suppressed);
             }
+            db.reopenWriterIfBroken();
             throw new IllegalStateException("journal commit of " + writes.size() + " rows failed: " + e.getMessage(), e);
         }
     }
