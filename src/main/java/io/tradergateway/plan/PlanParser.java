@@ -250,6 +250,11 @@ public final class PlanParser {
                 error(key, "must be at most " + MAX_TEXT_LENGTH + " characters, got " + text.length());
                 return null;
             }
+            if (text.indexOf('\u0000') >= 0) {
+                // Stored in columns of their own (plan_id, symbol): PostgreSQL text cannot hold U+0000.
+                error(key, "must not contain the NUL character (U+0000)");
+                return null;
+            }
             return text;
         }
 

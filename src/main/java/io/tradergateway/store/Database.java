@@ -15,11 +15,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 
 /**
  * Connections to the gateway's database: one dedicated writer connection for the engine thread (manual
  * commit) and pooled readers for the API. The JDBC URL is configuration: embedded H2 by default, any
- * database that runs {@code db/schema.sql} otherwise.
+ * database that runs {@code db/schema.sql} otherwise (verified on PostgreSQL).
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -33,7 +35,15 @@ public final class Database implements AutoCloseable {
     private final String user;
     private final String password;
     private final JdbcConnectionPool h2Pool;
-    private final Connection writer;
+    /**
+     * Idle reader connections of a database other than H2, most recently used first. Opening one costs tens of
+     * milliseconds on a server (PostgreSQL with SCRAM authentication: ~45 ms here), and the engine thread reads
+     * too ({@code fillExists} on every fill), so readers are kept open and reused.
+     */
+    private final BlockingDeque<Connection> idleReaders = new LinkedBlockingDeque<>();
+    private volatile boolean closed;
+    /** Replaced only by {@link #reopenWriterIfBroken()}, on the engine thread. */
+    private volatile Connection writer;
     private final String instanceId;
 
     private Database(String url, String user, String password) throws SQLException {
@@ -41,10 +51,39 @@ public final class Database implements AutoCloseable {
         this.user = user;
         this.password = password;
         this.h2Pool = url.startsWith("jdbc:h2:") ? JdbcConnectionPool.create(url, user, password) : null;
-        this.writer = connect();
-        writer.setAutoCommit(false);
-        runSchema();
-        this.instanceId = loadOrCreateInstanceId();
+        try {
+            this.writer = connect();
+            writer.setAutoCommit(false);
+            if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(writer);
+            runSchema();
+            this.instanceId = loadOrCreateInstanceId();
+        } catch (SQLException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** First key of the PostgreSQL advisory lock that marks the gateway writing a schema (the second is the schema). */
+    static final int PG_WRITER_LOCK = 0x54475744;
+
+    /**
+     * H2 in file mode refuses a second process on its files; a database server lets anyone in, and two gateways
+     * writing one schema would hand out the same ClOrdIDs and report sequences. On PostgreSQL the writer's session
+     * takes an advisory lock on (gateway, schema) that it holds until it disconnects; a second gateway is refused.
+     */
+    private static void lockOutASecondWriter(Connection writer) throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement(
+                "SELECT pg_try_advisory_lock(?, hashtext(COALESCE(current_schema(), ''))), current_schema()")) {
+            ps.setInt(1, PG_WRITER_LOCK);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new SQLException("another gateway is already writing schema " + rs.getString(2)
+                            + " of this database (PostgreSQL advisory lock " + PG_WRITER_LOCK + " held)");
+                }
+            }
+        }
+        writer.commit();
     }
 
     /** Opens the database, creating the schema where missing. */
@@ -62,23 +101,80 @@ public final class Database implements AutoCloseable {
         return h2Pool != null ? h2Pool.getConnection() : DriverManager.getConnection(url, user, password);
     }
 
+    /** Most idle reader connections kept open (more may be open while busy; those are closed when returned). */
+    static final int MAX_IDLE_READERS = 8;
+
+    private Connection borrowReader() throws SQLException {
+        if (h2Pool != null) return h2Pool.getConnection();
+        Connection idle = idleReaders.pollFirst();
+        return idle != null ? idle : DriverManager.getConnection(url, user, password);
+    }
+
+    /**
+     * A reader that failed is closed, never reused: after a server restart or a network cut it may be dead, and so
+     * may the idle ones, which are closed with it (one failed read, not one per idle connection).
+     */
+    private void returnReader(Connection c, boolean failed) {
+        if (failed) closeIdleReaders();
+        if (h2Pool == null && !failed && !closed && idleReaders.size() < MAX_IDLE_READERS) {
+            idleReaders.offerFirst(c);
+            if (!closed) return;
+            idleReaders.remove(c);
+        }
+        closeQuietly(c);
+    }
+
+    private void closeIdleReaders() {
+        for (Connection c; (c = idleReaders.pollFirst()) != null; ) closeQuietly(c);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("closing a connection: {}", e.getMessage());
+        }
+    }
+
     /** The engine's connection. Only the engine thread may use it. */
     public Connection writer() {
         return writer;
     }
 
+    /**
+     * After a failed commit: when the writer connection itself is broken (a database server restarted, the network
+     * dropped it), opens a new one (taking the writer lock again), so that the next commit can succeed. Until it
+     * can, commits keep failing and nothing is sent. Engine thread only.
+     */
+    public void reopenWriterIfBroken() {
+        Connection broken = writer;
+        try {
+            if (broken.isValid(2)) return;
+        } catch (SQLException e) {
+            log.debug("checking the writer connection: {}", e.getMessage());
+        }
+        closeQuietly(broken);
+        Connection fresh = null;
+        try {
+            fresh = connect();
+            fresh.setAutoCommit(false);
+            if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(fresh);
+            writer = fresh;
+            log.warn("database writer connection was broken; opened a new one");
+        } catch (SQLException e) {
+            if (fresh != null) closeQuietly(fresh);
+            log.warn("database writer connection is broken and cannot be opened again yet: {}", e.getMessage());
+        }
+    }
+
     /** Runs a read on a pooled connection (any thread). */
     public <T> T read(SqlFunction<T> query) {
-        try (Connection c = connect()) {
-            return query.apply(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("database read failed: " + e.getMessage(), e);
-        }
+        return pooled(query, "read");
     }
 
     /** Runs a small write transaction on a pooled connection (consumer cursors; never trading state). */
     public void write(SqlFunction<Void> update) {
-        try (Connection c = connect()) {
+        pooled(c -> {
             c.setAutoCommit(false);
             try {
                 update.apply(c);
@@ -86,9 +182,29 @@ public final class Database implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
+            return null;
+        }, "write");
+    }
+
+    private <T> T pooled(SqlFunction<T> work, String what) {
+        Connection c;
+        try {
+            c = borrowReader();
         } catch (SQLException e) {
-            throw new IllegalStateException("database write failed: " + e.getMessage(), e);
+            throw new IllegalStateException("database " + what + " failed: " + e.getMessage(), e);
+        }
+        boolean failed = true;
+        try {
+            T result = work.apply(c);
+            failed = false;
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException("database " + what + " failed: " + e.getMessage(), e);
+        } finally {
+            returnReader(c, failed);
         }
     }
 
@@ -137,8 +253,10 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        closeIdleReaders();
         try {
-            writer.close();
+            if (writer != null) writer.close();
         } catch (SQLException e) {
             log.warn("closing writer connection: {}", e.getMessage());
         }

@@ -63,6 +63,7 @@ public final class JdbcTradeJournal implements TradeJournal {
             } catch (SQLException suppressed) {
                 e.addSuppressed(suppressed);
             }
+            db.reopenWriterIfBroken();
             throw new IllegalStateException("journal commit of " + writes.size() + " rows failed: " + e.getMessage(), e);
         }
     }
@@ -400,8 +401,14 @@ public final class JdbcTradeJournal implements TradeJournal {
         return d == null ? null : (d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros());
     }
 
+    /**
+     * Free text (a venue's Text, our reasons) cut to the column, with U+0000 replaced by U+FFFD: a venue may send
+     * one, and PostgreSQL text cannot hold it (the whole commit would fail).
+     */
     private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
+        if (s == null) return null;
+        String text = s.replace('\u0000', '\uFFFD');
+        return text.length() <= max ? text : text.substring(0, max);
     }
 
 }

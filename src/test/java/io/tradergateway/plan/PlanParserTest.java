@@ -293,6 +293,12 @@ class PlanParserTest {
     }
 
     @Test
+    void nulCharacterInAnIdIsRejected() {
+        // A database column cannot hold it on PostgreSQL: refused up front (400), not a failed commit (500).
+        assertSingleError(sampleWith(n -> n.put("plan_id", "P\u00001")), "plan_id", "must not contain the NUL character");
+    }
+
+    @Test
     void overlongSymbolIsRejected() {
         assertSingleError(sampleWith(n -> n.put("symbol", "X".repeat(257))), "symbol", "at most 256 characters");
     }

@@ -15,10 +15,9 @@ import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TimeInForce;
 import io.tradergateway.execution.TradeJournal;
 import io.tradergateway.position.Position;
+import io.tradergateway.store.TestDatabase.OnEachDatabase;
 import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The journal on a real H2 file database in a temp folder: what one commit writes is read back as it was written,
- * a failing commit leaves no row of itself behind, and start-up can run the schema on an existing database.
+ * The journal on each {@link TestDatabase} (H2 files in a temp folder, H2 in PostgreSQL mode, a real PostgreSQL when
+ * configured): what one commit writes is read back as it was written, a failing commit leaves no row of itself
+ * behind, and start-up can run the schema on an existing database.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JdbcTradeJournalTest {
@@ -68,19 +68,18 @@ class JdbcTradeJournalTest {
     private final Position position = new Position("AAPL", new BigDecimal("40"), new BigDecimal("189.27"),
             new BigDecimal("-0.40"), new BigDecimal("0.40"), FILLED_AT);
 
-    @BeforeEach
-    void open() {
-        db = Database.open(url(), "sa", "");
+    private TestDatabase.Fresh fresh;
+
+    private void open(TestDatabase database) {
+        fresh = database.fresh(dir);
+        db = fresh.open();
         journal = new JdbcTradeJournal(db);
     }
 
     @AfterEach
     void close() {
         if (db != null) db.close();
-    }
-
-    private String url() {
-        return "jdbc:h2:file:" + dir + "/db";
+        if (fresh != null) fresh.close();
     }
 
     /** One fill's worth of state, as the engine commits it in one transaction. */
@@ -94,8 +93,9 @@ class JdbcTradeJournalTest {
                 new JournalWrite.PutVenueStats("VENUE_A", "{\"fills\":1}", FILLED_AT));
     }
 
-    @Test
-    void oneCommitIsReadBackAsWritten() {
+    @OnEachDatabase
+    void oneCommitIsReadBackAsWritten(TestDatabase database) {
+        open(database);
         journal.commit(firstFill());
 
         assertThat(journal.findPlan("P-1")).contains(plan);
@@ -129,8 +129,9 @@ class JdbcTradeJournalTest {
         assertThat(recovered.lastOrderSeqNo()).isEqualTo(1);
     }
 
-    @Test
-    void laterCommitsUpdateTheSameRows() {
+    @OnEachDatabase
+    void laterCommitsUpdateTheSameRows(TestDatabase database) {
+        open(database);
         journal.commit(firstFill());
 
         // The rest of the order fills: 60 @ 189.30, avg (40 × 189.27 + 60 × 189.30) / 100 = 189.288.
@@ -165,8 +166,9 @@ class JdbcTradeJournalTest {
         assertThat(recovered.lastReportSequence()).isEqualTo(2);
     }
 
-    @Test
-    void aFailingCommitRollsBackEveryRowOfThatCommit() {
+    @OnEachDatabase
+    void aFailingCommitRollsBackEveryRowOfThatCommit(TestDatabase database) {
+        open(database);
         journal.commit(firstFill());
 
         List<JournalWrite> failing = new ArrayList<>(rowsOfAnotherPlanAndUpdatesOfTheFirst());
@@ -183,8 +185,9 @@ class JdbcTradeJournalTest {
         assertThat(journal.recover().lastReportSequence()).isEqualTo(2);
     }
 
-    @Test
-    void aReSentFillInsideACommitRollsItBack() {
+    @OnEachDatabase
+    void aReSentFillInsideACommitRollsItBack(TestDatabase database) {
+        open(database);
         journal.commit(firstFill());
 
         List<JournalWrite> failing = new ArrayList<>(rowsOfAnotherPlanAndUpdatesOfTheFirst());
@@ -237,14 +240,15 @@ class JdbcTradeJournalTest {
         assertThat(recovered.lastOrderSeqNo()).isEqualTo(1);
     }
 
-    @Test
-    void reopeningRunsTheSchemaAgainAndKeepsTheData() {
+    @OnEachDatabase
+    void reopeningRunsTheSchemaAgainAndKeepsTheData(TestDatabase database) {
+        open(database);
         journal.commit(firstFill());
         String instanceId = journal.instanceId();
         assertThat(instanceId).isNotBlank();
         db.close();
 
-        db = Database.open(url(), "sa", "");
+        db = fresh.open();
         journal = new JdbcTradeJournal(db);
 
         assertThat(journal.instanceId()).as("the instance id is created once per database").isEqualTo(instanceId);
@@ -253,14 +257,15 @@ class JdbcTradeJournalTest {
         assertThat(journal.recover().lastReportSequence()).isEqualTo(1);
 
         db.close();
-        db = Database.open(url(), "sa", "");
+        db = fresh.open();
         assertThat(new JdbcTradeJournal(db).recover().openPlans()).containsExactly(plan);
     }
 
-    @Test
-    void averagePriceWithMoreDecimalsThanTheColumnIsRoundedNotRefused() {
+    @OnEachDatabase
+    void averagePriceWithMoreDecimalsThanTheColumnIsRoundedNotRefused(TestDatabase database) {
+        open(database);
         // 1 @ 100 then 2 @ 100.01: avg = 300.02 / 3 = 100.00666..., kept by Order.withFill to 16 digits
-        // (100.0066666666667, 13 decimals) while orders.avg_px is DECIMAL(24, 10): H2 rounds, the commit succeeds.
+        // (100.0066666666667, 13 decimals) while orders.avg_px is DECIMAL(24, 10): the database rounds, the commit succeeds.
         Order base = new Order(order.clOrdId(), 1, "P-1", Leg.ENTRY, 0, "VENUE_A", "AAPL", Side.BUY, OrderType.MARKET,
                 TimeInForce.IOC, new BigDecimal("3"), null, null, OrderStatus.NEW, BigDecimal.ZERO, BigDecimal.ZERO,
                 BigDecimal.ZERO, null, new BigDecimal("100"), 0.5, RECEIVED, SENT, null, null, 0, null);
@@ -275,8 +280,20 @@ class JdbcTradeJournalTest {
                 .satisfies(o -> assertThat(o.avgPx()).isEqualByComparingTo("100.0066666667"));
     }
 
-    @Test
-    void emptyCommitWritesNothing() {
+    @OnEachDatabase
+    void aNulCharacterInTheVenuesTextIsStoredAsAReplacementCharacter(TestDatabase database) {
+        open(database);
+        Order rejected = order.withStatus(OrderStatus.REJECTED, "unknown symbol\u0000 (venue text)");
+
+        journal.commit(List.of(new JournalWrite.PutPlan(plan), new JournalWrite.PutOrder(rejected)));
+
+        assertThat(journal.findOrder(order.clOrdId())).get().extracting(Order::text)
+                .isEqualTo("unknown symbol\uFFFD (venue text)");
+    }
+
+    @OnEachDatabase
+    void emptyCommitWritesNothing(TestDatabase database) {
+        open(database);
         journal.commit(List.of());
 
         TradeJournal.Recovered recovered = journal.recover();
