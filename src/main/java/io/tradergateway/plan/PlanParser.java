@@ -47,7 +47,8 @@ import java.util.Set;
  *       never through {@code double}.</li>
  *   <li>Integers ({@code max_latency_ms}, {@code max_hold_seconds}, {@code duration_s}, {@code slices}) must be
  *       integral numbers ({@code 250} or {@code 250.0}, not {@code 250.5}) that fit the Java type.</li>
- *   <li>Ids and symbol must be non-blank strings of at most 256 characters.</li>
+ *   <li>Ids and symbol must be non-blank strings: {@code plan_id} of at most 128 characters and {@code symbol} of at
+ *       most 32 (the widths of their database columns), the other ids of at most 256.</li>
  *   <li>{@code direction} is {@code long|short}, {@code execution_strategy} is {@code market|limit|twap}
  *       (lower case, as in the contract).</li>
  *   <li>Times are ISO-8601 with an offset ({@code 2026-11-25T10:00:00Z}, {@code 2026-11-25T11:00:00+01:00}).</li>
@@ -63,8 +64,12 @@ public final class PlanParser {
 
     public static final String EVENT_TYPE = "dm-decision-1.0";
 
-    /** Longest accepted id or symbol: they end up in ClOrdIDs, log lines and database keys. */
+    /** Longest accepted id: ids end up in log lines and reports. */
     public static final int MAX_TEXT_LENGTH = 256;
+    /** Longest accepted {@code plan_id}: the width of the {@code plan_id} columns (the idempotency key). */
+    public static final int MAX_PLAN_ID_LENGTH = 128;
+    /** Longest accepted {@code symbol}: the width of the {@code symbol} columns. */
+    public static final int MAX_SYMBOL_LENGTH = 32;
     /** Numbers must be below this magnitude; a bound keeps {@code 1e999999999} from reaching arithmetic or logs. */
     public static final BigDecimal MAX_MAGNITUDE = new BigDecimal("1E+15");
     /** Most decimal places accepted in a number. */
@@ -147,10 +152,10 @@ public final class PlanParser {
         if (eventType != null && !EVENT_TYPE.equals(eventType)) {
             in.error("event_type", "must be \"" + EVENT_TYPE + "\", got " + quote(eventType));
         }
-        String planId = in.requiredText("plan_id");
+        String planId = in.requiredText("plan_id", MAX_PLAN_ID_LENGTH);
         String signalId = in.requiredText("signal_id");
         String decisionId = in.requiredText("decision_id");
-        String symbol = in.requiredText("symbol");
+        String symbol = in.requiredText("symbol", MAX_SYMBOL_LENGTH);
         Direction direction = in.requiredEnum("direction", DIRECTIONS);
         BigDecimal positionSize = in.requiredDecimal("position_size");
         BigDecimal maxPositionSize = in.requiredDecimal("max_position_size");
@@ -235,6 +240,10 @@ public final class PlanParser {
         }
 
         String requiredText(String key) {
+            return requiredText(key, MAX_TEXT_LENGTH);
+        }
+
+        String requiredText(String key, int maxLength) {
             JsonNode value = required(key);
             if (value == null) return null;
             if (!value.isTextual()) {
@@ -246,8 +255,8 @@ public final class PlanParser {
                 error(key, "must not be blank");
                 return null;
             }
-            if (text.length() > MAX_TEXT_LENGTH) {
-                error(key, "must be at most " + MAX_TEXT_LENGTH + " characters, got " + text.length());
+            if (text.length() > maxLength) {
+                error(key, "must be at most " + maxLength + " characters, got " + text.length());
                 return null;
             }
             if (text.indexOf('\u0000') >= 0) {

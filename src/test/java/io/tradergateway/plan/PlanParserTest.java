@@ -299,8 +299,20 @@ class PlanParserTest {
     }
 
     @Test
-    void overlongSymbolIsRejected() {
-        assertSingleError(sampleWith(n -> n.put("symbol", "X".repeat(257))), "symbol", "at most 256 characters");
+    void idsAndSymbolAreBoundedByTheirColumnWidths() {
+        // plan_id and symbol are database keys (VARCHAR(128) and VARCHAR(32)): longer is a 400 naming the field,
+        // never a failed commit (500); the other ids only travel in JSON and get the general bound.
+        assertSingleError(sampleWith(n -> n.put("symbol", "X".repeat(33))), "symbol", "at most 32 characters");
+        assertSingleError(sampleWith(n -> n.put("plan_id", "P".repeat(129))), "plan_id", "at most 128 characters");
+        assertSingleError(sampleWith(n -> n.put("signal_id", "S".repeat(257))), "signal_id", "at most 256 characters");
+        TradingPlan widest = parsed(sampleWith(n -> {
+            n.put("symbol", "X".repeat(32));
+            n.put("plan_id", "P".repeat(128));
+            n.put("signal_id", "S".repeat(256));
+        }));
+        assertEquals(128, widest.planId().length());
+        assertEquals(32, widest.symbol().length());
+        assertEquals(256, widest.signalId().length());
     }
 
     // ---------------------------------------------------------------- wrong JSON types

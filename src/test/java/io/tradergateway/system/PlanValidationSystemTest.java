@@ -243,6 +243,29 @@ class PlanValidationSystemTest {
                 .decimalValue()).isPositive();
     }
 
+    @Test
+    void idsAtTheWidthOfTheirColumnsAreStoredAndOneCharacterMoreIs400() {
+        // plan_id and symbol are database keys: the widest accepted ones must commit (a plan that trades, a refused
+        // plan with its failed report), and one character more must be a 400 naming the field, never a 500.
+        String widestId = "val-wide-" + "w".repeat(128 - "val-wide-".length());
+        assertThat(h.post("/v1/plans", Plans.market(widestId, "MSFT", "long")).status()).isEqualTo(202);
+        assertThat(h.awaitReport(widestId, r -> r.path("status").asText().equals("filled")).path("plan_id").asText())
+                .isEqualTo(widestId);
+
+        String refusedId = "val-wide-symbol";
+        GatewayHarness.Response refused = h.post("/v1/plans", Plans.market(refusedId, "Z".repeat(32), "long"));
+        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(422);
+        assertThat(h.awaitReport(refusedId, r -> r.path("status").asText().equals("failed")).path("symbol").asText())
+                .hasSize(32);
+
+        GatewayHarness.Response tooLong = h.post("/v1/plans", Plans.market(widestId + "x", "MSFT", "long"));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.body().path("errors").findValuesAsText("field")).containsExactly("plan_id");
+        GatewayHarness.Response symbolTooLong = h.post("/v1/plans", Plans.market("val-wide-symbol-2", "Z".repeat(33), "long"));
+        assertThat(symbolTooLong.status()).isEqualTo(400);
+        assertThat(symbolTooLong.body().path("errors").findValuesAsText("field")).containsExactly("symbol");
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
