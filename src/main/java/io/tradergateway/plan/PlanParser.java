@@ -68,6 +68,8 @@ public final class PlanParser {
     public static final int MAX_TEXT_LENGTH = 256;
     /** Longest accepted {@code plan_id}: the width of the {@code plan_id} columns (the idempotency key). */
     public static final int MAX_PLAN_ID_LENGTH = 128;
+    /** Longest accepted {@code execution_notes}: free text that is logged, so it is kept to a readable size. */
+    public static final int MAX_NOTES_LENGTH = 4096;
     /** Longest accepted {@code symbol}: the width of the {@code symbol} columns. */
     public static final int MAX_SYMBOL_LENGTH = 32;
     /** Numbers must be below this magnitude; a bound keeps {@code 1e999999999} from reaching arithmetic or logs. */
@@ -173,7 +175,7 @@ public final class PlanParser {
         List<String> venuePreferences = in.venuePreferences();
         Instant createdAt = in.requiredInstant("created_at");
         Instant validUntil = in.requiredInstant("valid_until");
-        String executionNotes = in.optionalText("execution_notes");
+        String executionNotes = in.optionalText("execution_notes", MAX_NOTES_LENGTH);
 
         if (!in.errors.isEmpty()) {
             return new ParseResult.Malformed(in.errors);
@@ -267,11 +269,15 @@ public final class PlanParser {
             return text;
         }
 
-        String optionalText(String key) {
+        String optionalText(String key, int maxLength) {
             JsonNode value = present(root, key);
             if (value == null) return null;
             if (!value.isTextual()) {
                 error(key, "must be a string, got " + describeValue(value));
+                return null;
+            }
+            if (value.textValue().length() > maxLength) {
+                error(key, "must be at most " + maxLength + " characters, got " + value.textValue().length());
                 return null;
             }
             return value.textValue();

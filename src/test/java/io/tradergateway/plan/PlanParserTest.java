@@ -299,6 +299,14 @@ class PlanParserTest {
     }
 
     @Test
+    void executionNotesAreBounded() {
+        assertSingleError(sampleWith(n -> n.put("execution_notes", "n".repeat(PlanParser.MAX_NOTES_LENGTH + 1))),
+                "execution_notes", "at most 4096 characters");
+        assertEquals(PlanParser.MAX_NOTES_LENGTH,
+                parsed(sampleWith(n -> n.put("execution_notes", "n".repeat(PlanParser.MAX_NOTES_LENGTH)))).executionNotes().length());
+    }
+
+    @Test
     void idsAndSymbolAreBoundedByTheirColumnWidths() {
         // plan_id and symbol are database keys (VARCHAR(128) and VARCHAR(32)): longer is a 400 naming the field,
         // never a failed commit (500); the other ids only travel in JSON and get the general bound.

@@ -266,6 +266,17 @@ class PlanValidationSystemTest {
         assertThat(symbolTooLong.body().path("errors").findValuesAsText("field")).containsExactly("symbol");
     }
 
+    @Test
+    void aBodyOverTheLimitIs413AndLeavesNothingBehind() {
+        ObjectNode plan = Plans.market("val-413", "AAPL", "long");
+        plan.put("x_padding", "p".repeat(70 * 1024)); // an unknown top-level field: tolerated, but not at any size
+        GatewayHarness.Response response = h.post("/v1/plans", plan);
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.body().toString()).contains("larger than 65536 bytes");
+        assertThat(h.get("/v1/plans/val-413").status()).isEqualTo(404);
+        assertThat(h.reportsOf("val-413")).isEmpty();
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
