@@ -596,7 +596,7 @@ final class Execution {
             s.orders.put(rejected);
             tx.writes.add(new JournalWrite.PutOrder(rejected));
             ActivePlan ap = s.plans.get(order.planId());
-            if (ap != null) onOrderRejected(ap, rejected, rejected.text());
+            if (ap != null) onOrderRejected(ap, rejected, rejected.text(), false);
         }
     }
 
@@ -709,9 +709,14 @@ final class Execution {
             order = applyFill(ap, order, fill);
         }
         OrderStatus next = r.ordStatus();
+        // An OrderStatusRequest answered Rejected: the venue does not know the ClOrdID (FIX 4.4: OrdRejReason 5, unknown
+        // order), so the order never reached it - lost with a dropped connection or a crash between commit and send.
+        boolean neverPlaced = r.execType() == ExecType.ORDER_STATUS && next == OrderStatus.REJECTED && order.cumQty().signum() == 0;
+        String text = neverPlaced ? "never placed: " + r.venue() + " does not know the order (status answer: "
+                + (r.text() == null ? "unknown order" : r.text()) + ")" : r.text();
         if (next != null && next != order.status()) {
             if (order.status().canMoveTo(next)) {
-                order = order.withStatus(next, r.text());
+                order = order.withStatus(next, text);
             } else {
                 OpsLog.warn(order.planId(), orderId, "illegal transition {} -> {} on ExecType {} (ExecID {}): kept {}", order.status(), next, r.execType(), r.execId(), order.status());
             }
@@ -728,7 +733,7 @@ final class Execution {
         logVenueEvent(order, before, r);
         if (ap == null) return;
         if (before.status() != OrderStatus.REJECTED && order.status() == OrderStatus.REJECTED) {
-            onOrderRejected(ap, order, r.text());
+            onOrderRejected(ap, order, text, !neverPlaced);
         } else if (!before.status().isTerminal() && order.status().isTerminal()) {
             learn(order);
             if (order.leg() == Leg.ENTRY) finishEntryIfDone(ap);
@@ -948,8 +953,13 @@ final class Execution {
         };
     }
 
-    private void onOrderRejected(ActivePlan ap, Order order, String reason) {
-        learn(order);
+    /**
+     * An order ended Rejected. {@code venueAnswered} is false for an order that never reached its venue (not sent because
+     * the session was down, or unknown to the venue's status answer): it is no evidence about the venue, so nothing is
+     * learned from it, but like a venue reject it frees the plan to fail over to another live venue.
+     */
+    private void onOrderRejected(ActivePlan ap, Order order, String reason, boolean venueAnswered) {
+        if (venueAnswered) learn(order);
         PlanProgress p = ap.progress;
         if (order.leg() == Leg.EXIT) {
             finishExitIfDone(ap);
@@ -963,7 +973,11 @@ final class Execution {
             storePlan(ap);
             return;
         }
-        if (!p.failoverUsed && !p.cancelRequested && (p.filledQty.signum() == 0 || twap)) {
+        boolean expired = !clock.instant().isBefore(ap.plan.validUntil());
+        if (expired) {
+            OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}) after valid_until {}: no failover", order.venue(), reason, ap.plan.validUntil());
+        }
+        if (!p.failoverUsed && !p.cancelRequested && !expired && (p.filledQty.signum() == 0 || twap)) {
             VenueRanking next = rank(ap.plan, order.side(), order.quantity(), p.triedVenues);
             if (next.best().isPresent()) {
                 p.failoverUsed = true;

@@ -1,0 +1,135 @@
+package io.tradergateway.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tradergateway.simvenue.SimExecution;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Correct across restarts and disconnects, over real FIX against the simulated venue: an order committed but never
+ * received by its venue is settled by the OrderStatusRequest at the next logon.
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class ResilienceSystemTest {
+    private static final String DEEP = "SIM_DEEP";
+
+    @TempDir
+    Path dir;
+    GatewayHarness h;
+
+    @AfterEach
+    void stop() {
+        if (h != null) h.close();
+    }
+
+    // ---------------------------------------------------------------- 1. committed, never reached the venue
+
+    @Test
+    void anOrderLostWithADroppedConnectionIsSettledByTheStatusRequestAndFailsOverToAnotherVenue() {
+        JsonNode lost = postWithItsOrderLost(Plans.market("lost-drop", "AAPL", "long"));
+        String venue = lost.path("venue").asText();
+
+        h.sim.dropSession(venue);
+        assertNeverPlacedThenFilledElsewhere("lost-drop", lost.path("cl_ord_id").asText(), venue);
+    }
+
+    @Test
+    void anOrderCommittedBeforeACrashButNeverAtTheVenueIsSettledAfterTheRestartAndFailsOver() {
+        JsonNode lost = postWithItsOrderLost(Plans.market("lost-crash", "AAPL", "long"));
+
+        h.restartGateway();
+        assertNeverPlacedThenFilledElsewhere("lost-crash", lost.path("cl_ord_id").asText(), lost.path("venue").asText());
+    }
+
+    @Test
+    void anOrderNeverPlacedWithNoOtherVenueAllowedFailsThePlanWithAReason() {
+        String clOrdId = postWithItsOrderLost(Plans.limit("lost-only", "MSFT", "long", 400.00, DEEP)).path("cl_ord_id").asText();
+
+        h.restartGateway();
+        JsonNode failed = h.awaitReport("lost-only", r -> r.path("status").asText().equals("failed"));
+        assertThat(failed.path("cl_ord_id").asText()).isEqualTo(clOrdId);
+        assertThat(failed.path("error_message").asText()).contains("never placed").contains("unknown order");
+        assertThat(failed.path("executed_quantity").decimalValue()).isZero();
+        assertThat(h.plan("lost-only").path("state").asText()).isEqualTo("failed");
+        assertThat(h.plan("lost-only").path("orders")).singleElement()
+                .satisfies(o -> assertThat(o.path("status").asText()).isEqualTo("REJECTED"));
+        assertThat(h.reportsOf("lost-only")).extracting(r -> r.path("status").asText()).containsExactly("failed");
+        assertFlat("MSFT");
+    }
+
+    @Test
+    void anOrderNeverPlacedIsNotFailedOverOncePastValidUntil() {
+        ObjectNode plan = Plans.market("lost-late", "AAPL", "long");
+        Instant validUntil = Instant.now().plusSeconds(4);
+        plan.put("valid_until", validUntil.toString());
+        JsonNode lost = postWithItsOrderLost(plan);
+
+        h.app.close();
+        await().atMost(GatewayHarness.WAIT).until(() -> Instant.now().isAfter(validUntil));
+        h.startGateway();
+        JsonNode failed = h.awaitReport("lost-late", r -> r.path("status").asText().equals("failed"));
+        assertThat(failed.path("error_message").asText()).contains("never placed");
+        assertThat(h.plan("lost-late").path("orders")).singleElement()
+                .satisfies(o -> assertThat(o.path("cl_ord_id").asText()).isEqualTo(lost.path("cl_ord_id").asText()));
+        assertFlat("AAPL");
+    }
+
+    /** Starts the gateway, posts the plan with the venue set to lose the next NewOrderSingle, returns that order. */
+    private JsonNode postWithItsOrderLost(ObjectNode plan) {
+        h = GatewayHarness.start(dir);
+        h.sim.loseNextNewOrder();
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        String planId = plan.path("plan_id").asText();
+        await().atMost(GatewayHarness.WAIT).until(() -> !h.plan(planId).path("orders").isEmpty());
+        JsonNode order = h.plan(planId).path("orders").get(0);
+        assertThat(order.path("status").asText()).isEqualTo("PENDING_NEW");
+        return order;
+    }
+
+    private void assertNeverPlacedThenFilledElsewhere(String planId, String lostId, String lostVenue) {
+        JsonNode filled = h.awaitReport(planId, r -> r.path("status").asText().equals("filled"));
+        JsonNode view = h.plan(planId);
+        assertThat(view.path("state").asText()).isEqualTo("filled");
+        List<JsonNode> orders = GatewayHarness.list(view.path("orders"));
+        assertThat(orders).hasSize(2);
+        assertThat(orders.get(0).path("cl_ord_id").asText()).isEqualTo(lostId);
+        assertThat(orders.get(0).path("status").asText()).isEqualTo("REJECTED");
+        assertThat(orders.get(0).path("text").asText()).contains("never placed").contains("unknown order");
+        assertThat(orders.get(0).path("cum_qty").decimalValue()).isZero();
+        assertThat(orders.get(1).path("venue").asText()).isNotEqualTo(lostVenue);
+        assertThat(orders.get(1).path("status").asText()).isEqualTo("FILLED");
+        // The venue never saw the order; the gateway asked about it and got the unknown-order answer.
+        assertThat(h.sim.received(lostVenue)).noneMatch(e -> e.msgType().equals("D") && lostId.equals(e.clOrdId()));
+        assertThat(h.sim.received(lostVenue)).anyMatch(e -> e.msgType().equals("H") && lostId.equals(e.clOrdId()));
+        // Only the failover's fill counts.
+        BigDecimal target = view.path("progress").path("target_qty").decimalValue();
+        assertThat(filled.path("cumulative_quantity").decimalValue()).isEqualByComparingTo(target);
+        assertThat(filled.path("cl_ord_id").asText()).isEqualTo(orders.get(1).path("cl_ord_id").asText());
+        assertThat(h.position("AAPL").path("quantity").decimalValue()).isEqualByComparingTo(target);
+        assertThat(h.reportsOf(planId)).extracting(r -> r.path("status").asText()).containsExactly("filled");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private BigDecimal venueExecuted(String venue, String clOrdId) {
+        return h.sim.executions(venue).stream().filter(e -> e.clOrdId().equals(clOrdId)).map(SimExecution::quantity)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    private void assertFlat(String symbol) {
+        JsonNode position = h.position(symbol);
+        if (position != null) assertThat(position.path("quantity").decimalValue()).isZero();
+    }
+}
