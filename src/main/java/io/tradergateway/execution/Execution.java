@@ -732,6 +732,7 @@ final class Execution {
         tx.writes.add(new JournalWrite.PutOrder(order));
         logVenueEvent(order, before, r);
         if (ap == null) return;
+        if (order.status().isTerminal()) s.inDoubt.remove(order.clOrdId());
         if (before.status() != OrderStatus.REJECTED && order.status() == OrderStatus.REJECTED) {
             onOrderRejected(ap, order, text, !neverPlaced);
         } else if (!before.status().isTerminal() && order.status().isTerminal()) {
@@ -786,14 +787,27 @@ final class Execution {
         MDC.put("plan_id", order.planId());
         MDC.put("cl_ord_id", order.clOrdId().value());
         s.requestIds.remove(reject.clOrdId());
-        OrderStatus back = reject.ordStatus() != null ? reject.ordStatus()
-                : order.cumQty().signum() > 0 ? OrderStatus.PARTIALLY_FILLED : OrderStatus.NEW;
+        // A 35=9 carries no quantities: an order it says is over (filled, cancelled, unknown) ends only by an
+        // ExecutionReport, which has its CumQty. Until that comes the order stays working for us (a fill in flight is
+        // booked normally, not as a late fill), and if it does not come an OrderStatusRequest settles it (onTick).
+        OrderStatus claimed = reject.ordStatus();
+        boolean claimsEnded = claimed != null && claimed.isTerminal() && !order.status().isTerminal();
+        // An order never acknowledged keeps its state: it may yet be acknowledged, or turn out rejected or unknown.
+        OrderStatus back = claimed != null && !claimed.isTerminal() ? claimed
+                : order.cumQty().signum() > 0 ? OrderStatus.PARTIALLY_FILLED
+                : order.ackedAt() == null ? order.status() : OrderStatus.NEW;
         Order updated = order.withPendingRequest(null);
         if (updated.status().canMoveTo(back)) updated = updated.withStatus(back, reject.text());
         s.orders.put(updated);
         tx.writes.add(new JournalWrite.PutOrder(updated));
         OpsLog.warn(order.planId(), order.clOrdId(), "{} rejected by {}: {} (order is {})",
                 reject.forReplace() ? "replace" : "cancel", reject.venue(), reject.text(), updated.status());
+        if (claimsEnded) {
+            s.inDoubt.putIfAbsent(order.clOrdId(), clock.instant());
+            OpsLog.warn(order.planId(), order.clOrdId(), "{} says the order is {} with {} of {} booked here: waiting for its "
+                    + "execution report (status request in {} s if none comes)", reject.venue(), claimed,
+                    order.cumQty().toPlainString(), order.quantity().toPlainString(), UNANSWERED.toSeconds());
+        }
         ActivePlan ap = s.plans.get(order.planId());
         // Only a transition into a terminal state ends the order here: a 35=9 for an order already done (a cancel that
         // crossed its fill) was learned from, and its plan told, when it ended.
@@ -1168,12 +1182,16 @@ final class Execution {
                 sendCancel(o, "IOC order still working " + Duration.between(o.ackedAt(), now).toSeconds() + " s after its ack");
                 continue;
             }
-            if (o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
-                    && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0 && s.sessionUp(o.venue())) {
+            boolean unanswered = o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
+                    && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0;
+            Instant doubted = s.inDoubt.get(o.clOrdId());
+            boolean endUnreported = doubted != null && o.status().isWorking() && Duration.between(doubted, now).compareTo(UNANSWERED) > 0;
+            if ((unanswered || endUnreported) && s.sessionUp(o.venue())) {
                 Instant asked = s.statusAsked.get(o.clOrdId());
                 if (asked != null && Duration.between(asked, now).compareTo(UNANSWERED) < 0) continue;
-                OpsLog.warn(o.planId(), o.clOrdId(), "unanswered for {} s: asking {} for its status",
-                        Duration.between(o.sentAt(), now).toSeconds(), o.venue());
+                OpsLog.warn(o.planId(), o.clOrdId(), "{} for {} s: asking {} for its status",
+                        unanswered ? "unanswered" : "said ended by a cancel reject but no execution report",
+                        Duration.between(unanswered ? o.sentAt() : doubted, now).toSeconds(), o.venue());
                 s.statusAsked.put(o.clOrdId(), now);
                 tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
             }
@@ -1193,6 +1211,7 @@ final class Execution {
         s.orders.removeIf(o -> o.status().isTerminal() && !s.plans.containsKey(o.planId())
                 && o.createdAt().plus(PRUNE_EVERY).isBefore(now));
         s.statusAsked.keySet().retainAll(s.orders.ids());
+        s.inDoubt.keySet().retainAll(s.orders.ids());
         s.requestIds.values().retainAll(s.orders.ids());
     }
 

@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Correct across restarts and disconnects, over real FIX against the simulated venue: an order committed but never
- * received by its venue is settled by the OrderStatusRequest at the next logon.
+ * received by its venue, and a cancel reject that overtakes the fill it speaks of.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ResilienceSystemTest {
@@ -119,6 +119,63 @@ class ResilienceSystemTest {
         assertThat(filled.path("cl_ord_id").asText()).isEqualTo(orders.get(1).path("cl_ord_id").asText());
         assertThat(h.position("AAPL").path("quantity").decimalValue()).isEqualByComparingTo(target);
         assertThat(h.reportsOf(planId)).extracting(r -> r.path("status").asText()).containsExactly("filled");
+    }
+
+    // ---------------------------------------------------------------- 5. a cancel reject that overtakes the fill
+
+    @Test
+    void aCancelRejectSayingFilledBeforeTheFillReportWaitsForTheFillAndBooksItNormally() {
+        String clOrdId = restingOrderFilledWithItsReportHeldThenCancelled("cxl-first");
+        JsonNode order = h.plan("cxl-first").path("orders").get(0);
+        assertThat(order.path("status").asText()).isEqualTo("NEW");
+        assertThat(order.path("cum_qty").decimalValue()).isZero();
+        assertThat(h.plan("cxl-first").path("state").asText()).isEqualTo("working");
+        assertThat(h.reportsOf("cxl-first")).isEmpty();
+
+        assertThat(h.sim.releaseHeldFillReports(DEEP)).isEqualTo(1);
+        JsonNode filled = h.awaitReport("cxl-first", r -> r.path("status").asText().equals("filled"));
+        assertThat(filled.path("error_message").isNull() || filled.path("error_message").asText().isEmpty()).isTrue();
+        assertThat(filled.path("executed_quantity").decimalValue()).isEqualByComparingTo("25");
+        h.awaitPlanState("cxl-first", "filled");
+        JsonNode booked = h.plan("cxl-first").path("orders").get(0);
+        assertThat(booked.path("status").asText()).isEqualTo("FILLED");
+        assertThat(booked.path("fills")).singleElement().satisfies(f ->
+                assertThat(f.path("exec_id").asText()).isEqualTo(h.sim.executions(DEEP).stream()
+                        .filter(e -> e.clOrdId().equals(clOrdId)).findFirst().orElseThrow().execId()));
+        assertThat(h.reportsOf("cxl-first")).extracting(r -> r.path("status").asText()).containsExactly("filled");
+        assertThat(h.position("MSFT").path("quantity").decimalValue()).isEqualByComparingTo("25");
+    }
+
+    @Test
+    void aCancelRejectSayingFilledWhoseFillReportNeverComesIsSettledByAStatusRequest() {
+        String clOrdId = restingOrderFilledWithItsReportHeldThenCancelled("cxl-nofill");
+        // The fill report stays held: after 10 s the gateway asks, and books the venue's CumQty once.
+        JsonNode filled = h.awaitReport("cxl-nofill", r -> r.path("status").asText().equals("filled"));
+        assertThat(filled.path("executed_quantity").decimalValue()).isEqualByComparingTo("25");
+        assertThat(h.sim.received(DEEP)).anyMatch(e -> e.msgType().equals("H") && clOrdId.equals(e.clOrdId()));
+        h.awaitPlanState("cxl-nofill", "filled");
+        assertThat(h.plan("cxl-nofill").path("orders").get(0).path("fills")).singleElement()
+                .satisfies(f -> assertThat(f.path("exec_id").asText()).startsWith("RECON-"));
+        assertThat(h.reportsOf("cxl-nofill")).extracting(r -> r.path("status").asText()).containsExactly("filled");
+        assertThat(h.position("MSFT").path("quantity").decimalValue()).isEqualByComparingTo("25");
+    }
+
+    /**
+     * A buy limit at 400 rests at SIM_DEEP; the market falls through it with the venue's fill reports held back; the
+     * plan is cancelled and the venue answers 35=9 "too late", order filled (39=2), before any fill report.
+     */
+    private String restingOrderFilledWithItsReportHeldThenCancelled(String planId) {
+        h = GatewayHarness.start(dir);
+        assertThat(h.post("/v1/plans", Plans.limit(planId, "MSFT", "long", 400.00, DEEP)).status()).isEqualTo(202);
+        await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus(planId).equals("NEW"));
+        String clOrdId = h.plan(planId).path("orders").get(0).path("cl_ord_id").asText();
+
+        h.sim.holdFillReports(DEEP, true);
+        h.sim.setMid("MSFT", new BigDecimal("395.00"));
+        await().atMost(GatewayHarness.WAIT).until(() -> venueExecuted(DEEP, clOrdId).compareTo(new BigDecimal("25")) == 0);
+        assertThat(h.post("/v1/plans/" + planId + "/cancel", "").status()).isEqualTo(202);
+        await().atMost(GatewayHarness.WAIT).until(() -> h.plan(planId).path("orders").get(0).path("text").asText().contains("too late"));
+        return clOrdId;
     }
 
     // ---------------------------------------------------------------- helpers
