@@ -450,24 +450,42 @@ final class Execution {
         return new TwapSchedule(ap.progress.targetQty, lot, ap.plan.twapParams().slices(), ap.plan.twapParams().duration(), start);
     }
 
-    /** Sends every TWAP slice that is due and not yet sent; each slice carries the residual of earlier ones. */
+    /**
+     * Sends the TWAP slice that is due, carrying the residual of earlier ones. When several are due at once (the gateway
+     * was down or every session was), they go as <b>one</b> catch-up child for the cumulative quantity due by now, never
+     * as a burst of children cancelling each other. While no FIX session is logged on (just after a restart) due slices
+     * wait for the logon; past {@code valid_until} no slice is sent and the entry ends with what it has.
+     */
     private void sendDueSlices(ActivePlan ap, Instant now) {
         PlanProgress p = ap.progress;
-        while (!p.stopEntry && p.slicesSent < ap.twap.sliceCount() && !now.isBefore(ap.twap.dueAt(p.slicesSent))) {
-            int slice = p.slicesSent;
-            // Earlier children still working would double count: cancel them first, they carry over as residual.
-            for (Order o : ordersOf(ap, Leg.ENTRY)) {
-                if (o.status().isWorking() && o.pendingRequest() == null) sendCancel(o, "TWAP slice " + (slice + 1) + " is due");
-            }
-            BigDecimal target = ap.twap.targetForSlice(slice, p.filledQty.add(workingQty(ap, Leg.ENTRY)));
-            p.slicesSent++;
-            if (target.signum() <= 0) {
-                OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: nothing to send", slice + 1, ap.twap.sliceCount());
-                continue;
-            }
+        int due = ap.twap.slicesDueAt(now);
+        if (p.stopEntry || due <= p.slicesSent) return;
+        if (!now.isBefore(ap.plan.validUntil())) {
+            OpsLog.warn(ap.id(), currentOrder(ap.id()), "TWAP: valid_until {} passed with {} of {} slices sent: no more slices",
+                    ap.plan.validUntil(), p.slicesSent, ap.twap.sliceCount());
+            p.stopEntry = true;
+            if (p.reason == null) p.reason = "valid_until " + ap.plan.validUntil() + " passed after " + p.slicesSent + " of "
+                    + ap.twap.sliceCount() + " TWAP slices";
+            storePlan(ap);
+            finishEntryIfDone(ap);
+            return;
+        }
+        if (!s.sessions.containsValue(Boolean.TRUE)) return; // reconnecting: the due slices wait for a logon
+        int slice = due - 1;
+        int overdue = slice - p.slicesSent;
+        // Earlier children still working would double count: cancel them first, they carry over as residual.
+        for (Order o : ordersOf(ap, Leg.ENTRY)) {
+            if (o.status().isWorking() && o.pendingRequest() == null) sendCancel(o, "TWAP slice " + (slice + 1) + " is due");
+        }
+        BigDecimal target = ap.twap.targetForSlice(slice, p.filledQty.add(workingQty(ap, Leg.ENTRY)));
+        p.slicesSent = due;
+        String catchUp = overdue == 0 ? "" : " (catching up " + overdue + " overdue slice" + (overdue == 1 ? "" : "s") + " in this one)";
+        if (target.signum() <= 0) {
+            OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: nothing to send{}", slice + 1, ap.twap.sliceCount(), catchUp);
+        } else {
             BigDecimal limit = marketableLimit(ap.plan, ap.plan.direction().entrySide());
-            OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}", slice + 1, ap.twap.sliceCount(),
-                    target.toPlainString(), limit == null ? "market" : limit.toPlainString());
+            OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}{}", slice + 1, ap.twap.sliceCount(),
+                    target.toPlainString(), limit == null ? "market" : limit.toPlainString(), catchUp);
             if (limit == null) {
                 routeEntry(ap, target, OrderType.MARKET, null, TimeInForce.IOC, null, slice + 1);
             } else {
@@ -509,6 +527,10 @@ final class Execution {
             ranking = rank(ap.plan, side, qty, p.triedVenues);
             if (ranking.best().isEmpty()) {
                 OpsLog.warn(ap.id(), currentOrder(ap.id()), "no venue for {}: {}", ap.plan.symbol(), ranking.noVenueMessage());
+                if (ap.twap != null && p.slicesSent < ap.twap.sliceCount()) {
+                    OpsLog.warn(ap.id(), currentOrder(ap.id()), "TWAP slice {}: its quantity carries into the next slice", slice);
+                    return;
+                }
                 if (p.filledQty.signum() == 0 && workingQty(ap, Leg.ENTRY).signum() == 0) {
                     failPlan(ap, null, "no venue: " + ranking.noVenueMessage());
                 } else {
@@ -622,6 +644,10 @@ final class Execution {
         listed.forEach(i -> bySymbol.put(i.symbol(), i));
         s.instruments.put(venue, bySymbol);
         log.info("venue {} lists {}", venue, bySymbol.keySet());
+        for (ActivePlan ap : s.plans.values()) {
+            // A TWAP restored at start-up was scheduled before any venue had listed its lot size.
+            if (ap.twap != null && bySymbol.containsKey(ap.plan.symbol())) ap.twap = twapFor(ap, ap.progress.twapStart);
+        }
         if (!bySymbol.isEmpty()) {
             tx.afterCommit(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, "MD-" + venue + "-" + clock.millis(),
                     List.copyOf(bySymbol.keySet()))));
@@ -1140,7 +1166,11 @@ final class Execution {
                         if (p.slicesSent >= ap.twap.sliceCount() && !now.isBefore(ap.twap.endsAt())) {
                             p.stopEntry = true;
                             for (Order o : ordersOf(ap, Leg.ENTRY)) {
-                                if (o.status().isWorking() && o.pendingRequest() == null) sendCancel(o, "TWAP schedule ended");
+                                // A child not yet acknowledged (a catch-up slice sent on this very tick after a restart)
+                                // is an IOC the venue answers at once, and is asked about if it does not.
+                                if (o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW && o.pendingRequest() == null) {
+                                    sendCancel(o, "TWAP schedule ended");
+                                }
                             }
                             storePlan(ap);
                             finishEntryIfDone(ap);

@@ -19,7 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Correct across restarts and disconnects, over real FIX against the simulated venue: an order committed but never
- * received by its venue, and a cancel reject that overtakes the fill it speaks of.
+ * received by its venue, a TWAP interrupted by a gateway restart, and a cancel reject that overtakes the fill it speaks
+ * of.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ResilienceSystemTest {
@@ -119,6 +120,57 @@ class ResilienceSystemTest {
         assertThat(filled.path("cl_ord_id").asText()).isEqualTo(orders.get(1).path("cl_ord_id").asText());
         assertThat(h.position("AAPL").path("quantity").decimalValue()).isEqualByComparingTo(target);
         assertThat(h.reportsOf(planId)).extracting(r -> r.path("status").asText()).containsExactly("filled");
+    }
+
+    // ---------------------------------------------------------------- 2. TWAP across a restart
+
+    @Test
+    void aTwapInterruptedByARestartCatchesUpAndNeverExceedsTheParentQuantity() {
+        h = GatewayHarness.start(dir);
+        h.sim.venues().forEach(v -> h.sim.setRejectRate(v, 0)); // a seeded random reject would add a failover child
+        ObjectNode plan = Plans.market("twap-restart", "TSLA", "long");
+        plan.put("execution_strategy", "twap");
+        plan.putObject("execution_params").put("duration_s", 8).put("slices", 4);
+        Instant posted = Instant.now();
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        // floor(1 % × 1,000,000 / 245.00) = 40: slices of 10 due every 2 s.
+        await().atMost(GatewayHarness.WAIT).until(() -> h.plan("twap-restart").path("progress").path("filled_qty").decimalValue().signum() > 0);
+
+        h.app.close();
+        // Down past the third slice's due time (4 s after the start): slices 2 and 3 are overdue at the restart.
+        await().atMost(GatewayHarness.WAIT).until(() -> Instant.now().isAfter(posted.plusSeconds(5)));
+        h.startGateway();
+
+        JsonNode filled = h.awaitReport("twap-restart", r -> r.path("status").asText().equals("filled"));
+        JsonNode view = h.plan("twap-restart");
+        assertThat(view.path("state").asText()).isEqualTo("filled");
+        BigDecimal target = view.path("progress").path("target_qty").decimalValue();
+        assertThat(target).isEqualByComparingTo("40");
+        assertThat(filled.path("cumulative_quantity").decimalValue()).isEqualByComparingTo(target);
+
+        List<JsonNode> children = GatewayHarness.list(view.path("orders"));
+        // Slice 1 before the restart, then one child for everything due by the time the gateway was back (and, if the
+        // restart was quick, the last slice on schedule): never one child per overdue slice.
+        assertThat(children.size()).isBetween(2, 3);
+        assertThat(children.stream().map(c -> c.path("slice").asInt())).doesNotHaveDuplicates();
+        assertThat(children).allSatisfy(c -> assertThat(c.path("status").asText()).isEqualTo("FILLED"));
+        // The overdue slices went as one catch-up child, not as a burst.
+        assertThat(children).anySatisfy(c -> assertThat(c.path("quantity").decimalValue()).isGreaterThanOrEqualTo(new BigDecimal("20")));
+        BigDecimal sentToVenues = BigDecimal.ZERO;
+        BigDecimal bookedHere = BigDecimal.ZERO;
+        BigDecimal executedAtVenues = BigDecimal.ZERO;
+        for (JsonNode child : children) {
+            sentToVenues = sentToVenues.add(child.path("quantity").decimalValue());
+            bookedHere = bookedHere.add(child.path("cum_qty").decimalValue());
+            executedAtVenues = executedAtVenues.add(venueExecuted(child.path("venue").asText(), child.path("cl_ord_id").asText()));
+        }
+        assertThat(sentToVenues).isEqualByComparingTo(target);
+        assertThat(bookedHere).isEqualByComparingTo(target);
+        assertThat(executedAtVenues).isEqualByComparingTo(target);
+        assertThat(h.position("TSLA").path("quantity").decimalValue()).isEqualByComparingTo(target);
+        BigDecimal reported = h.reportsOf("twap-restart").stream().map(r -> r.path("executed_quantity").decimalValue())
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(reported).isEqualByComparingTo(target);
     }
 
     // ---------------------------------------------------------------- 5. a cancel reject that overtakes the fill
