@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Correct across restarts and disconnects, over real FIX against the simulated venue: an order committed but never
- * received by its venue, a TWAP interrupted by a gateway restart, and a cancel reject that overtakes the fill it speaks
- * of.
+ * Correct across restarts and disconnects, over real FIX against the simulated venue: an order that never reached its
+ * venue, a TWAP, a pending entry and a resting order each interrupted by a gateway restart, and a cancel reject that
+ * overtakes the fill it speaks of.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ResilienceSystemTest {
@@ -171,6 +171,79 @@ class ResilienceSystemTest {
         BigDecimal reported = h.reportsOf("twap-restart").stream().map(r -> r.path("executed_quantity").decimalValue())
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         assertThat(reported).isEqualByComparingTo(target);
+    }
+
+    // ---------------------------------------------------------------- 3. pending entry across a restart
+
+    @Test
+    void aPendingEntrySurvivesARestartAndStillTriggers() {
+        h = GatewayHarness.start(dir);
+        ObjectNode plan = Plans.market("pending-restart", "MSFT", "long");
+        plan.putObject("entry_conditions").put("price_above", 420.00);
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        assertThat(h.plan("pending-restart").path("state").asText()).isEqualTo("pending_entry");
+
+        h.restartGateway();
+        assertThat(h.plan("pending-restart").path("state").asText()).isEqualTo("pending_entry");
+        assertThat(h.plan("pending-restart").path("orders")).isEmpty();
+        h.moveMarket("MSFT", "421.00");
+        JsonNode filled = h.awaitReport("pending-restart", r -> r.path("status").asText().equals("filled"));
+        assertThat(h.plan("pending-restart").path("state").asText()).isEqualTo("filled");
+        assertThat(h.plan("pending-restart").path("orders")).hasSize(1);
+        assertThat(h.position("MSFT").path("quantity").decimalValue()).isEqualByComparingTo(filled.path("cumulative_quantity").decimalValue());
+    }
+
+    @Test
+    void aPendingEntryWhoseValidUntilPassesDuringTheRestartExpiresAfterIt() {
+        h = GatewayHarness.start(dir);
+        ObjectNode plan = Plans.market("pending-expire", "MSFT", "long");
+        plan.putObject("entry_conditions").put("price_above", 420.00);
+        Instant validUntil = Instant.now().plusSeconds(4);
+        plan.put("valid_until", validUntil.toString());
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+
+        h.app.close();
+        await().atMost(GatewayHarness.WAIT).until(() -> Instant.now().isAfter(validUntil));
+        h.startGateway();
+        JsonNode cancelled = h.awaitReport("pending-expire", r -> r.path("status").asText().equals("cancelled"));
+        assertThat(cancelled.path("error_message").asText()).contains("valid_until");
+        assertThat(h.plan("pending-expire").path("state").asText()).isEqualTo("cancelled");
+        // A price that would have met the condition no longer enters it.
+        h.moveMarket("MSFT", "421.00");
+        await().atMost(GatewayHarness.WAIT).until(() -> h.market("MSFT").path("last_trade_price").decimalValue().compareTo(new BigDecimal("421")) == 0);
+        assertThat(h.plan("pending-expire").path("orders")).isEmpty();
+        assertThat(h.reportsOf("pending-expire")).hasSize(1);
+    }
+
+    // ---------------------------------------------------------------- 4. resting order filled while down, then exits
+
+    @Test
+    void aRestingLimitFilledWhileDownIsBookedOnceAndItsStopLossFiresAfterTheRestart() {
+        h = GatewayHarness.start(dir);
+        ObjectNode plan = Plans.limit("rest-stop", "MSFT", "long", 400.00, DEEP);
+        plan.put("stop_loss", 390.00);
+        assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
+        await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus("rest-stop").equals("NEW"));
+        String clOrdId = h.plan("rest-stop").path("orders").get(0).path("cl_ord_id").asText();
+
+        h.app.close();
+        await().atMost(GatewayHarness.WAIT).until(() -> !h.sim.isLoggedOn(DEEP));
+        h.sim.setMid("MSFT", new BigDecimal("395.00"));
+        await().atMost(GatewayHarness.WAIT).until(() -> venueExecuted(DEEP, clOrdId).compareTo(new BigDecimal("25")) == 0);
+        h.startGateway();
+
+        h.awaitPlanState("rest-stop", "open");
+        List<JsonNode> entryFills = h.reportsOf("rest-stop").stream().filter(r -> r.path("leg").asText().equals("entry")).toList();
+        assertThat(entryFills).extracting(r -> r.path("status").asText()).containsExactly("filled");
+        assertThat(h.position("MSFT").path("quantity").decimalValue()).isEqualByComparingTo("25");
+
+        h.moveMarket("MSFT", "389.00");
+        JsonNode exit = h.awaitReport("rest-stop", r -> r.path("leg").asText().equals("exit") && r.path("status").asText().equals("filled"));
+        assertThat(exit.path("exit_reason").asText()).isEqualTo("stop_loss");
+        assertThat(exit.path("executed_quantity").decimalValue()).isEqualByComparingTo("25");
+        h.awaitPlanState("rest-stop", "closed");
+        assertFlat("MSFT");
+        assertThat(h.reportsOf("rest-stop").stream().filter(r -> r.path("leg").asText().equals("entry"))).hasSize(1);
     }
 
     // ---------------------------------------------------------------- 5. a cancel reject that overtakes the fill
