@@ -534,7 +534,10 @@ final class Execution {
                 if (p.filledQty.signum() == 0 && workingQty(ap, Leg.ENTRY).signum() == 0) {
                     failPlan(ap, null, "no venue: " + ranking.noVenueMessage());
                 } else {
+                    // The last TWAP slice found no venue: the entry ends with what it has (or when its working orders end).
                     p.stopEntry = true;
+                    if (p.reason == null) p.reason = "no venue for the last slice: " + ranking.noVenueMessage();
+                    finishEntryIfDone(ap);
                 }
                 return;
             }
