@@ -120,6 +120,10 @@ class ResilienceSystemTest {
         assertThat(filled.path("cl_ord_id").asText()).isEqualTo(orders.get(1).path("cl_ord_id").asText());
         assertThat(h.position("AAPL").path("quantity").decimalValue()).isEqualByComparingTo(target);
         assertThat(h.reportsOf(planId)).extracting(r -> r.path("status").asText()).containsExactly("filled");
+        // An order the venue never saw teaches nothing about the venue.
+        assertThat(GatewayHarness.list(h.get("/v1/venues").body().path("venues")))
+                .filteredOn(v -> v.path("venue").asText().equals(lostVenue)).singleElement()
+                .satisfies(v -> assertThat(v.path("learned").path("sample_count").asLong()).isZero());
     }
 
     // ---------------------------------------------------------------- 2. TWAP across a restart
