@@ -24,6 +24,8 @@ final class EngineState {
     final Map<ClOrdId, ClOrdId> requestIds = new HashMap<>();
     /** When we last sent an OrderStatusRequest for an unanswered order. */
     final Map<ClOrdId, Instant> statusAsked = new HashMap<>();
+    /** Orders a 35=9 said were over (filled, cancelled, unknown) before an ExecutionReport did, since when. */
+    final Map<ClOrdId, Instant> inDoubt = new HashMap<>();
     final PositionBook positions = new PositionBook();
     final MarketBook market;
     /** venue -> symbol -> instrument, from each venue's SecurityList. */

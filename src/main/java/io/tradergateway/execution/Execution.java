@@ -450,24 +450,42 @@ final class Execution {
         return new TwapSchedule(ap.progress.targetQty, lot, ap.plan.twapParams().slices(), ap.plan.twapParams().duration(), start);
     }
 
-    /** Sends every TWAP slice that is due and not yet sent; each slice carries the residual of earlier ones. */
+    /**
+     * Sends the TWAP slice that is due, carrying the residual of earlier ones. When several are due at once (the gateway
+     * was down or every session was), they go as <b>one</b> catch-up child for the cumulative quantity due by now, never
+     * as a burst of children cancelling each other. While no FIX session is logged on (just after a restart) due slices
+     * wait for the logon; past {@code valid_until} no slice is sent and the entry ends with what it has.
+     */
     private void sendDueSlices(ActivePlan ap, Instant now) {
         PlanProgress p = ap.progress;
-        while (!p.stopEntry && p.slicesSent < ap.twap.sliceCount() && !now.isBefore(ap.twap.dueAt(p.slicesSent))) {
-            int slice = p.slicesSent;
-            // Earlier children still working would double count: cancel them first, they carry over as residual.
-            for (Order o : ordersOf(ap, Leg.ENTRY)) {
-                if (o.status().isWorking() && o.pendingRequest() == null) sendCancel(o, "TWAP slice " + (slice + 1) + " is due");
-            }
-            BigDecimal target = ap.twap.targetForSlice(slice, p.filledQty.add(workingQty(ap, Leg.ENTRY)));
-            p.slicesSent++;
-            if (target.signum() <= 0) {
-                OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: nothing to send", slice + 1, ap.twap.sliceCount());
-                continue;
-            }
+        int due = ap.twap.slicesDueAt(now);
+        if (p.stopEntry || due <= p.slicesSent) return;
+        if (!now.isBefore(ap.plan.validUntil())) {
+            OpsLog.warn(ap.id(), currentOrder(ap.id()), "TWAP: valid_until {} passed with {} of {} slices sent: no more slices",
+                    ap.plan.validUntil(), p.slicesSent, ap.twap.sliceCount());
+            p.stopEntry = true;
+            if (p.reason == null) p.reason = "valid_until " + ap.plan.validUntil() + " passed after " + p.slicesSent + " of "
+                    + ap.twap.sliceCount() + " TWAP slices";
+            storePlan(ap);
+            finishEntryIfDone(ap);
+            return;
+        }
+        if (!s.sessions.containsValue(Boolean.TRUE)) return; // reconnecting: the due slices wait for a logon
+        int slice = due - 1;
+        int overdue = slice - p.slicesSent;
+        // Earlier children still working would double count: cancel them first, they carry over as residual.
+        for (Order o : ordersOf(ap, Leg.ENTRY)) {
+            if (o.status().isWorking() && o.pendingRequest() == null) sendCancel(o, "TWAP slice " + (slice + 1) + " is due");
+        }
+        BigDecimal target = ap.twap.targetForSlice(slice, p.filledQty.add(workingQty(ap, Leg.ENTRY)));
+        p.slicesSent = due;
+        String catchUp = overdue == 0 ? "" : " (catching up " + overdue + " overdue slice" + (overdue == 1 ? "" : "s") + " in this one)";
+        if (target.signum() <= 0) {
+            OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: nothing to send{}", slice + 1, ap.twap.sliceCount(), catchUp);
+        } else {
             BigDecimal limit = marketableLimit(ap.plan, ap.plan.direction().entrySide());
-            OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}", slice + 1, ap.twap.sliceCount(),
-                    target.toPlainString(), limit == null ? "market" : limit.toPlainString());
+            OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}{}", slice + 1, ap.twap.sliceCount(),
+                    target.toPlainString(), limit == null ? "market" : limit.toPlainString(), catchUp);
             if (limit == null) {
                 routeEntry(ap, target, OrderType.MARKET, null, TimeInForce.IOC, null, slice + 1);
             } else {
@@ -509,10 +527,17 @@ final class Execution {
             ranking = rank(ap.plan, side, qty, p.triedVenues);
             if (ranking.best().isEmpty()) {
                 OpsLog.warn(ap.id(), currentOrder(ap.id()), "no venue for {}: {}", ap.plan.symbol(), ranking.noVenueMessage());
+                if (ap.twap != null && p.slicesSent < ap.twap.sliceCount()) {
+                    OpsLog.warn(ap.id(), currentOrder(ap.id()), "TWAP slice {}: its quantity carries into the next slice", slice);
+                    return;
+                }
                 if (p.filledQty.signum() == 0 && workingQty(ap, Leg.ENTRY).signum() == 0) {
                     failPlan(ap, null, "no venue: " + ranking.noVenueMessage());
                 } else {
+                    // The last TWAP slice found no venue: the entry ends with what it has (or when its working orders end).
                     p.stopEntry = true;
+                    if (p.reason == null) p.reason = "no venue for the last slice: " + ranking.noVenueMessage();
+                    finishEntryIfDone(ap);
                 }
                 return;
             }
@@ -596,7 +621,7 @@ final class Execution {
             s.orders.put(rejected);
             tx.writes.add(new JournalWrite.PutOrder(rejected));
             ActivePlan ap = s.plans.get(order.planId());
-            if (ap != null) onOrderRejected(ap, rejected, rejected.text());
+            if (ap != null) onOrderRejected(ap, rejected, rejected.text(), false);
         }
     }
 
@@ -622,6 +647,10 @@ final class Execution {
         listed.forEach(i -> bySymbol.put(i.symbol(), i));
         s.instruments.put(venue, bySymbol);
         log.info("venue {} lists {}", venue, bySymbol.keySet());
+        for (ActivePlan ap : s.plans.values()) {
+            // A TWAP restored at start-up was scheduled before any venue had listed its lot size.
+            if (ap.twap != null && bySymbol.containsKey(ap.plan.symbol())) ap.twap = twapFor(ap, ap.progress.twapStart);
+        }
         if (!bySymbol.isEmpty()) {
             tx.afterCommit(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, "MD-" + venue + "-" + clock.millis(),
                     List.copyOf(bySymbol.keySet()))));
@@ -709,9 +738,14 @@ final class Execution {
             order = applyFill(ap, order, fill);
         }
         OrderStatus next = r.ordStatus();
+        // An OrderStatusRequest answered Rejected: the venue does not know the ClOrdID (FIX 4.4: OrdRejReason 5, unknown
+        // order), so the order never reached it - lost with a dropped connection or a crash between commit and send.
+        boolean neverPlaced = r.execType() == ExecType.ORDER_STATUS && next == OrderStatus.REJECTED && order.cumQty().signum() == 0;
+        String text = neverPlaced ? "never placed: " + r.venue() + " does not know the order (status answer: "
+                + (r.text() == null ? "unknown order" : r.text()) + ")" : r.text();
         if (next != null && next != order.status()) {
             if (order.status().canMoveTo(next)) {
-                order = order.withStatus(next, r.text());
+                order = order.withStatus(next, text);
             } else {
                 OpsLog.warn(order.planId(), orderId, "illegal transition {} -> {} on ExecType {} (ExecID {}): kept {}", order.status(), next, r.execType(), r.execId(), order.status());
             }
@@ -727,8 +761,9 @@ final class Execution {
         tx.writes.add(new JournalWrite.PutOrder(order));
         logVenueEvent(order, before, r);
         if (ap == null) return;
+        if (order.status().isTerminal()) s.inDoubt.remove(order.clOrdId());
         if (before.status() != OrderStatus.REJECTED && order.status() == OrderStatus.REJECTED) {
-            onOrderRejected(ap, order, r.text());
+            onOrderRejected(ap, order, text, !neverPlaced);
         } else if (!before.status().isTerminal() && order.status().isTerminal()) {
             learn(order);
             if (order.leg() == Leg.ENTRY) finishEntryIfDone(ap);
@@ -781,14 +816,27 @@ final class Execution {
         MDC.put("plan_id", order.planId());
         MDC.put("cl_ord_id", order.clOrdId().value());
         s.requestIds.remove(reject.clOrdId());
-        OrderStatus back = reject.ordStatus() != null ? reject.ordStatus()
-                : order.cumQty().signum() > 0 ? OrderStatus.PARTIALLY_FILLED : OrderStatus.NEW;
+        // A 35=9 carries no quantities: an order it says is over (filled, cancelled, unknown) ends only by an
+        // ExecutionReport, which has its CumQty. Until that comes the order stays working for us (a fill in flight is
+        // booked normally, not as a late fill), and if it does not come an OrderStatusRequest settles it (onTick).
+        OrderStatus claimed = reject.ordStatus();
+        boolean claimsEnded = claimed != null && claimed.isTerminal() && !order.status().isTerminal();
+        // An order never acknowledged keeps its state: it may yet be acknowledged, or turn out rejected or unknown.
+        OrderStatus back = claimed != null && !claimed.isTerminal() ? claimed
+                : order.cumQty().signum() > 0 ? OrderStatus.PARTIALLY_FILLED
+                : order.ackedAt() == null ? order.status() : OrderStatus.NEW;
         Order updated = order.withPendingRequest(null);
         if (updated.status().canMoveTo(back)) updated = updated.withStatus(back, reject.text());
         s.orders.put(updated);
         tx.writes.add(new JournalWrite.PutOrder(updated));
         OpsLog.warn(order.planId(), order.clOrdId(), "{} rejected by {}: {} (order is {})",
                 reject.forReplace() ? "replace" : "cancel", reject.venue(), reject.text(), updated.status());
+        if (claimsEnded) {
+            s.inDoubt.putIfAbsent(order.clOrdId(), clock.instant());
+            OpsLog.warn(order.planId(), order.clOrdId(), "{} says the order is {} with {} of {} booked here: waiting for its "
+                    + "execution report (status request in {} s if none comes)", reject.venue(), claimed,
+                    order.cumQty().toPlainString(), order.quantity().toPlainString(), UNANSWERED.toSeconds());
+        }
         ActivePlan ap = s.plans.get(order.planId());
         // Only a transition into a terminal state ends the order here: a 35=9 for an order already done (a cancel that
         // crossed its fill) was learned from, and its plan told, when it ended.
@@ -948,8 +996,13 @@ final class Execution {
         };
     }
 
-    private void onOrderRejected(ActivePlan ap, Order order, String reason) {
-        learn(order);
+    /**
+     * An order ended Rejected. {@code venueAnswered} is false for an order that never reached its venue (not sent because
+     * the session was down, or unknown to the venue's status answer): it is no evidence about the venue, so nothing is
+     * learned from it, but like a venue reject it frees the plan to fail over to another live venue.
+     */
+    private void onOrderRejected(ActivePlan ap, Order order, String reason, boolean venueAnswered) {
+        if (venueAnswered) learn(order);
         PlanProgress p = ap.progress;
         if (order.leg() == Leg.EXIT) {
             finishExitIfDone(ap);
@@ -963,7 +1016,11 @@ final class Execution {
             storePlan(ap);
             return;
         }
-        if (!p.failoverUsed && !p.cancelRequested && (p.filledQty.signum() == 0 || twap)) {
+        boolean expired = !clock.instant().isBefore(ap.plan.validUntil());
+        if (expired) {
+            OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}) after valid_until {}: no failover", order.venue(), reason, ap.plan.validUntil());
+        }
+        if (!p.failoverUsed && !p.cancelRequested && !expired && (p.filledQty.signum() == 0 || twap)) {
             VenueRanking next = rank(ap.plan, order.side(), order.quantity(), p.triedVenues);
             if (next.best().isPresent()) {
                 p.failoverUsed = true;
@@ -1112,7 +1169,11 @@ final class Execution {
                         if (p.slicesSent >= ap.twap.sliceCount() && !now.isBefore(ap.twap.endsAt())) {
                             p.stopEntry = true;
                             for (Order o : ordersOf(ap, Leg.ENTRY)) {
-                                if (o.status().isWorking() && o.pendingRequest() == null) sendCancel(o, "TWAP schedule ended");
+                                // A child not yet acknowledged (a catch-up slice sent on this very tick after a restart)
+                                // is an IOC the venue answers at once, and is asked about if it does not.
+                                if (o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW && o.pendingRequest() == null) {
+                                    sendCancel(o, "TWAP schedule ended");
+                                }
                             }
                             storePlan(ap);
                             finishEntryIfDone(ap);
@@ -1154,12 +1215,16 @@ final class Execution {
                 sendCancel(o, "IOC order still working " + Duration.between(o.ackedAt(), now).toSeconds() + " s after its ack");
                 continue;
             }
-            if (o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
-                    && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0 && s.sessionUp(o.venue())) {
+            boolean unanswered = o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
+                    && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0;
+            Instant doubted = s.inDoubt.get(o.clOrdId());
+            boolean endUnreported = doubted != null && o.status().isWorking() && Duration.between(doubted, now).compareTo(UNANSWERED) > 0;
+            if ((unanswered || endUnreported) && s.sessionUp(o.venue())) {
                 Instant asked = s.statusAsked.get(o.clOrdId());
                 if (asked != null && Duration.between(asked, now).compareTo(UNANSWERED) < 0) continue;
-                OpsLog.warn(o.planId(), o.clOrdId(), "unanswered for {} s: asking {} for its status",
-                        Duration.between(o.sentAt(), now).toSeconds(), o.venue());
+                OpsLog.warn(o.planId(), o.clOrdId(), "{} for {} s: asking {} for its status",
+                        unanswered ? "unanswered" : "said ended by a cancel reject but no execution report",
+                        Duration.between(unanswered ? o.sentAt() : doubted, now).toSeconds(), o.venue());
                 s.statusAsked.put(o.clOrdId(), now);
                 tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
             }
@@ -1179,6 +1244,7 @@ final class Execution {
         s.orders.removeIf(o -> o.status().isTerminal() && !s.plans.containsKey(o.planId())
                 && o.createdAt().plus(PRUNE_EVERY).isBefore(now));
         s.statusAsked.keySet().retainAll(s.orders.ids());
+        s.inDoubt.keySet().retainAll(s.orders.ids());
         s.requestIds.values().retainAll(s.orders.ids());
     }
 

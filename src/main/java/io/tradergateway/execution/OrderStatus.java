@@ -20,7 +20,8 @@ public enum OrderStatus {
         ALLOWED.put(NEW, EnumSet.of(NEW, PARTIALLY_FILLED, FILLED, PENDING_CANCEL, PENDING_REPLACE, CANCELED, EXPIRED));
         ALLOWED.put(PARTIALLY_FILLED, EnumSet.of(PARTIALLY_FILLED, FILLED, PENDING_CANCEL, PENDING_REPLACE, CANCELED, EXPIRED));
         // A cancel or replace in flight can still be overtaken by fills, and a 35=9 reject puts the order back.
-        ALLOWED.put(PENDING_CANCEL, EnumSet.of(PENDING_CANCEL, NEW, PARTIALLY_FILLED, FILLED, CANCELED, EXPIRED));
+        // ... and an order cancelled before it was acknowledged may turn out rejected (or unknown to the venue).
+        ALLOWED.put(PENDING_CANCEL, EnumSet.of(PENDING_CANCEL, NEW, PARTIALLY_FILLED, FILLED, CANCELED, EXPIRED, REJECTED));
         ALLOWED.put(PENDING_REPLACE, EnumSet.of(PENDING_REPLACE, NEW, PARTIALLY_FILLED, FILLED, PENDING_CANCEL, CANCELED, EXPIRED));
         ALLOWED.put(FILLED, EnumSet.noneOf(OrderStatus.class));
         ALLOWED.put(CANCELED, EnumSet.noneOf(OrderStatus.class));

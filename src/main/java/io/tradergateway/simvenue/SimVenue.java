@@ -92,6 +92,11 @@ public final class SimVenue implements AutoCloseable {
     private final Map<String, List<Message>> lost = new ConcurrentHashMap<>();
     /** Per venue, texts of BusinessMessageRejects for the next order messages (fault). */
     private final Map<String, java.util.Queue<String>> refusals = new ConcurrentHashMap<>();
+    /** How many more NewOrderSingles (at whichever venue) are lost on their way in (fault). */
+    private final java.util.concurrent.atomic.AtomicInteger newOrdersToLose = new java.util.concurrent.atomic.AtomicInteger();
+    /** Venues whose fill reports are held back (fault), and the reports held. */
+    private final Set<String> holdsFillReports = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<Message>> heldFillReports = new ConcurrentHashMap<>();
     private SocketAcceptor acceptor;
 
     private record Pending(long dueNanos, VenueRequest request) { }
@@ -272,10 +277,37 @@ public final class SimVenue implements AutoCloseable {
      * backlog comes through late would (after the client has already reconciled by status request). Returns how many.
      */
     public int deliverLostMessages(String venue) {
-        List<Message> backlog = lost.remove(venue);
+        return sendBacklog(venue, lost.remove(venue));
+    }
+
+    private int sendBacklog(String venue, List<Message> backlog) {
         if (backlog == null) return 0;
         for (Message message : backlog) send(venue, message);
         return backlog.size();
+    }
+
+    /**
+     * Fault: the next NewOrderSingle to arrive, at whichever venue, is lost on its way in, as one in flight when a
+     * connection dies: it never reaches the venue (not in {@link #received}, no answer), so the venue does not know its
+     * ClOrdID. The session stays up; a test drops it or restarts the client to play the crash.
+     */
+    public void loseNextNewOrder() {
+        newOrdersToLose.incrementAndGet();
+    }
+
+    /**
+     * Fault: with {@code true}, the venue's fill ExecutionReports (150=F) are held back instead of sent, as a venue whose
+     * fill reports come by a slower path than its OrderCancelRejects would; the orders fill at the venue all the same.
+     * {@link #releaseHeldFillReports} sends them.
+     */
+    public void holdFillReports(String venue, boolean hold) {
+        if (hold) holdsFillReports.add(venue); else holdsFillReports.remove(venue);
+    }
+
+    /** Fault: sends now, in order, the fill reports {@link #holdFillReports} held back; returns how many. */
+    public int releaseHeldFillReports(String venue) {
+        holdsFillReports.remove(venue);
+        return sendBacklog(venue, heldFillReports.remove(venue));
     }
 
     /** Disconnects the venue's session now, without a Logout (the initiator will reconnect). */
@@ -383,6 +415,11 @@ public final class SimVenue implements AutoCloseable {
     }
 
     private void send(String venue, Message message) {
+        if (holdsFillReports.contains(venue) && isFillReport(message)) {
+            log.warn("{} HOLDING a fill report back (fault)", venue);
+            heldFillReports.computeIfAbsent(venue, v -> new CopyOnWriteArrayList<>()).add(message);
+            return;
+        }
         if (losesWhileLoggedOut.contains(venue) && !isLoggedOn(venue)) {
             log.warn("{} LOST {} while logged out (fault: messages are not kept for resend)", venue,
                     message.getClass().getSimpleName());
@@ -393,6 +430,15 @@ public final class SimVenue implements AutoCloseable {
             Session.sendToTarget(message, sessionId(venue));
         } catch (SessionNotFound e) {
             log.warn("{} cannot send {}: session not found", venue, message.getClass().getSimpleName());
+        }
+    }
+
+    private static boolean isFillReport(Message message) {
+        try {
+            return message instanceof quickfix.fix44.ExecutionReport
+                    && message.getChar(quickfix.field.ExecType.FIELD) == quickfix.field.ExecType.TRADE;
+        } catch (FieldNotFound e) {
+            return false;
         }
     }
 
@@ -492,6 +538,11 @@ public final class SimVenue implements AutoCloseable {
                         str(message, Symbol.FIELD));
                 default -> throw new UnsupportedMessageType();
             };
+            if (type.equals(MsgType.ORDER_SINGLE) && newOrdersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                log.warn("{} LOST NewOrderSingle {} on its way in (fault): the venue never sees it", venue,
+                        message.getString(ClOrdID.FIELD));
+                return;
+            }
             if (!type.equals(MsgType.MARKET_DATA_REQUEST) && !type.equals(MsgType.SECURITY_LIST_REQUEST)) {
                 received.get(venue).add(new SimOrderEvent(venue, type, message.getString(ClOrdID.FIELD),
                         str(message, OrigClOrdID.FIELD), str(message, Symbol.FIELD),

@@ -64,7 +64,7 @@ class ExitsSystemTest {
         // applied, so once the market view (an engine query) shows every venue's 188 print, any exit it caused would
         // already be committed.
         JsonNode before = h.market("AAPL");
-        moveMarket("AAPL", "188.00");
+        h.moveMarket("AAPL", "188.00");
         int prints = before.path("trades_in_window").asInt() + before.path("venues").size();
         JsonNode seen = h.awaitMarket("AAPL", m -> m.path("trades_in_window").asInt() >= prints
                 && m.path("last_trade_price").decimalValue().compareTo(new BigDecimal("188.00")) == 0);
@@ -72,7 +72,7 @@ class ExitsSystemTest {
         assertThat(h.plan("sl-1").path("state").asText()).isEqualTo("open");
         assertThat(exitOrders("sl-1")).isEmpty();
         // Through the stop.
-        moveMarket("AAPL", "186.00");
+        h.moveMarket("AAPL", "186.00");
 
         JsonNode exit = h.awaitReport("sl-1", r -> r.path("leg").asText().equals("exit") && r.path("status").asText().equals("filled"));
         assertThat(exit.path("exit_reason").asText()).isEqualTo("stop_loss");
@@ -113,7 +113,7 @@ class ExitsSystemTest {
         assertThat(entry.path("position_after").path("quantity").decimalValue()).isEqualByComparingTo(qty.negate());
         h.awaitPlanState("tp-1", "open");
 
-        moveMarket("MSFT", "404.00");
+        h.moveMarket("MSFT", "404.00");
 
         JsonNode exit = h.awaitReport("tp-1", r -> r.path("leg").asText().equals("exit") && r.path("status").asText().equals("filled"));
         assertThat(exit.path("exit_reason").asText()).isEqualTo("take_profit");
@@ -145,8 +145,8 @@ class ExitsSystemTest {
         BigDecimal qty = entry.path("cumulative_quantity").decimalValue();
         h.awaitPlanState("above-1", "open");
 
-        moveMarket("MSFT", "419.00");
-        moveMarket("MSFT", "421.00");
+        h.moveMarket("MSFT", "419.00");
+        h.moveMarket("MSFT", "421.00");
 
         JsonNode exit = h.awaitReport("above-1", r -> r.path("leg").asText().equals("exit") && r.path("status").asText().equals("filled"));
         assertThat(exit.path("exit_reason").asText()).isEqualTo("condition_met");
@@ -192,13 +192,13 @@ class ExitsSystemTest {
         h.awaitPlanState("trail-1", "open");
 
         // Up 3 %: a new high, no exit (a 2 % trail from the entry would be ~509.6, from the new high ~525.2).
-        moveMarket("SPY", "536.00");
+        h.moveMarket("SPY", "536.00");
         await().atMost(GatewayHarness.WAIT).until(() ->
                 h.plan("trail-1").path("progress").path("best_price").decimalValue().compareTo(new BigDecimal("536")) == 0);
         // Down 1.5 % from the high: still inside the trail.
-        moveMarket("SPY", "528.00");
+        h.moveMarket("SPY", "528.00");
         // Down 2.2 % from the high (but above the entry, which no fixed stop would have protected).
-        moveMarket("SPY", "524.00");
+        h.moveMarket("SPY", "524.00");
 
         JsonNode exit = h.awaitReport("trail-1", r -> r.path("leg").asText().equals("exit") && r.path("status").asText().equals("filled"));
         assertThat(exit.path("exit_reason").asText()).isEqualTo("condition_met");
@@ -226,7 +226,7 @@ class ExitsSystemTest {
         BigDecimal remaining = longQty.subtract(shortWithoutExits("cap-short", "AAPL", 0.5));
         assertThat(remaining.signum()).isPositive();
 
-        moveMarket("AAPL", "184.00");
+        h.moveMarket("AAPL", "184.00");
 
         JsonNode exit = h.awaitReport("cap-long", r -> r.path("leg").asText().equals("exit") && r.path("status").asText().equals("filled"));
         assertThat(exit.path("exit_reason").asText()).isEqualTo("stop_loss");
@@ -259,7 +259,7 @@ class ExitsSystemTest {
         assertThat(left.signum()).isPositive();
         assertThat(h.position("AAPL").path("quantity").decimalValue()).isEqualByComparingTo(left);
 
-        moveMarket("AAPL", "184.00");
+        h.moveMarket("AAPL", "184.00");
 
         h.awaitPlanState("two-a", "closed");
         h.awaitPlanState("two-b", "closed");
@@ -291,7 +291,7 @@ class ExitsSystemTest {
         assertThat(entryVenue).isEqualTo("SIM_DEEP");
         // The venue that filled the entry (and so scores best) now rejects everything; the other is fine.
         h.sim.setRejectRate(entryVenue, 1.0);
-        moveMarket("AAPL", "186.00");
+        h.moveMarket("AAPL", "186.00");
 
         JsonNode exit = h.awaitReport("rej-exit", r -> r.path("leg").asText().equals("exit") && r.path("status").asText().equals("filled"));
         assertThat(exit.path("exit_reason").asText()).isEqualTo("stop_loss");
@@ -314,14 +314,14 @@ class ExitsSystemTest {
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
         h.awaitReport("trail-r", r -> r.path("leg").asText().equals("entry") && r.path("status").asText().equals("filled"));
         h.awaitPlanState("trail-r", "open");
-        moveMarket("SPY", "536.00");
+        h.moveMarket("SPY", "536.00");
         await().atMost(GatewayHarness.WAIT).until(() ->
                 h.plan("trail-r").path("progress").path("best_price").decimalValue().compareTo(new BigDecimal("536")) == 0);
 
         h.restartGateway();
         assertThat(h.plan("trail-r").path("state").asText()).isEqualTo("open");
         // 2.2 % under the high seen before the restart (but 0.7 % above the entry): only a remembered high exits here.
-        moveMarket("SPY", "524.00");
+        h.moveMarket("SPY", "524.00");
         JsonNode exit = h.awaitReport("trail-r", r -> r.path("leg").asText().equals("exit") && r.path("status").asText().equals("filled"));
         assertThat(exit.path("exit_reason").asText()).isEqualTo("condition_met");
         assertThat(h.plan("trail-r").path("progress").path("exit_detail").asText()).contains("high 536");
@@ -330,13 +330,6 @@ class ExitsSystemTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /** The book jumps to {@code price} on every venue and a trade prints there. */
-    private void moveMarket(String symbol, String price) {
-        BigDecimal p = new BigDecimal(price);
-        h.sim.setMid(symbol, p);
-        h.sim.printTrade(symbol, p, new BigDecimal("100"));
-    }
 
     /** A short market plan of {@code positionSize} % without exits; returns the quantity it sold. */
     private BigDecimal shortWithoutExits(String planId, String symbol, double positionSize) {

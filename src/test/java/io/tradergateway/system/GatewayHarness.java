@@ -243,6 +243,20 @@ final class GatewayHarness implements AutoCloseable {
         return opsLog;
     }
 
+    /** The book jumps to {@code price} on every venue and a trade of 100 prints there. */
+    void moveMarket(String symbol, String price) {
+        BigDecimal p = new BigDecimal(price);
+        sim.setMid(symbol, p);
+        sim.printTrade(symbol, p, new BigDecimal("100"));
+    }
+
+    /** The elements of a JSON array. */
+    static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
+    }
+
     BigDecimal mid(String symbol) {
         return sim.mid(symbol);
     }
