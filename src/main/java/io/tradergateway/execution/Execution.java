@@ -66,7 +66,6 @@ final class Execution {
     private static final Duration UNANSWERED = Duration.ofSeconds(10);
     /** A GTD order still working this long after its ExpireTime is cancelled by us. */
     private static final Duration EXPIRY_GRACE = Duration.ofSeconds(2);
-    private static final int MAX_EXIT_ATTEMPTS = 3;
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
     /** An IOC order still working this long after its ack is cancelled by us. */
     private static final Duration IOC_GRACE = Duration.ofSeconds(5);
@@ -81,6 +80,7 @@ final class Execution {
     private final PlanValidator validator = new PlanValidator();
     private final ReportFactory reports;
     private final EntryConditionEvaluator entryConditions = new EntryConditionEvaluator();
+    private final Exits exits;
     private Tx tx;
 
     Execution(EngineState state, TradeJournal journal, VenueGateway venues, Consumer<ExecReport> publisher, Clock clock,
@@ -92,6 +92,7 @@ final class Execution {
         this.clock = clock;
         this.settings = settings;
         this.reports = new ReportFactory(clock);
+        this.exits = new Exits(this, state, reports, clock);
     }
 
     // ================================================================= transactions
@@ -562,8 +563,8 @@ final class Execution {
                 new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()), exclude);
     }
 
-    private VenueRanking rank(String symbol, BigDecimal expected, Side side, OrderRequirements requirements,
-                              Collection<String> exclude) {
+    VenueRanking rank(String symbol, BigDecimal expected, Side side, OrderRequirements requirements,
+                      Collection<String> exclude) {
         List<VenueCandidate> candidates = new ArrayList<>();
         for (String venue : s.sessions.keySet()) {
             if (exclude.contains(venue)) continue;
@@ -581,13 +582,13 @@ final class Execution {
     }
 
     /** The plan's current (latest) order, named by plan-level ops lines; null before it has one. */
-    private ClOrdId currentOrder(String planId) {
+    ClOrdId currentOrder(String planId) {
         return s.orders.latestOf(planId);
     }
 
     /** Stores order number {@code seq} (from {@code ++s.lastOrderSeqNo}) and sends it once committed. */
-    private void newOrder(ActivePlan ap, long seq, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
-                          BigDecimal limit, TimeInForce tif, Instant expire, int slice, BigDecimal expectedPrice) {
+    void newOrder(ActivePlan ap, long seq, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
+                  BigDecimal limit, TimeInForce tif, Instant expire, int slice, BigDecimal expectedPrice) {
         ClOrdId id = clOrdIdOf(seq);
         Instant now = clock.instant();
         Order order = new Order(id, seq, ap.id(), leg, slice, venue.venue(), ap.plan.symbol(), side, type, tif, qty, limit,
@@ -671,7 +672,7 @@ final class Execution {
                 BigDecimal bestBefore = ap.exitMonitor.bestPrice();
                 Optional<ExitSignal> signal = ap.exitMonitor.onPrice(price.get(), now);
                 if (signal.isPresent()) {
-                    startExit(ap, signal.get(), price.get());
+                    exits.startExit(ap, signal.get(), price.get());
                 } else if (bestBefore.compareTo(ap.exitMonitor.bestPrice()) != 0) {
                     ap.progress.bestPrice = ap.exitMonitor.bestPrice();
                     storePlan(ap);
@@ -767,7 +768,7 @@ final class Execution {
         } else if (!before.status().isTerminal() && order.status().isTerminal()) {
             learn(order);
             if (order.leg() == Leg.ENTRY) finishEntryIfDone(ap);
-            else finishExitIfDone(ap);
+            else exits.finishExitIfDone(ap);
         }
     }
 
@@ -843,7 +844,7 @@ final class Execution {
         if (ap != null && !order.status().isTerminal() && updated.status().isTerminal()) {
             learn(updated);
             if (updated.leg() == Leg.ENTRY) finishEntryIfDone(ap);
-            else finishExitIfDone(ap);
+            else exits.finishExitIfDone(ap);
         }
     }
 
@@ -867,7 +868,7 @@ final class Execution {
         emit(reports.fill(inputFor(ap, order.leg(), updated, status, null).withFill(fill, update)));
         if (status == ExecReport.Status.FILLED) {
             if (order.leg() == Leg.ENTRY) completeEntry(ap);
-            else closePlan(ap);
+            else exits.closePlan(ap);
         } else {
             storePlan(ap);
         }
@@ -908,7 +909,7 @@ final class Execution {
         storePlan(ended);
     }
 
-    private ReportInput inputFor(ActivePlan ap, Leg leg, Order order, ExecReport.Status status, String error) {
+    ReportInput inputFor(ActivePlan ap, Leg leg, Order order, ExecReport.Status status, String error) {
         PlanProgress p = ap.progress;
         String symbol = ap.plan.symbol();
         boolean entry = leg == Leg.ENTRY;
@@ -923,7 +924,7 @@ final class Execution {
                 ap.plan.stopLoss(), ap.plan.takeProfit());
     }
 
-    private void emit(ExecReport unsequenced) {
+    void emit(ExecReport unsequenced) {
         long sequence = ++s.lastReportSequence;
         ExecReport report = ReportFactory.withSequence(unsequenced, sequence);
         String json = Json.write(report);
@@ -951,7 +952,7 @@ final class Execution {
                     ap.plan.symbol(), p.avgPrice.toPlainString(), ap.exitRules());
             storePlan(ap);
             s.price(ap.plan.symbol()).flatMap(price -> ap.exitMonitor.onPrice(price, clock.instant()))
-                    .ifPresent(signal -> startExit(ap, signal, s.price(ap.plan.symbol()).orElseThrow()));
+                    .ifPresent(signal -> exits.startExit(ap, signal, s.price(ap.plan.symbol()).orElseThrow()));
         } else {
             OpsLog.info(ap.id(), currentOrder(ap.id()), "entry complete: {} {} avg {}; no exit rules to watch", p.filledQty.toPlainString(),
                     ap.plan.symbol(), p.avgPrice.toPlainString());
@@ -985,7 +986,7 @@ final class Execution {
         }
     }
 
-    private static String describeEnd(Order last) {
+    static String describeEnd(Order last) {
         if (last == null) return "no order was sent";
         String venueText = last.text() == null ? "" : " (" + last.text() + ")";
         return switch (last.status()) {
@@ -1005,7 +1006,7 @@ final class Execution {
         if (venueAnswered) learn(order);
         PlanProgress p = ap.progress;
         if (order.leg() == Leg.EXIT) {
-            finishExitIfDone(ap);
+            exits.finishExitIfDone(ap);
             return;
         }
         if (!p.triedVenues.contains(order.venue())) p.triedVenues.add(order.venue());
@@ -1046,7 +1047,7 @@ final class Execution {
         emit(reports.terminal(inputFor(ap, Leg.ENTRY, order, ExecReport.Status.FAILED, why)));
     }
 
-    private void endPlan(ActivePlan ap, PlanState terminal, String why) {
+    void endPlan(ActivePlan ap, PlanState terminal, String why) {
         ap.progress.state = terminal;
         if (why != null) ap.progress.reason = why;
         ap.exitMonitor = null;
@@ -1054,97 +1055,6 @@ final class Execution {
         OpsLog.info(ap.id(), currentOrder(ap.id()), "done: {}{}", terminal.wireName(), why == null ? "" : " (" + why + ")");
         s.plans.remove(ap.id());
         tx.onRollback.add(() -> s.plans.putIfAbsent(ap.id(), ap));
-    }
-
-    // ================================================================= exits
-
-    private void startExit(ActivePlan ap, ExitSignal signal, BigDecimal price) {
-        PlanProgress p = ap.progress;
-        Side side = ap.plan.direction().exitSide();
-        BigDecimal othersExiting = workingExitQty(ap.plan.symbol(), side);
-        BigDecimal qty = s.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side, p.openQty(), othersExiting);
-        p.exitReason = signal.reason().wireName();
-        p.exitDetail = signal.detail();
-        p.exitTriggeredAt = clock.instant();
-        p.exitExpectedPrice = price;
-        p.bestPrice = ap.exitMonitor.bestPrice();
-        if (qty.signum() <= 0) {
-            OpsLog.warn(ap.id(), currentOrder(ap.id()), "exit {} ({}) but the {} position is already flat or the other way{}: nothing to send", p.exitReason, signal.detail(), ap.plan.symbol(), othersExiting.signum() == 0 ? ""
-                            : ", or other plans' working exit orders (" + othersExiting.toPlainString() + ") already close it");
-            endPlan(ap, PlanState.CLOSED, "exit " + p.exitReason + ": position already flat"
-                    + (othersExiting.signum() == 0 ? "" : " once other plans' working exits fill"));
-            return;
-        }
-        p.exitTargetQty = p.exitFilledQty.add(qty);
-        p.state = PlanState.EXITING;
-        OpsLog.info(ap.id(), currentOrder(ap.id()), "exit triggered: {} ({}) at {}; reduce-only {} {}", p.exitReason, signal.detail(),
-                price.toPlainString(), side.wireName(), qty.toPlainString());
-        sendExitOrder(ap, qty);
-        storePlan(ap);
-    }
-
-    /**
-     * What the reduce-only exit orders still working on {@code symbol} on {@code side} (any plan's) will take off the
-     * position: a new exit or a retry is capped at what they leave, so exits fired together never flip the position.
-     */
-    private BigDecimal workingExitQty(String symbol, Side side) {
-        BigDecimal total = BigDecimal.ZERO;
-        for (Order o : s.orders.all()) {
-            if (o.leg() == Leg.EXIT && o.side() == side && o.symbol().equals(symbol)) total = total.add(o.leavesQty());
-        }
-        return total;
-    }
-
-    private void sendExitOrder(ActivePlan ap, BigDecimal qty) {
-        PlanProgress p = ap.progress;
-        p.exitAttempts++;
-        Side side = ap.plan.direction().exitSide();
-        // A venue that rejected this plan's exit is tried again only when no other venue can take it: retrying a
-        // stop at the venue that just refused it would leave the position open while the others could close it.
-        List<String> rejectedBy = ordersOf(ap, Leg.EXIT).stream().filter(o -> o.status() == OrderStatus.REJECTED)
-                .map(Order::venue).distinct().toList();
-        VenueRanking ranking = rank(ap.plan, side, qty, rejectedBy);
-        if (ranking.best().isEmpty() && !rejectedBy.isEmpty()) ranking = rank(ap.plan, side, qty, List.of());
-        if (ranking.best().isEmpty()) {
-            OpsLog.error(ap.id(), currentOrder(ap.id()), "EXIT BLOCKED: no venue to exit {} {}: {}; will retry on the next tick", qty, ap.plan.symbol(),
-                    ranking.noVenueMessage());
-            return;
-        }
-        newOrder(ap, ++s.lastOrderSeqNo, Leg.EXIT, ranking.best().get(), side, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0, p.exitExpectedPrice);
-    }
-
-    private void finishExitIfDone(ActivePlan ap) {
-        PlanProgress p = ap.progress;
-        if (p.state != PlanState.EXITING) return;
-        if (ordersOf(ap, Leg.EXIT).stream().anyMatch(o -> o.status().isWorking())) return;
-        if (p.exitFilledQty.compareTo(p.exitTargetQty) >= 0) return;
-        Side side = ap.plan.direction().exitSide();
-        BigDecimal remaining = s.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side,
-                p.exitTargetQty.subtract(p.exitFilledQty), workingExitQty(ap.plan.symbol(), side));
-        Order last = lastOrder(ap, Leg.EXIT);
-        if (remaining.signum() > 0 && p.exitAttempts < MAX_EXIT_ATTEMPTS) {
-            OpsLog.warn(ap.id(), currentOrder(ap.id()), "exit incomplete ({} of {}): {}; sending the remaining {} again",
-                    p.exitFilledQty.toPlainString(), p.exitTargetQty.toPlainString(), describeEnd(last), remaining.toPlainString());
-            sendExitOrder(ap, remaining);
-            storePlan(ap);
-            return;
-        }
-        String why = "exit " + p.exitReason + " incomplete after " + p.exitAttempts + " attempts: " + describeEnd(last);
-        OpsLog.error(ap.id(), currentOrder(ap.id()), "{}", why);
-        emit(reports.terminal(inputFor(ap, Leg.EXIT, last, ExecReport.Status.FAILED, why)));
-        // The position stays open and watched: back to OPEN so the next trigger tries again.
-        p.state = PlanState.OPEN;
-        p.exitAttempts = 0;
-        p.exitTargetQty = null;
-        ap.exitMonitor.rearm();
-        storePlan(ap);
-    }
-
-    private void closePlan(ActivePlan ap) {
-        PlanProgress p = ap.progress;
-        OpsLog.info(ap.id(), currentOrder(ap.id()), "closed by {}: exited {} avg {}, realized {}", p.exitReason, p.exitFilledQty.toPlainString(),
-                p.exitAvgPrice.toPlainString(), p.exitPnl.toPlainString());
-        endPlan(ap, PlanState.CLOSED, null);
     }
 
     // ================================================================= timers
@@ -1194,13 +1104,13 @@ final class Execution {
                         Optional<BigDecimal> last = s.price(ap.plan.symbol());
                         Optional<ExitSignal> signal = ap.exitMonitor.onTime(now);
                         if (signal.isEmpty() && last.isPresent()) signal = ap.exitMonitor.onPrice(last.get(), now);
-                        signal.ifPresent(sig -> startExit(ap, sig, last.orElse(p.avgPrice)));
+                        signal.ifPresent(sig -> exits.startExit(ap, sig, last.orElse(p.avgPrice)));
                     }
                 }
                 case EXITING -> {
                     if (p.exitTargetQty != null && ordersOf(ap, Leg.EXIT).stream().noneMatch(o -> o.status().isWorking())
                             && p.exitFilledQty.compareTo(p.exitTargetQty) < 0) {
-                        finishExitIfDone(ap);
+                        exits.finishExitIfDone(ap);
                     }
                 }
                 default -> {
@@ -1323,13 +1233,13 @@ final class Execution {
         return s.price(symbol);
     }
 
-    private void storePlan(ActivePlan ap) {
+    void storePlan(ActivePlan ap) {
         Instant now = clock.instant();
         tx.writes.add(new JournalWrite.PutPlan(new StoredPlan(ap.id(), ap.contentHash, ap.planJson, ap.plan.symbol(),
                 ap.progress.state, Json.write(ap.progress), ap.receivedAt, now)));
     }
 
-    private List<Order> ordersOf(ActivePlan ap, Leg leg) {
+    List<Order> ordersOf(ActivePlan ap, Leg leg) {
         List<Order> out = new ArrayList<>();
         for (Order o : s.orders.ofPlan(ap.id())) {
             if (o.leg() == leg) out.add(o);
@@ -1337,7 +1247,7 @@ final class Execution {
         return out;
     }
 
-    private Order lastOrder(ActivePlan ap, Leg leg) {
+    Order lastOrder(ActivePlan ap, Leg leg) {
         List<Order> list = ordersOf(ap, leg);
         return list.isEmpty() ? null : list.get(list.size() - 1);
     }
