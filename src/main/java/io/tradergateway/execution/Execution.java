@@ -62,13 +62,6 @@ import java.util.stream.Collectors;
  */
 final class Execution {
     private static final Logger log = OpsLog.LOG;
-    /** Orders unanswered for this long get an OrderStatusRequest. */
-    private static final Duration UNANSWERED = Duration.ofSeconds(10);
-    /** A GTD order still working this long after its ExpireTime is cancelled by us. */
-    private static final Duration EXPIRY_GRACE = Duration.ofSeconds(2);
-    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
-    /** An IOC order still working this long after its ack is cancelled by us. */
-    private static final Duration IOC_GRACE = Duration.ofSeconds(5);
 
     private final EngineState s;
     private final TradeJournal journal;
@@ -81,6 +74,7 @@ final class Execution {
     private final ReportFactory reports;
     private final EntryConditionEvaluator entryConditions = new EntryConditionEvaluator();
     private final Exits exits;
+    private final Timers timers;
     private Tx tx;
 
     Execution(EngineState state, TradeJournal journal, VenueGateway venues, Consumer<ExecReport> publisher, Clock clock,
@@ -93,6 +87,7 @@ final class Execution {
         this.settings = settings;
         this.reports = new ReportFactory(clock);
         this.exits = new Exits(this, state, reports, clock);
+        this.timers = new Timers(this, exits, state, venues, reports, clock);
     }
 
     // ================================================================= transactions
@@ -457,7 +452,7 @@ final class Execution {
      * as a burst of children cancelling each other. While no FIX session is logged on (just after a restart) due slices
      * wait for the logon; past {@code valid_until} no slice is sent and the entry ends with what it has.
      */
-    private void sendDueSlices(ActivePlan ap, Instant now) {
+    void sendDueSlices(ActivePlan ap, Instant now) {
         PlanProgress p = ap.progress;
         int due = ap.twap.slicesDueAt(now);
         if (p.stopEntry || due <= p.slicesSent) return;
@@ -836,7 +831,7 @@ final class Execution {
             s.inDoubt.putIfAbsent(order.clOrdId(), clock.instant());
             OpsLog.warn(order.planId(), order.clOrdId(), "{} says the order is {} with {} of {} booked here: waiting for its "
                     + "execution report (status request in {} s if none comes)", reject.venue(), claimed,
-                    order.cumQty().toPlainString(), order.quantity().toPlainString(), UNANSWERED.toSeconds());
+                    order.cumQty().toPlainString(), order.quantity().toPlainString(), Timers.UNANSWERED.toSeconds());
         }
         ActivePlan ap = s.plans.get(order.planId());
         // Only a transition into a terminal state ends the order here: a 35=9 for an order already done (a cancel that
@@ -961,7 +956,7 @@ final class Execution {
     }
 
     /** Called when an entry order ended: decides whether the entry leg is over, and how. */
-    private void finishEntryIfDone(ActivePlan ap) {
+    void finishEntryIfDone(ActivePlan ap) {
         PlanProgress p = ap.progress;
         if (p.state != PlanState.WORKING) return;
         if (workingQty(ap, Leg.ENTRY).signum() > 0 || ordersOf(ap, Leg.ENTRY).stream().anyMatch(o -> o.status().isWorking())) return;
@@ -1059,104 +1054,12 @@ final class Execution {
 
     // ================================================================= timers
 
+    /** The engine's timer tick (every 250 ms): see {@link Timers}. */
     void onTick() {
-        Instant now = clock.instant();
-        for (ActivePlan ap : new ArrayList<>(s.plans.values())) {
-            MDC.put("plan_id", ap.id());
-            PlanProgress p = ap.progress;
-            switch (p.state) {
-                case PENDING_ENTRY -> {
-                    if (!now.isBefore(ap.plan.validUntil())) {
-                        OpsLog.info(ap.id(), currentOrder(ap.id()), "valid_until {} passed while waiting for entry conditions", ap.plan.validUntil());
-                        String why = "valid_until " + ap.plan.validUntil() + " passed before the entry conditions held";
-                        endPlan(ap, PlanState.CANCELLED, why);
-                        emit(reports.terminal(inputFor(ap, Leg.ENTRY, null, ExecReport.Status.CANCELLED, why)));
-                    }
-                }
-                case WORKING -> {
-                    if (ap.twap != null && !p.stopEntry) {
-                        sendDueSlices(ap, now);
-                        if (p.slicesSent >= ap.twap.sliceCount() && !now.isBefore(ap.twap.endsAt())) {
-                            p.stopEntry = true;
-                            for (Order o : ordersOf(ap, Leg.ENTRY)) {
-                                // A child not yet acknowledged (a catch-up slice sent on this very tick after a restart)
-                                // is an IOC the venue answers at once, and is asked about if it does not.
-                                if (o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW && o.pendingRequest() == null) {
-                                    sendCancel(o, "TWAP schedule ended");
-                                }
-                            }
-                            storePlan(ap);
-                            finishEntryIfDone(ap);
-                        }
-                    }
-                    for (Order o : ordersOf(ap, Leg.ENTRY)) {
-                        if (o.status().isWorking() && o.pendingRequest() == null && o.expireTime() != null
-                                && now.isAfter(o.expireTime().plus(EXPIRY_GRACE))) {
-                            p.reason = "limit order not filled before valid_until " + ap.plan.validUntil();
-                            sendCancel(o, "past its ExpireTime");
-                        }
-                    }
-                }
-                case OPEN -> {
-                    if (ap.exitMonitor != null) {
-                        // Prices are re-checked on the tick too: a stop re-armed after a failed exit must fire again
-                        // in a quiet market, without waiting for the next trade print.
-                        Optional<BigDecimal> last = s.price(ap.plan.symbol());
-                        Optional<ExitSignal> signal = ap.exitMonitor.onTime(now);
-                        if (signal.isEmpty() && last.isPresent()) signal = ap.exitMonitor.onPrice(last.get(), now);
-                        signal.ifPresent(sig -> exits.startExit(ap, sig, last.orElse(p.avgPrice)));
-                    }
-                }
-                case EXITING -> {
-                    if (p.exitTargetQty != null && ordersOf(ap, Leg.EXIT).stream().noneMatch(o -> o.status().isWorking())
-                            && p.exitFilledQty.compareTo(p.exitTargetQty) < 0) {
-                        exits.finishExitIfDone(ap);
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        for (Order o : new ArrayList<>(s.orders.all())) {
-            // IOC means the venue answers at once; one it leaves working would hold its plan forever.
-            if (o.timeInForce() == TimeInForce.IOC && o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW
-                    && o.pendingRequest() == null && o.ackedAt() != null
-                    && Duration.between(o.ackedAt(), now).compareTo(IOC_GRACE) > 0) {
-                sendCancel(o, "IOC order still working " + Duration.between(o.ackedAt(), now).toSeconds() + " s after its ack");
-                continue;
-            }
-            boolean unanswered = o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
-                    && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0;
-            Instant doubted = s.inDoubt.get(o.clOrdId());
-            boolean endUnreported = doubted != null && o.status().isWorking() && Duration.between(doubted, now).compareTo(UNANSWERED) > 0;
-            if ((unanswered || endUnreported) && s.sessionUp(o.venue())) {
-                Instant asked = s.statusAsked.get(o.clOrdId());
-                if (asked != null && Duration.between(asked, now).compareTo(UNANSWERED) < 0) continue;
-                OpsLog.warn(o.planId(), o.clOrdId(), "{} for {} s: asking {} for its status",
-                        unanswered ? "unanswered" : "said ended by a cancel reject but no execution report",
-                        Duration.between(unanswered ? o.sentAt() : doubted, now).toSeconds(), o.venue());
-                s.statusAsked.put(o.clOrdId(), now);
-                tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
-            }
-        }
-        if (Duration.between(s.lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
-            s.lastPrune = now;
-            pruneFinishedOrders(now);
-        }
-        MDC.remove("plan_id");
+        timers.onTick();
     }
 
-    /**
-     * Forgets orders that are done and belong to a plan that is done, some time after the fact: the journal
-     * keeps them; memory keeps only what can still change. A very late report for a forgotten order is logged.
-     */
-    private void pruneFinishedOrders(Instant now) {
-        s.orders.removeIf(o -> o.status().isTerminal() && !s.plans.containsKey(o.planId())
-                && o.createdAt().plus(PRUNE_EVERY).isBefore(now));
-        s.statusAsked.keySet().retainAll(s.orders.ids());
-        s.inDoubt.keySet().retainAll(s.orders.ids());
-        s.requestIds.values().retainAll(s.orders.ids());
-    }
+    // ================================================================= cancels
 
     static final String IGNORED_UNKNOWN_ORDER = "unknown_order";
     static final String IGNORED_DUPLICATE_EXEC_ID = "duplicate_exec_id";
@@ -1184,7 +1087,7 @@ final class Execution {
         return m.matches() ? Optional.of(new ClOrdId(m.group(1))) : Optional.empty();
     }
 
-    private void sendCancel(Order order, String why) {
+    void sendCancel(Order order, String why) {
         ClOrdId requestId = new ClOrdId(order.clOrdId().value() + "-C" + (order.requestCount() + 1));
         Order pending = order.withPendingRequest(requestId);
         if (pending.status().canMoveTo(OrderStatus.PENDING_CANCEL)) pending = pending.withStatus(OrderStatus.PENDING_CANCEL, null);
