@@ -1,7 +1,6 @@
 package io.tradergateway.execution;
 
 import io.tradergateway.domain.ClOrdId;
-import io.tradergateway.domain.Fill;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
 import io.tradergateway.market.ConditionInputs;
@@ -19,7 +18,6 @@ import io.tradergateway.plan.ValidationContext;
 import io.tradergateway.position.ExitMonitor;
 import io.tradergateway.position.ExitSignal;
 import io.tradergateway.position.Position;
-import io.tradergateway.position.PositionUpdate;
 import io.tradergateway.report.ExecReport;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.ReportFactory;
@@ -34,8 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.MDC;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -75,6 +71,7 @@ final class Execution {
     private final EntryConditionEvaluator entryConditions = new EntryConditionEvaluator();
     private final Exits exits;
     private final Timers timers;
+    private final VenueEvents venueEvents;
     private Tx tx;
 
     Execution(EngineState state, TradeJournal journal, VenueGateway venues, Consumer<ExecReport> publisher, Clock clock,
@@ -88,6 +85,7 @@ final class Execution {
         this.reports = new ReportFactory(clock);
         this.exits = new Exits(this, state, reports, clock);
         this.timers = new Timers(this, exits, state, venues, reports, clock);
+        this.venueEvents = new VenueEvents(this, exits, state, journal, reports, clock);
     }
 
     // ================================================================= transactions
@@ -180,8 +178,13 @@ final class Execution {
         tx.afterCommit(action);
     }
 
+    /** Adds a row to the current event's transaction. */
+    void write(JournalWrite row) {
+        tx.writes.add(row);
+    }
+
     /** A fill with this (venue, ExecID) is stored, or is in the rows of the transaction being built. */
-    private boolean fillKnown(String venue, io.tradergateway.domain.ExecId execId) {
+    boolean fillKnown(String venue, io.tradergateway.domain.ExecId execId) {
         for (JournalWrite w : tx.writes) {
             if (w instanceof JournalWrite.PutFill f && f.fill().venue().equals(venue) && f.fill().execId().equals(execId)) {
                 return true;
@@ -214,7 +217,7 @@ final class Execution {
                 r.openPlans().size(), r.openOrders().size(), r.positions().size(), s.lastReportSequence, s.lastOrderSeqNo);
     }
 
-    private ActivePlan restorePlan(StoredPlan stored) {
+    ActivePlan restorePlan(StoredPlan stored) {
         TradingPlan plan = storedPlan(stored.planId(), stored.planJson());
         PlanProgress progress = Json.read(stored.progressJson(), PlanProgress.class);
         ActivePlan ap = new ActivePlan(plan, stored.planJson(), stored.contentHash(), stored.receivedAt(), progress);
@@ -233,7 +236,7 @@ final class Execution {
         throw new IllegalStateException("stored plan " + planId + " no longer parses");
     }
 
-    private void remember(Order o) {
+    void remember(Order o) {
         s.orders.put(o);
         if (o.pendingRequest() != null) s.requestIds.put(o.pendingRequest(), o.clOrdId());
     }
@@ -676,233 +679,22 @@ final class Execution {
         }
     }
 
+    /** A venue's ExecutionReport (35=8): see {@link VenueEvents}. */
     void onExecutionReport(VenueExecutionReport r) {
-        ClOrdId orderId = r.clOrdId();
-        Order order = s.orders.get(orderId);
-        if (order == null && r.origClOrdId() != null) {
-            orderId = r.origClOrdId();
-            order = s.orders.get(orderId);
-        }
-        if (order == null) {
-            ClOrdId target = s.requestIds.get(r.clOrdId());
-            if (target != null) {
-                orderId = target;
-                order = s.orders.get(target);
-            }
-        }
-        if (order == null) {
-            // Orders of ended plans leave memory (and are not loaded at start-up), but a venue may still report on
-            // one, e.g. a fill it failed to report in time: the journal has every order we ever sent.
-            Optional<Order> stored = journal.findOrder(r.clOrdId());
-            if (stored.isEmpty() && r.origClOrdId() != null) stored = journal.findOrder(r.origClOrdId());
-            if (stored.isEmpty()) stored = cancelledOrderOf(r.clOrdId()).flatMap(journal::findOrder);
-            if (stored.isEmpty() || !stored.get().venue().equals(r.venue())) {
-                log.warn("execution report {} {} for unknown ClOrdID {} from {} ignored", r.execType(), r.execId(), r.clOrdId(), r.venue());
-                countIgnored(IGNORED_UNKNOWN_ORDER);
-                return;
-            }
-            order = stored.get();
-            orderId = order.clOrdId();
-            OpsLog.warn(order.planId(), orderId, "{} report (ExecID {}) from {} for an order no longer in memory ({}): reloaded from the journal", r.execType(), r.execId(), r.venue(), order.status());
-            remember(order);
-        }
-        MDC.put("plan_id", order.planId());
-        MDC.put("cl_ord_id", orderId.value());
-        ActivePlan ap = s.plans.get(order.planId());
-        Order before = order;
-        order = order.withVenueAnswer(r.orderId(), r.receivedAt());
-        if (r.execType() == ExecType.ORDER_STATUS) {
-            order = reconcile(ap, order, r);
-        } else if (r.isFill()) {
-            if (fillKnown(r.venue(), r.execId())) {
-                OpsLog.info(order.planId(), orderId, "duplicate ExecID {} from {} (possDup={}) ignored",
-                        r.execId(), r.venue(), r.possDup());
-                countIgnored(IGNORED_DUPLICATE_EXEC_ID);
-                return;
-            }
-            if (r.cumQty() != null && r.cumQty().compareTo(order.cumQty()) <= 0) {
-                // The venue's CumQty with this fill is no more than we have booked: a reconciliation after a disconnect
-                // already booked it (as a RECON- fill), and this is the original report arriving late (a FIX resend).
-                OpsLog.warn(order.planId(), orderId, "fill ExecID {} of {} from {} (CumQty {}) is already covered by the {} booked: "
-                        + "not booked again", r.execId(), r.lastQty().toPlainString(), r.venue(),
-                        r.cumQty().toPlainString(), order.cumQty().toPlainString());
-                countIgnored(IGNORED_ALREADY_COVERED);
-                return;
-            }
-            Fill fill = new Fill(r.venue(), r.execId(), orderId, order.symbol(), order.side(), r.lastQty(), r.lastPx(),
-                    r.commission() == null ? BigDecimal.ZERO : r.commission(), r.transactTime());
-            order = applyFill(ap, order, fill);
-        }
-        OrderStatus next = r.ordStatus();
-        // An OrderStatusRequest answered Rejected: the venue does not know the ClOrdID (FIX 4.4: OrdRejReason 5, unknown
-        // order), so the order never reached it - lost with a dropped connection or a crash between commit and send.
-        boolean neverPlaced = r.execType() == ExecType.ORDER_STATUS && next == OrderStatus.REJECTED && order.cumQty().signum() == 0;
-        String text = neverPlaced ? "never placed: " + r.venue() + " does not know the order (status answer: "
-                + (r.text() == null ? "unknown order" : r.text()) + ")" : r.text();
-        if (next != null && next != order.status()) {
-            if (order.status().canMoveTo(next)) {
-                order = order.withStatus(next, text);
-            } else {
-                OpsLog.warn(order.planId(), orderId, "illegal transition {} -> {} on ExecType {} (ExecID {}): kept {}", order.status(), next, r.execType(), r.execId(), order.status());
-            }
-        }
-        if (r.execType() == ExecType.REPLACED && r.cumQty() != null && r.leavesQty() != null) {
-            order = order.withReplaced(r.cumQty().add(r.leavesQty()), order.limitPrice());
-        }
-        if (order.pendingRequest() != null && (r.execType() == ExecType.CANCELED || r.execType() == ExecType.REPLACED)) {
-            s.requestIds.remove(order.pendingRequest());
-            order = order.withPendingRequest(null);
-        }
-        s.orders.put(order);
-        tx.writes.add(new JournalWrite.PutOrder(order));
-        logVenueEvent(order, before, r);
-        if (ap == null) return;
-        if (order.status().isTerminal()) s.inDoubt.remove(order.clOrdId());
-        if (before.status() != OrderStatus.REJECTED && order.status() == OrderStatus.REJECTED) {
-            onOrderRejected(ap, order, text, !neverPlaced);
-        } else if (!before.status().isTerminal() && order.status().isTerminal()) {
-            learn(order);
-            if (order.leg() == Leg.ENTRY) finishEntryIfDone(ap);
-            else exits.finishExitIfDone(ap);
-        }
+        venueEvents.onExecutionReport(r);
     }
 
-    private void logVenueEvent(Order order, Order before, VenueExecutionReport r) {
-        switch (r.execType()) {
-            case NEW -> OpsLog.info(order.planId(), order.clOrdId(), "acked by {} (OrderID {}, {} ms)",
-                    order.venue(), order.venueOrderId(), order.latencyMs());
-            case REJECTED -> OpsLog.warn(order.planId(), order.clOrdId(), "rejected by {}: {}", order.venue(), r.text());
-            case CANCELED -> OpsLog.info(order.planId(), order.clOrdId(), "cancelled at {} with {} of {} filled{}",
-                    order.venue(), order.cumQty().toPlainString(), order.quantity().toPlainString(), r.text() == null ? "" : ": " + r.text());
-            case EXPIRED -> OpsLog.info(order.planId(), order.clOrdId(), "expired at {} with {} of {} filled",
-                    order.venue(), order.cumQty().toPlainString(), order.quantity().toPlainString());
-            case TRADE -> {
-            }
-            default -> {
-                if (before.status() != order.status()) {
-                    OpsLog.info(order.planId(), order.clOrdId(), "{} -> {} ({})", before.status(), order.status(), r.execType());
-                }
-            }
-        }
-    }
-
-    /**
-     * An OrderStatus answer after a restart or a silence: whatever the venue filled that we never heard of becomes
-     * one reconciliation fill (average price derived from the venue's CumQty/AvgPx), so money is never lost.
-     */
-    private Order reconcile(ActivePlan ap, Order order, VenueExecutionReport r) {
-        if (r.cumQty() == null || r.avgPx() == null || r.cumQty().compareTo(order.cumQty()) <= 0) return order;
-        BigDecimal missing = r.cumQty().subtract(order.cumQty());
-        BigDecimal price = r.cumQty().multiply(r.avgPx()).subtract(order.cumQty().multiply(order.avgPx()))
-                .divide(missing, MathContext.DECIMAL64).setScale(8, RoundingMode.HALF_EVEN).stripTrailingZeros();
-        var execId = new io.tradergateway.domain.ExecId("RECON-" + order.clOrdId() + "-" + r.cumQty().toPlainString());
-        if (fillKnown(r.venue(), execId)) return order;
-        OpsLog.warn(order.planId(), order.clOrdId(), "reconciliation: venue reports {} filled, we had {}: booking {} @ {}", r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
-        return applyFill(ap, order, new Fill(r.venue(), execId, order.clOrdId(), order.symbol(), order.side(), missing, price,
-                BigDecimal.ZERO, r.transactTime()));
-    }
-
+    /** A venue's OrderCancelReject (35=9): see {@link VenueEvents}. */
     void onCancelReject(VenueCancelReject reject) {
-        ClOrdId target = reject.origClOrdId() != null ? reject.origClOrdId() : s.requestIds.get(reject.clOrdId());
-        Order order = target == null ? null : s.orders.get(target);
-        if (order == null) {
-            log.warn("cancel reject for unknown order {} / {} from {}: {}", reject.clOrdId(), reject.origClOrdId(), reject.venue(), reject.text());
-            return;
-        }
-        MDC.put("plan_id", order.planId());
-        MDC.put("cl_ord_id", order.clOrdId().value());
-        s.requestIds.remove(reject.clOrdId());
-        // A 35=9 carries no quantities: an order it says is over (filled, cancelled, unknown) ends only by an
-        // ExecutionReport, which has its CumQty. Until that comes the order stays working for us (a fill in flight is
-        // booked normally, not as a late fill), and if it does not come an OrderStatusRequest settles it (onTick).
-        OrderStatus claimed = reject.ordStatus();
-        boolean claimsEnded = claimed != null && claimed.isTerminal() && !order.status().isTerminal();
-        // An order never acknowledged keeps its state: it may yet be acknowledged, or turn out rejected or unknown.
-        OrderStatus back = claimed != null && !claimed.isTerminal() ? claimed
-                : order.cumQty().signum() > 0 ? OrderStatus.PARTIALLY_FILLED
-                : order.ackedAt() == null ? order.status() : OrderStatus.NEW;
-        Order updated = order.withPendingRequest(null);
-        if (updated.status().canMoveTo(back)) updated = updated.withStatus(back, reject.text());
-        s.orders.put(updated);
-        tx.writes.add(new JournalWrite.PutOrder(updated));
-        OpsLog.warn(order.planId(), order.clOrdId(), "{} rejected by {}: {} (order is {})",
-                reject.forReplace() ? "replace" : "cancel", reject.venue(), reject.text(), updated.status());
-        if (claimsEnded) {
-            s.inDoubt.putIfAbsent(order.clOrdId(), clock.instant());
-            OpsLog.warn(order.planId(), order.clOrdId(), "{} says the order is {} with {} of {} booked here: waiting for its "
-                    + "execution report (status request in {} s if none comes)", reject.venue(), claimed,
-                    order.cumQty().toPlainString(), order.quantity().toPlainString(), Timers.UNANSWERED.toSeconds());
-        }
-        ActivePlan ap = s.plans.get(order.planId());
-        // Only a transition into a terminal state ends the order here: a 35=9 for an order already done (a cancel that
-        // crossed its fill) was learned from, and its plan told, when it ended.
-        if (ap != null && !order.status().isTerminal() && updated.status().isTerminal()) {
-            learn(updated);
-            if (updated.leg() == Leg.ENTRY) finishEntryIfDone(ap);
-            else exits.finishExitIfDone(ap);
-        }
+        venueEvents.onCancelReject(reject);
     }
 
-    // ================================================================= fills, positions, reports
-
-    private Order applyFill(ActivePlan ap, Order order, Fill fill) {
-        Order updated = order.withFill(fill.quantity(), fill.price(), fill.fee());
-        tx.writes.add(new JournalWrite.PutFill(fill, order.planId()));
-        PositionUpdate update = s.positions.apply(fill);
-        tx.writes.add(new JournalWrite.PutPosition(update.after(), clock.instant()));
-        OpsLog.info(order.planId(), order.clOrdId(), "fill {} {} @ {} at {} (ExecID {}, fee {}); order {}/{}; position {} {} avg {}", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
-                fill.venue(), fill.execId(), fill.fee().toPlainString(), updated.cumQty().toPlainString(), updated.quantity().toPlainString(),
-                update.after().symbol(), update.after().quantity().toPlainString(), update.after().avgPrice().toPlainString());
-        if (ap == null) {
-            reportLateFill(updated, fill, update);
-            return updated;
-        }
-        PlanProgress p = ap.progress;
-        if (order.leg() == Leg.ENTRY && p.latencyMs == null) p.latencyMs = updated.latencyMs();
-        ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
-        emit(reports.fill(inputFor(ap, order.leg(), updated, status, null).withFill(fill, update)));
-        if (status == ExecReport.Status.FILLED) {
-            if (order.leg() == Leg.ENTRY) completeEntry(ap);
-            else exits.closePlan(ap);
-        } else {
-            storePlan(ap);
-        }
-        return updated;
+    /** How many venue ExecutionReports were ignored, by reason (thread-safe snapshot). */
+    Map<String, Long> ignoredReports() {
+        return venueEvents.ignoredReports();
     }
 
-    /** Adds a fill to the plan's leg figures; {@code filled} once the leg's quantity is complete, else {@code partial}. */
-    private static ExecReport.Status addToProgress(PlanProgress p, Leg leg, Fill fill, PositionUpdate update) {
-        if (leg == Leg.ENTRY) {
-            p.addEntryFill(fill.quantity(), fill.price(), fill.fee());
-            if (p.firstFillAt == null) p.firstFillAt = fill.time();
-            return p.filledQty.compareTo(p.targetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
-        }
-        p.addExitFill(fill.quantity(), fill.price(), update.realizedPnlImpact());
-        return p.exitFilledQty.compareTo(p.exitTargetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
-    }
-
-    /**
-     * A fill for an order whose plan has ended: booked in the position like any fill (done by the caller), added to the
-     * plan's figures and reported, saying that the plan no longer watches the position it changed. The plan stays ended.
-     */
-    private void reportLateFill(Order order, Fill fill, PositionUpdate update) {
-        Optional<StoredPlan> stored = journal.findPlan(order.planId());
-        if (stored.isEmpty()) {
-            OpsLog.error(order.planId(), order.clOrdId(), "LATE FILL {} of {} @ {} for a plan that is not in the journal: booked in the "
-                    + "position, no report", fill.execId(), fill.quantity().toPlainString(),
-                    fill.price().toPlainString());
-            return;
-        }
-        ActivePlan ended = restorePlan(stored.get());
-        PlanProgress p = ended.progress;
-        ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
-        String why = "late fill: " + fill.venue() + " reported ExecID " + fill.execId() + " after the plan had ended "
-                + p.state.wireName() + "; it is booked in the " + order.symbol() + " position, which this plan no longer watches";
-        OpsLog.error(order.planId(), order.clOrdId(), "LATE FILL {} {} @ {} after the plan ended {}: position now {} {}; no exit watches it", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
-                p.state.wireName(), update.after().symbol(), update.after().quantity().toPlainString());
-        emit(reports.lateFill(inputFor(ended, order.leg(), order, status, why).withFill(fill, update)));
-        storePlan(ended);
-    }
+    // ================================================================= reports
 
     ReportInput inputFor(ActivePlan ap, Leg leg, Order order, ExecReport.Status status, String error) {
         PlanProgress p = ap.progress;
@@ -936,7 +728,7 @@ final class Execution {
 
     // ================================================================= plan completion
 
-    private void completeEntry(ActivePlan ap) {
+    void completeEntry(ActivePlan ap) {
         PlanProgress p = ap.progress;
         if (ap.hasExitRules() && p.filledQty.signum() > 0 && !p.cancelRequested) {
             p.state = PlanState.OPEN;
@@ -997,7 +789,7 @@ final class Execution {
      * the session was down, or unknown to the venue's status answer): it is no evidence about the venue, so nothing is
      * learned from it, but like a venue reject it frees the plan to fail over to another live venue.
      */
-    private void onOrderRejected(ActivePlan ap, Order order, String reason, boolean venueAnswered) {
+    void onOrderRejected(ActivePlan ap, Order order, String reason, boolean venueAnswered) {
         if (venueAnswered) learn(order);
         PlanProgress p = ap.progress;
         if (order.leg() == Leg.EXIT) {
@@ -1061,22 +853,6 @@ final class Execution {
 
     // ================================================================= cancels
 
-    static final String IGNORED_UNKNOWN_ORDER = "unknown_order";
-    static final String IGNORED_DUPLICATE_EXEC_ID = "duplicate_exec_id";
-    static final String IGNORED_ALREADY_COVERED = "already_covered";
-    /** Venue ExecutionReports not acted on, by reason; read by other threads for /metrics. */
-    private final Map<String, java.util.concurrent.atomic.LongAdder> ignoredReports = new java.util.concurrent.ConcurrentSkipListMap<>();
-
-    private void countIgnored(String reason) {
-        ignoredReports.computeIfAbsent(reason, k -> new java.util.concurrent.atomic.LongAdder()).increment();
-    }
-
-    /** How many venue ExecutionReports were ignored, by reason (thread-safe snapshot). */
-    Map<String, Long> ignoredReports() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        ignoredReports.forEach((reason, n) -> out.put(reason, n.sum()));
-        return out;
-    }
 
     /** Cancel request ids are {@code <ClOrdID>-C<n>}; a venue names a cancelled order by it from then on. */
     private static final java.util.regex.Pattern CANCEL_REQUEST_ID = java.util.regex.Pattern.compile("(.+)-C\\d+");
@@ -1103,7 +879,7 @@ final class Execution {
     // ================================================================= learning
 
     /** Feeds an ended order's measured latency, slippage and outcome into its venue's statistics. */
-    private void learn(Order order) {
+    void learn(Order order) {
         Double slippage = null;
         if (order.cumQty().signum() > 0 && order.expectedPrice() != null && order.expectedPrice().signum() > 0) {
             slippage = io.tradergateway.report.review.Slippage.adverseFraction(order.side(), order.expectedPrice(), order.avgPx()).doubleValue();

@@ -20,19 +20,11 @@ import java.util.List;
  * coordinator {@link Execution} and its current transaction. Called only on the engine thread (see
  * {@link TradingEngine}), so it needs no locks.
  */
-final class Exits {
+final class Exits extends ExecutionCollaborator {
     private static final int MAX_EXIT_ATTEMPTS = 3;
 
-    private final Execution x;
-    private final EngineState s;
-    private final ReportFactory reports;
-    private final Clock clock;
-
     Exits(Execution coordinator, EngineState state, ReportFactory reports, Clock clock) {
-        this.x = coordinator;
-        this.s = state;
-        this.reports = reports;
-        this.clock = clock;
+        super(coordinator, state, reports, clock);
     }
 
     void startExit(ActivePlan ap, ExitSignal signal, BigDecimal price) {

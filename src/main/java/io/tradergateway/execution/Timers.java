@@ -21,7 +21,7 @@ import java.util.Optional;
  * {@link Execution} and its current transaction. Called only on the engine thread (see {@link TradingEngine}), so it
  * needs no locks.
  */
-final class Timers {
+final class Timers extends ExecutionCollaborator {
     /** Orders unanswered for this long get an OrderStatusRequest. */
     static final Duration UNANSWERED = Duration.ofSeconds(10);
     /** A GTD order still working this long after its ExpireTime is cancelled by us. */
@@ -30,20 +30,13 @@ final class Timers {
     /** An IOC order still working this long after its ack is cancelled by us. */
     private static final Duration IOC_GRACE = Duration.ofSeconds(5);
 
-    private final Execution x;
     private final Exits exits;
-    private final EngineState s;
     private final VenueGateway venues;
-    private final ReportFactory reports;
-    private final Clock clock;
 
     Timers(Execution coordinator, Exits exits, EngineState state, VenueGateway venues, ReportFactory reports, Clock clock) {
-        this.x = coordinator;
+        super(coordinator, state, reports, clock);
         this.exits = exits;
-        this.s = state;
         this.venues = venues;
-        this.reports = reports;
-        this.clock = clock;
     }
 
     void onTick() {
