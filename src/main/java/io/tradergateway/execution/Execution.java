@@ -3,17 +3,12 @@ package io.tradergateway.execution;
 import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
-import io.tradergateway.market.ConditionInputs;
-import io.tradergateway.market.EntryConditionEvaluator;
 import io.tradergateway.market.MarketDataEvent;
 import io.tradergateway.plan.ParseResult;
 import io.tradergateway.plan.PlanIssue;
 import io.tradergateway.plan.PlanParser;
 import io.tradergateway.plan.PlanValidator;
-import io.tradergateway.plan.PositionSizer;
-import io.tradergateway.plan.PriceTicks;
 import io.tradergateway.plan.TradingPlan;
-import io.tradergateway.plan.TwapSchedule;
 import io.tradergateway.plan.ValidationContext;
 import io.tradergateway.position.ExitMonitor;
 import io.tradergateway.position.ExitSignal;
@@ -53,6 +48,11 @@ import java.util.stream.Collectors;
 /**
  * The engine's event handlers: plan intake, entry triggers, venue choice, strategies, the order state
  * machine, fills into positions, exits and reports. Runs only on the engine thread (see {@link TradingEngine}).
+ * This class is the coordinator: it owns the transaction and group-commit mechanics, recovery, intake, the queries and
+ * the helpers every leg shares (routing, new orders and cancels, reports, plan ends, learning), and hands the rest to
+ * package-private parts that run on the same thread: one plan goes from {@link #submit} through {@link Entries}
+ * (trigger, sizing, routing, TWAP slices, how the entry ended), {@link VenueEvents} (acks, fills, rejects,
+ * reconciliation, late fills) and {@link Exits} (exit orders, close), with {@link Timers} for what time alone triggers.
  * Each handler adds rows to the current {@link Tx}; what must happen after the commit (sending FIX, answering
  * the API, publishing reports) is registered with {@link Tx#afterCommit}.
  */
@@ -68,8 +68,8 @@ final class Execution {
     private final PlanParser parser = new PlanParser();
     private final PlanValidator validator = new PlanValidator();
     private final ReportFactory reports;
-    private final EntryConditionEvaluator entryConditions = new EntryConditionEvaluator();
     private final Exits exits;
+    private final Entries entries;
     private final Timers timers;
     private final VenueEvents venueEvents;
     private Tx tx;
@@ -84,8 +84,9 @@ final class Execution {
         this.settings = settings;
         this.reports = new ReportFactory(clock);
         this.exits = new Exits(this, state, reports, clock);
-        this.timers = new Timers(this, exits, state, venues, reports, clock);
-        this.venueEvents = new VenueEvents(this, exits, state, journal, reports, clock);
+        this.entries = new Entries(this, state, reports, clock, exits, settings);
+        this.timers = new Timers(this, state, reports, clock, entries, exits, venues);
+        this.venueEvents = new VenueEvents(this, state, reports, clock, entries, exits, journal);
     }
 
     // ================================================================= transactions
@@ -226,7 +227,7 @@ final class Execution {
                     ap.exitRules(), progress.bestPrice == null ? progress.avgPrice : progress.bestPrice);
         }
         if (plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.TWAP && progress.twapStart != null) {
-            ap.twap = twapFor(ap, progress.twapStart);
+            ap.twap = entries.twapFor(ap, progress.twapStart);
         }
         return ap;
     }
@@ -289,9 +290,9 @@ final class Execution {
             ap.progress.state = PlanState.PENDING_ENTRY;
             OpsLog.info(plan.planId(), currentOrder(plan.planId()), "waiting for entry conditions {}", plan.entryConditions());
             storePlan(ap);
-            evaluateEntry(ap);
+            entries.evaluateEntry(ap);
         } else {
-            startEntry(ap, "no entry conditions");
+            entries.startEntry(ap, "no entry conditions");
         }
         reply(answer, 202, plan.planId(), ap.state().wireName(), List.of(), "accepted");
     }
@@ -362,7 +363,7 @@ final class Execution {
             }
         }
         storePlan(ap);
-        if (!anyWorking) finishEntryIfDone(ap);
+        if (!anyWorking) entries.finishEntryIfDone(ap);
     }
 
     void killSwitch(boolean engaged, CompletableFuture<Boolean> answer) {
@@ -384,176 +385,7 @@ final class Execution {
         tx.afterCommit(() -> answer.complete(engaged));
     }
 
-    // ================================================================= entry
-
-    /** Checks a waiting plan's entry conditions against live data; enters when all hold. */
-    private void evaluateEntry(ActivePlan ap) {
-        Instant now = clock.instant();
-        if (!now.isBefore(ap.plan.validUntil())) return; // expired: the next tick ends it, it must not enter now
-        var evaluation = entryConditions.evaluate(ap.plan.entryConditions(), ConditionInputs.from(s.market.symbol(ap.plan.symbol()), now));
-        if (evaluation.allMet()) {
-            startEntry(ap, "entry conditions met " + evaluation.observed());
-        }
-    }
-
-    private void startEntry(ActivePlan ap, String trigger) {
-        TradingPlan plan = ap.plan;
-        PlanProgress p = ap.progress;
-        Instant now = clock.instant();
-        Optional<BigDecimal> reference = markPrice(plan.symbol());
-        if (reference.isEmpty()) {
-            failPlan(ap, null, "no market data for " + plan.symbol() + " yet: cannot size or price the entry");
-            return;
-        }
-        Instrument instrument = s.instrument(plan.symbol()).orElse(null);
-        if (instrument == null) {
-            failPlan(ap, null, plan.symbol() + " is not listed by any venue");
-            return;
-        }
-        BigDecimal sizingPrice = plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT
-                ? plan.entryPrice() : reference.get();
-        BigDecimal qty = PositionSizer.quantity(plan.positionSize(), settings.portfolioEquity(), sizingPrice, instrument.lotSize());
-        if (qty.signum() <= 0) {
-            failPlan(ap, null, "position_size " + plan.positionSize().toPlainString() + "% of equity "
-                    + settings.portfolioEquity().toPlainString() + " at " + sizingPrice.toPlainString()
-                    + " is less than one lot (" + instrument.lotSize().toPlainString() + ")");
-            return;
-        }
-        p.referencePrice = reference.get();
-        p.expectedPrice = plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT ? plan.entryPrice() : reference.get();
-        p.targetQty = qty;
-        p.triggeredAt = now;
-        p.triggerDetail = trigger;
-        p.state = PlanState.WORKING;
-        OpsLog.info(plan.planId(), currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
-                plan.direction().entrySide().wireName(), qty.toPlainString(), plan.symbol(), reference.get().toPlainString());
-        switch (plan.executionStrategy()) {
-            case MARKET -> routeEntry(ap, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0);
-            case LIMIT -> {
-                BigDecimal price = PriceTicks.passiveLimit(plan.entryPrice(), instrument.tickSize(), plan.direction().entrySide());
-                routeEntry(ap, qty, OrderType.LIMIT, price, TimeInForce.GTD, plan.validUntil(), 0);
-            }
-            case TWAP -> {
-                p.twapStart = now;
-                p.slicesSent = 0;
-                ap.twap = twapFor(ap, now);
-                OpsLog.info(plan.planId(), currentOrder(plan.planId()), "TWAP: {} slices over {} s", ap.twap.sliceCount(), plan.twapParams().durationS());
-                sendDueSlices(ap, now);
-            }
-        }
-        storePlan(ap);
-    }
-
-    private TwapSchedule twapFor(ActivePlan ap, Instant start) {
-        BigDecimal lot = s.instrument(ap.plan.symbol()).map(Instrument::lotSize).orElse(BigDecimal.ONE);
-        return new TwapSchedule(ap.progress.targetQty, lot, ap.plan.twapParams().slices(), ap.plan.twapParams().duration(), start);
-    }
-
-    /**
-     * Sends the TWAP slice that is due, carrying the residual of earlier ones. When several are due at once (the gateway
-     * was down or every session was), they go as <b>one</b> catch-up child for the cumulative quantity due by now, never
-     * as a burst of children cancelling each other. While no FIX session is logged on (just after a restart) due slices
-     * wait for the logon; past {@code valid_until} no slice is sent and the entry ends with what it has.
-     */
-    void sendDueSlices(ActivePlan ap, Instant now) {
-        PlanProgress p = ap.progress;
-        int due = ap.twap.slicesDueAt(now);
-        if (p.stopEntry || due <= p.slicesSent) return;
-        if (!now.isBefore(ap.plan.validUntil())) {
-            OpsLog.warn(ap.id(), currentOrder(ap.id()), "TWAP: valid_until {} passed with {} of {} slices sent: no more slices",
-                    ap.plan.validUntil(), p.slicesSent, ap.twap.sliceCount());
-            p.stopEntry = true;
-            if (p.reason == null) p.reason = "valid_until " + ap.plan.validUntil() + " passed after " + p.slicesSent + " of "
-                    + ap.twap.sliceCount() + " TWAP slices";
-            storePlan(ap);
-            finishEntryIfDone(ap);
-            return;
-        }
-        if (!s.sessions.containsValue(Boolean.TRUE)) return; // reconnecting: the due slices wait for a logon
-        int slice = due - 1;
-        int overdue = slice - p.slicesSent;
-        // Earlier children still working would double count: cancel them first, they carry over as residual.
-        for (Order o : ordersOf(ap, Leg.ENTRY)) {
-            if (o.status().isWorking() && o.pendingRequest() == null) sendCancel(o, "TWAP slice " + (slice + 1) + " is due");
-        }
-        BigDecimal target = ap.twap.targetForSlice(slice, p.filledQty.add(workingQty(ap, Leg.ENTRY)));
-        p.slicesSent = due;
-        String catchUp = overdue == 0 ? "" : " (catching up " + overdue + " overdue slice" + (overdue == 1 ? "" : "s") + " in this one)";
-        if (target.signum() <= 0) {
-            OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: nothing to send{}", slice + 1, ap.twap.sliceCount(), catchUp);
-        } else {
-            BigDecimal limit = marketableLimit(ap.plan, ap.plan.direction().entrySide());
-            OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}{}", slice + 1, ap.twap.sliceCount(),
-                    target.toPlainString(), limit == null ? "market" : limit.toPlainString(), catchUp);
-            if (limit == null) {
-                routeEntry(ap, target, OrderType.MARKET, null, TimeInForce.IOC, null, slice + 1);
-            } else {
-                routeEntry(ap, target, OrderType.LIMIT, limit, TimeInForce.IOC, null, slice + 1);
-            }
-        }
-        storePlan(ap);
-    }
-
-    /** A limit that takes liquidity up to max_slippage from the current price, on the tick grid, never beyond. */
-    private BigDecimal marketableLimit(TradingPlan plan, Side side) {
-        Optional<BigDecimal> price = markPrice(plan.symbol());
-        Optional<Instrument> instrument = s.instrument(plan.symbol());
-        if (price.isEmpty() || instrument.isEmpty()) return null;
-        BigDecimal factor = side == Side.BUY ? BigDecimal.ONE.add(plan.maxSlippage()) : BigDecimal.ONE.subtract(plan.maxSlippage());
-        return PriceTicks.passiveLimit(price.get().multiply(factor), instrument.get().tickSize(), side);
-    }
-
-    private BigDecimal workingQty(ActivePlan ap, Leg leg) {
-        BigDecimal total = BigDecimal.ZERO;
-        for (Order o : ordersOf(ap, leg)) {
-            if (o.status().isWorking()) total = total.add(o.leavesQty());
-        }
-        return total;
-    }
-
-    /** Chooses the venue for an entry order (honouring preferences and failover) and sends it. */
-    private void routeEntry(ActivePlan ap, BigDecimal qty, OrderType type, BigDecimal limit, TimeInForce tif,
-                            Instant expire, int slice) {
-        PlanProgress p = ap.progress;
-        Side side = ap.plan.direction().entrySide();
-        Optional<VenueScore> chosen = Optional.empty();
-        if (p.venue != null && slice > 1 && s.sessionUp(p.venue)) {
-            // TWAP children stay on the venue chosen for the plan unless it failed.
-            chosen = rank(ap.plan, side, qty, p.triedVenues).ranked().stream().filter(v -> v.venue().equals(p.venue)).findFirst();
-        }
-        VenueRanking ranking = null;
-        if (chosen.isEmpty()) {
-            ranking = rank(ap.plan, side, qty, p.triedVenues);
-            if (ranking.best().isEmpty()) {
-                OpsLog.warn(ap.id(), currentOrder(ap.id()), "no venue for {}: {}", ap.plan.symbol(), ranking.noVenueMessage());
-                if (ap.twap != null && p.slicesSent < ap.twap.sliceCount()) {
-                    OpsLog.warn(ap.id(), currentOrder(ap.id()), "TWAP slice {}: its quantity carries into the next slice", slice);
-                    return;
-                }
-                if (p.filledQty.signum() == 0 && workingQty(ap, Leg.ENTRY).signum() == 0) {
-                    failPlan(ap, null, "no venue: " + ranking.noVenueMessage());
-                } else {
-                    // The last TWAP slice found no venue: the entry ends with what it has (or when its working orders end).
-                    p.stopEntry = true;
-                    if (p.reason == null) p.reason = "no venue for the last slice: " + ranking.noVenueMessage();
-                    finishEntryIfDone(ap);
-                }
-                return;
-            }
-            chosen = ranking.best();
-        }
-        VenueScore venue = chosen.get();
-        // The ClOrdID is made first, so that the routing line names the order it routes.
-        long seq = ++s.lastOrderSeqNo;
-        if (ranking != null) {
-            OpsLog.info(ap.id(), clOrdIdOf(seq), "routed to {} score {} (liquidity {}, latency {}, slippage {}, success {}); others {}",
-                    venue.venue(), fmt(venue.total()), fmt(venue.liquidity()), fmt(venue.latency()), fmt(venue.slippage()),
-                    fmt(venue.success()), ranking.ranked().stream().skip(1).map(v -> v.venue() + "=" + fmt(v.total())).toList());
-        }
-        p.venue = venue.venue();
-        p.venueScore = venue.total();
-        newOrder(ap, seq, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice, p.expectedPrice);
-    }
+    // ================================================================= routing and orders (entry leg: see Entries)
 
     VenueRanking rank(TradingPlan plan, Side side, BigDecimal qty, Collection<String> exclude) {
         BigDecimal expected = markPrice(plan.symbol()).orElse(plan.entryPrice());
@@ -575,7 +407,7 @@ final class Execution {
         return new io.tradergateway.routing.VenueSelector().rankExplained(candidates, requirements);
     }
 
-    private ClOrdId clOrdIdOf(long seq) {
+    ClOrdId clOrdIdOf(long seq) {
         return new ClOrdId("TG-" + journal.instanceId() + "-" + seq);
     }
 
@@ -620,7 +452,7 @@ final class Execution {
             s.orders.put(rejected);
             tx.writes.add(new JournalWrite.PutOrder(rejected));
             ActivePlan ap = s.plans.get(order.planId());
-            if (ap != null) onOrderRejected(ap, rejected, rejected.text(), false);
+            if (ap != null) entries.onOrderRejected(ap, rejected, rejected.text(), false);
         }
     }
 
@@ -648,7 +480,7 @@ final class Execution {
         log.info("venue {} lists {}", venue, bySymbol.keySet());
         for (ActivePlan ap : s.plans.values()) {
             // A TWAP restored at start-up was scheduled before any venue had listed its lot size.
-            if (ap.twap != null && bySymbol.containsKey(ap.plan.symbol())) ap.twap = twapFor(ap, ap.progress.twapStart);
+            if (ap.twap != null && bySymbol.containsKey(ap.plan.symbol())) ap.twap = entries.twapFor(ap, ap.progress.twapStart);
         }
         if (!bySymbol.isEmpty()) {
             tx.afterCommit(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, "MD-" + venue + "-" + clock.millis(),
@@ -665,7 +497,7 @@ final class Execution {
             if (!ap.plan.symbol().equals(symbol)) continue;
             MDC.put("plan_id", ap.id());
             if (ap.state() == PlanState.PENDING_ENTRY) {
-                evaluateEntry(ap);
+                entries.evaluateEntry(ap);
             } else if (ap.state() == PlanState.OPEN && ap.exitMonitor != null && price.isPresent()) {
                 BigDecimal bestBefore = ap.exitMonitor.bestPrice();
                 Optional<ExitSignal> signal = ap.exitMonitor.onPrice(price.get(), now);
@@ -728,51 +560,6 @@ final class Execution {
 
     // ================================================================= plan completion
 
-    void completeEntry(ActivePlan ap) {
-        PlanProgress p = ap.progress;
-        if (ap.hasExitRules() && p.filledQty.signum() > 0 && !p.cancelRequested) {
-            p.state = PlanState.OPEN;
-            p.bestPrice = p.avgPrice;
-            ap.exitMonitor = new ExitMonitor(ap.plan.direction(), p.avgPrice, p.firstFillAt == null ? clock.instant() : p.firstFillAt,
-                    ap.exitRules());
-            OpsLog.info(ap.id(), currentOrder(ap.id()), "entry complete: {} {} avg {}; watching exits {}", p.filledQty.toPlainString(),
-                    ap.plan.symbol(), p.avgPrice.toPlainString(), ap.exitRules());
-            storePlan(ap);
-            s.price(ap.plan.symbol()).flatMap(price -> ap.exitMonitor.onPrice(price, clock.instant()))
-                    .ifPresent(signal -> exits.startExit(ap, signal, s.price(ap.plan.symbol()).orElseThrow()));
-        } else {
-            OpsLog.info(ap.id(), currentOrder(ap.id()), "entry complete: {} {} avg {}; no exit rules to watch", p.filledQty.toPlainString(),
-                    ap.plan.symbol(), p.avgPrice.toPlainString());
-            endPlan(ap, PlanState.FILLED, null);
-        }
-    }
-
-    /** Called when an entry order ended: decides whether the entry leg is over, and how. */
-    void finishEntryIfDone(ActivePlan ap) {
-        PlanProgress p = ap.progress;
-        if (p.state != PlanState.WORKING) return;
-        if (workingQty(ap, Leg.ENTRY).signum() > 0 || ordersOf(ap, Leg.ENTRY).stream().anyMatch(o -> o.status().isWorking())) return;
-        if (p.filledQty.compareTo(p.targetQty) >= 0) return;
-        boolean twapContinues = ap.twap != null && !p.stopEntry && p.slicesSent < ap.twap.sliceCount();
-        if (twapContinues) return;
-        Order last = lastOrder(ap, Leg.ENTRY);
-        String why = p.reason != null ? p.reason : describeEnd(last);
-        if (p.cancelRequested) {
-            endPlan(ap, PlanState.CANCELLED, why);
-            emit(reports.terminal(inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED,
-                    "cancelled with " + p.filledQty.toPlainString() + " of " + p.targetQty.toPlainString() + " filled: " + why)));
-        } else if (p.filledQty.signum() > 0) {
-            emit(reports.terminal(inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED,
-                    "entry ended with " + p.filledQty.toPlainString() + " of " + p.targetQty.toPlainString() + " filled: " + why)));
-            completeEntry(ap);
-        } else if (last != null && last.status() == OrderStatus.REJECTED) {
-            failPlan(ap, last, why);
-        } else {
-            endPlan(ap, PlanState.CANCELLED, why);
-            emit(reports.terminal(inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED, why)));
-        }
-    }
-
     static String describeEnd(Order last) {
         if (last == null) return "no order was sent";
         String venueText = last.text() == null ? "" : " (" + last.text() + ")";
@@ -784,51 +571,7 @@ final class Execution {
         };
     }
 
-    /**
-     * An order ended Rejected. {@code venueAnswered} is false for an order that never reached its venue (not sent because
-     * the session was down, or unknown to the venue's status answer): it is no evidence about the venue, so nothing is
-     * learned from it, but like a venue reject it frees the plan to fail over to another live venue.
-     */
-    void onOrderRejected(ActivePlan ap, Order order, String reason, boolean venueAnswered) {
-        if (venueAnswered) learn(order);
-        PlanProgress p = ap.progress;
-        if (order.leg() == Leg.EXIT) {
-            exits.finishExitIfDone(ap);
-            return;
-        }
-        if (!p.triedVenues.contains(order.venue())) p.triedVenues.add(order.venue());
-        boolean twap = ap.twap != null;
-        if (twap && !p.cancelRequested && !p.stopEntry && p.slicesSent < ap.twap.sliceCount()) {
-            // One rejected child does not end a TWAP: its quantity is residual for the next slice, on another venue.
-            OpsLog.warn(ap.id(), order.clOrdId(), "TWAP slice {} rejected by {} ({}): its quantity carries into the next slice", order.sliceNo(), order.venue(), reason);
-            storePlan(ap);
-            return;
-        }
-        boolean expired = !clock.instant().isBefore(ap.plan.validUntil());
-        if (expired) {
-            OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}) after valid_until {}: no failover", order.venue(), reason, ap.plan.validUntil());
-        }
-        if (!p.failoverUsed && !p.cancelRequested && !expired && (p.filledQty.signum() == 0 || twap)) {
-            VenueRanking next = rank(ap.plan, order.side(), order.quantity(), p.triedVenues);
-            if (next.best().isPresent()) {
-                p.failoverUsed = true;
-                OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}): failing over to {}", order.venue(),
-                        reason, next.best().get().venue());
-                p.venue = next.best().get().venue();
-                p.venueScore = next.best().get().total();
-                newOrder(ap, ++s.lastOrderSeqNo, Leg.ENTRY, next.best().get(), order.side(), order.quantity(), order.type(), order.limitPrice(),
-                        order.timeInForce(), order.expireTime(), order.sliceNo(), p.expectedPrice);
-                storePlan(ap);
-                return;
-            }
-        }
-        p.stopEntry = true;
-        if (p.reason == null) p.reason = "rejected by " + order.venue() + ": " + reason;
-        storePlan(ap);
-        finishEntryIfDone(ap);
-    }
-
-    private void failPlan(ActivePlan ap, Order order, String why) {
+    void failPlan(ActivePlan ap, Order order, String why) {
         OpsLog.warn(ap.id(), currentOrder(ap.id()), "failed: {}", why);
         endPlan(ap, PlanState.FAILED, why);
         emit(reports.terminal(inputFor(ap, Leg.ENTRY, order, ExecReport.Status.FAILED, why)));
@@ -852,7 +595,6 @@ final class Execution {
     }
 
     // ================================================================= cancels
-
 
     /** Cancel request ids are {@code <ClOrdID>-C<n>}; a venue names a cancelled order by it from then on. */
     private static final java.util.regex.Pattern CANCEL_REQUEST_ID = java.util.regex.Pattern.compile("(.+)-C\\d+");
@@ -902,7 +644,7 @@ final class Execution {
      * the market it could be closed in. For the same reason it is the arrival price entries are sized, routed and
      * priced from (a stale trade would cap marketable limits away from the market and misstate slippage).
      */
-    private Optional<BigDecimal> markPrice(String symbol) {
+    Optional<BigDecimal> markPrice(String symbol) {
         var market = s.market.symbol(symbol);
         var bid = market.bestBid();
         var offer = market.bestOffer();

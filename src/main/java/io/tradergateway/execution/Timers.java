@@ -30,11 +30,14 @@ final class Timers extends ExecutionCollaborator {
     /** An IOC order still working this long after its ack is cancelled by us. */
     private static final Duration IOC_GRACE = Duration.ofSeconds(5);
 
+    private final Entries entries;
     private final Exits exits;
     private final VenueGateway venues;
 
-    Timers(Execution coordinator, Exits exits, EngineState state, VenueGateway venues, ReportFactory reports, Clock clock) {
+    Timers(Execution coordinator, EngineState state, ReportFactory reports, Clock clock, Entries entries, Exits exits,
+           VenueGateway venues) {
         super(coordinator, state, reports, clock);
+        this.entries = entries;
         this.exits = exits;
         this.venues = venues;
     }
@@ -55,7 +58,7 @@ final class Timers extends ExecutionCollaborator {
                 }
                 case WORKING -> {
                     if (ap.twap != null && !p.stopEntry) {
-                        x.sendDueSlices(ap, now);
+                        entries.sendDueSlices(ap, now);
                         if (p.slicesSent >= ap.twap.sliceCount() && !now.isBefore(ap.twap.endsAt())) {
                             p.stopEntry = true;
                             for (Order o : x.ordersOf(ap, Leg.ENTRY)) {
@@ -66,7 +69,7 @@ final class Timers extends ExecutionCollaborator {
                                 }
                             }
                             x.storePlan(ap);
-                            x.finishEntryIfDone(ap);
+                            entries.finishEntryIfDone(ap);
                         }
                     }
                     for (Order o : x.ordersOf(ap, Leg.ENTRY)) {

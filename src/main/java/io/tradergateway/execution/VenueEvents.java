@@ -29,12 +29,14 @@ import java.util.TreeMap;
 final class VenueEvents extends ExecutionCollaborator {
     private static final Logger log = OpsLog.LOG;
 
+    private final Entries entries;
     private final Exits exits;
     private final TradeJournal journal;
 
-    VenueEvents(Execution coordinator, Exits exits, EngineState state, TradeJournal journal, ReportFactory reports,
-                Clock clock) {
+    VenueEvents(Execution coordinator, EngineState state, ReportFactory reports, Clock clock, Entries entries,
+                Exits exits, TradeJournal journal) {
         super(coordinator, state, reports, clock);
+        this.entries = entries;
         this.exits = exits;
         this.journal = journal;
     }
@@ -122,10 +124,10 @@ final class VenueEvents extends ExecutionCollaborator {
         if (ap == null) return;
         if (order.status().isTerminal()) s.inDoubt.remove(order.clOrdId());
         if (before.status() != OrderStatus.REJECTED && order.status() == OrderStatus.REJECTED) {
-            x.onOrderRejected(ap, order, text, !neverPlaced);
+            entries.onOrderRejected(ap, order, text, !neverPlaced);
         } else if (!before.status().isTerminal() && order.status().isTerminal()) {
             x.learn(order);
-            if (order.leg() == Leg.ENTRY) x.finishEntryIfDone(ap);
+            if (order.leg() == Leg.ENTRY) entries.finishEntryIfDone(ap);
             else exits.finishExitIfDone(ap);
         }
     }
@@ -201,7 +203,7 @@ final class VenueEvents extends ExecutionCollaborator {
         // crossed its fill) was learned from, and its plan told, when it ended.
         if (ap != null && !order.status().isTerminal() && updated.status().isTerminal()) {
             x.learn(updated);
-            if (updated.leg() == Leg.ENTRY) x.finishEntryIfDone(ap);
+            if (updated.leg() == Leg.ENTRY) entries.finishEntryIfDone(ap);
             else exits.finishExitIfDone(ap);
         }
     }
@@ -223,7 +225,7 @@ final class VenueEvents extends ExecutionCollaborator {
         ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
         x.emit(reports.fill(x.inputFor(ap, order.leg(), updated, status, null).withFill(fill, update)));
         if (status == ExecReport.Status.FILLED) {
-            if (order.leg() == Leg.ENTRY) x.completeEntry(ap);
+            if (order.leg() == Leg.ENTRY) entries.completeEntry(ap);
             else exits.closePlan(ap);
         } else {
             x.storePlan(ap);
