@@ -1,25 +1,18 @@
 package io.tradergateway.execution;
 
 import io.tradergateway.domain.ClOrdId;
-import io.tradergateway.domain.Fill;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
-import io.tradergateway.market.ConditionInputs;
-import io.tradergateway.market.EntryConditionEvaluator;
 import io.tradergateway.market.MarketDataEvent;
 import io.tradergateway.plan.ParseResult;
 import io.tradergateway.plan.PlanIssue;
 import io.tradergateway.plan.PlanParser;
 import io.tradergateway.plan.PlanValidator;
-import io.tradergateway.plan.PositionSizer;
-import io.tradergateway.plan.PriceTicks;
 import io.tradergateway.plan.TradingPlan;
-import io.tradergateway.plan.TwapSchedule;
 import io.tradergateway.plan.ValidationContext;
 import io.tradergateway.position.ExitMonitor;
 import io.tradergateway.position.ExitSignal;
 import io.tradergateway.position.Position;
-import io.tradergateway.position.PositionUpdate;
 import io.tradergateway.report.ExecReport;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.ReportFactory;
@@ -34,8 +27,6 @@ import org.slf4j.Logger;
 import org.slf4j.MDC;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -57,19 +48,16 @@ import java.util.stream.Collectors;
 /**
  * The engine's event handlers: plan intake, entry triggers, venue choice, strategies, the order state
  * machine, fills into positions, exits and reports. Runs only on the engine thread (see {@link TradingEngine}).
+ * This class is the coordinator: it owns the transaction and group-commit mechanics, recovery, intake, the queries and
+ * the helpers every leg shares (routing, new orders and cancels, reports, plan ends, learning), and hands the rest to
+ * package-private parts that run on the same thread: one plan goes from {@link #submit} through {@link Entries}
+ * (trigger, sizing, routing, TWAP slices, how the entry ended), {@link VenueEvents} (acks, fills, rejects,
+ * reconciliation, late fills) and {@link Exits} (exit orders, close), with {@link Timers} for what time alone triggers.
  * Each handler adds rows to the current {@link Tx}; what must happen after the commit (sending FIX, answering
  * the API, publishing reports) is registered with {@link Tx#afterCommit}.
  */
 final class Execution {
     private static final Logger log = OpsLog.LOG;
-    /** Orders unanswered for this long get an OrderStatusRequest. */
-    private static final Duration UNANSWERED = Duration.ofSeconds(10);
-    /** A GTD order still working this long after its ExpireTime is cancelled by us. */
-    private static final Duration EXPIRY_GRACE = Duration.ofSeconds(2);
-    private static final int MAX_EXIT_ATTEMPTS = 3;
-    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
-    /** An IOC order still working this long after its ack is cancelled by us. */
-    private static final Duration IOC_GRACE = Duration.ofSeconds(5);
 
     private final EngineState s;
     private final TradeJournal journal;
@@ -80,7 +68,10 @@ final class Execution {
     private final PlanParser parser = new PlanParser();
     private final PlanValidator validator = new PlanValidator();
     private final ReportFactory reports;
-    private final EntryConditionEvaluator entryConditions = new EntryConditionEvaluator();
+    private final Exits exits;
+    private final Entries entries;
+    private final Timers timers;
+    private final VenueEvents venueEvents;
     private Tx tx;
 
     Execution(EngineState state, TradeJournal journal, VenueGateway venues, Consumer<ExecReport> publisher, Clock clock,
@@ -92,6 +83,10 @@ final class Execution {
         this.clock = clock;
         this.settings = settings;
         this.reports = new ReportFactory(clock);
+        this.exits = new Exits(this, state, reports, clock);
+        this.entries = new Entries(this, state, reports, clock, exits, settings);
+        this.timers = new Timers(this, state, reports, clock, entries, exits, venues);
+        this.venueEvents = new VenueEvents(this, state, reports, clock, entries, exits, journal);
     }
 
     // ================================================================= transactions
@@ -184,8 +179,13 @@ final class Execution {
         tx.afterCommit(action);
     }
 
+    /** Adds a row to the current event's transaction. */
+    void write(JournalWrite row) {
+        tx.writes.add(row);
+    }
+
     /** A fill with this (venue, ExecID) is stored, or is in the rows of the transaction being built. */
-    private boolean fillKnown(String venue, io.tradergateway.domain.ExecId execId) {
+    boolean fillKnown(String venue, io.tradergateway.domain.ExecId execId) {
         for (JournalWrite w : tx.writes) {
             if (w instanceof JournalWrite.PutFill f && f.fill().venue().equals(venue) && f.fill().execId().equals(execId)) {
                 return true;
@@ -218,7 +218,7 @@ final class Execution {
                 r.openPlans().size(), r.openOrders().size(), r.positions().size(), s.lastReportSequence, s.lastOrderSeqNo);
     }
 
-    private ActivePlan restorePlan(StoredPlan stored) {
+    ActivePlan restorePlan(StoredPlan stored) {
         TradingPlan plan = storedPlan(stored.planId(), stored.planJson());
         PlanProgress progress = Json.read(stored.progressJson(), PlanProgress.class);
         ActivePlan ap = new ActivePlan(plan, stored.planJson(), stored.contentHash(), stored.receivedAt(), progress);
@@ -227,7 +227,7 @@ final class Execution {
                     ap.exitRules(), progress.bestPrice == null ? progress.avgPrice : progress.bestPrice);
         }
         if (plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.TWAP && progress.twapStart != null) {
-            ap.twap = twapFor(ap, progress.twapStart);
+            ap.twap = entries.twapFor(ap, progress.twapStart);
         }
         return ap;
     }
@@ -237,7 +237,7 @@ final class Execution {
         throw new IllegalStateException("stored plan " + planId + " no longer parses");
     }
 
-    private void remember(Order o) {
+    void remember(Order o) {
         s.orders.put(o);
         if (o.pendingRequest() != null) s.requestIds.put(o.pendingRequest(), o.clOrdId());
     }
@@ -290,9 +290,9 @@ final class Execution {
             ap.progress.state = PlanState.PENDING_ENTRY;
             OpsLog.info(plan.planId(), currentOrder(plan.planId()), "waiting for entry conditions {}", plan.entryConditions());
             storePlan(ap);
-            evaluateEntry(ap);
+            entries.evaluateEntry(ap);
         } else {
-            startEntry(ap, "no entry conditions");
+            entries.startEntry(ap, "no entry conditions");
         }
         reply(answer, 202, plan.planId(), ap.state().wireName(), List.of(), "accepted");
     }
@@ -363,7 +363,7 @@ final class Execution {
             }
         }
         storePlan(ap);
-        if (!anyWorking) finishEntryIfDone(ap);
+        if (!anyWorking) entries.finishEntryIfDone(ap);
     }
 
     void killSwitch(boolean engaged, CompletableFuture<Boolean> answer) {
@@ -385,176 +385,7 @@ final class Execution {
         tx.afterCommit(() -> answer.complete(engaged));
     }
 
-    // ================================================================= entry
-
-    /** Checks a waiting plan's entry conditions against live data; enters when all hold. */
-    private void evaluateEntry(ActivePlan ap) {
-        Instant now = clock.instant();
-        if (!now.isBefore(ap.plan.validUntil())) return; // expired: the next tick ends it, it must not enter now
-        var evaluation = entryConditions.evaluate(ap.plan.entryConditions(), ConditionInputs.from(s.market.symbol(ap.plan.symbol()), now));
-        if (evaluation.allMet()) {
-            startEntry(ap, "entry conditions met " + evaluation.observed());
-        }
-    }
-
-    private void startEntry(ActivePlan ap, String trigger) {
-        TradingPlan plan = ap.plan;
-        PlanProgress p = ap.progress;
-        Instant now = clock.instant();
-        Optional<BigDecimal> reference = markPrice(plan.symbol());
-        if (reference.isEmpty()) {
-            failPlan(ap, null, "no market data for " + plan.symbol() + " yet: cannot size or price the entry");
-            return;
-        }
-        Instrument instrument = s.instrument(plan.symbol()).orElse(null);
-        if (instrument == null) {
-            failPlan(ap, null, plan.symbol() + " is not listed by any venue");
-            return;
-        }
-        BigDecimal sizingPrice = plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT
-                ? plan.entryPrice() : reference.get();
-        BigDecimal qty = PositionSizer.quantity(plan.positionSize(), settings.portfolioEquity(), sizingPrice, instrument.lotSize());
-        if (qty.signum() <= 0) {
-            failPlan(ap, null, "position_size " + plan.positionSize().toPlainString() + "% of equity "
-                    + settings.portfolioEquity().toPlainString() + " at " + sizingPrice.toPlainString()
-                    + " is less than one lot (" + instrument.lotSize().toPlainString() + ")");
-            return;
-        }
-        p.referencePrice = reference.get();
-        p.expectedPrice = plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT ? plan.entryPrice() : reference.get();
-        p.targetQty = qty;
-        p.triggeredAt = now;
-        p.triggerDetail = trigger;
-        p.state = PlanState.WORKING;
-        OpsLog.info(plan.planId(), currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
-                plan.direction().entrySide().wireName(), qty.toPlainString(), plan.symbol(), reference.get().toPlainString());
-        switch (plan.executionStrategy()) {
-            case MARKET -> routeEntry(ap, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0);
-            case LIMIT -> {
-                BigDecimal price = PriceTicks.passiveLimit(plan.entryPrice(), instrument.tickSize(), plan.direction().entrySide());
-                routeEntry(ap, qty, OrderType.LIMIT, price, TimeInForce.GTD, plan.validUntil(), 0);
-            }
-            case TWAP -> {
-                p.twapStart = now;
-                p.slicesSent = 0;
-                ap.twap = twapFor(ap, now);
-                OpsLog.info(plan.planId(), currentOrder(plan.planId()), "TWAP: {} slices over {} s", ap.twap.sliceCount(), plan.twapParams().durationS());
-                sendDueSlices(ap, now);
-            }
-        }
-        storePlan(ap);
-    }
-
-    private TwapSchedule twapFor(ActivePlan ap, Instant start) {
-        BigDecimal lot = s.instrument(ap.plan.symbol()).map(Instrument::lotSize).orElse(BigDecimal.ONE);
-        return new TwapSchedule(ap.progress.targetQty, lot, ap.plan.twapParams().slices(), ap.plan.twapParams().duration(), start);
-    }
-
-    /**
-     * Sends the TWAP slice that is due, carrying the residual of earlier ones. When several are due at once (the gateway
-     * was down or every session was), they go as <b>one</b> catch-up child for the cumulative quantity due by now, never
-     * as a burst of children cancelling each other. While no FIX session is logged on (just after a restart) due slices
-     * wait for the logon; past {@code valid_until} no slice is sent and the entry ends with what it has.
-     */
-    private void sendDueSlices(ActivePlan ap, Instant now) {
-        PlanProgress p = ap.progress;
-        int due = ap.twap.slicesDueAt(now);
-        if (p.stopEntry || due <= p.slicesSent) return;
-        if (!now.isBefore(ap.plan.validUntil())) {
-            OpsLog.warn(ap.id(), currentOrder(ap.id()), "TWAP: valid_until {} passed with {} of {} slices sent: no more slices",
-                    ap.plan.validUntil(), p.slicesSent, ap.twap.sliceCount());
-            p.stopEntry = true;
-            if (p.reason == null) p.reason = "valid_until " + ap.plan.validUntil() + " passed after " + p.slicesSent + " of "
-                    + ap.twap.sliceCount() + " TWAP slices";
-            storePlan(ap);
-            finishEntryIfDone(ap);
-            return;
-        }
-        if (!s.sessions.containsValue(Boolean.TRUE)) return; // reconnecting: the due slices wait for a logon
-        int slice = due - 1;
-        int overdue = slice - p.slicesSent;
-        // Earlier children still working would double count: cancel them first, they carry over as residual.
-        for (Order o : ordersOf(ap, Leg.ENTRY)) {
-            if (o.status().isWorking() && o.pendingRequest() == null) sendCancel(o, "TWAP slice " + (slice + 1) + " is due");
-        }
-        BigDecimal target = ap.twap.targetForSlice(slice, p.filledQty.add(workingQty(ap, Leg.ENTRY)));
-        p.slicesSent = due;
-        String catchUp = overdue == 0 ? "" : " (catching up " + overdue + " overdue slice" + (overdue == 1 ? "" : "s") + " in this one)";
-        if (target.signum() <= 0) {
-            OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: nothing to send{}", slice + 1, ap.twap.sliceCount(), catchUp);
-        } else {
-            BigDecimal limit = marketableLimit(ap.plan, ap.plan.direction().entrySide());
-            OpsLog.info(ap.id(), currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}{}", slice + 1, ap.twap.sliceCount(),
-                    target.toPlainString(), limit == null ? "market" : limit.toPlainString(), catchUp);
-            if (limit == null) {
-                routeEntry(ap, target, OrderType.MARKET, null, TimeInForce.IOC, null, slice + 1);
-            } else {
-                routeEntry(ap, target, OrderType.LIMIT, limit, TimeInForce.IOC, null, slice + 1);
-            }
-        }
-        storePlan(ap);
-    }
-
-    /** A limit that takes liquidity up to max_slippage from the current price, on the tick grid, never beyond. */
-    private BigDecimal marketableLimit(TradingPlan plan, Side side) {
-        Optional<BigDecimal> price = markPrice(plan.symbol());
-        Optional<Instrument> instrument = s.instrument(plan.symbol());
-        if (price.isEmpty() || instrument.isEmpty()) return null;
-        BigDecimal factor = side == Side.BUY ? BigDecimal.ONE.add(plan.maxSlippage()) : BigDecimal.ONE.subtract(plan.maxSlippage());
-        return PriceTicks.passiveLimit(price.get().multiply(factor), instrument.get().tickSize(), side);
-    }
-
-    private BigDecimal workingQty(ActivePlan ap, Leg leg) {
-        BigDecimal total = BigDecimal.ZERO;
-        for (Order o : ordersOf(ap, leg)) {
-            if (o.status().isWorking()) total = total.add(o.leavesQty());
-        }
-        return total;
-    }
-
-    /** Chooses the venue for an entry order (honouring preferences and failover) and sends it. */
-    private void routeEntry(ActivePlan ap, BigDecimal qty, OrderType type, BigDecimal limit, TimeInForce tif,
-                            Instant expire, int slice) {
-        PlanProgress p = ap.progress;
-        Side side = ap.plan.direction().entrySide();
-        Optional<VenueScore> chosen = Optional.empty();
-        if (p.venue != null && slice > 1 && s.sessionUp(p.venue)) {
-            // TWAP children stay on the venue chosen for the plan unless it failed.
-            chosen = rank(ap.plan, side, qty, p.triedVenues).ranked().stream().filter(v -> v.venue().equals(p.venue)).findFirst();
-        }
-        VenueRanking ranking = null;
-        if (chosen.isEmpty()) {
-            ranking = rank(ap.plan, side, qty, p.triedVenues);
-            if (ranking.best().isEmpty()) {
-                OpsLog.warn(ap.id(), currentOrder(ap.id()), "no venue for {}: {}", ap.plan.symbol(), ranking.noVenueMessage());
-                if (ap.twap != null && p.slicesSent < ap.twap.sliceCount()) {
-                    OpsLog.warn(ap.id(), currentOrder(ap.id()), "TWAP slice {}: its quantity carries into the next slice", slice);
-                    return;
-                }
-                if (p.filledQty.signum() == 0 && workingQty(ap, Leg.ENTRY).signum() == 0) {
-                    failPlan(ap, null, "no venue: " + ranking.noVenueMessage());
-                } else {
-                    // The last TWAP slice found no venue: the entry ends with what it has (or when its working orders end).
-                    p.stopEntry = true;
-                    if (p.reason == null) p.reason = "no venue for the last slice: " + ranking.noVenueMessage();
-                    finishEntryIfDone(ap);
-                }
-                return;
-            }
-            chosen = ranking.best();
-        }
-        VenueScore venue = chosen.get();
-        // The ClOrdID is made first, so that the routing line names the order it routes.
-        long seq = ++s.lastOrderSeqNo;
-        if (ranking != null) {
-            OpsLog.info(ap.id(), clOrdIdOf(seq), "routed to {} score {} (liquidity {}, latency {}, slippage {}, success {}); others {}",
-                    venue.venue(), fmt(venue.total()), fmt(venue.liquidity()), fmt(venue.latency()), fmt(venue.slippage()),
-                    fmt(venue.success()), ranking.ranked().stream().skip(1).map(v -> v.venue() + "=" + fmt(v.total())).toList());
-        }
-        p.venue = venue.venue();
-        p.venueScore = venue.total();
-        newOrder(ap, seq, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice, p.expectedPrice);
-    }
+    // ================================================================= routing and orders (entry leg: see Entries)
 
     VenueRanking rank(TradingPlan plan, Side side, BigDecimal qty, Collection<String> exclude) {
         BigDecimal expected = markPrice(plan.symbol()).orElse(plan.entryPrice());
@@ -562,8 +393,8 @@ final class Execution {
                 new OrderRequirements(qty, plan.maxSlippage(), plan.maxLatencyMs(), plan.venuePreferences()), exclude);
     }
 
-    private VenueRanking rank(String symbol, BigDecimal expected, Side side, OrderRequirements requirements,
-                              Collection<String> exclude) {
+    VenueRanking rank(String symbol, BigDecimal expected, Side side, OrderRequirements requirements,
+                      Collection<String> exclude) {
         List<VenueCandidate> candidates = new ArrayList<>();
         for (String venue : s.sessions.keySet()) {
             if (exclude.contains(venue)) continue;
@@ -576,18 +407,18 @@ final class Execution {
         return new io.tradergateway.routing.VenueSelector().rankExplained(candidates, requirements);
     }
 
-    private ClOrdId clOrdIdOf(long seq) {
+    ClOrdId clOrdIdOf(long seq) {
         return new ClOrdId("TG-" + journal.instanceId() + "-" + seq);
     }
 
     /** The plan's current (latest) order, named by plan-level ops lines; null before it has one. */
-    private ClOrdId currentOrder(String planId) {
+    ClOrdId currentOrder(String planId) {
         return s.orders.latestOf(planId);
     }
 
     /** Stores order number {@code seq} (from {@code ++s.lastOrderSeqNo}) and sends it once committed. */
-    private void newOrder(ActivePlan ap, long seq, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
-                          BigDecimal limit, TimeInForce tif, Instant expire, int slice, BigDecimal expectedPrice) {
+    void newOrder(ActivePlan ap, long seq, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
+                  BigDecimal limit, TimeInForce tif, Instant expire, int slice, BigDecimal expectedPrice) {
         ClOrdId id = clOrdIdOf(seq);
         Instant now = clock.instant();
         Order order = new Order(id, seq, ap.id(), leg, slice, venue.venue(), ap.plan.symbol(), side, type, tif, qty, limit,
@@ -621,7 +452,7 @@ final class Execution {
             s.orders.put(rejected);
             tx.writes.add(new JournalWrite.PutOrder(rejected));
             ActivePlan ap = s.plans.get(order.planId());
-            if (ap != null) onOrderRejected(ap, rejected, rejected.text(), false);
+            if (ap != null) entries.onOrderRejected(ap, rejected, rejected.text(), false);
         }
     }
 
@@ -649,7 +480,7 @@ final class Execution {
         log.info("venue {} lists {}", venue, bySymbol.keySet());
         for (ActivePlan ap : s.plans.values()) {
             // A TWAP restored at start-up was scheduled before any venue had listed its lot size.
-            if (ap.twap != null && bySymbol.containsKey(ap.plan.symbol())) ap.twap = twapFor(ap, ap.progress.twapStart);
+            if (ap.twap != null && bySymbol.containsKey(ap.plan.symbol())) ap.twap = entries.twapFor(ap, ap.progress.twapStart);
         }
         if (!bySymbol.isEmpty()) {
             tx.afterCommit(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, "MD-" + venue + "-" + clock.millis(),
@@ -666,12 +497,12 @@ final class Execution {
             if (!ap.plan.symbol().equals(symbol)) continue;
             MDC.put("plan_id", ap.id());
             if (ap.state() == PlanState.PENDING_ENTRY) {
-                evaluateEntry(ap);
+                entries.evaluateEntry(ap);
             } else if (ap.state() == PlanState.OPEN && ap.exitMonitor != null && price.isPresent()) {
                 BigDecimal bestBefore = ap.exitMonitor.bestPrice();
                 Optional<ExitSignal> signal = ap.exitMonitor.onPrice(price.get(), now);
                 if (signal.isPresent()) {
-                    startExit(ap, signal.get(), price.get());
+                    exits.startExit(ap, signal.get(), price.get());
                 } else if (bestBefore.compareTo(ap.exitMonitor.bestPrice()) != 0) {
                     ap.progress.bestPrice = ap.exitMonitor.bestPrice();
                     storePlan(ap);
@@ -680,235 +511,24 @@ final class Execution {
         }
     }
 
+    /** A venue's ExecutionReport (35=8): see {@link VenueEvents}. */
     void onExecutionReport(VenueExecutionReport r) {
-        ClOrdId orderId = r.clOrdId();
-        Order order = s.orders.get(orderId);
-        if (order == null && r.origClOrdId() != null) {
-            orderId = r.origClOrdId();
-            order = s.orders.get(orderId);
-        }
-        if (order == null) {
-            ClOrdId target = s.requestIds.get(r.clOrdId());
-            if (target != null) {
-                orderId = target;
-                order = s.orders.get(target);
-            }
-        }
-        if (order == null) {
-            // Orders of ended plans leave memory (and are not loaded at start-up), but a venue may still report on
-            // one, e.g. a fill it failed to report in time: the journal has every order we ever sent.
-            Optional<Order> stored = journal.findOrder(r.clOrdId());
-            if (stored.isEmpty() && r.origClOrdId() != null) stored = journal.findOrder(r.origClOrdId());
-            if (stored.isEmpty()) stored = cancelledOrderOf(r.clOrdId()).flatMap(journal::findOrder);
-            if (stored.isEmpty() || !stored.get().venue().equals(r.venue())) {
-                log.warn("execution report {} {} for unknown ClOrdID {} from {} ignored", r.execType(), r.execId(), r.clOrdId(), r.venue());
-                countIgnored(IGNORED_UNKNOWN_ORDER);
-                return;
-            }
-            order = stored.get();
-            orderId = order.clOrdId();
-            OpsLog.warn(order.planId(), orderId, "{} report (ExecID {}) from {} for an order no longer in memory ({}): reloaded from the journal", r.execType(), r.execId(), r.venue(), order.status());
-            remember(order);
-        }
-        MDC.put("plan_id", order.planId());
-        MDC.put("cl_ord_id", orderId.value());
-        ActivePlan ap = s.plans.get(order.planId());
-        Order before = order;
-        order = order.withVenueAnswer(r.orderId(), r.receivedAt());
-        if (r.execType() == ExecType.ORDER_STATUS) {
-            order = reconcile(ap, order, r);
-        } else if (r.isFill()) {
-            if (fillKnown(r.venue(), r.execId())) {
-                OpsLog.info(order.planId(), orderId, "duplicate ExecID {} from {} (possDup={}) ignored",
-                        r.execId(), r.venue(), r.possDup());
-                countIgnored(IGNORED_DUPLICATE_EXEC_ID);
-                return;
-            }
-            if (r.cumQty() != null && r.cumQty().compareTo(order.cumQty()) <= 0) {
-                // The venue's CumQty with this fill is no more than we have booked: a reconciliation after a disconnect
-                // already booked it (as a RECON- fill), and this is the original report arriving late (a FIX resend).
-                OpsLog.warn(order.planId(), orderId, "fill ExecID {} of {} from {} (CumQty {}) is already covered by the {} booked: "
-                        + "not booked again", r.execId(), r.lastQty().toPlainString(), r.venue(),
-                        r.cumQty().toPlainString(), order.cumQty().toPlainString());
-                countIgnored(IGNORED_ALREADY_COVERED);
-                return;
-            }
-            Fill fill = new Fill(r.venue(), r.execId(), orderId, order.symbol(), order.side(), r.lastQty(), r.lastPx(),
-                    r.commission() == null ? BigDecimal.ZERO : r.commission(), r.transactTime());
-            order = applyFill(ap, order, fill);
-        }
-        OrderStatus next = r.ordStatus();
-        // An OrderStatusRequest answered Rejected: the venue does not know the ClOrdID (FIX 4.4: OrdRejReason 5, unknown
-        // order), so the order never reached it - lost with a dropped connection or a crash between commit and send.
-        boolean neverPlaced = r.execType() == ExecType.ORDER_STATUS && next == OrderStatus.REJECTED && order.cumQty().signum() == 0;
-        String text = neverPlaced ? "never placed: " + r.venue() + " does not know the order (status answer: "
-                + (r.text() == null ? "unknown order" : r.text()) + ")" : r.text();
-        if (next != null && next != order.status()) {
-            if (order.status().canMoveTo(next)) {
-                order = order.withStatus(next, text);
-            } else {
-                OpsLog.warn(order.planId(), orderId, "illegal transition {} -> {} on ExecType {} (ExecID {}): kept {}", order.status(), next, r.execType(), r.execId(), order.status());
-            }
-        }
-        if (r.execType() == ExecType.REPLACED && r.cumQty() != null && r.leavesQty() != null) {
-            order = order.withReplaced(r.cumQty().add(r.leavesQty()), order.limitPrice());
-        }
-        if (order.pendingRequest() != null && (r.execType() == ExecType.CANCELED || r.execType() == ExecType.REPLACED)) {
-            s.requestIds.remove(order.pendingRequest());
-            order = order.withPendingRequest(null);
-        }
-        s.orders.put(order);
-        tx.writes.add(new JournalWrite.PutOrder(order));
-        logVenueEvent(order, before, r);
-        if (ap == null) return;
-        if (order.status().isTerminal()) s.inDoubt.remove(order.clOrdId());
-        if (before.status() != OrderStatus.REJECTED && order.status() == OrderStatus.REJECTED) {
-            onOrderRejected(ap, order, text, !neverPlaced);
-        } else if (!before.status().isTerminal() && order.status().isTerminal()) {
-            learn(order);
-            if (order.leg() == Leg.ENTRY) finishEntryIfDone(ap);
-            else finishExitIfDone(ap);
-        }
+        venueEvents.onExecutionReport(r);
     }
 
-    private void logVenueEvent(Order order, Order before, VenueExecutionReport r) {
-        switch (r.execType()) {
-            case NEW -> OpsLog.info(order.planId(), order.clOrdId(), "acked by {} (OrderID {}, {} ms)",
-                    order.venue(), order.venueOrderId(), order.latencyMs());
-            case REJECTED -> OpsLog.warn(order.planId(), order.clOrdId(), "rejected by {}: {}", order.venue(), r.text());
-            case CANCELED -> OpsLog.info(order.planId(), order.clOrdId(), "cancelled at {} with {} of {} filled{}",
-                    order.venue(), order.cumQty().toPlainString(), order.quantity().toPlainString(), r.text() == null ? "" : ": " + r.text());
-            case EXPIRED -> OpsLog.info(order.planId(), order.clOrdId(), "expired at {} with {} of {} filled",
-                    order.venue(), order.cumQty().toPlainString(), order.quantity().toPlainString());
-            case TRADE -> {
-            }
-            default -> {
-                if (before.status() != order.status()) {
-                    OpsLog.info(order.planId(), order.clOrdId(), "{} -> {} ({})", before.status(), order.status(), r.execType());
-                }
-            }
-        }
-    }
-
-    /**
-     * An OrderStatus answer after a restart or a silence: whatever the venue filled that we never heard of becomes
-     * one reconciliation fill (average price derived from the venue's CumQty/AvgPx), so money is never lost.
-     */
-    private Order reconcile(ActivePlan ap, Order order, VenueExecutionReport r) {
-        if (r.cumQty() == null || r.avgPx() == null || r.cumQty().compareTo(order.cumQty()) <= 0) return order;
-        BigDecimal missing = r.cumQty().subtract(order.cumQty());
-        BigDecimal price = r.cumQty().multiply(r.avgPx()).subtract(order.cumQty().multiply(order.avgPx()))
-                .divide(missing, MathContext.DECIMAL64).setScale(8, RoundingMode.HALF_EVEN).stripTrailingZeros();
-        var execId = new io.tradergateway.domain.ExecId("RECON-" + order.clOrdId() + "-" + r.cumQty().toPlainString());
-        if (fillKnown(r.venue(), execId)) return order;
-        OpsLog.warn(order.planId(), order.clOrdId(), "reconciliation: venue reports {} filled, we had {}: booking {} @ {}", r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
-        return applyFill(ap, order, new Fill(r.venue(), execId, order.clOrdId(), order.symbol(), order.side(), missing, price,
-                BigDecimal.ZERO, r.transactTime()));
-    }
-
+    /** A venue's OrderCancelReject (35=9): see {@link VenueEvents}. */
     void onCancelReject(VenueCancelReject reject) {
-        ClOrdId target = reject.origClOrdId() != null ? reject.origClOrdId() : s.requestIds.get(reject.clOrdId());
-        Order order = target == null ? null : s.orders.get(target);
-        if (order == null) {
-            log.warn("cancel reject for unknown order {} / {} from {}: {}", reject.clOrdId(), reject.origClOrdId(), reject.venue(), reject.text());
-            return;
-        }
-        MDC.put("plan_id", order.planId());
-        MDC.put("cl_ord_id", order.clOrdId().value());
-        s.requestIds.remove(reject.clOrdId());
-        // A 35=9 carries no quantities: an order it says is over (filled, cancelled, unknown) ends only by an
-        // ExecutionReport, which has its CumQty. Until that comes the order stays working for us (a fill in flight is
-        // booked normally, not as a late fill), and if it does not come an OrderStatusRequest settles it (onTick).
-        OrderStatus claimed = reject.ordStatus();
-        boolean claimsEnded = claimed != null && claimed.isTerminal() && !order.status().isTerminal();
-        // An order never acknowledged keeps its state: it may yet be acknowledged, or turn out rejected or unknown.
-        OrderStatus back = claimed != null && !claimed.isTerminal() ? claimed
-                : order.cumQty().signum() > 0 ? OrderStatus.PARTIALLY_FILLED
-                : order.ackedAt() == null ? order.status() : OrderStatus.NEW;
-        Order updated = order.withPendingRequest(null);
-        if (updated.status().canMoveTo(back)) updated = updated.withStatus(back, reject.text());
-        s.orders.put(updated);
-        tx.writes.add(new JournalWrite.PutOrder(updated));
-        OpsLog.warn(order.planId(), order.clOrdId(), "{} rejected by {}: {} (order is {})",
-                reject.forReplace() ? "replace" : "cancel", reject.venue(), reject.text(), updated.status());
-        if (claimsEnded) {
-            s.inDoubt.putIfAbsent(order.clOrdId(), clock.instant());
-            OpsLog.warn(order.planId(), order.clOrdId(), "{} says the order is {} with {} of {} booked here: waiting for its "
-                    + "execution report (status request in {} s if none comes)", reject.venue(), claimed,
-                    order.cumQty().toPlainString(), order.quantity().toPlainString(), UNANSWERED.toSeconds());
-        }
-        ActivePlan ap = s.plans.get(order.planId());
-        // Only a transition into a terminal state ends the order here: a 35=9 for an order already done (a cancel that
-        // crossed its fill) was learned from, and its plan told, when it ended.
-        if (ap != null && !order.status().isTerminal() && updated.status().isTerminal()) {
-            learn(updated);
-            if (updated.leg() == Leg.ENTRY) finishEntryIfDone(ap);
-            else finishExitIfDone(ap);
-        }
+        venueEvents.onCancelReject(reject);
     }
 
-    // ================================================================= fills, positions, reports
-
-    private Order applyFill(ActivePlan ap, Order order, Fill fill) {
-        Order updated = order.withFill(fill.quantity(), fill.price(), fill.fee());
-        tx.writes.add(new JournalWrite.PutFill(fill, order.planId()));
-        PositionUpdate update = s.positions.apply(fill);
-        tx.writes.add(new JournalWrite.PutPosition(update.after(), clock.instant()));
-        OpsLog.info(order.planId(), order.clOrdId(), "fill {} {} @ {} at {} (ExecID {}, fee {}); order {}/{}; position {} {} avg {}", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
-                fill.venue(), fill.execId(), fill.fee().toPlainString(), updated.cumQty().toPlainString(), updated.quantity().toPlainString(),
-                update.after().symbol(), update.after().quantity().toPlainString(), update.after().avgPrice().toPlainString());
-        if (ap == null) {
-            reportLateFill(updated, fill, update);
-            return updated;
-        }
-        PlanProgress p = ap.progress;
-        if (order.leg() == Leg.ENTRY && p.latencyMs == null) p.latencyMs = updated.latencyMs();
-        ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
-        emit(reports.fill(inputFor(ap, order.leg(), updated, status, null).withFill(fill, update)));
-        if (status == ExecReport.Status.FILLED) {
-            if (order.leg() == Leg.ENTRY) completeEntry(ap);
-            else closePlan(ap);
-        } else {
-            storePlan(ap);
-        }
-        return updated;
+    /** How many venue ExecutionReports were ignored, by reason (thread-safe snapshot). */
+    Map<String, Long> ignoredReports() {
+        return venueEvents.ignoredReports();
     }
 
-    /** Adds a fill to the plan's leg figures; {@code filled} once the leg's quantity is complete, else {@code partial}. */
-    private static ExecReport.Status addToProgress(PlanProgress p, Leg leg, Fill fill, PositionUpdate update) {
-        if (leg == Leg.ENTRY) {
-            p.addEntryFill(fill.quantity(), fill.price(), fill.fee());
-            if (p.firstFillAt == null) p.firstFillAt = fill.time();
-            return p.filledQty.compareTo(p.targetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
-        }
-        p.addExitFill(fill.quantity(), fill.price(), update.realizedPnlImpact());
-        return p.exitFilledQty.compareTo(p.exitTargetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
-    }
+    // ================================================================= reports
 
-    /**
-     * A fill for an order whose plan has ended: booked in the position like any fill (done by the caller), added to the
-     * plan's figures and reported, saying that the plan no longer watches the position it changed. The plan stays ended.
-     */
-    private void reportLateFill(Order order, Fill fill, PositionUpdate update) {
-        Optional<StoredPlan> stored = journal.findPlan(order.planId());
-        if (stored.isEmpty()) {
-            OpsLog.error(order.planId(), order.clOrdId(), "LATE FILL {} of {} @ {} for a plan that is not in the journal: booked in the "
-                    + "position, no report", fill.execId(), fill.quantity().toPlainString(),
-                    fill.price().toPlainString());
-            return;
-        }
-        ActivePlan ended = restorePlan(stored.get());
-        PlanProgress p = ended.progress;
-        ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
-        String why = "late fill: " + fill.venue() + " reported ExecID " + fill.execId() + " after the plan had ended "
-                + p.state.wireName() + "; it is booked in the " + order.symbol() + " position, which this plan no longer watches";
-        OpsLog.error(order.planId(), order.clOrdId(), "LATE FILL {} {} @ {} after the plan ended {}: position now {} {}; no exit watches it", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
-                p.state.wireName(), update.after().symbol(), update.after().quantity().toPlainString());
-        emit(reports.lateFill(inputFor(ended, order.leg(), order, status, why).withFill(fill, update)));
-        storePlan(ended);
-    }
-
-    private ReportInput inputFor(ActivePlan ap, Leg leg, Order order, ExecReport.Status status, String error) {
+    ReportInput inputFor(ActivePlan ap, Leg leg, Order order, ExecReport.Status status, String error) {
         PlanProgress p = ap.progress;
         String symbol = ap.plan.symbol();
         boolean entry = leg == Leg.ENTRY;
@@ -923,7 +543,7 @@ final class Execution {
                 ap.plan.stopLoss(), ap.plan.takeProfit());
     }
 
-    private void emit(ExecReport unsequenced) {
+    void emit(ExecReport unsequenced) {
         long sequence = ++s.lastReportSequence;
         ExecReport report = ReportFactory.withSequence(unsequenced, sequence);
         String json = Json.write(report);
@@ -940,52 +560,7 @@ final class Execution {
 
     // ================================================================= plan completion
 
-    private void completeEntry(ActivePlan ap) {
-        PlanProgress p = ap.progress;
-        if (ap.hasExitRules() && p.filledQty.signum() > 0 && !p.cancelRequested) {
-            p.state = PlanState.OPEN;
-            p.bestPrice = p.avgPrice;
-            ap.exitMonitor = new ExitMonitor(ap.plan.direction(), p.avgPrice, p.firstFillAt == null ? clock.instant() : p.firstFillAt,
-                    ap.exitRules());
-            OpsLog.info(ap.id(), currentOrder(ap.id()), "entry complete: {} {} avg {}; watching exits {}", p.filledQty.toPlainString(),
-                    ap.plan.symbol(), p.avgPrice.toPlainString(), ap.exitRules());
-            storePlan(ap);
-            s.price(ap.plan.symbol()).flatMap(price -> ap.exitMonitor.onPrice(price, clock.instant()))
-                    .ifPresent(signal -> startExit(ap, signal, s.price(ap.plan.symbol()).orElseThrow()));
-        } else {
-            OpsLog.info(ap.id(), currentOrder(ap.id()), "entry complete: {} {} avg {}; no exit rules to watch", p.filledQty.toPlainString(),
-                    ap.plan.symbol(), p.avgPrice.toPlainString());
-            endPlan(ap, PlanState.FILLED, null);
-        }
-    }
-
-    /** Called when an entry order ended: decides whether the entry leg is over, and how. */
-    private void finishEntryIfDone(ActivePlan ap) {
-        PlanProgress p = ap.progress;
-        if (p.state != PlanState.WORKING) return;
-        if (workingQty(ap, Leg.ENTRY).signum() > 0 || ordersOf(ap, Leg.ENTRY).stream().anyMatch(o -> o.status().isWorking())) return;
-        if (p.filledQty.compareTo(p.targetQty) >= 0) return;
-        boolean twapContinues = ap.twap != null && !p.stopEntry && p.slicesSent < ap.twap.sliceCount();
-        if (twapContinues) return;
-        Order last = lastOrder(ap, Leg.ENTRY);
-        String why = p.reason != null ? p.reason : describeEnd(last);
-        if (p.cancelRequested) {
-            endPlan(ap, PlanState.CANCELLED, why);
-            emit(reports.terminal(inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED,
-                    "cancelled with " + p.filledQty.toPlainString() + " of " + p.targetQty.toPlainString() + " filled: " + why)));
-        } else if (p.filledQty.signum() > 0) {
-            emit(reports.terminal(inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED,
-                    "entry ended with " + p.filledQty.toPlainString() + " of " + p.targetQty.toPlainString() + " filled: " + why)));
-            completeEntry(ap);
-        } else if (last != null && last.status() == OrderStatus.REJECTED) {
-            failPlan(ap, last, why);
-        } else {
-            endPlan(ap, PlanState.CANCELLED, why);
-            emit(reports.terminal(inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED, why)));
-        }
-    }
-
-    private static String describeEnd(Order last) {
+    static String describeEnd(Order last) {
         if (last == null) return "no order was sent";
         String venueText = last.text() == null ? "" : " (" + last.text() + ")";
         return switch (last.status()) {
@@ -996,57 +571,13 @@ final class Execution {
         };
     }
 
-    /**
-     * An order ended Rejected. {@code venueAnswered} is false for an order that never reached its venue (not sent because
-     * the session was down, or unknown to the venue's status answer): it is no evidence about the venue, so nothing is
-     * learned from it, but like a venue reject it frees the plan to fail over to another live venue.
-     */
-    private void onOrderRejected(ActivePlan ap, Order order, String reason, boolean venueAnswered) {
-        if (venueAnswered) learn(order);
-        PlanProgress p = ap.progress;
-        if (order.leg() == Leg.EXIT) {
-            finishExitIfDone(ap);
-            return;
-        }
-        if (!p.triedVenues.contains(order.venue())) p.triedVenues.add(order.venue());
-        boolean twap = ap.twap != null;
-        if (twap && !p.cancelRequested && !p.stopEntry && p.slicesSent < ap.twap.sliceCount()) {
-            // One rejected child does not end a TWAP: its quantity is residual for the next slice, on another venue.
-            OpsLog.warn(ap.id(), order.clOrdId(), "TWAP slice {} rejected by {} ({}): its quantity carries into the next slice", order.sliceNo(), order.venue(), reason);
-            storePlan(ap);
-            return;
-        }
-        boolean expired = !clock.instant().isBefore(ap.plan.validUntil());
-        if (expired) {
-            OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}) after valid_until {}: no failover", order.venue(), reason, ap.plan.validUntil());
-        }
-        if (!p.failoverUsed && !p.cancelRequested && !expired && (p.filledQty.signum() == 0 || twap)) {
-            VenueRanking next = rank(ap.plan, order.side(), order.quantity(), p.triedVenues);
-            if (next.best().isPresent()) {
-                p.failoverUsed = true;
-                OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}): failing over to {}", order.venue(),
-                        reason, next.best().get().venue());
-                p.venue = next.best().get().venue();
-                p.venueScore = next.best().get().total();
-                newOrder(ap, ++s.lastOrderSeqNo, Leg.ENTRY, next.best().get(), order.side(), order.quantity(), order.type(), order.limitPrice(),
-                        order.timeInForce(), order.expireTime(), order.sliceNo(), p.expectedPrice);
-                storePlan(ap);
-                return;
-            }
-        }
-        p.stopEntry = true;
-        if (p.reason == null) p.reason = "rejected by " + order.venue() + ": " + reason;
-        storePlan(ap);
-        finishEntryIfDone(ap);
-    }
-
-    private void failPlan(ActivePlan ap, Order order, String why) {
+    void failPlan(ActivePlan ap, Order order, String why) {
         OpsLog.warn(ap.id(), currentOrder(ap.id()), "failed: {}", why);
         endPlan(ap, PlanState.FAILED, why);
         emit(reports.terminal(inputFor(ap, Leg.ENTRY, order, ExecReport.Status.FAILED, why)));
     }
 
-    private void endPlan(ActivePlan ap, PlanState terminal, String why) {
+    void endPlan(ActivePlan ap, PlanState terminal, String why) {
         ap.progress.state = terminal;
         if (why != null) ap.progress.reason = why;
         ap.exitMonitor = null;
@@ -1056,214 +587,14 @@ final class Execution {
         tx.onRollback.add(() -> s.plans.putIfAbsent(ap.id(), ap));
     }
 
-    // ================================================================= exits
-
-    private void startExit(ActivePlan ap, ExitSignal signal, BigDecimal price) {
-        PlanProgress p = ap.progress;
-        Side side = ap.plan.direction().exitSide();
-        BigDecimal othersExiting = workingExitQty(ap.plan.symbol(), side);
-        BigDecimal qty = s.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side, p.openQty(), othersExiting);
-        p.exitReason = signal.reason().wireName();
-        p.exitDetail = signal.detail();
-        p.exitTriggeredAt = clock.instant();
-        p.exitExpectedPrice = price;
-        p.bestPrice = ap.exitMonitor.bestPrice();
-        if (qty.signum() <= 0) {
-            OpsLog.warn(ap.id(), currentOrder(ap.id()), "exit {} ({}) but the {} position is already flat or the other way{}: nothing to send", p.exitReason, signal.detail(), ap.plan.symbol(), othersExiting.signum() == 0 ? ""
-                            : ", or other plans' working exit orders (" + othersExiting.toPlainString() + ") already close it");
-            endPlan(ap, PlanState.CLOSED, "exit " + p.exitReason + ": position already flat"
-                    + (othersExiting.signum() == 0 ? "" : " once other plans' working exits fill"));
-            return;
-        }
-        p.exitTargetQty = p.exitFilledQty.add(qty);
-        p.state = PlanState.EXITING;
-        OpsLog.info(ap.id(), currentOrder(ap.id()), "exit triggered: {} ({}) at {}; reduce-only {} {}", p.exitReason, signal.detail(),
-                price.toPlainString(), side.wireName(), qty.toPlainString());
-        sendExitOrder(ap, qty);
-        storePlan(ap);
-    }
-
-    /**
-     * What the reduce-only exit orders still working on {@code symbol} on {@code side} (any plan's) will take off the
-     * position: a new exit or a retry is capped at what they leave, so exits fired together never flip the position.
-     */
-    private BigDecimal workingExitQty(String symbol, Side side) {
-        BigDecimal total = BigDecimal.ZERO;
-        for (Order o : s.orders.all()) {
-            if (o.leg() == Leg.EXIT && o.side() == side && o.symbol().equals(symbol)) total = total.add(o.leavesQty());
-        }
-        return total;
-    }
-
-    private void sendExitOrder(ActivePlan ap, BigDecimal qty) {
-        PlanProgress p = ap.progress;
-        p.exitAttempts++;
-        Side side = ap.plan.direction().exitSide();
-        // A venue that rejected this plan's exit is tried again only when no other venue can take it: retrying a
-        // stop at the venue that just refused it would leave the position open while the others could close it.
-        List<String> rejectedBy = ordersOf(ap, Leg.EXIT).stream().filter(o -> o.status() == OrderStatus.REJECTED)
-                .map(Order::venue).distinct().toList();
-        VenueRanking ranking = rank(ap.plan, side, qty, rejectedBy);
-        if (ranking.best().isEmpty() && !rejectedBy.isEmpty()) ranking = rank(ap.plan, side, qty, List.of());
-        if (ranking.best().isEmpty()) {
-            OpsLog.error(ap.id(), currentOrder(ap.id()), "EXIT BLOCKED: no venue to exit {} {}: {}; will retry on the next tick", qty, ap.plan.symbol(),
-                    ranking.noVenueMessage());
-            return;
-        }
-        newOrder(ap, ++s.lastOrderSeqNo, Leg.EXIT, ranking.best().get(), side, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0, p.exitExpectedPrice);
-    }
-
-    private void finishExitIfDone(ActivePlan ap) {
-        PlanProgress p = ap.progress;
-        if (p.state != PlanState.EXITING) return;
-        if (ordersOf(ap, Leg.EXIT).stream().anyMatch(o -> o.status().isWorking())) return;
-        if (p.exitFilledQty.compareTo(p.exitTargetQty) >= 0) return;
-        Side side = ap.plan.direction().exitSide();
-        BigDecimal remaining = s.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side,
-                p.exitTargetQty.subtract(p.exitFilledQty), workingExitQty(ap.plan.symbol(), side));
-        Order last = lastOrder(ap, Leg.EXIT);
-        if (remaining.signum() > 0 && p.exitAttempts < MAX_EXIT_ATTEMPTS) {
-            OpsLog.warn(ap.id(), currentOrder(ap.id()), "exit incomplete ({} of {}): {}; sending the remaining {} again",
-                    p.exitFilledQty.toPlainString(), p.exitTargetQty.toPlainString(), describeEnd(last), remaining.toPlainString());
-            sendExitOrder(ap, remaining);
-            storePlan(ap);
-            return;
-        }
-        String why = "exit " + p.exitReason + " incomplete after " + p.exitAttempts + " attempts: " + describeEnd(last);
-        OpsLog.error(ap.id(), currentOrder(ap.id()), "{}", why);
-        emit(reports.terminal(inputFor(ap, Leg.EXIT, last, ExecReport.Status.FAILED, why)));
-        // The position stays open and watched: back to OPEN so the next trigger tries again.
-        p.state = PlanState.OPEN;
-        p.exitAttempts = 0;
-        p.exitTargetQty = null;
-        ap.exitMonitor.rearm();
-        storePlan(ap);
-    }
-
-    private void closePlan(ActivePlan ap) {
-        PlanProgress p = ap.progress;
-        OpsLog.info(ap.id(), currentOrder(ap.id()), "closed by {}: exited {} avg {}, realized {}", p.exitReason, p.exitFilledQty.toPlainString(),
-                p.exitAvgPrice.toPlainString(), p.exitPnl.toPlainString());
-        endPlan(ap, PlanState.CLOSED, null);
-    }
-
     // ================================================================= timers
 
+    /** The engine's timer tick (every 250 ms): see {@link Timers}. */
     void onTick() {
-        Instant now = clock.instant();
-        for (ActivePlan ap : new ArrayList<>(s.plans.values())) {
-            MDC.put("plan_id", ap.id());
-            PlanProgress p = ap.progress;
-            switch (p.state) {
-                case PENDING_ENTRY -> {
-                    if (!now.isBefore(ap.plan.validUntil())) {
-                        OpsLog.info(ap.id(), currentOrder(ap.id()), "valid_until {} passed while waiting for entry conditions", ap.plan.validUntil());
-                        String why = "valid_until " + ap.plan.validUntil() + " passed before the entry conditions held";
-                        endPlan(ap, PlanState.CANCELLED, why);
-                        emit(reports.terminal(inputFor(ap, Leg.ENTRY, null, ExecReport.Status.CANCELLED, why)));
-                    }
-                }
-                case WORKING -> {
-                    if (ap.twap != null && !p.stopEntry) {
-                        sendDueSlices(ap, now);
-                        if (p.slicesSent >= ap.twap.sliceCount() && !now.isBefore(ap.twap.endsAt())) {
-                            p.stopEntry = true;
-                            for (Order o : ordersOf(ap, Leg.ENTRY)) {
-                                // A child not yet acknowledged (a catch-up slice sent on this very tick after a restart)
-                                // is an IOC the venue answers at once, and is asked about if it does not.
-                                if (o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW && o.pendingRequest() == null) {
-                                    sendCancel(o, "TWAP schedule ended");
-                                }
-                            }
-                            storePlan(ap);
-                            finishEntryIfDone(ap);
-                        }
-                    }
-                    for (Order o : ordersOf(ap, Leg.ENTRY)) {
-                        if (o.status().isWorking() && o.pendingRequest() == null && o.expireTime() != null
-                                && now.isAfter(o.expireTime().plus(EXPIRY_GRACE))) {
-                            p.reason = "limit order not filled before valid_until " + ap.plan.validUntil();
-                            sendCancel(o, "past its ExpireTime");
-                        }
-                    }
-                }
-                case OPEN -> {
-                    if (ap.exitMonitor != null) {
-                        // Prices are re-checked on the tick too: a stop re-armed after a failed exit must fire again
-                        // in a quiet market, without waiting for the next trade print.
-                        Optional<BigDecimal> last = s.price(ap.plan.symbol());
-                        Optional<ExitSignal> signal = ap.exitMonitor.onTime(now);
-                        if (signal.isEmpty() && last.isPresent()) signal = ap.exitMonitor.onPrice(last.get(), now);
-                        signal.ifPresent(sig -> startExit(ap, sig, last.orElse(p.avgPrice)));
-                    }
-                }
-                case EXITING -> {
-                    if (p.exitTargetQty != null && ordersOf(ap, Leg.EXIT).stream().noneMatch(o -> o.status().isWorking())
-                            && p.exitFilledQty.compareTo(p.exitTargetQty) < 0) {
-                        finishExitIfDone(ap);
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        for (Order o : new ArrayList<>(s.orders.all())) {
-            // IOC means the venue answers at once; one it leaves working would hold its plan forever.
-            if (o.timeInForce() == TimeInForce.IOC && o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW
-                    && o.pendingRequest() == null && o.ackedAt() != null
-                    && Duration.between(o.ackedAt(), now).compareTo(IOC_GRACE) > 0) {
-                sendCancel(o, "IOC order still working " + Duration.between(o.ackedAt(), now).toSeconds() + " s after its ack");
-                continue;
-            }
-            boolean unanswered = o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
-                    && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0;
-            Instant doubted = s.inDoubt.get(o.clOrdId());
-            boolean endUnreported = doubted != null && o.status().isWorking() && Duration.between(doubted, now).compareTo(UNANSWERED) > 0;
-            if ((unanswered || endUnreported) && s.sessionUp(o.venue())) {
-                Instant asked = s.statusAsked.get(o.clOrdId());
-                if (asked != null && Duration.between(asked, now).compareTo(UNANSWERED) < 0) continue;
-                OpsLog.warn(o.planId(), o.clOrdId(), "{} for {} s: asking {} for its status",
-                        unanswered ? "unanswered" : "said ended by a cancel reject but no execution report",
-                        Duration.between(unanswered ? o.sentAt() : doubted, now).toSeconds(), o.venue());
-                s.statusAsked.put(o.clOrdId(), now);
-                tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
-            }
-        }
-        if (Duration.between(s.lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
-            s.lastPrune = now;
-            pruneFinishedOrders(now);
-        }
-        MDC.remove("plan_id");
+        timers.onTick();
     }
 
-    /**
-     * Forgets orders that are done and belong to a plan that is done, some time after the fact: the journal
-     * keeps them; memory keeps only what can still change. A very late report for a forgotten order is logged.
-     */
-    private void pruneFinishedOrders(Instant now) {
-        s.orders.removeIf(o -> o.status().isTerminal() && !s.plans.containsKey(o.planId())
-                && o.createdAt().plus(PRUNE_EVERY).isBefore(now));
-        s.statusAsked.keySet().retainAll(s.orders.ids());
-        s.inDoubt.keySet().retainAll(s.orders.ids());
-        s.requestIds.values().retainAll(s.orders.ids());
-    }
-
-    static final String IGNORED_UNKNOWN_ORDER = "unknown_order";
-    static final String IGNORED_DUPLICATE_EXEC_ID = "duplicate_exec_id";
-    static final String IGNORED_ALREADY_COVERED = "already_covered";
-    /** Venue ExecutionReports not acted on, by reason; read by other threads for /metrics. */
-    private final Map<String, java.util.concurrent.atomic.LongAdder> ignoredReports = new java.util.concurrent.ConcurrentSkipListMap<>();
-
-    private void countIgnored(String reason) {
-        ignoredReports.computeIfAbsent(reason, k -> new java.util.concurrent.atomic.LongAdder()).increment();
-    }
-
-    /** How many venue ExecutionReports were ignored, by reason (thread-safe snapshot). */
-    Map<String, Long> ignoredReports() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        ignoredReports.forEach((reason, n) -> out.put(reason, n.sum()));
-        return out;
-    }
+    // ================================================================= cancels
 
     /** Cancel request ids are {@code <ClOrdID>-C<n>}; a venue names a cancelled order by it from then on. */
     private static final java.util.regex.Pattern CANCEL_REQUEST_ID = java.util.regex.Pattern.compile("(.+)-C\\d+");
@@ -1274,7 +605,7 @@ final class Execution {
         return m.matches() ? Optional.of(new ClOrdId(m.group(1))) : Optional.empty();
     }
 
-    private void sendCancel(Order order, String why) {
+    void sendCancel(Order order, String why) {
         ClOrdId requestId = new ClOrdId(order.clOrdId().value() + "-C" + (order.requestCount() + 1));
         Order pending = order.withPendingRequest(requestId);
         if (pending.status().canMoveTo(OrderStatus.PENDING_CANCEL)) pending = pending.withStatus(OrderStatus.PENDING_CANCEL, null);
@@ -1290,7 +621,7 @@ final class Execution {
     // ================================================================= learning
 
     /** Feeds an ended order's measured latency, slippage and outcome into its venue's statistics. */
-    private void learn(Order order) {
+    void learn(Order order) {
         Double slippage = null;
         if (order.cumQty().signum() > 0 && order.expectedPrice() != null && order.expectedPrice().signum() > 0) {
             slippage = io.tradergateway.report.review.Slippage.adverseFraction(order.side(), order.expectedPrice(), order.avgPx()).doubleValue();
@@ -1313,7 +644,7 @@ final class Execution {
      * the market it could be closed in. For the same reason it is the arrival price entries are sized, routed and
      * priced from (a stale trade would cap marketable limits away from the market and misstate slippage).
      */
-    private Optional<BigDecimal> markPrice(String symbol) {
+    Optional<BigDecimal> markPrice(String symbol) {
         var market = s.market.symbol(symbol);
         var bid = market.bestBid();
         var offer = market.bestOffer();
@@ -1323,13 +654,13 @@ final class Execution {
         return s.price(symbol);
     }
 
-    private void storePlan(ActivePlan ap) {
+    void storePlan(ActivePlan ap) {
         Instant now = clock.instant();
         tx.writes.add(new JournalWrite.PutPlan(new StoredPlan(ap.id(), ap.contentHash, ap.planJson, ap.plan.symbol(),
                 ap.progress.state, Json.write(ap.progress), ap.receivedAt, now)));
     }
 
-    private List<Order> ordersOf(ActivePlan ap, Leg leg) {
+    List<Order> ordersOf(ActivePlan ap, Leg leg) {
         List<Order> out = new ArrayList<>();
         for (Order o : s.orders.ofPlan(ap.id())) {
             if (o.leg() == leg) out.add(o);
@@ -1337,7 +668,7 @@ final class Execution {
         return out;
     }
 
-    private Order lastOrder(ActivePlan ap, Leg leg) {
+    Order lastOrder(ActivePlan ap, Leg leg) {
         List<Order> list = ordersOf(ap, leg);
         return list.isEmpty() ? null : list.get(list.size() - 1);
     }
