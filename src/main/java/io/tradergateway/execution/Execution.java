@@ -631,8 +631,8 @@ final class Execution {
         VenueStats stats = s.venueStats.observe(observation);
         tx.writes.add(new JournalWrite.PutVenueStats(order.venue(), Json.write(stats), clock.instant()));
         OpsLog.info(order.planId(), order.clOrdId(), "venue {} learned from {}: latency {} ms, slippage {}, success {} -> avg latency {} ms, "
-                + "avg slippage {}, success rate {}", order.venue(), order.clOrdId(), order.latencyMs(), slippage, success, fmt(stats.avgLatencyMs()),
-                fmt(stats.avgSlippage()), fmt(stats.successRate()));
+                + "avg slippage {}, success rate {}", order.venue(), order.clOrdId(), order.latencyMs(), bps(slippage), success, fmt(stats.avgLatencyMs()),
+                bps(stats.avgSlippage()), fmt(stats.successRate()));
     }
 
     // ================================================================= helpers
@@ -687,6 +687,11 @@ final class Execution {
 
     static String plain(BigDecimal d) {
         return d == null ? "-" : d.toPlainString();
+    }
+
+    /** A slippage fraction as basis points for the ops log ({@code 6.31 bps}); {@code -} when there is none. */
+    static String bps(Double fraction) {
+        return fraction == null ? "-" : String.format(java.util.Locale.ROOT, "%.2f bps", fraction * 10_000);
     }
 
     // ================================================================= queries

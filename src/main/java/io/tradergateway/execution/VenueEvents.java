@@ -215,7 +215,7 @@ final class VenueEvents extends ExecutionCollaborator {
         x.write(new JournalWrite.PutPosition(update.after(), clock.instant()));
         OpsLog.info(order.planId(), order.clOrdId(), "fill {} {} @ {} at {} (ExecID {}, fee {}); order {}/{}; position {} {} avg {}", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
                 fill.venue(), fill.execId(), fill.fee().toPlainString(), updated.cumQty().toPlainString(), updated.quantity().toPlainString(),
-                update.after().symbol(), update.after().quantity().toPlainString(), update.after().avgPrice().toPlainString());
+                update.after().symbol(), update.after().quantity().toPlainString(), Execution.plain(update.after().avgPrice().stripTrailingZeros()));
         if (ap == null) {
             reportLateFill(updated, fill, update);
             return updated;
