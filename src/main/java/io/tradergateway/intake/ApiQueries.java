@@ -185,7 +185,7 @@ public final class ApiQueries {
         out.put("as_of", c.at().toString());
         out.put("window_seconds", m.window().toSeconds());
         out.put("last_trade_price", m.lastTradePrice());
-        out.put("last_trade_time", m.lastTradeTime() == null ? null : m.lastTradeTime().toString());
+        out.put("last_trade_time", text(m.lastTradeTime()));
         out.put("last_trade_venue", m.lastTradeVenue());
         out.put("price", c.price());
         out.put("volume", c.volume());
@@ -201,7 +201,7 @@ public final class ApiQueries {
             n.put("offer_depth", v.offerDepth());
             n.put("bid_levels", v.bidLevels());
             n.put("offer_levels", v.offerLevels());
-            n.put("last_update", v.lastUpdate() == null ? null : v.lastUpdate().toString());
+            n.put("last_update", text(v.lastUpdate()));
         }
         return out;
     }

@@ -104,10 +104,10 @@ public final class Database implements AutoCloseable {
     /** Most idle reader connections kept open (more may be open while busy; those are closed when returned). */
     static final int MAX_IDLE_READERS = 8;
 
+    /** An idle reader when one is kept (never for H2, whose own pool does that), else a new connection. */
     private Connection borrowReader() throws SQLException {
-        if (h2Pool != null) return h2Pool.getConnection();
         Connection idle = idleReaders.pollFirst();
-        return idle != null ? idle : DriverManager.getConnection(url, user, password);
+        return idle != null ? idle : connect();
     }
 
     /**
