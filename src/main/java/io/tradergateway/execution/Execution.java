@@ -521,6 +521,11 @@ final class Execution {
         venueEvents.onCancelReject(reject);
     }
 
+    /** The venue refused our OrderStatusRequest for an order: see {@link VenueEvents}. */
+    void onStatusRequestRefused(String venue, ClOrdId clOrdId, String reason) {
+        venueEvents.onStatusRequestRefused(venue, clOrdId, reason);
+    }
+
     /** How many venue ExecutionReports were ignored, by reason (thread-safe snapshot). */
     Map<String, Long> ignoredReports() {
         return venueEvents.ignoredReports();

@@ -21,4 +21,10 @@ public interface VenueEventSink {
     void onMarketData(MarketDataEvent event);
 
     void onMarketDataReject(String venue, String symbol, String reason);
+
+    /**
+     * The venue refused our OrderStatusRequest (35=H) for {@code clOrdId} at session (35=3) or business (35=j) level:
+     * it will not tell us that order's status this way.
+     */
+    void onStatusRequestRefused(String venue, io.tradergateway.domain.ClOrdId clOrdId, String reason);
 }

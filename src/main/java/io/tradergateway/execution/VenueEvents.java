@@ -208,6 +208,16 @@ final class VenueEvents extends ExecutionCollaborator {
         }
     }
 
+    /** The venue will not answer OrderStatusRequests for this order (35=j or 35=3 on our 35=H). */
+    void onStatusRequestRefused(String venue, ClOrdId clOrdId, String reason) {
+        Order order = s.orders.get(clOrdId);
+        if (order == null) {
+            log.warn("{} refused a status request for {} (no longer in memory): {}", venue, clOrdId, reason);
+            return;
+        }
+        OpsLog.warn(order.planId(), clOrdId, "{} refused our OrderStatusRequest: {}", venue, reason);
+    }
+
     private Order applyFill(ActivePlan ap, Order order, Fill fill) {
         Order updated = order.withFill(fill.quantity(), fill.price(), fill.fee());
         x.write(new JournalWrite.PutFill(fill, order.planId()));

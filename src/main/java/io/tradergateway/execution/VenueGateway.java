@@ -9,4 +9,11 @@ public interface VenueGateway {
 
     /** Session state per venue name: true when logged on. */
     Map<String, Boolean> sessionStates();
+
+    /** What each venue can take (SPEC 4.2), by venue name; the defaults when nothing is configured. */
+    default Map<String, VenueCapabilities> capabilities() {
+        Map<String, VenueCapabilities> out = new java.util.LinkedHashMap<>();
+        sessionStates().keySet().forEach(v -> out.put(v, VenueCapabilities.defaults(v)));
+        return out;
+    }
 }

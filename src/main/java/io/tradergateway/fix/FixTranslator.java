@@ -277,6 +277,7 @@ public final class FixTranslator {
     static char timeInForce(TimeInForce tif) {
         return switch (tif) {
             case DAY -> quickfix.field.TimeInForce.DAY;
+            case GTC -> quickfix.field.TimeInForce.GOOD_TILL_CANCEL;
             case IOC -> quickfix.field.TimeInForce.IMMEDIATE_OR_CANCEL;
             case FOK -> quickfix.field.TimeInForce.FILL_OR_KILL;
             case GTD -> quickfix.field.TimeInForce.GOOD_TILL_DATE;
