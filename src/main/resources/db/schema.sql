@@ -51,7 +51,9 @@ CREATE TABLE IF NOT EXISTS orders (
 CREATE INDEX IF NOT EXISTS orders_plan ON orders(plan_id);
 CREATE INDEX IF NOT EXISTS orders_status ON orders(status);
 
--- Fills, once per (venue, ExecID): a re-sent ExecutionReport finds its row and changes nothing.
+-- Fills, once per (venue, ClOrdID, ExecID): a re-sent ExecutionReport finds its row and changes nothing, and a venue
+-- that numbers its ExecIDs from 1 again after a restart still gets the fills of new orders booked.
+-- (Databases made before the ClOrdID joined the key are moved to it at start-up: Database.widenFillsKey.)
 CREATE TABLE IF NOT EXISTS fills (
     venue       VARCHAR(64)  NOT NULL,
     exec_id     VARCHAR(128) NOT NULL,
@@ -63,7 +65,7 @@ CREATE TABLE IF NOT EXISTS fills (
     price       DECIMAL(24, 10) NOT NULL,
     fee         DECIMAL(24, 10) NOT NULL,
     exec_time   TIMESTAMP WITH TIME ZONE NOT NULL,
-    PRIMARY KEY (venue, exec_id)
+    PRIMARY KEY (venue, cl_ord_id, exec_id)
 );
 CREATE INDEX IF NOT EXISTS fills_order ON fills(cl_ord_id);
 

@@ -28,8 +28,20 @@ final class EngineState {
     final Map<ClOrdId, Instant> inDoubt = new HashMap<>();
     final PositionBook positions = new PositionBook();
     final MarketBook market;
-    /** venue -> symbol -> instrument, from each venue's SecurityList. */
+    /** What each venue can take (SPEC 4.2), by venue name. */
+    final Map<String, VenueCapabilities> capabilities = new LinkedHashMap<>();
+    /** venue -> symbol -> instrument: the venue's configured {@code Instruments} merged with its SecurityList. */
     final Map<String, Map<String, Instrument>> instruments = new LinkedHashMap<>();
+    /** Symbols subscribed to on each venue's current session (cleared when it goes down). */
+    final Map<String, Set<String>> subscribed = new HashMap<>();
+    /** Venues that refused an OrderStatusRequest in this run: they are not asked again. */
+    final Set<String> statusRequestsRefused = new java.util.HashSet<>();
+    /** When each order's latest cancel request went out (back-off between attempts; not durable). */
+    final Map<ClOrdId, Instant> cancelSentAt = new HashMap<>();
+    /** Operator flags of orders whose plan has ended (logged once each). */
+    final Set<String> flaggedWithoutPlan = new java.util.HashSet<>();
+    /** How many OrderStatusRequests each order has had in this run (bounded). */
+    final Map<ClOrdId, Integer> statusRequests = new HashMap<>();
     final Map<String, Boolean> sessions = new LinkedHashMap<>();
     final VenueStatsBook venueStats;
     long lastReportSequence;
@@ -37,10 +49,13 @@ final class EngineState {
     boolean killSwitch;
     Instant lastPrune = Instant.EPOCH;
 
-    EngineState(Collection<String> venues, TradingEngine.Settings settings, VenueStatsBook venueStats) {
-        for (String venue : venues) {
-            sessions.put(venue, false);
-            instruments.put(venue, new LinkedHashMap<>());
+    EngineState(Collection<VenueCapabilities> venues, TradingEngine.Settings settings, VenueStatsBook venueStats) {
+        for (VenueCapabilities venue : venues) {
+            sessions.put(venue.venue(), false);
+            capabilities.put(venue.venue(), venue);
+            Map<String, Instrument> configured = new LinkedHashMap<>();
+            venue.instruments().forEach(i -> configured.put(i.symbol(), i));
+            instruments.put(venue.venue(), configured);
         }
         this.market = new MarketBook(settings.marketWindow());
         this.venueStats = venueStats;
@@ -50,21 +65,34 @@ final class EngineState {
         return Boolean.TRUE.equals(sessions.get(venue));
     }
 
-    /** Symbols listed by at least one venue whose session is up. */
+    VenueCapabilities capabilities(String venue) {
+        VenueCapabilities caps = capabilities.get(venue);
+        return caps != null ? caps : VenueCapabilities.defaults(venue);
+    }
+
+    /** A venue orders may be routed to (not a market-data-only session). */
+    boolean routable(String venue) {
+        return capabilities(venue).routeOrders();
+    }
+
+    /** Symbols listed (by SecurityList or {@code Instruments}) by at least one routable venue whose session is up. */
     Set<String> tradeableSymbols() {
         Set<String> out = new TreeSet<>();
         instruments.forEach((venue, listed) -> {
-            if (sessionUp(venue)) out.addAll(listed.keySet());
+            if (sessionUp(venue) && routable(venue)) out.addAll(listed.keySet());
         });
         return out;
     }
 
+    /** The symbol's reference data, from a routable venue when one lists it. */
     Optional<Instrument> instrument(String symbol) {
-        for (Map<String, Instrument> listed : instruments.values()) {
-            Instrument i = listed.get(symbol);
-            if (i != null) return Optional.of(i);
+        Instrument fallback = null;
+        for (Map.Entry<String, Map<String, Instrument>> e : instruments.entrySet()) {
+            Instrument i = e.getValue().get(symbol);
+            if (i != null && routable(e.getKey())) return Optional.of(i);
+            if (i != null && fallback == null) fallback = i;
         }
-        return Optional.empty();
+        return Optional.ofNullable(fallback);
     }
 
     Optional<Instrument> instrument(String venue, String symbol) {

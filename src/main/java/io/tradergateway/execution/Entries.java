@@ -55,6 +55,10 @@ final class Entries extends ExecutionCollaborator {
         PlanProgress p = ap.progress;
         Instant now = clock.instant();
         Optional<BigDecimal> reference = x.markPrice(plan.symbol());
+        if (reference.isEmpty() && plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT) {
+            // No session gives a price for it: a limit plan is sized and priced on its entry_price.
+            reference = Optional.of(plan.entryPrice());
+        }
         if (reference.isEmpty()) {
             x.failPlan(ap, null, "no market data for " + plan.symbol() + " yet: cannot size or price the entry");
             return;

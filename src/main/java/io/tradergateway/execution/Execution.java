@@ -184,14 +184,15 @@ final class Execution {
         tx.writes.add(row);
     }
 
-    /** A fill with this (venue, ExecID) is stored, or is in the rows of the transaction being built. */
-    boolean fillKnown(String venue, io.tradergateway.domain.ExecId execId) {
+    /** A fill of this order with this (venue, ExecID) is stored, or is in the rows of the transaction being built. */
+    boolean fillKnown(String venue, ClOrdId order, io.tradergateway.domain.ExecId execId) {
         for (JournalWrite w : tx.writes) {
-            if (w instanceof JournalWrite.PutFill f && f.fill().venue().equals(venue) && f.fill().execId().equals(execId)) {
+            if (w instanceof JournalWrite.PutFill f && f.fill().venue().equals(venue) && f.fill().execId().equals(execId)
+                    && f.fill().clOrdId().equals(order)) {
                 return true;
             }
         }
-        return journal.fillExists(venue, execId);
+        return journal.fillExists(venue, order, execId);
     }
 
     void reloadAfterFailure() {
@@ -271,6 +272,7 @@ final class Execution {
         ActivePlan ap = new ActivePlan(plan, planJson, sha256(planJson), now, new PlanProgress());
         List<PlanIssue> issues = new ArrayList<>(validator.validate(plan, validationContext(now)));
         preferredVenuesIssue(plan).ifPresent(issues::add);
+        if (issues.isEmpty()) noMarketPriceIssue(plan).ifPresent(issues::add);
         if (!issues.isEmpty()) {
             String why = issues.stream().map(i -> i.code() + ": " + i.message()).collect(Collectors.joining("; "));
             OpsLog.warn(plan.planId(), currentOrder(plan.planId()), "invalid: {}", why);
@@ -313,6 +315,28 @@ final class Execution {
                 + " (each of them is down or does not list it)"));
     }
 
+    /**
+     * A plan that needs a market price (to size a market or TWAP entry, to check entry conditions, to watch a stop
+     * loss, take profit or price exit) when no session gives one for its symbol: refused now, with the reason, rather
+     * than accepted and failed a moment later. A limit plan without such needs is sized on its entry_price.
+     */
+    private Optional<PlanIssue> noMarketPriceIssue(TradingPlan plan) {
+        if (markPrice(plan.symbol()).isPresent()) return Optional.empty();
+        List<String> needs = new ArrayList<>();
+        if (plan.executionStrategy() != io.tradergateway.domain.ExecutionStrategy.LIMIT) {
+            needs.add("a " + plan.executionStrategy().wireName() + " entry is sized and priced on it");
+        }
+        if (!plan.entryConditions().isEmpty()) needs.add("entry_conditions are checked on it");
+        if (plan.stopLoss() != null || plan.takeProfit() != null || plan.exitConditions().needsPrice()) {
+            needs.add("its exits watch it");
+        }
+        if (needs.isEmpty()) return Optional.empty();
+        List<String> feeds = s.sessions.keySet().stream().filter(v -> s.capabilities(v).marketDataRequest()).toList();
+        return Optional.of(new PlanIssue("no_market_price", "symbol", "no session provides a market price for "
+                + plan.symbol() + " (" + String.join(", ", needs) + "); market-data sessions: "
+                + (feeds.isEmpty() ? "none configured (MarketDataRequest=N everywhere)" : feeds)));
+    }
+
     private void reply(CompletableFuture<TradingEngine.SubmitOutcome> answer, int status, String planId, String state,
                        List<PlanIssue> issues, String message) {
         TradingEngine.SubmitOutcome outcome = new TradingEngine.SubmitOutcome(status, planId, state, issues, message);
@@ -339,12 +363,12 @@ final class Execution {
             reply(answer, 409, planId, ap.state().wireName(), List.of(), "plan " + planId + " has no pending entry or working entry orders (state " + ap.state().wireName() + ")");
             return;
         }
-        requestCancel(ap, why);
+        requestCancel(ap, why, true);
         reply(answer, 202, planId, ap.state().wireName(), List.of(), ap.state().isTerminal() ? "cancelled" : "cancel requested");
     }
 
     /** Cancels a pending entry at once, or asks the venues to cancel the working entry orders. */
-    private void requestCancel(ActivePlan ap, String why) {
+    private void requestCancel(ActivePlan ap, String why, boolean byOperator) {
         PlanProgress p = ap.progress;
         if (p.state == PlanState.PENDING_ENTRY) {
             OpsLog.info(ap.id(), currentOrder(ap.id()), "cancelled while waiting for entry: {}", why);
@@ -359,7 +383,8 @@ final class Execution {
         for (Order o : ordersOf(ap, Leg.ENTRY)) {
             if (o.status().isWorking()) {
                 anyWorking = true;
-                sendCancel(o, why);
+                if (byOperator) sendCancelNow(o, why);
+                else sendCancel(o, why);
             }
         }
         storePlan(ap);
@@ -373,7 +398,7 @@ final class Execution {
             for (ActivePlan ap : new ArrayList<>(s.plans.values())) {
                 MDC.put("plan_id", ap.id());
                 if (ap.state() == PlanState.PENDING_ENTRY || ap.state() == PlanState.WORKING) {
-                    requestCancel(ap, "kill switch engaged");
+                    requestCancel(ap, "kill switch engaged", false);
                 } else if (ap.state() == PlanState.EXITING) {
                     // Exits reduce risk; they are left to finish.
                     OpsLog.warn(ap.id(), currentOrder(ap.id()), "exit left working under the kill switch (it reduces risk)");
@@ -397,7 +422,7 @@ final class Execution {
                       Collection<String> exclude) {
         List<VenueCandidate> candidates = new ArrayList<>();
         for (String venue : s.sessions.keySet()) {
-            if (exclude.contains(venue)) continue;
+            if (exclude.contains(venue) || !s.routable(venue)) continue;
             BigDecimal depth = expected == null ? BigDecimal.ZERO
                     : s.market.symbol(symbol).depthWithin(venue, side, expected, requirements.maxSlippage());
             VenueStats stats = s.venueStats.get(venue);
@@ -416,19 +441,52 @@ final class Execution {
         return s.orders.latestOf(planId);
     }
 
-    /** Stores order number {@code seq} (from {@code ++s.lastOrderSeqNo}) and sends it once committed. */
+    /**
+     * Stores order number {@code seq} (from {@code ++s.lastOrderSeqNo}) and sends it once committed. The order is made
+     * to fit its venue first ({@link VenueOrderTerms}): a MARKET order at a venue without MARKET is stored and sent as
+     * a marketable LIMIT capped by the plan's {@code max_slippage}; the time in force is kept as wanted and mapped to
+     * one the venue takes when sent.
+     */
     void newOrder(ActivePlan ap, long seq, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
                   BigDecimal limit, TimeInForce tif, Instant expire, int slice, BigDecimal expectedPrice) {
         ClOrdId id = clOrdIdOf(seq);
         Instant now = clock.instant();
+        VenueCapabilities caps = s.capabilities(venue.venue());
+        String adapted = "";
+        String refused = null;
+        if (type == OrderType.MARKET && !caps.takes(OrderType.MARKET)) {
+            BigDecimal price = markPrice(ap.plan.symbol()).orElse(expectedPrice);
+            BigDecimal tick = s.instrument(venue.venue(), ap.plan.symbol()).or(() -> s.instrument(ap.plan.symbol()))
+                    .map(Instrument::tickSize).orElse(new BigDecimal("0.01"));
+            if (price == null) {
+                refused = "not sent: " + venue.venue() + " takes no MARKET orders and there is no price to cap a limit at";
+            } else {
+                type = OrderType.LIMIT;
+                limit = VenueOrderTerms.marketableLimit(side, price, ap.plan.maxSlippage(), tick);
+                adapted = " (a marketable limit: " + venue.venue() + " takes no MARKET orders)";
+            }
+        } else if (type == OrderType.LIMIT && !caps.takes(OrderType.LIMIT)) {
+            refused = "not sent: " + venue.venue() + " takes no LIMIT orders (OrderTypes=" + caps.orderTypes() + ")";
+        }
+        TimeInForce wire = VenueOrderTerms.wireTif(caps, tif);
+        if (wire != tif) {
+            adapted += " (sent as " + wire + (VenueOrderTerms.emulatesImmediate(caps, tif) ? ": the gateway cancels what rests"
+                    : tif == TimeInForce.GTD ? ": the gateway cancels it at its expiry" : "") + ")";
+        }
         Order order = new Order(id, seq, ap.id(), leg, slice, venue.venue(), ap.plan.symbol(), side, type, tif, qty, limit,
                 expire, OrderStatus.PENDING_NEW, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, null, expectedPrice,
                 venue.total(), now, now, null, null, 0, null);
         s.orders.put(order);
         tx.writes.add(new JournalWrite.PutOrder(order));
-        OpsLog.info(ap.id(), id, "new {} order: {} {} {} {}{} tif {} to {}", leg.wireName(), side.wireName(),
+        OpsLog.info(ap.id(), id, "new {} order: {} {} {} {}{} tif {} to {}{}", leg.wireName(), side.wireName(),
                 qty.toPlainString(), ap.plan.symbol(), type.name().toLowerCase(), limit == null ? "" : " " + limit.toPlainString(),
-                tif, venue.venue());
+                tif, venue.venue(), adapted);
+        if (refused != null) {
+            String why = refused;
+            // Not a venue answer: the venue learns nothing, and the plan fails over like after a reject.
+            tx.afterCommit(() -> notSent(id, why));
+            return;
+        }
         // Write-ahead: the order row is committed before the NewOrderSingle leaves.
         tx.afterCommit(() -> transmit(id));
     }
@@ -440,20 +498,32 @@ final class Execution {
         MDC.put("cl_ord_id", id.value());
         // Stamped before the send: a fast venue's ack (stamped on the FIX thread) can otherwise predate it.
         Instant sendTime = clock.instant();
+        TimeInForce wire = wireTif(order);
+        Instant expire = wire != TimeInForce.GTD ? null
+                : order.expireTime() != null ? order.expireTime() : order.createdAt().plus(Duration.ofDays(1));
         boolean sent = venues.send(new OrderCommand.NewOrder(order.venue(), id, order.symbol(), order.side(), order.type(),
-                order.quantity(), order.limitPrice(), order.timeInForce(), order.expireTime(), sendTime));
+                order.quantity(), order.limitPrice(), wire, expire, sendTime));
         if (sent) {
             Order stamped = order.withSent(sendTime);
             s.orders.put(stamped);
             OpsLog.info(order.planId(), id, "sent NewOrderSingle to {}", order.venue());
         } else {
             OpsLog.warn(order.planId(), id, "not sent: FIX session to {} is not logged on", order.venue());
-            Order rejected = order.withStatus(OrderStatus.REJECTED, "not sent: FIX session to " + order.venue() + " is down");
-            s.orders.put(rejected);
-            tx.writes.add(new JournalWrite.PutOrder(rejected));
-            ActivePlan ap = s.plans.get(order.planId());
-            if (ap != null) entries.onOrderRejected(ap, rejected, rejected.text(), false);
+            notSent(id, "not sent: FIX session to " + order.venue() + " is down");
         }
+    }
+
+    /** An order that never left: rejected without a venue answer, and its plan fails over or ends. */
+    private void notSent(ClOrdId id, String why) {
+        Order order = s.orders.get(id);
+        if (order == null || order.status() != OrderStatus.PENDING_NEW) return;
+        MDC.put("plan_id", order.planId());
+        MDC.put("cl_ord_id", id.value());
+        Order rejected = order.withStatus(OrderStatus.REJECTED, why);
+        s.orders.put(rejected);
+        tx.writes.add(new JournalWrite.PutOrder(rejected));
+        ActivePlan ap = s.plans.get(order.planId());
+        if (ap != null) entries.onOrderRejected(ap, rejected, rejected.text(), false);
     }
 
     // ================================================================= venue events
@@ -461,31 +531,86 @@ final class Execution {
     void onSessionState(String venue, boolean up) {
         Boolean before = s.sessions.put(venue, up);
         if (!up && Boolean.TRUE.equals(before)) log.warn("venue {} session down: it is excluded from routing", venue);
+        s.subscribed.remove(venue);
         if (!up) s.market.clearVenue(venue); // its quotes are stale until the next snapshot
         if (up) {
+            VenueCapabilities caps = s.capabilities(venue);
             // Reconcile: any order at this venue whose outcome we do not know is asked about, never assumed.
             for (Order o : s.orders.all()) {
                 if (o.venue().equals(venue) && o.status().isWorking()) {
-                    OpsLog.info(o.planId(), o.clOrdId(), "reconciling {} order with {} after logon", o.status(), venue);
-                    tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(venue, o.clOrdId(), o.symbol(), o.side())));
+                    if (!askStatus(o, "reconciling " + o.status() + " order with " + venue + " after logon")) {
+                        OpsLog.warn(o.planId(), o.clOrdId(), "{} order at {} cannot be reconciled after logon: the venue "
+                                + "takes no OrderStatusRequest; it stays {} until the venue reports on it", o.status(), venue,
+                                o.status());
+                    }
                 }
+            }
+            // Without a SecurityList, what the venue trades is its configured Instruments (or, for a market-data
+            // session that lists nothing, every symbol the routable venues trade).
+            subscribeMarketData(venue, !caps.securityListRequest());
+            // A blocked exit may go through now.
+            for (ActivePlan ap : s.plans.values()) {
+                if (ap.state() == PlanState.OPEN && caps.routeOrders()) exits.retryBlockedExit(ap, true);
             }
         }
     }
 
+    /**
+     * Asks the venue for an order's status, unless it takes no OrderStatusRequest (configured, or it refused one in
+     * this run) or the order has had {@value #MAX_STATUS_REQUESTS} already; false when nothing was sent.
+     */
+    boolean askStatus(Order o, String why) {
+        VenueCapabilities caps = s.capabilities(o.venue());
+        if (!caps.orderStatusRequest() || s.statusRequestsRefused.contains(o.venue())) return false;
+        int asked = s.statusRequests.getOrDefault(o.clOrdId(), 0);
+        if (asked >= MAX_STATUS_REQUESTS) return false;
+        s.statusRequests.put(o.clOrdId(), asked + 1);
+        s.statusAsked.put(o.clOrdId(), clock.instant());
+        OpsLog.info(o.planId(), o.clOrdId(), "{}: OrderStatusRequest {} of {} to {}", why, asked + 1, MAX_STATUS_REQUESTS, o.venue());
+        tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
+        return true;
+    }
+
+    /** Most OrderStatusRequests one order gets in a run: a venue that never answers is not asked for ever. */
+    static final int MAX_STATUS_REQUESTS = 5;
+
     void onInstruments(String venue, List<Instrument> listed) {
         Map<String, Instrument> bySymbol = new LinkedHashMap<>();
-        listed.forEach(i -> bySymbol.put(i.symbol(), i));
+        s.capabilities(venue).instruments().forEach(i -> bySymbol.put(i.symbol(), i));
+        listed.forEach(i -> bySymbol.put(i.symbol(), i)); // the venue's own list wins for lot and tick
         s.instruments.put(venue, bySymbol);
         log.info("venue {} lists {}", venue, bySymbol.keySet());
         for (ActivePlan ap : s.plans.values()) {
             // A TWAP restored at start-up was scheduled before any venue had listed its lot size.
             if (ap.twap != null && bySymbol.containsKey(ap.plan.symbol())) ap.twap = entries.twapFor(ap, ap.progress.twapStart);
         }
-        if (!bySymbol.isEmpty()) {
-            tx.afterCommit(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, "MD-" + venue + "-" + clock.millis(),
-                    List.copyOf(bySymbol.keySet()))));
+        subscribeMarketData(venue, false);
+        // Market-data sessions that list nothing of their own follow what the routable venues trade.
+        for (String other : s.sessions.keySet()) {
+            if (!other.equals(venue) && s.sessionUp(other) && s.instruments.getOrDefault(other, Map.of()).isEmpty()) {
+                subscribeMarketData(other, true);
+            }
         }
+    }
+
+    /**
+     * Subscribes a venue's session to market data (35=V) for the symbols it trades that it is not yet subscribed to;
+     * nothing for a venue with {@code MarketDataRequest=N}. A venue that lists nothing is subscribed to every symbol a
+     * routable venue trades when {@code orAllKnown} (a market-data-only session without a SecurityList).
+     */
+    private void subscribeMarketData(String venue, boolean orAllKnown) {
+        if (!s.capabilities(venue).marketDataRequest() || !s.sessionUp(venue)) return;
+        java.util.Set<String> symbols = new java.util.TreeSet<>(s.instruments.getOrDefault(venue, Map.of()).keySet());
+        if (symbols.isEmpty() && orAllKnown) {
+            s.instruments.forEach((v, listed) -> {
+                if (s.routable(v)) symbols.addAll(listed.keySet());
+            });
+        }
+        symbols.removeAll(s.subscribed.getOrDefault(venue, java.util.Set.of()));
+        if (symbols.isEmpty()) return;
+        s.subscribed.computeIfAbsent(venue, v -> new java.util.HashSet<>()).addAll(symbols);
+        String requestId = "MD-" + venue + "-" + clock.millis();
+        tx.afterCommit(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, requestId, List.copyOf(symbols))));
     }
 
     void onMarketData(MarketDataEvent event) {
@@ -610,17 +735,87 @@ final class Execution {
         return m.matches() ? Optional.of(new ClOrdId(m.group(1))) : Optional.empty();
     }
 
-    void sendCancel(Order order, String why) {
+    /** Most OrderCancelRequests one order gets: a venue that refuses them is not asked again in a loop. */
+    static final int MAX_CANCEL_ATTEMPTS = 3;
+    /** Wait after the first cancel before a second; doubled for each further attempt. */
+    static final Duration CANCEL_BACKOFF = Duration.ofSeconds(2);
+
+    /**
+     * Asks the order's venue to cancel it, unless a request is already in flight, the venue takes no
+     * OrderCancelRequest, the order had {@value #MAX_CANCEL_ATTEMPTS} already, or the back-off since the last one has
+     * not passed. An order that cannot be cancelled is left to its time in force and flagged for an operator (once).
+     *
+     * @return true when a cancel request was sent
+     */
+    boolean sendCancel(Order order, String why) {
+        return sendCancel(order, why, false);
+    }
+
+    /** A cancel an operator asked for (through the API): no back-off and no cap, but never to a venue without 35=F. */
+    boolean sendCancelNow(Order order, String why) {
+        return sendCancel(order, why, true);
+    }
+
+    private boolean sendCancel(Order order, String why, boolean byOperator) {
+        if (order.pendingRequest() != null) return false;
+        VenueCapabilities caps = s.capabilities(order.venue());
+        if (!caps.cancelRequest()) {
+            flag(order, "cancel", "cannot cancel (" + why + "): " + order.venue() + " takes no OrderCancelRequest (CancelRequest=N); "
+                    + "the order is left to its time in force " + wireTif(order));
+            return false;
+        }
+        if (!byOperator && order.requestCount() >= MAX_CANCEL_ATTEMPTS) {
+            flag(order, "cancel", "cancel unresolved (" + why + "): " + order.venue() + " refused " + order.requestCount()
+                    + " OrderCancelRequests; the order is left to its time in force " + wireTif(order));
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant last = s.cancelSentAt.get(order.clOrdId());
+        if (!byOperator && last != null && now.isBefore(last.plus(CANCEL_BACKOFF.multipliedBy(1L << Math.max(0, order.requestCount() - 1))))) {
+            return false;
+        }
         ClOrdId requestId = new ClOrdId(order.clOrdId().value() + "-C" + (order.requestCount() + 1));
         Order pending = order.withPendingRequest(requestId);
         if (pending.status().canMoveTo(OrderStatus.PENDING_CANCEL)) pending = pending.withStatus(OrderStatus.PENDING_CANCEL, null);
         s.orders.put(pending);
         s.requestIds.put(requestId, order.clOrdId());
+        s.cancelSentAt.put(order.clOrdId(), now);
         tx.writes.add(new JournalWrite.PutOrder(pending));
-        OpsLog.info(order.planId(), order.clOrdId(), "cancel requested ({}): OrderCancelRequest {} to {}", why,
-                requestId, order.venue());
+        OpsLog.info(order.planId(), order.clOrdId(), "cancel requested ({}): OrderCancelRequest {} to {}{}", why,
+                requestId, order.venue(), order.requestCount() == 0 ? "" : " (attempt " + (order.requestCount() + 1) + " of "
+                        + MAX_CANCEL_ATTEMPTS + ")");
         tx.afterCommit(() -> venues.send(new OrderCommand.Cancel(order.venue(), requestId, order.clOrdId(), order.symbol(),
                 order.side(), order.quantity(), clock.instant())));
+        return true;
+    }
+
+    /**
+     * Something the gateway stopped retrying about an order, for an operator: one ERROR line, kept in the plan's
+     * {@code progress.attention} (GET /v1/plans/{id}) until the order ends, counted in /metrics.
+     */
+    void flag(Order order, String kind, String message) {
+        String key = order.clOrdId().value() + " " + kind;
+        ActivePlan ap = s.plans.get(order.planId());
+        if (ap == null) {
+            if (s.flaggedWithoutPlan.add(key)) OpsLog.error(order.planId(), order.clOrdId(), "NEEDS ATTENTION: {}", message);
+            return;
+        }
+        if (ap.progress.attention.containsKey(key)) return;
+        ap.progress.attention.put(key, message);
+        OpsLog.error(order.planId(), order.clOrdId(), "NEEDS ATTENTION: {}", message);
+        storePlan(ap);
+    }
+
+    /** An ended order no longer needs an operator's attention. */
+    void clearFlags(ActivePlan ap, Order order) {
+        if (ap != null && ap.progress.attention.keySet().removeIf(k -> k.startsWith(order.clOrdId().value() + " "))) {
+            storePlan(ap);
+        }
+    }
+
+    /** The time in force the order went out with at its venue. */
+    TimeInForce wireTif(Order order) {
+        return VenueOrderTerms.wireTif(s.capabilities(order.venue()), order.timeInForce());
     }
 
     // ================================================================= learning

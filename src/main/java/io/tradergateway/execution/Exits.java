@@ -8,6 +8,7 @@ import io.tradergateway.report.ReportFactory;
 import io.tradergateway.routing.VenueRanking;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -22,6 +23,9 @@ import java.util.List;
  */
 final class Exits extends ExecutionCollaborator {
     private static final int MAX_EXIT_ATTEMPTS = 3;
+    /** A blocked exit is tried again after this, doubled each time it stays blocked, up to {@link #EXIT_RETRY_MAX}. */
+    static final Duration EXIT_RETRY = Duration.ofSeconds(5);
+    static final Duration EXIT_RETRY_MAX = Duration.ofSeconds(60);
 
     Exits(Execution coordinator, EngineState state, ReportFactory reports, Clock clock) {
         super(coordinator, state, reports, clock);
@@ -75,8 +79,8 @@ final class Exits extends ExecutionCollaborator {
         VenueRanking ranking = x.rank(ap.plan, side, qty, rejectedBy);
         if (ranking.best().isEmpty() && !rejectedBy.isEmpty()) ranking = x.rank(ap.plan, side, qty, List.of());
         if (ranking.best().isEmpty()) {
-            OpsLog.error(ap.id(), x.currentOrder(ap.id()), "EXIT BLOCKED: no venue to exit {} {}: {}; will retry on the next tick", qty, ap.plan.symbol(),
-                    ranking.noVenueMessage());
+            OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "no venue to exit {} {}: {} (attempt {} of {})", qty, ap.plan.symbol(),
+                    ranking.noVenueMessage(), p.exitAttempts, MAX_EXIT_ATTEMPTS);
             return;
         }
         x.newOrder(ap, ++s.lastOrderSeqNo, Leg.EXIT, ranking.best().get(), side, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0, p.exitExpectedPrice);
@@ -99,14 +103,35 @@ final class Exits extends ExecutionCollaborator {
             return;
         }
         String why = "exit " + p.exitReason + " incomplete after " + p.exitAttempts + " attempts: " + Execution.describeEnd(last);
-        OpsLog.error(ap.id(), x.currentOrder(ap.id()), "{}", why);
-        x.emit(reports.terminal(x.inputFor(ap, Leg.EXIT, last, ExecReport.Status.FAILED, why)));
-        // The position stays open and watched: back to OPEN so the next trigger tries again.
+        // The position stays open and watched, and the exit is blocked: tried again after a back-off (sooner when a
+        // session logs on), reported once, never a report per tick.
+        p.exitBlocks++;
+        Duration wait = EXIT_RETRY.multipliedBy(1L << Math.min(p.exitBlocks - 1, 4));
+        if (wait.compareTo(EXIT_RETRY_MAX) > 0) wait = EXIT_RETRY_MAX;
+        p.exitRetryAt = clock.instant().plus(wait);
+        if (p.exitBlocks == 1) {
+            OpsLog.error(ap.id(), x.currentOrder(ap.id()), "EXIT BLOCKED: {}; retrying in {} s or when a session logs on", why,
+                    wait.toSeconds());
+            x.emit(reports.terminal(x.inputFor(ap, Leg.EXIT, last, ExecReport.Status.FAILED, why)));
+        } else {
+            OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "exit still blocked ({} times): {}; retrying in {} s", p.exitBlocks, why,
+                    wait.toSeconds());
+        }
+        p.attention.put("exit", "exit " + p.exitReason + " blocked " + p.exitBlocks + " time(s): " + why);
         p.state = PlanState.OPEN;
         p.exitAttempts = 0;
         p.exitTargetQty = null;
-        ap.exitMonitor.rearm();
         x.storePlan(ap);
+    }
+
+    /** A blocked exit whose back-off has passed fires again: its monitor is re-armed. */
+    void retryBlockedExit(ActivePlan ap, boolean now) {
+        PlanProgress p = ap.progress;
+        if (p.exitRetryAt == null || ap.exitMonitor == null || ap.exitMonitor.triggered().isEmpty()) return;
+        if (!now && clock.instant().isBefore(p.exitRetryAt)) return;
+        OpsLog.info(ap.id(), x.currentOrder(ap.id()), "retrying the blocked exit {}", p.exitReason);
+        p.exitRetryAt = null;
+        ap.exitMonitor.rearm();
     }
 
     void closePlan(ActivePlan ap) {

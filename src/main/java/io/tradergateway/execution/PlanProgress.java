@@ -55,6 +55,13 @@ public final class PlanProgress {
     BigDecimal exitPnl = BigDecimal.ZERO;
     int exitAttempts;
     BigDecimal bestPrice;
+    /** Times an exit could not be completed in a row: the retries back off, and only the first is reported. */
+    int exitBlocks;
+    /** An exit blocked until then is not tried again before it (unless a session comes up). */
+    Instant exitRetryAt;
+
+    /** What the gateway stopped retrying and an operator should look at, by ClOrdID (or {@code exit}). */
+    java.util.Map<String, String> attention = new java.util.TreeMap<>();
 
     public PlanState state() {
         return state;

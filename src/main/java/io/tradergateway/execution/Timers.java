@@ -82,6 +82,7 @@ final class Timers extends ExecutionCollaborator {
                 }
                 case OPEN -> {
                     if (ap.exitMonitor != null) {
+                        exits.retryBlockedExit(ap, false);
                         // Prices are re-checked on the tick too: a stop re-armed after a failed exit must fire again
                         // in a quiet market, without waiting for the next trade print.
                         Optional<BigDecimal> last = s.price(ap.plan.symbol());
@@ -101,11 +102,14 @@ final class Timers extends ExecutionCollaborator {
             }
         }
         for (Order o : new ArrayList<>(s.orders.all())) {
-            // IOC means the venue answers at once; one it leaves working would hold its plan forever.
-            if (o.timeInForce() == TimeInForce.IOC && o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW
+            // IOC means the venue answers at once; one it leaves working would hold its plan forever. At a venue that
+            // takes no IOC the order went out as DAY and what rests is cancelled right after the ack.
+            boolean emulated = VenueOrderTerms.emulatesImmediate(s.capabilities(o.venue()), o.timeInForce());
+            if ((o.timeInForce() == TimeInForce.IOC || emulated) && o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW
                     && o.pendingRequest() == null && o.ackedAt() != null
-                    && Duration.between(o.ackedAt(), now).compareTo(IOC_GRACE) > 0) {
-                x.sendCancel(o, "IOC order still working " + Duration.between(o.ackedAt(), now).toSeconds() + " s after its ack");
+                    && (emulated || Duration.between(o.ackedAt(), now).compareTo(IOC_GRACE) > 0)) {
+                x.sendCancel(o, emulated ? "IOC at a venue without IOC: cancelling what rests"
+                        : "IOC order still working " + Duration.between(o.ackedAt(), now).toSeconds() + " s after its ack");
                 continue;
             }
             boolean unanswered = o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
@@ -114,12 +118,18 @@ final class Timers extends ExecutionCollaborator {
             boolean endUnreported = doubted != null && o.status().isWorking() && Duration.between(doubted, now).compareTo(UNANSWERED) > 0;
             if ((unanswered || endUnreported) && s.sessionUp(o.venue())) {
                 Instant asked = s.statusAsked.get(o.clOrdId());
-                if (asked != null && Duration.between(asked, now).compareTo(UNANSWERED) < 0) continue;
-                OpsLog.warn(o.planId(), o.clOrdId(), "{} for {} s: asking {} for its status",
-                        unanswered ? "unanswered" : "said ended by a cancel reject but no execution report",
-                        Duration.between(unanswered ? o.sentAt() : doubted, now).toSeconds(), o.venue());
-                s.statusAsked.put(o.clOrdId(), now);
-                x.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
+                int times = s.statusRequests.getOrDefault(o.clOrdId(), 0);
+                // 10 s, then 20, 40, ... between requests
+                if (asked != null && Duration.between(asked, now).compareTo(UNANSWERED.multipliedBy(1L << Math.max(0, times - 1))) < 0) {
+                    continue;
+                }
+                String why = (unanswered ? "unanswered" : "said ended by a cancel reject but no execution report") + " for "
+                        + Duration.between(unanswered ? o.sentAt() : doubted, now).toSeconds() + " s";
+                if (!x.askStatus(o, why + ": asking " + o.venue() + " for its status")) {
+                    x.flag(o, "status", why + " and " + o.venue() + (times >= Execution.MAX_STATUS_REQUESTS
+                            ? " did not answer " + times + " OrderStatusRequests" : " takes no OrderStatusRequest")
+                            + ": its outcome is unknown until the venue reports on it");
+                }
             }
         }
         if (Duration.between(s.lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {

@@ -71,7 +71,10 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         this.journal = journal;
         this.clock = clock;
         this.settings = settings;
-        this.state = new EngineState(venueNames, settings, new VenueStatsBook(settings.venueStatsAlpha()));
+        Map<String, VenueCapabilities> configured = venues.capabilities();
+        List<VenueCapabilities> capabilities = venueNames.stream()
+                .map(v -> configured.getOrDefault(v, VenueCapabilities.defaults(v))).toList();
+        this.state = new EngineState(capabilities, settings, new VenueStatsBook(settings.venueStatsAlpha()));
         this.execution = new Execution(state, journal, venues, reportPublisher, clock, settings);
         this.thread = new Thread(this::runLoop, "engine");
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -79,7 +79,8 @@ final class VenueEvents extends ExecutionCollaborator {
         if (r.execType() == ExecType.ORDER_STATUS) {
             order = reconcile(ap, order, r);
         } else if (r.isFill()) {
-            if (x.fillKnown(r.venue(), r.execId())) {
+            // Keyed by the order and the ExecID: a venue that restarts may number its executions from 1 again.
+            if (x.fillKnown(r.venue(), orderId, r.execId())) {
                 OpsLog.info(order.planId(), orderId, "duplicate ExecID {} from {} (possDup={}) ignored",
                         r.execId(), r.venue(), r.possDup());
                 countIgnored(IGNORED_DUPLICATE_EXEC_ID);
@@ -101,9 +102,19 @@ final class VenueEvents extends ExecutionCollaborator {
         OrderStatus next = r.ordStatus();
         // An OrderStatusRequest answered Rejected: the venue does not know the ClOrdID (FIX 4.4: OrdRejReason 5, unknown
         // order), so the order never reached it - lost with a dropped connection or a crash between commit and send.
-        boolean neverPlaced = r.execType() == ExecType.ORDER_STATUS && next == OrderStatus.REJECTED && order.cumQty().signum() == 0;
-        String text = neverPlaced ? "never placed: " + r.venue() + " does not know the order (status answer: "
-                + (r.text() == null ? "unknown order" : r.text()) + ")" : r.text();
+        boolean unknownToVenue = r.execType() == ExecType.ORDER_STATUS && next == OrderStatus.REJECTED;
+        // One it had acknowledged or filled, it has forgotten (a venue restart, a day roll): the order is over at that
+        // venue with what we booked, so it ends cancelled and its plan goes on; nothing is asked again.
+        boolean forgotten = unknownToVenue && (before.ackedAt() != null || order.cumQty().signum() > 0);
+        boolean neverPlaced = unknownToVenue && !forgotten;
+        String answer = " (status answer: " + (r.text() == null ? "unknown order" : r.text()) + ")";
+        String text = neverPlaced ? "never placed: " + r.venue() + " does not know the order" + answer
+                : forgotten ? r.venue() + " no longer knows the order; it ended with " + order.cumQty().toPlainString() + " of "
+                + order.quantity().toPlainString() + " filled" + answer : r.text();
+        if (forgotten) {
+            next = OrderStatus.CANCELED;
+            OpsLog.warn(order.planId(), orderId, "{}", text);
+        }
         if (next != null && next != order.status()) {
             if (order.status().canMoveTo(next)) {
                 order = order.withStatus(next, text);
@@ -121,8 +132,11 @@ final class VenueEvents extends ExecutionCollaborator {
         s.orders.put(order);
         x.write(new JournalWrite.PutOrder(order));
         logVenueEvent(order, before, r);
+        if (order.status().isTerminal()) {
+            s.inDoubt.remove(order.clOrdId());
+            x.clearFlags(ap, order);
+        }
         if (ap == null) return;
-        if (order.status().isTerminal()) s.inDoubt.remove(order.clOrdId());
         if (before.status() != OrderStatus.REJECTED && order.status() == OrderStatus.REJECTED) {
             entries.onOrderRejected(ap, order, text, !neverPlaced);
         } else if (!before.status().isTerminal() && order.status().isTerminal()) {
@@ -161,7 +175,7 @@ final class VenueEvents extends ExecutionCollaborator {
         BigDecimal price = r.cumQty().multiply(r.avgPx()).subtract(order.cumQty().multiply(order.avgPx()))
                 .divide(missing, MathContext.DECIMAL64).setScale(8, RoundingMode.HALF_EVEN).stripTrailingZeros();
         var execId = new io.tradergateway.domain.ExecId("RECON-" + order.clOrdId() + "-" + r.cumQty().toPlainString());
-        if (x.fillKnown(r.venue(), execId)) return order;
+        if (x.fillKnown(r.venue(), order.clOrdId(), execId)) return order;
         OpsLog.warn(order.planId(), order.clOrdId(), "reconciliation: venue reports {} filled, we had {}: booking {} @ {}", r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
         return applyFill(ap, order, new Fill(r.venue(), execId, order.clOrdId(), order.symbol(), order.side(), missing, price,
                 BigDecimal.ZERO, r.transactTime()));
@@ -215,7 +229,12 @@ final class VenueEvents extends ExecutionCollaborator {
             log.warn("{} refused a status request for {} (no longer in memory): {}", venue, clOrdId, reason);
             return;
         }
-        OpsLog.warn(order.planId(), clOrdId, "{} refused our OrderStatusRequest: {}", venue, reason);
+        s.statusRequestsRefused.add(venue);
+        OpsLog.warn(order.planId(), clOrdId, "{} refused our OrderStatusRequest: {}; it is not asked again", venue, reason);
+        if (order.status().isWorking()) {
+            x.flag(order, "status", venue + " refuses OrderStatusRequests (" + reason + "): the " + order.status()
+                    + " order's outcome is unknown until the venue reports on it");
+        }
     }
 
     private Order applyFill(ActivePlan ap, Order order, Fill fill) {

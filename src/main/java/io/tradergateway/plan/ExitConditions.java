@@ -17,6 +17,11 @@ public record ExitConditions(BigDecimal priceAbove, BigDecimal priceBelow, Long 
 
     public static final ExitConditions NONE = new ExitConditions(null, null, null, null);
 
+    /** Some condition is on the price (all but {@code max_hold_seconds}). */
+    public boolean needsPrice() {
+        return priceAbove != null || priceBelow != null || trailingStop != null;
+    }
+
     public boolean isEmpty() {
         return priceAbove == null && priceBelow == null && maxHoldSeconds == null && trailingStop == null;
     }

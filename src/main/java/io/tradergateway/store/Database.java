@@ -15,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
 
@@ -56,6 +58,7 @@ public final class Database implements AutoCloseable {
             writer.setAutoCommit(false);
             if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(writer);
             runSchema();
+            widenFillsKey();
             this.instanceId = loadOrCreateInstanceId();
         } catch (SQLException | RuntimeException e) {
             close();
@@ -227,6 +230,31 @@ public final class Database implements AutoCloseable {
             }
         }
         writer.commit();
+    }
+
+    /**
+     * Databases made before fills were keyed by (venue, ClOrdID, ExecID) had (venue, ExecID): a venue that restarts its
+     * ExecIDs would have the fill of a new order refused as a duplicate. Moves such a table to the new key (portable:
+     * the old key is dropped by the name the database gave it).
+     */
+    private void widenFillsKey() throws SQLException {
+        var meta = writer.getMetaData();
+        String table = meta.storesUpperCaseIdentifiers() ? "FILLS" : "fills";
+        List<String> columns = new ArrayList<>();
+        String keyName = null;
+        try (ResultSet rs = meta.getPrimaryKeys(null, writer.getSchema(), table)) {
+            while (rs.next()) {
+                columns.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                keyName = rs.getString("PK_NAME");
+            }
+        }
+        if (keyName == null || columns.contains("cl_ord_id")) return;
+        try (Statement st = writer.createStatement()) {
+            st.execute("ALTER TABLE fills DROP CONSTRAINT " + keyName);
+            st.execute("ALTER TABLE fills ADD PRIMARY KEY (venue, cl_ord_id, exec_id)");
+        }
+        writer.commit();
+        log.info("fills are now keyed by (venue, cl_ord_id, exec_id) (was {})", columns);
     }
 
     private static String stripComments(String sql) {

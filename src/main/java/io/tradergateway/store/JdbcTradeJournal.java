@@ -240,11 +240,12 @@ public final class JdbcTradeJournal implements TradeJournal {
     }
 
     @Override
-    public boolean fillExists(String venue, ExecId execId) {
+    public boolean fillExists(String venue, ClOrdId clOrdId, ExecId execId) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM fills WHERE venue = ? AND exec_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM fills WHERE venue = ? AND cl_ord_id = ? AND exec_id = ?")) {
                 ps.setString(1, venue);
-                ps.setString(2, execId.value());
+                ps.setString(2, clOrdId.value());
+                ps.setString(3, execId.value());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
                 }

@@ -173,7 +173,7 @@ class JournalCommitBenchmark {
             long b = System.nanoTime();
             journal.commit(p.ack());
             long c = System.nanoTime();
-            boolean duplicate = journal.fillExists(p.fill().venue(), p.fill().execId());
+            boolean duplicate = journal.fillExists(p.fill().venue(), p.fill().clOrdId(), p.fill().execId());
             long d = System.nanoTime();
             journal.commit(p.fill6());
             long e = System.nanoTime();

@@ -163,8 +163,8 @@ class GroupCommitTest {
         }
 
         @Override
-        public boolean fillExists(String venue, ExecId execId) {
-            return real.fillExists(venue, execId);
+        public boolean fillExists(String venue, io.tradergateway.domain.ClOrdId clOrdId, ExecId execId) {
+            return real.fillExists(venue, clOrdId, execId);
         }
 
         @Override

@@ -101,9 +101,13 @@ class JdbcTradeJournalTest {
         assertThat(journal.findPlan("P-1")).contains(plan);
         assertThat(journal.findPlan("P-404")).isEmpty();
 
-        assertThat(journal.fillExists("VENUE_A", new ExecId("E-1"))).isTrue();
-        assertThat(journal.fillExists("VENUE_B", new ExecId("E-1"))).as("fills are keyed by (venue, ExecID)").isFalse();
-        assertThat(journal.fillExists("VENUE_A", new ExecId("E-2"))).isFalse();
+        assertThat(journal.fillExists("VENUE_A", fill.clOrdId(), new ExecId("E-1"))).isTrue();
+        assertThat(journal.fillExists("VENUE_B", fill.clOrdId(), new ExecId("E-1"))).as("fills are keyed by (venue, ClOrdID, ExecID)")
+                .isFalse();
+        assertThat(journal.fillExists("VENUE_A", fill.clOrdId(), new ExecId("E-2"))).isFalse();
+        assertThat(journal.fillExists("VENUE_A", new ClOrdId("OTHER-ORDER"), new ExecId("E-1")))
+                .as("a venue that restarted numbers ExecIDs from 1 again: the same ExecID of another order is another fill")
+                .isFalse();
 
         assertThat(journal.ordersOfPlan("P-1")).usingRecursiveFieldByFieldElementComparator(BY_VALUE).containsExactly(order);
         assertThat(journal.ordersOfPlan("P-404")).isEmpty();
@@ -230,7 +234,7 @@ class JdbcTradeJournalTest {
         assertThat(journal.findPlan("P-2")).isEmpty();
         assertThat(journal.ordersOfPlan("P-1")).usingRecursiveFieldByFieldElementComparator(BY_VALUE).containsExactly(order);
         assertThat(journal.ordersOfPlan("P-2")).isEmpty();
-        assertThat(journal.fillExists("VENUE_B", new ExecId("E-9"))).isFalse();
+        assertThat(journal.fillExists("VENUE_B", fill.clOrdId(), new ExecId("E-9"))).isFalse();
         assertThat(journal.fillsOfPlan("P-1")).hasSize(1);
         TradeJournal.Recovered recovered = journal.recover();
         assertThat(recovered.openPlans()).containsExactly(plan);
@@ -253,7 +257,7 @@ class JdbcTradeJournalTest {
 
         assertThat(journal.instanceId()).as("the instance id is created once per database").isEqualTo(instanceId);
         assertThat(journal.findPlan("P-1")).contains(plan);
-        assertThat(journal.fillExists("VENUE_A", new ExecId("E-1"))).isTrue();
+        assertThat(journal.fillExists("VENUE_A", fill.clOrdId(), new ExecId("E-1"))).isTrue();
         assertThat(journal.recover().lastReportSequence()).isEqualTo(1);
 
         db.close();
