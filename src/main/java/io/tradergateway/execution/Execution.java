@@ -587,7 +587,8 @@ final class Execution {
         subscribeMarketData(venue, false);
         // Market-data sessions that list nothing of their own follow what the routable venues trade.
         for (String other : s.sessions.keySet()) {
-            if (!other.equals(venue) && s.sessionUp(other) && s.instruments.getOrDefault(other, Map.of()).isEmpty()) {
+            if (!other.equals(venue) && s.sessionUp(other) && !s.capabilities(other).securityListRequest()
+                    && s.instruments.getOrDefault(other, Map.of()).isEmpty()) {
                 subscribeMarketData(other, true);
             }
         }
@@ -722,6 +723,16 @@ final class Execution {
     /** The engine's timer tick (every 250 ms): see {@link Timers}. */
     void onTick() {
         timers.onTick();
+        int flags = 0;
+        for (ActivePlan ap : s.plans.values()) flags += ap.progress.attention.size();
+        needingAttention = flags;
+    }
+
+    /** Operator flags on open plans (refused cancels, unknown outcomes, blocked exits), as of the last tick. */
+    private volatile int needingAttention;
+
+    int needingAttention() {
+        return needingAttention;
     }
 
     // ================================================================= cancels

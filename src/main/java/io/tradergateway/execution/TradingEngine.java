@@ -186,6 +186,15 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         log.warn("market data request {} rejected by {}: {}", requestId, venue, reason);
     }
 
+    /**
+     * What the gateway stopped retrying on open plans and an operator should look at (refused cancels, orders whose
+     * outcome is unknown, blocked exits), as of the last timer tick; each is in its plan's {@code progress.attention}.
+     * Safe to call from any thread.
+     */
+    public int needingAttention() {
+        return execution.needingAttention();
+    }
+
     /** Events waiting in the queue (a gauge for /metrics). */
     public int backlog() {
         return inbox.size();

@@ -260,6 +260,9 @@ public final class ApiQueries {
                 + "# TYPE trader_venue_reports_ignored_total counter\n");
         engine.ignoredVenueReports().forEach((reason, n) ->
                 m.append("trader_venue_reports_ignored_total{reason=\"").append(reason).append("\"} ").append(n).append('\n'));
+        m.append("# HELP trader_plan_flags what the gateway stopped retrying on open plans (see progress.attention)\n"
+                + "# TYPE trader_plan_flags gauge\n");
+        m.append("trader_plan_flags ").append(engine.needingAttention()).append('\n');
         if (dispatcher != null) {
             // Pushed consumers only: the gateway does not know how far a pull-only consumer has read.
             List<ConsumerStatus> pushed = dispatcher.status().values().stream()
