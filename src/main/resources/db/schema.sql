@@ -102,3 +102,16 @@ CREATE TABLE IF NOT EXISTS venue_stats (
     stats_json    VARCHAR(10000) NOT NULL,
     updated_at    TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- Venue reports that failed their checks against the order (wrong side or symbol, over-fill, impossible price): kept as
+-- received for an operator, never booked.
+CREATE TABLE IF NOT EXISTS quarantined_reports (
+    venue       VARCHAR(64)   NOT NULL,
+    cl_ord_id   VARCHAR(64)   NOT NULL,
+    exec_id     VARCHAR(128)  NOT NULL,
+    plan_id     VARCHAR(128)  NOT NULL,
+    reason      VARCHAR(1000) NOT NULL,
+    report      VARCHAR(8000) NOT NULL,
+    received_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (venue, cl_ord_id, exec_id)
+);

@@ -195,10 +195,18 @@ final class Execution {
         return journal.fillExists(venue, order, execId);
     }
 
+    /**
+     * After a failed commit, memory is made exactly what the database says: every durable book (plans, orders, request
+     * ids, positions, learned venue stats, sequences) is dropped and loaded again, so a replayed event cannot apply
+     * twice what the failed batch had applied in memory. Market data is not durable and stays (a book snapshot
+     * replayed is the same snapshot).
+     */
     void reloadAfterFailure() {
         s.plans.clear();
         s.orders.clear();
         s.requestIds.clear();
+        s.positions.clear();
+        s.venueStats.clear();
         recover(journal.recover());
     }
 
@@ -666,7 +674,7 @@ final class Execution {
         return new ReportInput(ap.plan, leg, entry ? null : p.exitReason, status, order,
                 entry ? ap.plan.direction().entrySide() : ap.plan.direction().exitSide(),
                 entry ? p.avgPrice : p.exitAvgPrice, entry ? p.filledQty : p.exitFilledQty,
-                entry ? p.targetQty : p.exitTargetQty, entry ? p.expectedPrice : p.exitExpectedPrice,
+                entry ? p.targetQty : p.exitTargetQty != null ? p.exitTargetQty : p.exitFilledQty, entry ? p.expectedPrice : p.exitExpectedPrice,
                 order != null && order.latencyMs() != null ? order.latencyMs() : (entry ? p.latencyMs : null),
                 order != null ? order.venue() : p.venue, order != null ? order.venueScore() : p.venueScore,
                 s.positions.get(symbol), markPrice(symbol).orElse(null), entry ? BigDecimal.ZERO : null,

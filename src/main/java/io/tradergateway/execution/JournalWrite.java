@@ -23,6 +23,11 @@ public sealed interface JournalWrite {
                      String json) implements JournalWrite {
     }
 
+    /** A venue report that failed its checks, kept as received and never booked (see ReportCheck). */
+    record PutQuarantined(String venue, String clOrdId, String planId, String execId, String reason, String report,
+                          Instant receivedAt) implements JournalWrite {
+    }
+
     record PutVenueStats(String venue, String statsJson, Instant at) implements JournalWrite {
     }
 }

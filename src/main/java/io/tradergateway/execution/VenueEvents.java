@@ -76,6 +76,12 @@ final class VenueEvents extends ExecutionCollaborator {
         ActivePlan ap = s.plans.get(order.planId());
         Order before = order;
         order = order.withVenueAnswer(r.orderId(), r.receivedAt());
+        Optional<String> bad = r.execType() == ExecType.ORDER_STATUS ? ReportCheck.statusAnswer(order, r, x.markPrice(order.symbol()))
+                : r.isFill() ? Optional.empty() : ReportCheck.identity(order, r);
+        if (bad.isPresent()) {
+            quarantine(order, r, bad.get());
+            return;
+        }
         if (r.execType() == ExecType.ORDER_STATUS) {
             order = reconcile(ap, order, r);
         } else if (r.isFill()) {
@@ -93,6 +99,11 @@ final class VenueEvents extends ExecutionCollaborator {
                         + "not booked again", r.execId(), r.lastQty().toPlainString(), r.venue(),
                         r.cumQty().toPlainString(), order.cumQty().toPlainString());
                 countIgnored(IGNORED_ALREADY_COVERED);
+                return;
+            }
+            bad = ReportCheck.fill(order, r, x.markPrice(order.symbol()));
+            if (bad.isPresent()) {
+                quarantine(order, r, bad.get());
                 return;
             }
             Fill fill = new Fill(r.venue(), r.execId(), orderId, order.symbol(), order.side(), r.lastQty(), r.lastPx(),
@@ -146,6 +157,18 @@ final class VenueEvents extends ExecutionCollaborator {
         }
     }
 
+    /**
+     * A report that failed its checks ({@link ReportCheck}): stored as received, not booked (no fill, no position, no
+     * state change, nothing learned), one ERROR line, counted, and the order flagged for an operator.
+     */
+    private void quarantine(Order order, VenueExecutionReport r, String why) {
+        x.write(new JournalWrite.PutQuarantined(r.venue(), order.clOrdId().value(), order.planId(), r.execId().value(), why,
+                r.toString(), r.receivedAt()));
+        countIgnored(IGNORED_QUARANTINED);
+        x.flag(order, "quarantine " + r.execId(), "QUARANTINED " + r.execType() + " report ExecID " + r.execId() + " from "
+                + r.venue() + ": " + why + "; not booked (GET /v1/quarantine)");
+    }
+
     private void logVenueEvent(Order order, Order before, VenueExecutionReport r) {
         switch (r.execType()) {
             case NEW -> OpsLog.info(order.planId(), order.clOrdId(), "acked by {} (OrderID {}, {} ms)",
@@ -172,8 +195,7 @@ final class VenueEvents extends ExecutionCollaborator {
     private Order reconcile(ActivePlan ap, Order order, VenueExecutionReport r) {
         if (r.cumQty() == null || r.avgPx() == null || r.cumQty().compareTo(order.cumQty()) <= 0) return order;
         BigDecimal missing = r.cumQty().subtract(order.cumQty());
-        BigDecimal price = r.cumQty().multiply(r.avgPx()).subtract(order.cumQty().multiply(order.avgPx()))
-                .divide(missing, MathContext.DECIMAL64).setScale(8, RoundingMode.HALF_EVEN).stripTrailingZeros();
+        BigDecimal price = ReportCheck.missingPrice(order, r).setScale(8, RoundingMode.HALF_EVEN).stripTrailingZeros();
         var execId = new io.tradergateway.domain.ExecId("RECON-" + order.clOrdId() + "-" + r.cumQty().toPlainString());
         if (x.fillKnown(r.venue(), order.clOrdId(), execId)) return order;
         OpsLog.warn(order.planId(), order.clOrdId(), "reconciliation: venue reports {} filled, we had {}: booking {} @ {}", r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
@@ -245,19 +267,28 @@ final class VenueEvents extends ExecutionCollaborator {
         OpsLog.info(order.planId(), order.clOrdId(), "fill {} {} @ {} at {} (ExecID {}, fee {}); order {}/{}; position {} {} avg {}", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
                 fill.venue(), fill.execId(), fill.fee().toPlainString(), updated.cumQty().toPlainString(), updated.quantity().toPlainString(),
                 update.after().symbol(), update.after().quantity().toPlainString(), Execution.plain(update.after().avgPrice().stripTrailingZeros()));
-        if (ap == null) {
-            reportLateFill(updated, fill, update);
-            return updated;
-        }
-        PlanProgress p = ap.progress;
-        if (order.leg() == Leg.ENTRY && p.latencyMs == null) p.latencyMs = updated.latencyMs();
-        ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
-        x.emit(reports.fill(x.inputFor(ap, order.leg(), updated, status, null).withFill(fill, update)));
-        if (status == ExecReport.Status.FILLED) {
-            if (order.leg() == Leg.ENTRY) entries.completeEntry(ap);
-            else exits.closePlan(ap);
-        } else {
-            x.storePlan(ap);
+        // The fill and the position above are the money facts. What derives from them (the plan's figures, its
+        // report, an entry completed or an exit closed) must never lose them: a failure there is reported, not thrown.
+        try {
+            if (ap == null) {
+                reportLateFill(updated, fill, update);
+                return updated;
+            }
+            PlanProgress p = ap.progress;
+            if (order.leg() == Leg.ENTRY && p.latencyMs == null) p.latencyMs = updated.latencyMs();
+            ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
+            x.emit(reports.fill(x.inputFor(ap, order.leg(), updated, status, null).withFill(fill, update)));
+            if (status == ExecReport.Status.FILLED) {
+                if (order.leg() == Leg.ENTRY) entries.completeEntry(ap);
+                else exits.closePlan(ap);
+            } else {
+                x.storePlan(ap);
+            }
+        } catch (RuntimeException e) {
+            log.error("plan={} clOrdId={} fill {} booked in the {} position, but its plan bookkeeping failed", order.planId(),
+                    order.clOrdId(), fill.execId(), fill.symbol(), e);
+            x.flag(updated, "derived " + fill.execId(), "fill " + fill.execId() + " of " + fill.quantity().toPlainString()
+                    + " is booked in the position, but the plan's figures or report failed: " + e);
         }
         return updated;
     }
@@ -270,6 +301,10 @@ final class VenueEvents extends ExecutionCollaborator {
             return p.filledQty.compareTo(p.targetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
         }
         p.addExitFill(fill.quantity(), fill.price(), update.realizedPnlImpact());
+        if (p.exitTargetQty == null) {
+            // A late fill of an exit given up on (blocked, the plan watching again): it closes what it closes.
+            return p.openQty().signum() <= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
+        }
         return p.exitFilledQty.compareTo(p.exitTargetQty) >= 0 ? ExecReport.Status.FILLED : ExecReport.Status.PARTIAL;
     }
 
@@ -299,6 +334,7 @@ final class VenueEvents extends ExecutionCollaborator {
     static final String IGNORED_UNKNOWN_ORDER = "unknown_order";
     static final String IGNORED_DUPLICATE_EXEC_ID = "duplicate_exec_id";
     static final String IGNORED_ALREADY_COVERED = "already_covered";
+    static final String IGNORED_QUARANTINED = "quarantined";
     /** Venue ExecutionReports not acted on, by reason; read by other threads for /metrics. */
     private final Map<String, java.util.concurrent.atomic.LongAdder> ignoredReports = new java.util.concurrent.ConcurrentSkipListMap<>();
     private void countIgnored(String reason) {

@@ -32,6 +32,11 @@ public final class PositionBook {
         bySymbol.put(position.symbol(), Objects.requireNonNull(position, "position"));
     }
 
+    /** Forgets every position (before reloading them all from storage). */
+    public void clear() {
+        bySymbol.clear();
+    }
+
     /** Every position ever held, by symbol. */
     public Collection<Position> all() {
         return Collections.unmodifiableCollection(bySymbol.values());

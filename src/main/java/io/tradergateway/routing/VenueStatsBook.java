@@ -49,6 +49,11 @@ public final class VenueStatsBook {
         byVenue.put(stats.venue(), Objects.requireNonNull(stats, "stats"));
     }
 
+    /** Forgets every venue's stats (before reloading them all from storage). */
+    public void clear() {
+        byVenue.clear();
+    }
+
     /** Every venue with at least one observation or restored record, by venue name. */
     public Collection<VenueStats> all() {
         return Collections.unmodifiableCollection(byVenue.values());

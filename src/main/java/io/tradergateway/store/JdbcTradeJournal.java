@@ -54,6 +54,7 @@ public final class JdbcTradeJournal implements TradeJournal {
                 else if (w instanceof JournalWrite.PutPosition p) putPosition(c, p);
                 else if (w instanceof JournalWrite.PutReport r) putReport(c, r);
                 else if (w instanceof JournalWrite.PutVenueStats v) putVenueStats(c, v);
+                else if (w instanceof JournalWrite.PutQuarantined q) putQuarantined(c, q);
                 else throw new IllegalArgumentException("unknown journal write " + w);
             }
             c.commit();
@@ -166,6 +167,53 @@ public final class JdbcTradeJournal implements TradeJournal {
             ps.setObject(10, ts(f.time()));
             ps.executeUpdate();
         }
+    }
+
+    private static void putQuarantined(Connection c, JournalWrite.PutQuarantined q) throws SQLException {
+        // A venue that re-sends the same bad report finds its row: kept once (portable: no vendor upsert).
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM quarantined_reports WHERE venue = ? AND cl_ord_id = ? "
+                + "AND exec_id = ?")) {
+            ps.setString(1, q.venue());
+            ps.setString(2, q.clOrdId());
+            ps.setString(3, q.execId());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO quarantined_reports(venue, cl_ord_id, exec_id, plan_id, "
+                + "reason, report, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, q.venue());
+            ps.setString(2, q.clOrdId());
+            ps.setString(3, q.execId());
+            ps.setString(4, q.planId());
+            ps.setString(5, truncate(q.reason(), 1000));
+            ps.setString(6, truncate(q.report(), 8000));
+            ps.setObject(7, ts(q.receivedAt()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Venue reports quarantined (newest first), for operators: GET /v1/quarantine. */
+    public List<Map<String, Object>> quarantined(int limit) {
+        return db.read(c -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT venue, cl_ord_id, exec_id, plan_id, reason, report, received_at "
+                    + "FROM quarantined_reports ORDER BY received_at DESC")) {
+                ps.setMaxRows(limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("venue", rs.getString(1));
+                        row.put("cl_ord_id", rs.getString(2));
+                        row.put("exec_id", rs.getString(3));
+                        row.put("plan_id", rs.getString(4));
+                        row.put("reason", rs.getString(5));
+                        row.put("report", rs.getString(6));
+                        row.put("received_at", rs.getObject(7, java.time.OffsetDateTime.class).toInstant().toString());
+                        out.add(row);
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     private static void putPosition(Connection c, JournalWrite.PutPosition w) throws SQLException {

@@ -1,0 +1,104 @@
+package io.tradergateway.execution;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Optional;
+
+/**
+ * Checks a venue's ExecutionReport against the order it claims to be about, before anything is booked. A report that
+ * fails is quarantined by {@link VenueEvents}: stored as received, never booked, flagged for an operator. Pure
+ * functions; the rules, in order:
+ * <ul>
+ *   <li>its Symbol (55) and Side (54), when present, are the order's;</li>
+ *   <li>a fill's LastQty (32) and LastPx (31) are positive;</li>
+ *   <li>the fill does not take the order past its OrderQty, and the venue's CumQty (14) is not above it (no
+ *       tolerance: a venue never fills more than it was asked to);</li>
+ *   <li>a limit order's fill is not worse than its limit;</li>
+ *   <li>LastPx is within {@value #PRICE_BAND_PERCENT} % of the gateway's market price for the symbol, when it has
+ *       one;</li>
+ *   <li>AvgPx (6), when the venue reports a positive CumQty, is positive.</li>
+ * </ul>
+ * A status answer (ExecType I) that reports more filled than booked is checked the same way on its CumQty and on the
+ * price it implies for the part not booked yet.
+ */
+final class ReportCheck {
+    static final int PRICE_BAND_PERCENT = 10;
+    private static final BigDecimal PRICE_BAND = BigDecimal.valueOf(PRICE_BAND_PERCENT).movePointLeft(2);
+
+    private ReportCheck() {
+    }
+
+    /** Why this fill report cannot be booked against {@code order}, or empty when it can. */
+    static Optional<String> fill(Order order, VenueExecutionReport r, Optional<BigDecimal> market) {
+        Optional<String> identity = identity(order, r);
+        if (identity.isPresent()) return identity;
+        if (r.lastQty() == null || r.lastQty().signum() <= 0) return Optional.of("LastQty " + text(r.lastQty()) + " is not positive");
+        if (r.lastPx() == null || r.lastPx().signum() <= 0) return Optional.of("LastPx " + text(r.lastPx()) + " is not positive");
+        BigDecimal after = order.cumQty().add(r.lastQty());
+        if (after.compareTo(order.quantity()) > 0) {
+            return Optional.of("LastQty " + text(r.lastQty()) + " would fill " + text(after) + " of an order for "
+                    + text(order.quantity()));
+        }
+        if (r.cumQty() != null && r.cumQty().compareTo(order.quantity()) > 0) {
+            return Optional.of("CumQty " + text(r.cumQty()) + " is above the order's quantity " + text(order.quantity()));
+        }
+        Optional<String> price = price(order, r.lastPx(), "LastPx", market);
+        if (price.isPresent()) return price;
+        if (r.avgPx() != null && r.cumQty() != null && r.cumQty().signum() > 0 && r.avgPx().signum() <= 0) {
+            return Optional.of("AvgPx " + text(r.avgPx()) + " is not positive with CumQty " + text(r.cumQty()));
+        }
+        return Optional.empty();
+    }
+
+    /** Why a status answer's figures cannot be booked as a reconciliation fill, or empty when they can. */
+    static Optional<String> statusAnswer(Order order, VenueExecutionReport r, Optional<BigDecimal> market) {
+        Optional<String> identity = identity(order, r);
+        if (identity.isPresent()) return identity;
+        if (r.cumQty() == null || r.cumQty().compareTo(order.cumQty()) <= 0) return Optional.empty(); // nothing to book
+        if (r.cumQty().compareTo(order.quantity()) > 0) {
+            return Optional.of("status answer CumQty " + text(r.cumQty()) + " is above the order's quantity " + text(order.quantity()));
+        }
+        if (r.avgPx() == null || r.avgPx().signum() <= 0) {
+            return Optional.of("status answer AvgPx " + text(r.avgPx()) + " with CumQty " + text(r.cumQty()) + " is not positive");
+        }
+        return price(order, missingPrice(order, r), "the price implied for the unbooked part", market);
+    }
+
+    /** The average price of what the status answer says filled beyond what is booked. */
+    static BigDecimal missingPrice(Order order, VenueExecutionReport r) {
+        BigDecimal missing = r.cumQty().subtract(order.cumQty());
+        return r.cumQty().multiply(r.avgPx()).subtract(order.cumQty().multiply(order.avgPx()))
+                .divide(missing, MathContext.DECIMAL64);
+    }
+
+    static Optional<String> identity(Order order, VenueExecutionReport r) {
+        if (r.symbol() != null && !r.symbol().equals(order.symbol())) {
+            return Optional.of("symbol " + r.symbol() + " is not the order's " + order.symbol());
+        }
+        if (r.side() != null && r.side() != order.side()) {
+            return Optional.of("side " + r.side().wireName() + " is not the order's " + order.side().wireName());
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> price(Order order, BigDecimal px, String what, Optional<BigDecimal> market) {
+        if (px.signum() <= 0) return Optional.of(what + " " + text(px) + " is not positive");
+        if (order.type() == OrderType.LIMIT && order.limitPrice() != null) {
+            int vsLimit = px.compareTo(order.limitPrice());
+            boolean worse = order.side() == io.tradergateway.domain.Side.BUY ? vsLimit > 0 : vsLimit < 0;
+            if (worse) return Optional.of(what + " " + text(px) + " is worse than the order's limit " + text(order.limitPrice()));
+        }
+        if (market.isPresent() && market.get().signum() > 0) {
+            BigDecimal off = px.subtract(market.get()).abs().divide(market.get(), MathContext.DECIMAL64);
+            if (off.compareTo(PRICE_BAND) > 0) {
+                return Optional.of(what + " " + text(px) + " is " + off.movePointRight(2).setScale(1, java.math.RoundingMode.HALF_UP)
+                        .toPlainString() + " % from the market " + text(market.get()) + " (band " + PRICE_BAND_PERCENT + " %)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String text(BigDecimal d) {
+        return d == null ? "missing" : d.stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,182 @@
+package io.tradergateway.execution;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tradergateway.domain.ExecId;
+import io.tradergateway.domain.Instrument;
+import io.tradergateway.domain.OrderId;
+import io.tradergateway.domain.Side;
+import io.tradergateway.system.Plans;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import static io.tradergateway.execution.EngineFixture.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Money facts against a venue that lies or a commit that fails (issue: money facts are never lost, doubled or
+ * invented): every report is checked against its order before it is booked, a failed commit leaves memory as the
+ * database says, and a failure in what derives from a fill never loses the fill.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HostileVenueEngineTest {
+    static final String VENUE = "V1";
+
+    @TempDir
+    Path dir;
+    EngineFixture f;
+    GroupCommitTest.CountingJournal failing;
+
+    void start() {
+        f = new EngineFixture(dir, List.of(VenueCapabilities.defaults(VENUE)), journal -> {
+            failing = new GroupCommitTest.CountingJournal(journal);
+            return failing;
+        });
+        f.engine.onInstruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01")),
+                new Instrument("MSFT", BigDecimal.ONE, new BigDecimal("0.01"))));
+        f.price(VENUE, "AAPL", "99.99", "100.01");
+        f.price(VENUE, "MSFT", "399.99", "400.01");
+    }
+
+    @AfterEach
+    void stop() {
+        if (f != null) f.close();
+    }
+
+    private OrderCommand.NewOrder enter(String planId) throws Exception {
+        assertThat(f.submit(Plans.market(planId, "AAPL", "long")).httpStatus()).isEqualTo(202);
+        await().atMost(WAIT).until(() -> f.newOrders().stream().anyMatch(o -> planOf(o).equals(planId)));
+        OrderCommand.NewOrder order = f.newOrders().stream().filter(o -> planOf(o).equals(planId)).findFirst().orElseThrow();
+        f.engine.onExecutionReport(f.report(order, ExecType.NEW, OrderStatus.NEW, null));
+        return order;
+    }
+
+    private String planOf(OrderCommand.NewOrder o) {
+        return f.journal.findOrder(o.clOrdId()).map(Order::planId).orElse("");
+    }
+
+    @Test
+    void reportsThatDoNotFitTheirOrderAreQuarantinedNotBooked() throws Exception {
+        start();
+        OrderCommand.NewOrder order = enter("hv-bad");
+        BigDecimal qty = order.quantity();
+        BigDecimal px = new BigDecimal("100.00");
+        List<VenueExecutionReport> lies = List.of(
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, new BigDecimal("10000"), px, "X-over", "AAPL", Side.BUY),
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, BigDecimal.ZERO, "X-zero", "AAPL", Side.BUY),
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, new BigDecimal("-190"), "X-neg", "AAPL", Side.BUY),
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, px, "X-side", "AAPL", Side.SELL),
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, new BigDecimal("400"), "X-sym", "MSFT", Side.BUY),
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, new BigDecimal("150"), "X-far", "AAPL", Side.BUY),
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, new BigDecimal("1e20"), px, "X-huge", "AAPL", Side.BUY),
+                new VenueExecutionReport(VENUE, order.clOrdId(), null, new OrderId("O-1"), new ExecId("X-status"),
+                        ExecType.ORDER_STATUS, OrderStatus.FILLED, "AAPL", Side.BUY, null, null, qty.multiply(BigDecimal.TEN),
+                        BigDecimal.ZERO, BigDecimal.ZERO, null, null, f.clock.instant(), false, f.clock.instant()));
+        lies.forEach(f.engine::onExecutionReport);
+
+        await().atMost(WAIT).until(() -> f.journal.quarantined(100).size() == lies.size());
+        assertThat(f.position("AAPL")).as("nothing booked").isZero();
+        assertThat(f.journal.findOrder(order.clOrdId()).orElseThrow().status()).isEqualTo(OrderStatus.NEW);
+        assertThat(f.engine.ignoredVenueReports()).containsEntry("quarantined", (long) lies.size());
+        List<String> reasons = f.journal.quarantined(100).stream().map(r -> (String) r.get("reason")).toList();
+        assertThat(reasons).anyMatch(r -> r.contains("would fill 10000 of an order for " + qty))
+                .anyMatch(r -> r.contains("LastPx 0 is not positive"))
+                .anyMatch(r -> r.contains("LastPx -190 is not positive"))
+                .anyMatch(r -> r.contains("side sell is not the order's buy"))
+                .anyMatch(r -> r.contains("symbol MSFT is not the order's AAPL"))
+                .anyMatch(r -> r.contains("% from the market"))
+                .anyMatch(r -> r.contains("status answer CumQty"));
+        assertThat(f.progressJson("hv-bad")).contains("QUARANTINED");
+        assertThat(f.engine.query(v -> v.venueStats().get(VENUE).sampleCount()).get(10, TimeUnit.SECONDS))
+                .as("the venue learns nothing from what was quarantined").isZero();
+
+        // The true fill is still booked.
+        f.engine.onExecutionReport(f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, px));
+        await().atMost(WAIT).until(() -> f.planState("hv-bad") == PlanState.FILLED);
+        assertThat(f.position("AAPL")).isEqualByComparingTo(qty);
+    }
+
+    @Test
+    void aBatchThatFailsToCommitIsReplayedWithoutDoublingThePosition() throws Exception {
+        start();
+        OrderCommand.NewOrder order = enter("hv-batch");
+        await().atMost(WAIT).until(() -> f.journal.findOrder(order.clOrdId()).orElseThrow().status() == OrderStatus.NEW);
+
+        // The fill and a plan whose rows the database refuses queue up behind a busy engine: one batch, which fails.
+        failing.failCommitsWith = "hv-poison";
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Boolean> blocker = f.engine.query(view -> {
+            busy.countDown();
+            try {
+                return release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+        f.engine.onExecutionReport(f.report(order, ExecType.TRADE, OrderStatus.FILLED, order.quantity(), new BigDecimal("100.00")));
+        ObjectNode poison = Plans.market("hv-poison", "AAPL", "long");
+        String json = poison.toString();
+        var parsed = (io.tradergateway.plan.ParseResult.Parsed) new io.tradergateway.plan.PlanParser().parse(json);
+        CompletableFuture<TradingEngine.SubmitOutcome> poisoned = f.engine.submit(parsed.plan(), json);
+        await().atMost(WAIT).until(() -> f.engine.backlog() >= 2); // the timer ticks queue up too
+        release.countDown();
+        assertThat(blocker.get(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(poisoned.get(10, TimeUnit.SECONDS).httpStatus()).isEqualTo(500);
+        await().atMost(WAIT).until(() -> f.planState("hv-batch") == PlanState.FILLED);
+        assertThat(f.position("AAPL")).as("in memory: booked once").isEqualByComparingTo(order.quantity());
+        assertThat(f.journal.recover().positions()).singleElement()
+                .satisfies(p -> assertThat(p.quantity()).as("in the database: booked once").isEqualByComparingTo(order.quantity()));
+    }
+
+    @Test
+    void aLateFillOfAnExitGivenUpOnIsBookedNotLost() throws Exception {
+        start();
+        ObjectNode plan = Plans.market("hv-exit", "AAPL", "long");
+        plan.put("stop_loss", 95.0);
+        assertThat(f.submit(plan).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder entry = f.awaitNewOrders(1).get(0);
+        f.engine.onExecutionReport(f.report(entry, ExecType.TRADE, OrderStatus.FILLED, entry.quantity(), new BigDecimal("100.00")));
+        await().atMost(WAIT).until(() -> f.planState("hv-exit") == PlanState.OPEN);
+
+        f.price(VENUE, "AAPL", "90.00", "90.02"); // through the stop
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            OrderCommand.NewOrder exit = f.awaitNewOrders(attempt + 1).get(attempt);
+            f.engine.onExecutionReport(f.report(exit, ExecType.REJECTED, OrderStatus.REJECTED, null));
+        }
+        await().atMost(WAIT).until(() -> f.progressJson("hv-exit").contains("blocked"));
+
+        // The venue reports a fill of the first exit order after all (it had not rejected it after all).
+        OrderCommand.NewOrder first = f.newOrders().get(1);
+        BigDecimal half = first.quantity().divide(BigDecimal.valueOf(2), 0, java.math.RoundingMode.DOWN);
+        f.engine.onExecutionReport(f.report(first, ExecType.TRADE, OrderStatus.PARTIALLY_FILLED, half, new BigDecimal("90.00")));
+
+        await().atMost(WAIT).until(() -> f.position("AAPL").compareTo(entry.quantity().subtract(half)) == 0);
+        assertThat(f.journal.recover().positions()).singleElement()
+                .satisfies(p -> assertThat(p.quantity()).isEqualByComparingTo(entry.quantity().subtract(half)));
+        assertThat(f.planState("hv-exit")).isEqualTo(PlanState.OPEN);
+    }
+
+    @Test
+    void theQuarantineListIsEmptyForAnHonestVenue() throws Exception {
+        start();
+        OrderCommand.NewOrder order = enter("hv-honest");
+        f.engine.onExecutionReport(f.report(order, ExecType.TRADE, OrderStatus.FILLED, order.quantity(), new BigDecimal("100.00")));
+        await().atMost(WAIT).until(() -> f.planState("hv-honest") == PlanState.FILLED);
+        assertThat(f.journal.quarantined(10)).isEmpty();
+        assertThat(f.engine.ignoredVenueReports()).doesNotContainKey("quarantined");
+    }
+}
