@@ -38,6 +38,12 @@ final class EngineState {
     final Set<String> statusRequestsRefused = new java.util.HashSet<>();
     /** When each order's latest cancel request went out (back-off between attempts; not durable). */
     final Map<ClOrdId, Instant> cancelSentAt = new HashMap<>();
+    /** Orders committed but held back by a venue's order rate, in arrival order. */
+    final Map<ClOrdId, RateWait> rateWaiting = new LinkedHashMap<>();
+
+    record RateWait(ClOrdId id, String venue, Instant since) {
+    }
+
     /** Operator flags of orders whose plan has ended (logged once each). */
     final Set<String> flaggedWithoutPlan = new java.util.HashSet<>();
     /** How many OrderStatusRequests each order has had in this run (bounded). */

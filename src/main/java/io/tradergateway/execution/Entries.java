@@ -11,6 +11,7 @@ import io.tradergateway.plan.TwapSchedule;
 import io.tradergateway.position.ExitMonitor;
 import io.tradergateway.report.ExecReport;
 import io.tradergateway.report.ReportFactory;
+import io.tradergateway.risk.RiskDenial;
 import io.tradergateway.routing.VenueRanking;
 import io.tradergateway.routing.VenueScore;
 import java.math.BigDecimal;
@@ -208,9 +209,30 @@ final class Entries extends ExecutionCollaborator {
                     venue.venue(), Execution.fmt(venue.total()), Execution.fmt(venue.liquidity()), Execution.fmt(venue.latency()), Execution.fmt(venue.slippage()),
                     Execution.fmt(venue.success()), ranking.ranked().stream().skip(1).map(v -> v.venue() + "=" + Execution.fmt(v.total())).toList());
         }
+        Optional<RiskDenial> denial = x.newOrder(ap, seq, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice, p.expectedPrice);
+        if (denial.isPresent()) {
+            riskDenied(ap, denial.get());
+            return;
+        }
         p.venue = venue.venue();
         p.venueScore = venue.total();
-        x.newOrder(ap, seq, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice, p.expectedPrice);
+    }
+
+    /**
+     * The risk gate refused an entry order: a plan with nothing filled or working fails (its reason starts with the
+     * denial's {@code risk_*} code), one that has some ends its entry with what it has.
+     */
+    private void riskDenied(ActivePlan ap, RiskDenial denial) {
+        PlanProgress p = ap.progress;
+        if (p.filledQty.signum() == 0 && workingQty(ap, Leg.ENTRY).signum() == 0
+                && x.ordersOf(ap, Leg.ENTRY).stream().noneMatch(o -> o.status().isWorking())) {
+            x.failPlan(ap, null, denial.toString());
+            return;
+        }
+        p.stopEntry = true;
+        if (p.reason == null) p.reason = denial.toString();
+        x.storePlan(ap);
+        finishEntryIfDone(ap);
     }
 
     void completeEntry(ActivePlan ap) {
@@ -288,12 +310,16 @@ final class Entries extends ExecutionCollaborator {
                 p.failoverUsed = true;
                 OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}): failing over to {}", order.venue(),
                         reason, next.best().get().venue());
-                p.venue = next.best().get().venue();
-                p.venueScore = next.best().get().total();
-                x.newOrder(ap, ++s.lastOrderSeqNo, Leg.ENTRY, next.best().get(), order.side(), order.quantity(), order.type(), order.limitPrice(),
-                        order.timeInForce(), order.expireTime(), order.sliceNo(), p.expectedPrice);
-                x.storePlan(ap);
-                return;
+                Optional<RiskDenial> denial = x.newOrder(ap, ++s.lastOrderSeqNo, Leg.ENTRY, next.best().get(), order.side(),
+                        order.quantity(), order.type(), order.limitPrice(), order.timeInForce(), order.expireTime(), order.sliceNo(),
+                        p.expectedPrice);
+                if (denial.isEmpty()) {
+                    p.venue = next.best().get().venue();
+                    p.venueScore = next.best().get().total();
+                    x.storePlan(ap);
+                    return;
+                }
+                reason = reason + "; the failover was refused: " + denial.get();
             }
         }
         p.stopEntry = true;

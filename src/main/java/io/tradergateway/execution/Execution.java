@@ -23,6 +23,11 @@ import io.tradergateway.routing.VenueCandidate;
 import io.tradergateway.routing.VenueRanking;
 import io.tradergateway.routing.VenueScore;
 import io.tradergateway.routing.VenueStats;
+import io.tradergateway.risk.Exposure;
+import io.tradergateway.risk.OrderIntent;
+import io.tradergateway.risk.RateLimiter;
+import io.tradergateway.risk.RiskDenial;
+import io.tradergateway.risk.RiskGate;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 
@@ -72,6 +77,10 @@ final class Execution {
     private final Entries entries;
     private final Timers timers;
     private final VenueEvents venueEvents;
+    private final RiskGate risk;
+    private final RateLimiter rate;
+    /** Orders refused by the risk gate, by code; read by other threads for /metrics. */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> riskDenials = new java.util.concurrent.ConcurrentSkipListMap<>();
     private Tx tx;
 
     Execution(EngineState state, TradeJournal journal, VenueGateway venues, Consumer<ExecReport> publisher, Clock clock,
@@ -83,6 +92,13 @@ final class Execution {
         this.clock = clock;
         this.settings = settings;
         this.reports = new ReportFactory(clock);
+        this.risk = new RiskGate(settings.risk());
+        this.rate = new RateLimiter(settings.risk().maxOrdersPerSecond());
+        for (String code : List.of(RiskDenial.ORDER_NOTIONAL, RiskDenial.ORDER_QUANTITY, RiskDenial.POSITION_NOTIONAL,
+                RiskDenial.GROSS_NOTIONAL, RiskDenial.PRICE_COLLAR, RiskDenial.RATE, RiskDenial.OPEN_ORDERS,
+                RiskDenial.TRADING_STATE)) {
+            riskDenials.put(code, new java.util.concurrent.atomic.LongAdder());
+        }
         this.exits = new Exits(this, state, reports, clock);
         this.entries = new Entries(this, state, reports, clock, exits, settings);
         this.timers = new Timers(this, state, reports, clock, entries, exits, venues);
@@ -303,6 +319,14 @@ final class Execution {
             entries.evaluateEntry(ap);
         } else {
             entries.startEntry(ap, "no entry conditions");
+            String why = ap.progress.reason;
+            if (ap.state() == PlanState.FAILED && why != null && why.startsWith("risk_")) {
+                // Refused up front by the risk gate: the plan is answered 422 (its failed report is already emitted).
+                String code = why.substring(0, why.indexOf(':'));
+                reply(answer, 422, plan.planId(), PlanState.FAILED.wireName(), List.of(new PlanIssue(code, "position_size",
+                        why.substring(why.indexOf(':') + 2))), why);
+                return;
+            }
         }
         reply(answer, 202, plan.planId(), ap.state().wireName(), List.of(), "accepted");
     }
@@ -455,7 +479,7 @@ final class Execution {
      * a marketable LIMIT capped by the plan's {@code max_slippage}; the time in force is kept as wanted and mapped to
      * one the venue takes when sent.
      */
-    void newOrder(ActivePlan ap, long seq, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
+    Optional<RiskDenial> newOrder(ActivePlan ap, long seq, Leg leg, VenueScore venue, Side side, BigDecimal qty, OrderType type,
                   BigDecimal limit, TimeInForce tif, Instant expire, int slice, BigDecimal expectedPrice) {
         ClOrdId id = clOrdIdOf(seq);
         Instant now = clock.instant();
@@ -476,6 +500,14 @@ final class Execution {
         } else if (type == OrderType.LIMIT && !caps.takes(OrderType.LIMIT)) {
             refused = "not sent: " + venue.venue() + " takes no LIMIT orders (OrderTypes=" + caps.orderTypes() + ")";
         }
+        if (refused == null) {
+            Optional<RiskDenial> denial = risk.check(new OrderIntent(ap.plan.symbol(), side, qty, limit, leg == Leg.EXIT), exposure());
+            if (denial.isPresent()) {
+                riskDenied(ap.id(), id, leg.wireName() + " order of " + qty.toPlainString() + " " + ap.plan.symbol() + " to "
+                        + venue.venue(), denial.get());
+                return denial;
+            }
+        }
         TimeInForce wire = VenueOrderTerms.wireTif(caps, tif);
         if (wire != tif) {
             adapted += " (sent as " + wire + (VenueOrderTerms.emulatesImmediate(caps, tif) ? ": the gateway cancels what rests"
@@ -493,19 +525,95 @@ final class Execution {
             String why = refused;
             // Not a venue answer: the venue learns nothing, and the plan fails over like after a reject.
             tx.afterCommit(() -> notSent(id, why));
-            return;
+            return Optional.empty();
         }
         // Write-ahead: the order row is committed before the NewOrderSingle leaves.
         tx.afterCommit(() -> transmit(id));
+        return Optional.empty();
+    }
+
+    /** A risk denial: one ops line, counted by code. What it means for the plan is its caller's. */
+    void riskDenied(String planId, ClOrdId id, String what, RiskDenial denial) {
+        riskDenials.computeIfAbsent(denial.code(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        OpsLog.warn(planId, id, "RISK DENIED {}: {}", what, denial);
+    }
+
+    Map<String, Long> riskDenials() {
+        Map<String, Long> out = new TreeMap<>();
+        riskDenials.forEach((code, n) -> out.put(code, n.sum()));
+        return out;
+    }
+
+    /** The gateway's holdings and working orders, valued at the market, as the risk gate sees them. */
+    private Exposure exposure() {
+        return new Exposure() {
+            @Override
+            public Optional<BigDecimal> price(String symbol) {
+                return markPrice(symbol);
+            }
+
+            @Override
+            public BigDecimal position(String symbol) {
+                return s.positions.get(symbol).quantity();
+            }
+
+            @Override
+            public BigDecimal working(String symbol) {
+                BigDecimal total = BigDecimal.ZERO;
+                for (Order o : s.orders.all()) {
+                    if (o.symbol().equals(symbol) && o.status().isWorking()) {
+                        total = total.add(o.side() == Side.BUY ? o.leavesQty() : o.leavesQty().negate());
+                    }
+                }
+                return total;
+            }
+
+            @Override
+            public BigDecimal grossNotional() {
+                Map<String, BigDecimal> bySymbol = new TreeMap<>();
+                for (Position p : s.positions.all()) bySymbol.merge(p.symbol(), p.quantity().abs(), BigDecimal::add);
+                for (Order o : s.orders.all()) {
+                    if (o.status().isWorking()) bySymbol.merge(o.symbol(), o.leavesQty(), BigDecimal::add);
+                }
+                BigDecimal gross = BigDecimal.ZERO;
+                for (Map.Entry<String, BigDecimal> e : bySymbol.entrySet()) {
+                    Optional<BigDecimal> px = markPrice(e.getKey());
+                    if (px.isPresent()) gross = gross.add(e.getValue().multiply(px.get()));
+                }
+                return gross;
+            }
+
+            @Override
+            public int openOrders() {
+                int n = 0;
+                for (Order o : s.orders.all()) if (o.status().isWorking()) n++;
+                return n;
+            }
+        };
     }
 
     private void transmit(ClOrdId id) {
+        transmit(id, false);
+    }
+
+    /** @param queueHead the order leaves the rate-limit queue (orders behind it do not hold it back) */
+    private void transmit(ClOrdId id, boolean queueHead) {
         Order order = s.orders.get(id);
         if (order == null || order.status() != OrderStatus.PENDING_NEW || order.venueOrderId() != null) return;
         MDC.put("plan_id", order.planId());
         MDC.put("cl_ord_id", id.value());
         // Stamped before the send: a fast venue's ack (stamped on the FIX thread) can otherwise predate it.
         Instant sendTime = clock.instant();
+        boolean queued = !queueHead && s.rateWaiting.values().stream().anyMatch(w -> w.venue().equals(order.venue()));
+        if (queued || !rate.tryAcquire(order.venue(), sendTime)) {
+            // Over the venue's order rate: it waits its turn (in order), never a burst; refused if it waits too long.
+            if (s.rateWaiting.putIfAbsent(id, new EngineState.RateWait(id, order.venue(), sendTime)) == null) {
+                OpsLog.info(order.planId(), id, "waiting for the order rate of {} ({} a second)", order.venue(),
+                        settings.risk().maxOrdersPerSecond());
+            }
+            return;
+        }
+        s.rateWaiting.remove(id);
         TimeInForce wire = wireTif(order);
         Instant expire = wire != TimeInForce.GTD ? null
                 : order.expireTime() != null ? order.expireTime() : order.createdAt().plus(Duration.ofDays(1));
@@ -730,10 +838,34 @@ final class Execution {
 
     /** The engine's timer tick (every 250 ms): see {@link Timers}. */
     void onTick() {
+        releaseRateWaiting();
         timers.onTick();
         int flags = 0;
         for (ActivePlan ap : s.plans.values()) flags += ap.progress.attention.size();
         needingAttention = flags;
+    }
+
+    /** Orders held back by the rate limit go in order as the rate allows; one that waited too long is refused. */
+    private void releaseRateWaiting() {
+        if (s.rateWaiting.isEmpty()) return;
+        Instant now = clock.instant();
+        Map<String, Integer> slots = new java.util.HashMap<>();
+        for (EngineState.RateWait w : new ArrayList<>(s.rateWaiting.values())) {
+            int free = slots.computeIfAbsent(w.venue(), v -> rate.available(v, now));
+            if (free > 0) {
+                slots.put(w.venue(), free - 1);
+                afterCommit(() -> transmit(w.id(), true));
+            } else if (Duration.between(w.since(), now).toMillis() > settings.risk().maxRateWaitMs()) {
+                s.rateWaiting.remove(w.id());
+                RiskDenial denial = new RiskDenial(RiskDenial.RATE, "waited " + Duration.between(w.since(), now).toMillis()
+                        + " ms for the order rate of " + w.venue() + " (" + settings.risk().maxOrdersPerSecond() + " a second)");
+                Order o = s.orders.get(w.id());
+                if (o != null) {
+                    riskDenied(o.planId(), w.id(), "order to " + w.venue(), denial);
+                    afterCommit(() -> notSent(w.id(), denial.toString()));
+                }
+            }
+        }
     }
 
     /** Operator flags on open plans (refused cancels, unknown outcomes, blocked exits), as of the last tick. */

@@ -83,7 +83,9 @@ final class Exits extends ExecutionCollaborator {
                     ranking.noVenueMessage(), p.exitAttempts, MAX_EXIT_ATTEMPTS);
             return;
         }
-        x.newOrder(ap, ++s.lastOrderSeqNo, Leg.EXIT, ranking.best().get(), side, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0, p.exitExpectedPrice);
+        // A refusal (the price collar; never size: this order reduces the position) counts as this attempt.
+        x.newOrder(ap, ++s.lastOrderSeqNo, Leg.EXIT, ranking.best().get(), side, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0,
+                p.exitExpectedPrice);
     }
 
     void finishExitIfDone(ActivePlan ap) {

@@ -8,6 +8,7 @@ import io.tradergateway.plan.PlanIssue;
 import io.tradergateway.plan.TradingPlan;
 import io.tradergateway.position.Position;
 import io.tradergateway.report.ExecReport;
+import io.tradergateway.risk.RiskLimits;
 import io.tradergateway.routing.VenueRanking;
 import io.tradergateway.routing.VenueStats;
 import io.tradergateway.routing.VenueStatsBook;
@@ -47,7 +48,12 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
      *                           ({@link Duration#ZERO} = they never fade); see {@link VenueStats#evidenceWeight}
      */
     public record Settings(BigDecimal portfolioEquity, Duration marketWindow, double venueStatsAlpha,
-                           Duration venueStatsHalfLife, Duration tick) {
+                           Duration venueStatsHalfLife, Duration tick, RiskLimits risk) {
+        /** Settings with the risk gate off: engine tests that measure something else. */
+        public Settings(BigDecimal portfolioEquity, Duration marketWindow, double venueStatsAlpha, Duration venueStatsHalfLife,
+                        Duration tick) {
+            this(portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, tick, RiskLimits.none());
+        }
     }
 
     /** What {@code POST /v1/plans} answers. */
@@ -193,6 +199,11 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
      */
     public int needingAttention() {
         return execution.needingAttention();
+    }
+
+    /** Orders the pre-trade risk gate refused, by {@code risk_*} code (every code, zero until it happens). */
+    public Map<String, Long> riskDenials() {
+        return execution.riskDenials();
     }
 
     /** Events waiting in the queue (a gauge for /metrics). */

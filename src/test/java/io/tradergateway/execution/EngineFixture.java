@@ -10,6 +10,7 @@ import io.tradergateway.market.TradePrint;
 import io.tradergateway.plan.ParseResult;
 import io.tradergateway.plan.PlanParser;
 import io.tradergateway.report.ExecReport;
+import io.tradergateway.risk.RiskLimits;
 import io.tradergateway.store.Database;
 import io.tradergateway.store.JdbcTradeJournal;
 
@@ -53,6 +54,10 @@ final class EngineFixture implements AutoCloseable {
      * commits, for instance).
      */
     EngineFixture(Path dir, List<VenueCapabilities> venues, UnaryOperator<TradeJournal> journalTweak) {
+        this(dir, venues, journalTweak, RiskLimits.none());
+    }
+
+    EngineFixture(Path dir, List<VenueCapabilities> venues, UnaryOperator<TradeJournal> journalTweak, RiskLimits risk) {
         db = Database.open("jdbc:h2:file:" + dir + "/db;WRITE_DELAY=0", "sa", "");
         journal = new JdbcTradeJournal(db);
         Map<String, VenueCapabilities> caps = new LinkedHashMap<>();
@@ -77,7 +82,7 @@ final class EngineFixture implements AutoCloseable {
         };
         engine = new TradingEngine(journalTweak.apply(journal), gateway, List.copyOf(caps.keySet()), reports::add, clock,
                 new TradingEngine.Settings(new BigDecimal("1000000"), Duration.ofSeconds(60), 0.2, Duration.ZERO,
-                        Duration.ofMillis(50)));
+                        Duration.ofMillis(50), risk));
         engine.start();
         for (String venue : caps.keySet()) {
             sessions.put(venue, true);
