@@ -249,7 +249,9 @@ public final class PlanParser {
         /** Every string value and key under {@code node} that cannot be encoded as UTF-8 is an error naming its path. */
         void refuseUnencodableText(JsonNode node, String path) {
             if (node.isTextual()) {
-                if (hasUnpairedSurrogate(node.textValue())) error(path, "must be valid Unicode text (an unpaired surrogate cannot be encoded)");
+                if (hasUnpairedSurrogate(node.textValue())) {
+                    error(path, "must be valid Unicode text (an unpaired surrogate cannot be encoded)");
+                }
             } else if (node.isArray()) {
                 for (int i = 0; i < node.size(); i++) refuseUnencodableText(node.get(i), path + "[" + i + "]");
             } else if (node.isObject()) {
