@@ -408,7 +408,7 @@ final class Execution {
     }
 
     ClOrdId clOrdIdOf(long seq) {
-        return new ClOrdId("TG-" + journal.instanceId() + "-" + seq);
+        return new ClOrdId(journal.clOrdIdPrefix() + "-" + seq);
     }
 
     /** The plan's current (latest) order, named by plan-level ops lines; null before it has one. */
