@@ -92,13 +92,18 @@ public final class ReportsLog implements AutoCloseable {
             return 0;
         }
         int appended = 0;
-        for (List<OutboxEntry> page = outbox.readAfter(after, BACKFILL_PAGE); !page.isEmpty();
-             page = outbox.readAfter(after, BACKFILL_PAGE)) {
-            for (OutboxEntry entry : page) {
-                append(entry.json().strip());
-                after = entry.sequence();
-                appended++;
+        try {
+            for (List<OutboxEntry> page = outbox.readAfter(after, BACKFILL_PAGE); !page.isEmpty();
+                 page = outbox.readAfter(after, BACKFILL_PAGE)) {
+                for (OutboxEntry entry : page) {
+                    append(entry.json().strip());
+                    after = entry.sequence();
+                    appended++;
+                }
             }
+        } catch (RuntimeException e) {
+            // The file is the ops desk's copy; the outbox stays the truth. Trading starts anyway.
+            log.error("reports log back-fill stopped after sequence {}: {}", after, e.toString());
         }
         if (appended > 0) {
             log.warn("reports log back-filled with {} committed report(s) it was missing, up to sequence {}", appended, after);
