@@ -54,6 +54,8 @@ public final class GatewayApp implements AutoCloseable {
             ReportsLog reports = openedLog;
             JdbcTradeJournal journal = new JdbcTradeJournal(openedDb);
             JdbcReportOutbox outbox = new JdbcReportOutbox(openedDb, clock);
+            // A crash between a commit and its append lost the line: the file catches up before anything new is added.
+            reports.backfill(outbox);
             List<ConsumerEndpoint> endpoints = new ArrayList<>();
             for (String consumer : GatewayConfig.CONSUMERS) {
                 URI url = config.consumerUrls().get(consumer);

@@ -33,6 +33,32 @@ final class ActivePlan {
         return progress.state;
     }
 
+    /**
+     * Moves the plan to {@code next} when {@link PlanState#canMoveTo} allows it from where it is; otherwise keeps its
+     * state, logs the refused move with {@code event} (what tried it), and returns false.
+     */
+    boolean moveTo(PlanState next, String event) {
+        PlanState from = progress.state;
+        if (!from.canMoveTo(next)) {
+            OpsLog.warn(id(), null, "plan state {} -> {} refused on {}: stays {}", from.wireName(), next.wireName(), event,
+                    from.wireName());
+            return false;
+        }
+        progress.state = next;
+        return true;
+    }
+
+    /** The one way back from EXITING to OPEN: an exit given up after its attempts, the position watched again. */
+    boolean reopenAfterFailedExit(String event) {
+        if (progress.state != PlanState.EXITING) {
+            OpsLog.warn(id(), null, "plan state {} -> open refused on {}: only a working exit can be given up",
+                    progress.state.wireName(), event);
+            return false;
+        }
+        progress.state = PlanState.OPEN;
+        return true;
+    }
+
     ExitRules exitRules() {
         var x = plan.exitConditions();
         return new ExitRules(plan.stopLoss(), plan.takeProfit(), x.priceAbove(), x.priceBelow(), x.maxHoldSeconds(),

@@ -238,7 +238,13 @@ final class Entries extends ExecutionCollaborator {
     void completeEntry(ActivePlan ap) {
         PlanProgress p = ap.progress;
         if (ap.hasExitRules() && p.filledQty.signum() > 0 && !p.cancelRequested) {
-            p.state = PlanState.OPEN;
+            if (!ap.moveTo(PlanState.OPEN, "entry complete (" + p.filledQty.toPlainString() + " filled)")) {
+                // A late entry fill after the entry leg ended: the plan keeps its state and exit monitor. A working exit
+                // takes the late quantity too: its remaining part is sent when its current orders end (Exits' retry).
+                if (p.state == PlanState.EXITING && p.exitTargetQty != null) p.exitTargetQty = p.exitTargetQty.max(p.filledQty);
+                x.storePlan(ap);
+                return;
+            }
             p.bestPrice = p.avgPrice;
             ap.exitMonitor = new ExitMonitor(ap.plan.direction(), p.avgPrice, p.firstFillAt == null ? clock.instant() : p.firstFillAt,
                     ap.exitRules());

@@ -465,7 +465,7 @@ final class Execution {
     }
 
     ClOrdId clOrdIdOf(long seq) {
-        return new ClOrdId("TG-" + journal.instanceId() + "-" + seq);
+        return new ClOrdId(journal.clOrdIdPrefix() + "-" + seq);
     }
 
     /** The plan's current (latest) order, named by plan-level ops lines; null before it has one. */
@@ -972,7 +972,19 @@ final class Execution {
     // ================================================================= learning
 
     /** Feeds an ended order's measured latency, slippage and outcome into its venue's statistics. */
+    /**
+     * Teaches the venue what {@code order} measured. An order that ended unfilled because we ended it — cancelled after
+     * our own cancel request (a TWAP slice coming due, a plan cancel, the kill switch, our expiry cancel) or expired at
+     * the time we gave it — is no evidence about the venue: it adds no sample (it was counted a failure before).
+     */
     void learn(Order order) {
+        boolean endedByUs = order.status() == OrderStatus.EXPIRED
+                || (order.status() == OrderStatus.CANCELED && order.requestCount() > 0);
+        if (endedByUs && order.cumQty().signum() == 0) {
+            OpsLog.info(order.planId(), order.clOrdId(), "venue {} not scored on this order: ended unfilled by us ({})",
+                    order.venue(), order.status());
+            return;
+        }
         Double slippage = null;
         if (order.cumQty().signum() > 0 && order.expectedPrice() != null && order.expectedPrice().signum() > 0) {
             slippage = io.tradergateway.report.review.Slippage.adverseFraction(order.side(), order.expectedPrice(), order.avgPx()).doubleValue();

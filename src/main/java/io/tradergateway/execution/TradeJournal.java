@@ -27,6 +27,14 @@ public interface TradeJournal {
     /** Random id of this database, part of every ClOrdID so ids never repeat even against a fresh database. */
     String instanceId();
 
+    /**
+     * What every ClOrdID of this run starts with (then {@code -<order number>}). The JDBC journal adds a start-up epoch
+     * that is stored durably before use, so a ClOrdID is never issued twice, even by a restored older copy of the data.
+     */
+    default String clOrdIdPrefix() {
+        return "TG-" + instanceId();
+    }
+
     record Recovered(List<StoredPlan> openPlans, List<Order> openOrders, List<Order> ordersOfOpenPlans,
                      List<Position> positions, Map<String, String> venueStatsJson, long lastReportSequence,
                      long lastOrderSeqNo) {

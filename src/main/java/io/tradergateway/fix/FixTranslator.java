@@ -61,7 +61,7 @@ import java.util.List;
 public final class FixTranslator {
     /** MinPriceIncrement, a FIX 5.0 tag our dictionary adds to SecurityList's NoRelatedSym group. */
     static final int MIN_PRICE_INCREMENT = 969;
-    /** Commission (12) and CommType (13): the venue's fee for a fill, absolute when CommType = 3. */
+    /** Commission (12): the venue's fee for a fill, read with CommType (13) by {@link #fee(Message)}. */
     static final int COMMISSION = 12;
 
     private FixTranslator() {
@@ -172,11 +172,34 @@ public final class FixTranslator {
                 optDecimal(msg, CumQty.FIELD),
                 optDecimal(msg, LeavesQty.FIELD),
                 optDecimal(msg, AvgPx.FIELD),
-                optDecimal(msg, COMMISSION),
+                fee(msg),
                 optString(msg, Text.FIELD),
                 msg.isSetField(TransactTime.FIELD) ? msg.getUtcTimeStamp(TransactTime.FIELD).toInstant(ZoneOffset.UTC) : receivedAt,
                 possDup(msg),
                 receivedAt);
+    }
+
+    /** CommType (13). */
+    static final int COMM_TYPE = 13;
+
+    /**
+     * The fill's fee as an absolute amount in the venue's (the instrument's) currency, from Commission (12) read with
+     * CommType (13): {@code 1} per unit (× LastQty), {@code 6} points per contract (× LastQty, no multiplier: our
+     * instruments are shares), {@code 2} percent (× LastQty × LastPx / 100), {@code 3} absolute; a missing CommType,
+     * and any other value, is taken as absolute. Null without a Commission, or when a per-unit or percentage
+     * commission comes without the LastQty (and LastPx) it needs (the report is then no fill).
+     */
+    static BigDecimal fee(Message msg) {
+        BigDecimal commission = optDecimal(msg, COMMISSION);
+        if (commission == null) return null;
+        String type = optString(msg, COMM_TYPE);
+        BigDecimal lastQty = optDecimal(msg, LastQty.FIELD);
+        BigDecimal lastPx = optDecimal(msg, LastPx.FIELD);
+        if ("1".equals(type) || "6".equals(type)) return lastQty == null ? null : commission.multiply(lastQty);
+        if ("2".equals(type)) {
+            return lastQty == null || lastPx == null ? null : commission.multiply(lastQty).multiply(lastPx).movePointLeft(2);
+        }
+        return commission;
     }
 
     /**

@@ -229,13 +229,17 @@ public final class ApiServer implements AutoCloseable {
             send(ex, 400, error("after must be 0 or more, got " + after));
             return;
         }
-        List<OutboxEntry> page = ReportDispatcher.page(queries.outbox(), after, limit);
+        send(ex, 200, reportsPage(ReportDispatcher.page(queries.outbox(), after, limit), after));
+    }
+
+    /** The body of {@code GET /v1/exec-reports}: the stored reports verbatim and the last sequence of the page. */
+    static ObjectNode reportsPage(List<OutboxEntry> page, long after) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode reports = out.putArray("reports");
         // The stored text verbatim, as consumers receive it by push (190.00 stays 190.00).
         for (OutboxEntry e : page) reports.addRawValue(new RawValue(e.json()));
         out.put("last_sequence", page.isEmpty() ? after : page.get(page.size() - 1).sequence());
-        send(ex, 200, out);
+        return out;
     }
 
     private void killSwitch(HttpExchange ex) throws Exception {
@@ -300,8 +304,13 @@ public final class ApiServer implements AutoCloseable {
         return node;
     }
 
+    /** An answer's bytes: pretty-printed UTF-8 JSON. */
+    static byte[] bytesOf(Object body) throws IOException {
+        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+    }
+
     private static void send(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        byte[] bytes = bytesOf(body);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {

@@ -11,8 +11,10 @@ import java.util.Objects;
  * A rolling time window of one symbol's trades, for the SPEC's {@code volume} and {@code volatility}.
  * <p>
  * <b>Window.</b> At time {@code now} the window holds the trades with {@code time > now − length} (a trade exactly
- * {@code length} old has left it). Trades are kept in arrival order in an {@link ArrayDeque}; queries evict expired
- * trades from the head, so each trade is added and removed once (amortised O(1)), and the volume is a running sum.
+ * {@code length} old has left it). Trades are kept in arrival order in an {@link ArrayDeque}; every insert evicts the
+ * trades that left the window at the new trade's time, and queries evict at their {@code now}, so each trade is added
+ * and removed once (amortised O(1)), the volume is a running sum, and memory holds one window of trades however
+ * long nobody asks (it grew for ever when only queries evicted: 31k entries after 32k plans).
  * <p>
  * <b>Late prints.</b> A trade stamped earlier than the newest one already held is kept at the newest one's time
  * (it cannot be slotted back into the deque), unless it is already older than the window, then it is dropped.
@@ -82,6 +84,12 @@ public final class MarketDataWindow {
         trades.addLast(new Trade(at, price, quantity));
         volume = volume.add(quantity);
         changes++;
+        evict(at);
+    }
+
+    /** Trades held right now, without evicting (what the window costs in memory). */
+    public int heldTrades() {
+        return trades.size();
     }
 
     /** Traded quantity in the window at {@code now}. */

@@ -55,6 +55,9 @@ import java.util.Set;
  *   <li>{@code entry_conditions}, {@code exit_conditions} and {@code execution_params} must be objects; an unknown key
  *       inside them is an error (a misspelt condition must never be silently dropped).</li>
  *   <li>{@code venue_preferences} must be an array of non-blank strings.</li>
+ *   <li>No string anywhere in the plan (value or key, known or not) may hold an unpaired UTF-16 surrogate such as
+ *       {@code "\ud800"}: it cannot be encoded as UTF-8, so it would poison every report and log line that carries
+ *       it. Each one is an error naming its path.</li>
  *   <li>Unknown top-level keys are tolerated (forward compatibility) and listed in
  *       {@link ParseResult.Parsed#ignoredKeys()}.</li>
  * </ul>
@@ -149,6 +152,7 @@ public final class PlanParser {
             return malformed("$", "expected a JSON object, got " + typeOf(root));
         }
         Fields in = new Fields(root);
+        in.refuseUnencodableText(root, "");
 
         String eventType = in.requiredText("event_type");
         if (eventType != null && !EVENT_TYPE.equals(eventType)) {
@@ -191,6 +195,19 @@ public final class PlanParser {
         return new ParseResult.Parsed(plan, ignoredKeys);
     }
 
+    /** True when {@code text} holds a UTF-16 surrogate that is not half of a pair (it has no UTF-8 encoding). */
+    public static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static ParseResult malformed(String field, String message) {
         return new ParseResult.Malformed(List.of(new FieldError(field, message)));
     }
@@ -227,6 +244,27 @@ public final class PlanParser {
 
         void error(String field, String message) {
             errors.add(new FieldError(field, message));
+        }
+
+        /** Every string value and key under {@code node} that cannot be encoded as UTF-8 is an error naming its path. */
+        void refuseUnencodableText(JsonNode node, String path) {
+            if (node.isTextual()) {
+                if (hasUnpairedSurrogate(node.textValue())) {
+                    error(path, "must be valid Unicode text (an unpaired surrogate cannot be encoded)");
+                }
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) refuseUnencodableText(node.get(i), path + "[" + i + "]");
+            } else if (node.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    String child = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                    if (hasUnpairedSurrogate(field.getKey())) {
+                        error(path.isEmpty() ? "$" : path, "a key must be valid Unicode text (an unpaired surrogate cannot be encoded)");
+                    } else {
+                        refuseUnencodableText(field.getValue(), child);
+                    }
+                }
+            }
         }
 
         /** The field's node, or null when missing or JSON null. */

@@ -42,7 +42,8 @@ import java.util.Optional;
  *       <td>≤ 0 or &gt; {@value #MAX_TWAP_DURATION_S} (one day)</td></tr>
  *   <tr><td>{@value #MAX_SLIPPAGE_OUT_OF_RANGE}</td><td>max_slippage</td><td>&lt; 0 or ≥ 1</td></tr>
  *   <tr><td>{@value #MAX_LATENCY_NOT_POSITIVE}</td><td>max_latency_ms</td><td>≤ 0</td></tr>
- *   <tr><td>{@value #NO_KNOWN_VENUE}</td><td>venue_preferences</td><td>non-empty but naming no known venue</td></tr>
+ *   <tr><td>{@value #UNKNOWN_VENUE}</td><td>venue_preferences[i]</td><td>names a venue that is not configured (each one is
+ *       named; one unknown name is enough: a misspelt preference must not be passed over silently)</td></tr>
  *   <tr><td>{@value #CREATED_AFTER_VALID_UNTIL}</td><td>created_at</td><td>created_at ≥ valid_until</td></tr>
  *   <tr><td>{@value #EXPIRED}</td><td>valid_until</td><td>valid_until ≤ now</td></tr>
  * </table>
@@ -80,7 +81,7 @@ public final class PlanValidator {
     public static final String TWAP_DURATION_INVALID = "twap_duration_invalid";
     public static final String MAX_SLIPPAGE_OUT_OF_RANGE = "max_slippage_out_of_range";
     public static final String MAX_LATENCY_NOT_POSITIVE = "max_latency_not_positive";
-    public static final String NO_KNOWN_VENUE = "no_known_venue";
+    public static final String UNKNOWN_VENUE = "unknown_venue";
 
     /** Most TWAP slices a plan may ask for. */
     public static final int MAX_TWAP_SLICES = 1000;
@@ -275,9 +276,11 @@ public final class PlanValidator {
                     "max_latency_ms must be > 0, got " + plan.maxLatencyMs()));
         }
         List<String> preferred = plan.venuePreferences();
-        if (!preferred.isEmpty() && preferred.stream().noneMatch(ctx.knownVenues()::contains)) {
-            issues.add(new PlanIssue(NO_KNOWN_VENUE, "venue_preferences", "venue_preferences " + preferred
-                    + " names no known venue; known: " + ctx.knownVenues().stream().sorted().toList()));
+        for (int i = 0; i < preferred.size(); i++) {
+            if (ctx.knownVenues().contains(preferred.get(i))) continue;
+            issues.add(new PlanIssue(UNKNOWN_VENUE, "venue_preferences[" + i + "]", "venue_preferences[" + i + "] "
+                    + PlanParser.quote(preferred.get(i)) + " is not a configured venue; configured: "
+                    + ctx.knownVenues().stream().sorted().toList()));
         }
     }
 

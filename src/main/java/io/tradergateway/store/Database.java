@@ -47,6 +47,7 @@ public final class Database implements AutoCloseable {
     /** Replaced only by {@link #reopenWriterIfBroken()}, on the engine thread. */
     private volatile Connection writer;
     private final String instanceId;
+    private final String startEpoch;
 
     private Database(String url, String user, String password) throws SQLException {
         this.url = url;
@@ -60,6 +61,7 @@ public final class Database implements AutoCloseable {
             runSchema();
             widenFillsKey();
             this.instanceId = loadOrCreateInstanceId();
+            this.startEpoch = advanceStartEpoch();
         } catch (SQLException | RuntimeException e) {
             close();
             throw e;
@@ -263,6 +265,60 @@ public final class Database implements AutoCloseable {
             if (!line.trim().startsWith("--")) out.append(line).append('\n');
         }
         return out.toString().trim();
+    }
+
+    /** Digits of the random part of a {@link #startEpoch()}: 36^5, about 60 million. */
+    static final int EPOCH_RANDOM_DIGITS = 5;
+
+    /**
+     * This start-up's epoch, part of every ClOrdID issued until the database is closed: the start-up count of this
+     * database (base 36) followed by {@value #EPOCH_RANDOM_DIGITS} random base-36 digits, e.g. {@code 7K3Q0Z}. It is
+     * stored and durably committed (fsync on H2) before any ClOrdID uses it. The count keeps epochs of one database
+     * distinct; the random part keeps them distinct when the database is a restored older copy (after a power loss
+     * that lost the last commits, or a copied data folder), whose count has gone back. The order counter inside a
+     * ClOrdID ({@code MAX(seq_no)}) may then go back too without an id ever repeating.
+     */
+    public String startEpoch() {
+        return startEpoch;
+    }
+
+    private String advanceStartEpoch() throws SQLException {
+        long count = 0;
+        try (PreparedStatement ps = writer.prepareStatement("SELECT meta_value FROM gateway_meta WHERE meta_key = 'start_count'");
+             ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) count = Long.parseLong(rs.getString(1));
+        }
+        count++;
+        SecureRandom random = new SecureRandom();
+        StringBuilder epoch = new StringBuilder(Long.toString(count, 36));
+        for (int i = 0; i < EPOCH_RANDOM_DIGITS; i++) epoch.append(Character.forDigit(random.nextInt(36), 36));
+        String value = epoch.toString().toUpperCase(Locale.ROOT);
+        putMeta("start_count", Long.toString(count));
+        putMeta("start_epoch", value);
+        writer.commit();
+        if (h2Pool != null) {
+            // H2 commits without fsync; the epoch must survive a power loss before the first ClOrdID that carries it leaves.
+            try (Statement st = writer.createStatement()) {
+                st.execute("CHECKPOINT SYNC");
+            }
+        }
+        return value;
+    }
+
+    private void putMeta(String key, String value) throws SQLException {
+        int updated;
+        try (PreparedStatement ps = writer.prepareStatement("UPDATE gateway_meta SET meta_value = ? WHERE meta_key = ?")) {
+            ps.setString(1, value);
+            ps.setString(2, key);
+            updated = ps.executeUpdate();
+        }
+        if (updated == 0) {
+            try (PreparedStatement ps = writer.prepareStatement("INSERT INTO gateway_meta(meta_key, meta_value) VALUES (?, ?)")) {
+                ps.setString(1, key);
+                ps.setString(2, value);
+                ps.executeUpdate();
+            }
+        }
     }
 
     private String loadOrCreateInstanceId() throws SQLException {

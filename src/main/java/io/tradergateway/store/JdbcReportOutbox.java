@@ -1,5 +1,6 @@
 package io.tradergateway.store;
 
+import io.tradergateway.report.Json;
 import io.tradergateway.report.delivery.ConsumerCursorStore;
 import io.tradergateway.report.delivery.OutboxEntry;
 import io.tradergateway.report.delivery.ReportOutbox;
@@ -10,7 +11,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The exec-report outbox and the per-consumer delivery cursors, read and written on pooled connections. */
+/**
+ * The exec-report outbox and the per-consumer delivery cursors, read and written on pooled connections. A stored
+ * report is read back well-formed ({@link Json#wellFormed}): one written with an unpaired surrogate before intake
+ * refused them cannot break a page, a push or the reports log.
+ */
 public final class JdbcReportOutbox implements ReportOutbox, ConsumerCursorStore {
     private final Database db;
     private final Clock clock;
@@ -29,7 +34,7 @@ public final class JdbcReportOutbox implements ReportOutbox, ConsumerCursorStore
                 ps.setInt(2, limit);
                 List<OutboxEntry> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(new OutboxEntry(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                    while (rs.next()) out.add(new OutboxEntry(rs.getLong(1), rs.getString(2), Json.wellFormed(rs.getString(3))));
                 }
                 return out;
             }
@@ -54,7 +59,7 @@ public final class JdbcReportOutbox implements ReportOutbox, ConsumerCursorStore
                 ps.setString(1, planId);
                 List<String> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(rs.getString(1));
+                    while (rs.next()) out.add(Json.wellFormed(rs.getString(1)));
                 }
                 return out;
             }

@@ -42,6 +42,12 @@ public final class JdbcTradeJournal implements TradeJournal {
         return db.instanceId();
     }
 
+    /** {@code TG-<database id>-<start-up epoch>}: see {@link Database#startEpoch()}. */
+    @Override
+    public String clOrdIdPrefix() {
+        return "TG-" + db.instanceId() + "-" + db.startEpoch();
+    }
+
     @Override
     public void commit(List<JournalWrite> writes) {
         if (writes.isEmpty()) return;

@@ -2,6 +2,7 @@ package io.tradergateway.fix;
 
 import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.ExecId;
+import io.tradergateway.domain.Fill;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.OrderId;
 import io.tradergateway.domain.Side;
@@ -12,6 +13,8 @@ import io.tradergateway.execution.OrderType;
 import io.tradergateway.execution.TimeInForce;
 import io.tradergateway.execution.VenueCancelReject;
 import io.tradergateway.execution.VenueExecutionReport;
+import io.tradergateway.position.Position;
+import io.tradergateway.position.PositionUpdate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -254,6 +257,63 @@ class FixTranslatorTest {
                     new BigDecimal("60"), new BigDecimal("189.27"), new BigDecimal("0.40"), null, VENUE_TIME,
                     false, RECEIVED));
             assertThat(report.isFill()).isTrue();
+        }
+
+        /** Issue 10 item 4: CommType (13) was never read, so a per-unit or percentage commission was booked as absolute. */
+        @ParameterizedTest(name = "Commission {0} CommType {1} on 40 @ 189.25 = {2}")
+        @CsvSource({
+                "0.005, 1, 0.200",         // per unit: 0.005 × 40
+                "0.01, 2, 0.75700",        // percent: 0.01 % of 40 × 189.25 = 7570 × 0.0001
+                "1.50, 3, 1.50",           // absolute
+                "1.50, , 1.50",            // no CommType: absolute (documented)
+                "0.02, 6, 0.80",           // points per contract: per unit
+        })
+        void commissionIsConvertedToAnAbsoluteFeeByCommType(String commission, Character commType, String fee) throws Exception {
+            Message er = executionReport("GW7-000001", "V-1", "E-2", 'F', '1', Side.BUY, "40", "60", "189.25");
+            er.setString(32, "40");
+            er.setString(31, "189.25");
+            er.setString(12, commission);
+            if (commType != null) er.setChar(13, commType);
+
+            assertThat(translate(er).commission()).isEqualByComparingTo(fee);
+        }
+
+        @Test
+        void perUnitAndPercentFeesReachRealizedPnlAndPnlImpact() throws Exception {
+            Message open = executionReport("GW7-000001", "V-1", "E-1", 'F', '2', Side.BUY, "40", "0", "189.25");
+            open.setString(32, "40");
+            open.setString(31, "189.25");
+            open.setString(12, "0.005");
+            open.setChar(13, '1'); // 0.005 per share: 0.20
+            Message close = executionReport("GW7-000002", "V-2", "E-2", 'F', '2', Side.SELL, "40", "0", "190.25");
+            close.setString(32, "40");
+            close.setString(31, "190.25");
+            close.setString(12, "0.01");
+            close.setChar(13, '2'); // 0.01 % of 7610.00: 0.761
+
+            PositionUpdate opened = Position.flat("AAPL").apply(fillOf(translate(open)));
+            PositionUpdate closed = opened.after().apply(fillOf(translate(close)));
+
+            assertThat(opened.after().realizedPnl()).isEqualByComparingTo("-0.20");
+            // (190.25 − 189.25) × 40 = 40.00, less the closing fee 0.761
+            assertThat(closed.realizedPnlImpact()).isEqualByComparingTo("39.239");
+            assertThat(closed.after().realizedPnl()).isEqualByComparingTo("39.039");
+            assertThat(closed.after().feesPaid()).isEqualByComparingTo("0.961");
+        }
+
+        /** As VenueEvents books a fill: the translated fee, zero when none. */
+        private Fill fillOf(VenueExecutionReport r) {
+            return new Fill(r.venue(), r.execId(), r.clOrdId(), r.symbol(), r.side(), r.lastQty(), r.lastPx(),
+                    r.commission() == null ? BigDecimal.ZERO : r.commission(), r.transactTime());
+        }
+
+        @Test
+        void aPerUnitCommissionWithoutLastQtyIsNoFee() throws Exception {
+            Message er = executionReport("GW7-000001", "V-1", "E-2", '0', '0', Side.BUY, "0", "100", "0");
+            er.setString(12, "0.005");
+            er.setChar(13, '1');
+
+            assertThat(translate(er).commission()).isNull();
         }
 
         @Test

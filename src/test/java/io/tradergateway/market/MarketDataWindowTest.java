@@ -25,6 +25,20 @@ class MarketDataWindowTest {
         window.onTrade(T.plusSeconds(secondsAfterT), d(price), qty == null ? null : d(qty));
     }
 
+    /** Issue 10 item 10: trades were evicted only when read, so a symbol nobody asked about held every trade. */
+    @Test
+    void insertsAloneKeepMemoryToOneWindowOfTrades() {
+        // 100,000 trades, one every 10 ms (1,000 s), never queried: one 60 s window is 6,000 trades.
+        for (int i = 0; i < 100_000; i++) {
+            window.onTrade(T.plusMillis(10L * i), d(i % 2 == 0 ? "100" : "100.5"), d("1"));
+            assertTrue(window.heldTrades() <= 6_000, () -> "held " + window.heldTrades());
+        }
+        assertEquals(6_000, window.heldTrades());
+        Instant last = T.plusMillis(10L * 99_999);
+        assertEquals(d("6000"), window.volume(last));
+        assertEquals(6_000, window.tradeCount(last));
+    }
+
     @Test
     void volumeIsTheQuantityTradedInTheWindow() {
         trade(0, "100", "100");

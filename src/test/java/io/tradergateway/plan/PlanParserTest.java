@@ -299,6 +299,24 @@ class PlanParserTest {
     }
 
     @Test
+    void unpairedSurrogateInSignalIdIsRefusedNamingTheField() {
+        // Issue 10 item 6: "\ud800" cannot be encoded as UTF-8; accepted, it poisoned every report page carrying it.
+        String json = sampleJson().replaceFirst("\"signal_id\"\\s*:\\s*\"", "\"signal_id\": \"\\\\ud800");
+        assertTrue(json.contains("\\ud800"), json);
+        assertSingleError(json, "signal_id", "unpaired surrogate");
+    }
+
+    @Test
+    void unpairedSurrogateAnywhereInThePlanIsRefusedWithItsPath() {
+        assertSingleError(sampleWith(n -> n.put("execution_notes", "ok \udc00")), "execution_notes", "unpaired surrogate");
+        assertSingleError(sampleWith(n -> n.putArray("venue_preferences").add("SIM_A").add("\ud83d")),
+                "venue_preferences[1]", "unpaired surrogate");
+        assertSingleError(sampleWith(n -> n.put("x_extra", "\ud800")), "x_extra", "unpaired surrogate");
+        // A well-formed pair (an emoji) is fine.
+        assertEquals("sig \ud83d\ude00", parsed(sampleWith(n -> n.put("signal_id", "sig \ud83d\ude00"))).signalId());
+    }
+
+    @Test
     void executionNotesAreBounded() {
         assertSingleError(sampleWith(n -> n.put("execution_notes", "n".repeat(PlanParser.MAX_NOTES_LENGTH + 1))),
                 "execution_notes", "at most 4096 characters");

@@ -317,11 +317,19 @@ class PlanValidatorTest {
 
     @Test
     void venuePreferencesNamingNoKnownVenue() {
-        assertOnly(issues(n -> n.putArray("venue_preferences").add("NYSE").add("BATS")), NO_KNOWN_VENUE,
-                "venue_preferences");
-        assertEquals(List.of(), issues(n -> n.putArray("venue_preferences").add("NYSE").add("SIM_CHEAP")),
-                "one known venue is enough");
+        List<PlanIssue> both = issues(n -> n.putArray("venue_preferences").add("NYSE").add("BATS"));
+        assertEquals(List.of(UNKNOWN_VENUE, UNKNOWN_VENUE), codes(both));
+        assertEquals(List.of("venue_preferences[0]", "venue_preferences[1]"), both.stream().map(PlanIssue::field).toList());
         assertEquals(List.of(), issues(n -> n.putArray("venue_preferences")), "empty means any venue");
+    }
+
+    /** Issue 10 item 9: one unknown name beside a known one was accepted silently and later "passed over". */
+    @Test
+    void anyUnknownVenueInThePreferencesIsNamed() {
+        List<PlanIssue> issues = issues(n -> n.putArray("venue_preferences").add("SIM_CHEAP").add("SIM_CHEEP"));
+        assertOnly(issues, UNKNOWN_VENUE, "venue_preferences[1]");
+        assertTrue(issues.get(0).message().contains("\"SIM_CHEEP\""), issues.get(0).message());
+        assertEquals(List.of(), issues(n -> n.putArray("venue_preferences").add("SIM_CHEAP")), "known venues only");
     }
 
     // ---------------------------------------------------------------- all at once

@@ -99,7 +99,7 @@ class PlanValidationSystemTest {
                 rule("latency-negative", p -> p.put("max_latency_ms", -50), "max_latency_not_positive", "max_latency_ms"),
                 rule("slippage-negative", p -> p.put("max_slippage", -0.001), "max_slippage_out_of_range", "max_slippage"),
                 rule("unknown-venues", p -> p.putArray("venue_preferences").add("NYSE").add("SIM_NOWHERE"),
-                        "no_known_venue", "venue_preferences"));
+                        "unknown_venue", "venue_preferences[0]"));
     }
 
     private static Arguments rule(String name, Consumer<ObjectNode> breakIt, String code, String field) {
