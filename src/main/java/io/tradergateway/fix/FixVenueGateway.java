@@ -167,7 +167,8 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
             throw new IllegalStateException("FIX session " + id + ": " + e.getMessage(), e);
         }
         String defaultBegin = settings.getDefaultProperties().getProperty("BeginString");
-        if (own.getProperty("DataDictionary") == null && !version.beginString().equals(defaultBegin)) {
+        // get(), not getProperty(): a section's Properties fall back to [default] in getProperty
+        if (own.get("DataDictionary") == null && !version.beginString().equals(defaultBegin)) {
             settings.setString(id, "DataDictionary", version.dictionary());
         }
     }

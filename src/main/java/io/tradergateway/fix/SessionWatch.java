@@ -11,8 +11,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * Session trouble made visible (issue 9 item 7): logon refused, MsgSeqNum too low or too high, connection refused,
@@ -25,6 +26,8 @@ final class SessionWatch {
     /** This many logons within {@link #CYCLE_WINDOW} is a session that keeps cycling. */
     static final int CYCLE_LOGONS = 3;
     static final Duration CYCLE_WINDOW = Duration.ofMinutes(1);
+    /** A disconnection this soon after a reported problem is its consequence, not a problem of its own. */
+    static final Duration CONSEQUENCE_WINDOW = Duration.ofSeconds(2);
 
     private final Clock clock;
     private final Map<String, VenueState> venues = new HashMap<>();
@@ -35,8 +38,8 @@ final class SessionWatch {
 
     private static final class VenueState {
         Problem last;
-        /** The problem last logged; a repeat of it (the same kind and text) is not logged again until a logon. */
-        String lastLogged;
+        /** Problems logged since the last logon: a repeat (the same kind and text) is not logged again until a logon. */
+        final Set<String> logged = new HashSet<>();
         boolean failed;
         boolean loggedOn;
         boolean cyclingReported;
@@ -59,7 +62,7 @@ final class SessionWatch {
     synchronized void onLogon(String venue) {
         VenueState s = state(venue);
         s.loggedOn = true;
-        s.lastLogged = null;
+        s.logged.clear();
         Instant now = clock.instant();
         s.logons.addLast(now);
         while (!s.logons.isEmpty() && s.logons.peekFirst().isBefore(now.minus(CYCLE_WINDOW))) s.logons.removeFirst();
@@ -132,7 +135,10 @@ final class SessionWatch {
     private synchronized void onDisconnecting(String venue, String reason, boolean error) {
         VenueState s = state(venue);
         if (reason.startsWith("Logon rejected") || reason.contains("MsgSeqNum too low")) return; // reported already
-        if (reason.startsWith("Timed out waiting for logon response")) {
+        boolean consequence = s.last != null && !s.last.at().isBefore(clock.instant().minus(CONSEQUENCE_WINDOW));
+        if (consequence && !s.loggedOn) {
+            s.failed = true; // the disconnection that follows a problem just reported (e.g. our Logout saying why)
+        } else if (reason.startsWith("Timed out waiting for logon response")) {
             s.failed = true;
             report(venue, s, Kind.LOGON_NOT_ANSWERED, "logon not answered: " + reason);
         } else if (!s.loggedOn && error) {
@@ -151,9 +157,7 @@ final class SessionWatch {
 
     private void report(String venue, VenueState s, Kind kind, String text) {
         s.last = new Problem(kind, text, clock.instant());
-        String key = kind + " " + text;
-        if (Objects.equals(key, s.lastLogged)) return;
-        s.lastLogged = key;
+        if (!s.logged.add(kind + " " + text)) return;
         if (kind == Kind.SEQ_TOO_HIGH || kind == Kind.LOGGED_OUT || kind == Kind.DISCONNECTED) {
             OPS.warn("venue={} FIX session {}: {}", venue, kind, text);
         } else {
