@@ -209,7 +209,7 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         return versions.get(venue);
     }
 
-    /** Per venue, in configuration order: session state, capabilities and the last session problem. */
+    /** Per venue (in QuickFIX/J's session order): session state, capabilities and the last session problem. */
     public Map<String, SessionStatus> sessionStatus() {
         Map<String, SessionStatus> out = new LinkedHashMap<>();
         sessionsByVenue.forEach((venue, id) -> out.put(venue, new SessionStatus(venue, id.toString(),
