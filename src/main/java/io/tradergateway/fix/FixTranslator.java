@@ -21,6 +21,7 @@ import quickfix.field.AvgPx;
 import quickfix.field.ClOrdID;
 import quickfix.field.CumQty;
 import quickfix.field.ExecID;
+import quickfix.field.ExecRefID;
 import quickfix.field.ExpireTime;
 import quickfix.field.HandlInst;
 import quickfix.field.LastPx;
@@ -241,7 +242,7 @@ public final class FixTranslator {
         if (version != FixVersion.FIX42) return null;
         String transType = optString(msg, EXEC_TRANS_TYPE);
         if (!"1".equals(transType) && !"2".equals(transType)) return null;
-        String ref = optString(msg, quickfix.field.ExecRefID.FIELD);
+        String ref = optString(msg, ExecRefID.FIELD);
         return "FIX 4.2 ExecTransType=" + transType + ("1".equals(transType) ? " (cancel)" : " (correct)")
                 + " of ExecID " + (ref == null ? "?" : ref) + " in ExecID " + optString(msg, ExecID.FIELD)
                 + " (LastShares " + optString(msg, LastQty.FIELD) + " @ " + optString(msg, LastPx.FIELD)

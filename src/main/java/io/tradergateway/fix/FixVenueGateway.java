@@ -387,7 +387,8 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         log.warn("{} refused our {} {} (MsgSeqNum {}): {}", venue, refused.msgType(), refused.clOrdId(), refSeqNum,
                 FixTranslator.refusal(reject));
         switch (refused.msgType()) {
-            case MsgType.ORDER_SINGLE -> sink.onExecutionReport(FixTranslator.orderRefused(venue, reject, refused, refSeqNum, clock.instant()));
+            case MsgType.ORDER_SINGLE ->
+                    sink.onExecutionReport(FixTranslator.orderRefused(venue, reject, refused, refSeqNum, clock.instant()));
             case MsgType.ORDER_STATUS_REQUEST -> sink.onStatusRequestRefused(venue, refused.clOrdId(), FixTranslator.refusal(reject));
             default -> sink.onCancelReject(FixTranslator.requestRefused(venue, reject, refused, clock.instant()));
         }
@@ -463,7 +464,8 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
             String type = message.getHeader().getString(MsgType.FIELD);
             switch (type) {
                 case MsgType.EXECUTION_REPORT -> onExecutionReport(version, venue, message);
-                case MsgType.ORDER_CANCEL_REJECT -> sink.onCancelReject(FixTranslator.cancelReject(version, venue, message, clock.instant()));
+                case MsgType.ORDER_CANCEL_REJECT ->
+                        sink.onCancelReject(FixTranslator.cancelReject(version, venue, message, clock.instant()));
                 case MsgType.SECURITY_LIST -> onSecurityList(venue, FixTranslator.securityList(version, message));
                 case MsgType.MARKET_DATA_SNAPSHOT_FULL_REFRESH, MsgType.MARKET_DATA_INCREMENTAL_REFRESH ->
                         marketData.translate(venue, message, clock.instant()).forEach(sink::onMarketData);
