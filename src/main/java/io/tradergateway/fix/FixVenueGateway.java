@@ -18,6 +18,7 @@ import quickfix.FileLogFactory;
 import quickfix.FileStoreFactory;
 import quickfix.LogFactory;
 import quickfix.Message;
+import quickfix.MessageStoreFactory;
 import quickfix.SLF4JLogFactory;
 import quickfix.Session;
 import quickfix.SessionID;
@@ -179,7 +180,8 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         try {
             LogFactory logs = new WatchedLogFactory(new CompositeLogFactory(new LogFactory[]{new FileLogFactory(settings),
                     new SLF4JLogFactory(settings)}), watch);
-            initiator = new ThreadedSocketInitiator(this, new FileStoreFactory(settings), settings, logs, new DefaultMessageFactory());
+            MessageStoreFactory store = new PasswordMaskingStoreFactory(new FileStoreFactory(settings));
+            initiator = new ThreadedSocketInitiator(this, store, settings, logs, new DefaultMessageFactory());
             initiator.start();
             log.info("FIX initiator started for venues {}", sessionsByVenue.keySet());
         } catch (ConfigError e) {

@@ -20,6 +20,7 @@ import quickfix.field.MsgType;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -174,10 +175,12 @@ class FixVenueSessionTest {
                 .endsWith("we do not take 35=H");
         assertThat(venue.received("BROKER42", MsgType.MARKET_DATA_REQUEST)).isEmpty();
 
-        // The password never reaches the gateway's message logs.
-        try (Stream<Path> files = Files.walk(dir.resolve("log"))) {
-            String logs = String.join("\n", files.filter(Files::isRegularFile).map(FixVenueSessionTest::read).toList());
-            assertThat(logs).contains("554=****").doesNotContain("s3cret!");
+        // The password never reaches the gateway's message logs nor its message store.
+        for (String folder : List.of("log", "store")) {
+            try (Stream<Path> files = Files.walk(dir.resolve(folder))) {
+                String text = String.join("\n", files.filter(Files::isRegularFile).map(FixVenueSessionTest::read).toList());
+                assertThat(text).as(folder).contains("554=****").doesNotContain("s3cret!");
+            }
         }
         assertThat(gateway.sessionStatus().get("BROKER42").lastProblem()).isNull();
     }
@@ -226,7 +229,7 @@ class FixVenueSessionTest {
 
     private static String read(Path p) {
         try {
-            return Files.readString(p);
+            return Files.readString(p, StandardCharsets.ISO_8859_1); // the store has binary index files
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
