@@ -10,12 +10,16 @@ import io.tradergateway.execution.OrderType;
 import io.tradergateway.execution.TimeInForce;
 import io.tradergateway.execution.VenueCancelReject;
 import io.tradergateway.execution.VenueExecutionReport;
+import io.tradergateway.market.BookLevelUpdate;
+import io.tradergateway.market.MarketDataEvent;
+import io.tradergateway.market.TradePrint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import quickfix.DataDictionary;
+import quickfix.DefaultMessageFactory;
 import quickfix.Group;
 import quickfix.Message;
 import quickfix.field.BeginString;
@@ -357,6 +361,54 @@ class FixVersionsTranslatorTest {
             Message parsed = new Message();
             parsed.fromString(msg.toString(), fixt11, fix50sp2, true);
             return parsed;
+        }
+    }
+
+    // ================================================================ market data in FIX 4.2 and 5.0SP2
+
+    @Nested
+    class MarketData {
+        @Test
+        void fix42IncrementalRefreshBecomesBookUpdatesAndATrade() throws Exception {
+            Message x = FixTranslator.create(FixVersion.FIX42, MsgType.MARKET_DATA_INCREMENTAL_REFRESH);
+            x.addGroup(entry(FixVersion.FIX42, '0', '0', "IBM", "141.20", "300"));
+            x.addGroup(entry(FixVersion.FIX42, '0', '2', "IBM", "141.25", "100"));
+            header(x, FixVersion.FIX42);
+            fix42.validate(x, true);
+            Message parsed = new Message();
+            parsed.fromString(x.toString(), fix42, true);
+
+            List<MarketDataEvent> events = new MarketDataTranslator().translate(VENUE, parsed, RECEIVED);
+
+            assertThat(events).containsExactly(
+                    new BookLevelUpdate(VENUE, "IBM", Side.BUY, 0, BookLevelUpdate.Action.NEW, new BigDecimal("141.20"),
+                            new BigDecimal("300"), RECEIVED),
+                    new TradePrint(VENUE, "IBM", new BigDecimal("141.25"), new BigDecimal("100"), RECEIVED));
+        }
+
+        @Test
+        void fix50sp2IncrementalRefreshBecomesBookUpdates() throws Exception {
+            Message x = FixTranslator.create(FixVersion.FIX50SP2, MsgType.MARKET_DATA_INCREMENTAL_REFRESH);
+            x.addGroup(entry(FixVersion.FIX50SP2, '1', '1', "MSFT", "410.10", "50"));
+            header(x, FixVersion.FIX50SP2);
+            fix50sp2.validate(x, true);
+            Message parsed = new Message();
+            parsed.fromString(x.toString(), fixt11, fix50sp2, true);
+
+            List<MarketDataEvent> events = new MarketDataTranslator().translate(VENUE, parsed, RECEIVED);
+
+            assertThat(events).containsExactly(new BookLevelUpdate(VENUE, "MSFT", Side.SELL, 0, BookLevelUpdate.Action.CHANGE,
+                    new BigDecimal("410.10"), new BigDecimal("50"), RECEIVED));
+        }
+
+        private Group entry(FixVersion version, char action, char type, String symbol, String px, String size) {
+            Group g = new DefaultMessageFactory().create(version.applVersion(), MsgType.MARKET_DATA_INCREMENTAL_REFRESH, 268);
+            g.setChar(279, action);
+            g.setChar(269, type);
+            g.setString(55, symbol);
+            g.setString(270, px);
+            g.setString(271, size);
+            return g;
         }
     }
 
