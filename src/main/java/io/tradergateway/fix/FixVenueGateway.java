@@ -125,6 +125,10 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
             Integer port = portOverrides.get(venue);
             if (port != null) settings.setLong(id, "SocketConnectPort", port);
             log.info("FIX session {}: {}", id, vs.describe());
+            VenueCapabilities caps = vs.capabilities();
+            if (caps.routeOrders() && !caps.securityListRequest() && caps.instruments().isEmpty()) {
+                log.warn("FIX session {}: SecurityListRequest=N and no Instruments: {} lists nothing, so nothing is routed to it", id, venue);
+            }
         }
         if (sessionsByVenue.isEmpty()) {
             throw new IllegalStateException("FIX settings " + configFile + " define no [session]");
