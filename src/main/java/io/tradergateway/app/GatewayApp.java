@@ -67,7 +67,8 @@ public final class GatewayApp implements AutoCloseable {
                 dispatcher.wakeUp();
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250)));
-            this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher));
+            this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher,
+                    venues::sessionStatus));
             this.engine = createdEngine;
             this.fix = venues;
         } catch (RuntimeException e) {

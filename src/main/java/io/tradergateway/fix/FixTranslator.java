@@ -12,6 +12,7 @@ import io.tradergateway.execution.OrderType;
 import io.tradergateway.execution.TimeInForce;
 import io.tradergateway.execution.VenueCancelReject;
 import io.tradergateway.execution.VenueExecutionReport;
+import quickfix.DefaultMessageFactory;
 import quickfix.FieldMap;
 import quickfix.FieldNotFound;
 import quickfix.Group;
@@ -20,6 +21,7 @@ import quickfix.field.AvgPx;
 import quickfix.field.ClOrdID;
 import quickfix.field.CumQty;
 import quickfix.field.ExecID;
+import quickfix.field.ExecRefID;
 import quickfix.field.ExpireTime;
 import quickfix.field.HandlInst;
 import quickfix.field.LastPx;
@@ -53,41 +55,76 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The one place where FIX 4.4 messages and domain records meet. Prices and quantities are read and written
- * as decimal strings (never through double) so that what the venue sent is what the domain sees.
+ * The one place where FIX messages and domain records meet, in each session's version (FIX 4.2, FIX 4.4 or FIX 5.0SP2
+ * over FIXT.1.1: every function takes the {@link FixVersion}). Prices and quantities are read and written as decimal
+ * strings (never through double) so that what the venue sent is what the domain sees.
  */
 public final class FixTranslator {
-    /** MinPriceIncrement, a FIX 5.0 tag our dictionary adds to SecurityList's NoRelatedSym group. */
+    /** MinPriceIncrement, a FIX 5.0 tag our FIX 4.4 dictionary adds to SecurityList's NoRelatedSym group. */
     static final int MIN_PRICE_INCREMENT = 969;
     /** Commission (12): the venue's fee for a fill, read with CommType (13) by {@link #fee(Message)}. */
     static final int COMMISSION = 12;
+    /** ExecTransType (20), FIX 4.2 only: 0 new, 1 cancel, 2 correct, 3 status. */
+    static final int EXEC_TRANS_TYPE = 20;
+    /** Account (1): the one {@code OrderFields} tag also put on cancel and status requests. */
+    static final int ACCOUNT = 1;
+    /** Creates the message and group classes of every version (FIXT.1.1 application messages default to FIX 5.0SP2). */
+    private static final DefaultMessageFactory MESSAGES = new DefaultMessageFactory();
 
     private FixTranslator() {
     }
 
     // ---------------------------------------------------------------- outbound
 
-    public static Message toFix(OrderCommand command) {
+    /** The command as a message of the session's version, without venue-fixed tags. */
+    public static Message toFix(FixVersion version, OrderCommand command) {
+        return toFix(version, command, Map.of());
+    }
+
+    /**
+     * The command as a message of the session's version.
+     *
+     * @param orderFields the venue's {@code OrderFields}: all of them on NewOrderSingle and OrderCancelReplaceRequest (they
+     *                    may replace HandlInst), Account (1) alone also on OrderCancelRequest and OrderStatusRequest
+     */
+    public static Message toFix(FixVersion version, OrderCommand command, Map<Integer, String> orderFields) {
         // Java 17 has no pattern switch: an instanceof chain over the sealed command types.
-        if (command instanceof OrderCommand.NewOrder o) return newOrderSingle(o);
-        if (command instanceof OrderCommand.Cancel c) return cancelRequest(c);
-        if (command instanceof OrderCommand.Replace r) return replaceRequest(r);
-        if (command instanceof OrderCommand.StatusRequest s) return statusRequest(s);
-        if (command instanceof OrderCommand.SubscribeMarketData m) return marketDataRequest(m);
+        if (command instanceof OrderCommand.NewOrder o) return withFields(newOrderSingle(version, o), orderFields, false);
+        if (command instanceof OrderCommand.Cancel c) return withFields(cancelRequest(version, c), orderFields, true);
+        if (command instanceof OrderCommand.Replace r) return withFields(replaceRequest(version, r), orderFields, false);
+        if (command instanceof OrderCommand.StatusRequest s) return withFields(statusRequest(version, s), orderFields, true);
+        if (command instanceof OrderCommand.SubscribeMarketData m) return marketDataRequest(version, m);
         throw new IllegalArgumentException("unknown command " + command);
     }
 
-    static Message newOrderSingle(OrderCommand.NewOrder o) {
-        quickfix.fix44.NewOrderSingle msg = new quickfix.fix44.NewOrderSingle();
+    private static Message withFields(Message msg, Map<Integer, String> orderFields, boolean accountOnly) {
+        for (Map.Entry<Integer, String> f : new TreeMap<>(orderFields).entrySet()) {
+            if (!accountOnly || f.getKey() == ACCOUNT) msg.setString(f.getKey(), f.getValue());
+        }
+        return msg;
+    }
+
+    static Message create(FixVersion version, String msgType) {
+        return MESSAGES.create(version.beginString(), msgType);
+    }
+
+    private static Group group(FixVersion version, String msgType, int countTag) {
+        return MESSAGES.create(version.applVersion(), msgType, countTag);
+    }
+
+    static Message newOrderSingle(FixVersion version, OrderCommand.NewOrder o) {
+        Message msg = create(version, MsgType.ORDER_SINGLE);
         msg.setString(ClOrdID.FIELD, o.clOrdId().value());
         orderTerms(msg, o.symbol(), o.side(), o.transactTime(), o.quantity(), o.type(), o.limitPrice(), o.timeInForce(), o.expireTime());
         return msg;
     }
 
-    static Message cancelRequest(OrderCommand.Cancel c) {
-        quickfix.fix44.OrderCancelRequest msg = new quickfix.fix44.OrderCancelRequest();
+    static Message cancelRequest(FixVersion version, OrderCommand.Cancel c) {
+        Message msg = create(version, MsgType.ORDER_CANCEL_REQUEST);
         msg.setString(OrigClOrdID.FIELD, c.origClOrdId().value());
         msg.setString(ClOrdID.FIELD, c.clOrdId().value());
         msg.setString(Symbol.FIELD, c.symbol());
@@ -97,15 +134,15 @@ public final class FixTranslator {
         return msg;
     }
 
-    static Message replaceRequest(OrderCommand.Replace r) {
-        quickfix.fix44.OrderCancelReplaceRequest msg = new quickfix.fix44.OrderCancelReplaceRequest();
+    static Message replaceRequest(FixVersion version, OrderCommand.Replace r) {
+        Message msg = create(version, MsgType.ORDER_CANCEL_REPLACE_REQUEST);
         msg.setString(OrigClOrdID.FIELD, r.origClOrdId().value());
         msg.setString(ClOrdID.FIELD, r.clOrdId().value());
         orderTerms(msg, r.symbol(), r.side(), r.transactTime(), r.quantity(), r.type(), r.limitPrice(), r.timeInForce(), r.expireTime());
         return msg;
     }
 
-    /** The terms a NewOrderSingle and an OrderCancelReplaceRequest both carry. */
+    /** The terms a NewOrderSingle and an OrderCancelReplaceRequest both carry (the same tags in 4.2, 4.4 and 5.0SP2). */
     private static void orderTerms(Message msg, String symbol, Side side, Instant transactTime, BigDecimal quantity,
                                    OrderType type, BigDecimal limitPrice, TimeInForce tif, Instant expireTime) {
         msg.setChar(HandlInst.FIELD, HandlInst.AUTOMATED_EXECUTION_ORDER_PRIVATE_NO_BROKER_INTERVENTION);
@@ -119,35 +156,41 @@ public final class FixTranslator {
         if (expireTime != null) msg.setUtcTimeStamp(ExpireTime.FIELD, utc(expireTime), true);
     }
 
-    static Message statusRequest(OrderCommand.StatusRequest s) {
-        quickfix.fix44.OrderStatusRequest msg = new quickfix.fix44.OrderStatusRequest();
+    static Message statusRequest(FixVersion version, OrderCommand.StatusRequest s) {
+        Message msg = create(version, MsgType.ORDER_STATUS_REQUEST);
         msg.setString(ClOrdID.FIELD, s.clOrdId().value());
         msg.setString(Symbol.FIELD, s.symbol());
         msg.setChar(quickfix.field.Side.FIELD, side(s.side()));
         return msg;
     }
 
-    static Message marketDataRequest(OrderCommand.SubscribeMarketData m) {
-        quickfix.fix44.MarketDataRequest msg = new quickfix.fix44.MarketDataRequest();
+    static Message marketDataRequest(FixVersion version, OrderCommand.SubscribeMarketData m) {
+        Message msg = create(version, MsgType.MARKET_DATA_REQUEST);
         msg.setString(MDReqID.FIELD, m.requestId());
         msg.setChar(SubscriptionRequestType.FIELD, SubscriptionRequestType.SNAPSHOT_UPDATES);
         msg.setInt(MarketDepth.FIELD, 0);
         msg.setInt(MDUpdateType.FIELD, MDUpdateType.INCREMENTAL_REFRESH);
         for (char type : new char[]{MDEntryType.BID, MDEntryType.OFFER, MDEntryType.TRADE}) {
-            Group g = new quickfix.fix44.MarketDataRequest.NoMDEntryTypes();
+            Group g = group(version, MsgType.MARKET_DATA_REQUEST, NoMDEntryTypes.FIELD);
             g.setChar(MDEntryType.FIELD, type);
             msg.addGroup(g);
         }
         for (String symbol : m.symbols()) {
-            Group g = new quickfix.fix44.MarketDataRequest.NoRelatedSym();
+            Group g = group(version, MsgType.MARKET_DATA_REQUEST, NoRelatedSym.FIELD);
             g.setString(Symbol.FIELD, symbol);
             msg.addGroup(g);
         }
         return msg;
     }
 
-    public static Message securityListRequest(String requestId) {
-        quickfix.fix44.SecurityListRequest msg = new quickfix.fix44.SecurityListRequest();
+    /**
+     * SecurityListRequest (35=x) for all securities.
+     *
+     * @throws IllegalArgumentException on FIX 4.2, which has no such message (the venue settings refuse that)
+     */
+    public static Message securityListRequest(FixVersion version, String requestId) {
+        if (!version.hasSecurityList()) throw new IllegalArgumentException(version.beginString() + " has no SecurityListRequest (35=x)");
+        Message msg = create(version, MsgType.SECURITY_LIST_REQUEST);
         msg.setString(SecurityReqID.FIELD, requestId);
         msg.setInt(SecurityListRequestType.FIELD, SecurityListRequestType.ALL_SECURITIES);
         return msg;
@@ -155,16 +198,28 @@ public final class FixTranslator {
 
     // ---------------------------------------------------------------- inbound
 
-    public static VenueExecutionReport executionReport(String venue, Message msg, Instant receivedAt) throws FieldNotFound {
+    /**
+     * A venue ExecutionReport (35=8) in the session's version. FIX 4.2 differences: ExecTransType (20) cancel (1) or
+     * correct (2) refers to an earlier report and is {@link ExecType#OTHER} with no OrdStatus (never a fresh fill:
+     * see {@link #correctionNotice}); ExecTransType status (3) is an order status answer; ExecType 1/2 are partial fill
+     * and fill; LastShares (32) is LastQty; LeavesQty, CumQty and AvgPx may be missing.
+     */
+    public static VenueExecutionReport executionReport(FixVersion version, String venue, Message msg, Instant receivedAt)
+            throws FieldNotFound {
         String orig = optString(msg, OrigClOrdID.FIELD);
+        char transType = version == FixVersion.FIX42 && msg.isSetField(EXEC_TRANS_TYPE) ? msg.getChar(EXEC_TRANS_TYPE) : '0';
+        boolean correction = transType == '1' || transType == '2';
+        ExecType execType = correction ? ExecType.OTHER
+                : transType == '3' ? ExecType.ORDER_STATUS : execType(version, msg.getChar(quickfix.field.ExecType.FIELD));
+        String text = optString(msg, Text.FIELD);
         return new VenueExecutionReport(
                 venue,
                 new ClOrdId(msg.getString(ClOrdID.FIELD)),
                 orig == null ? null : new ClOrdId(orig),
                 new OrderId(msg.getString(OrderID.FIELD)),
                 new ExecId(msg.getString(ExecID.FIELD)),
-                execType(msg.getChar(quickfix.field.ExecType.FIELD)),
-                ordStatus(msg.getChar(OrdStatus.FIELD)),
+                execType,
+                correction || !msg.isSetField(OrdStatus.FIELD) ? null : ordStatus(version, msg.getChar(OrdStatus.FIELD)),
                 msg.getString(Symbol.FIELD),
                 side(msg.getChar(quickfix.field.Side.FIELD)),
                 optDecimal(msg, LastQty.FIELD),
@@ -173,7 +228,7 @@ public final class FixTranslator {
                 optDecimal(msg, LeavesQty.FIELD),
                 optDecimal(msg, AvgPx.FIELD),
                 fee(msg),
-                optString(msg, Text.FIELD),
+                correction ? correctionNotice(version, msg) + (text == null ? "" : ": " + text) : text,
                 msg.isSetField(TransactTime.FIELD) ? msg.getUtcTimeStamp(TransactTime.FIELD).toInstant(ZoneOffset.UTC) : receivedAt,
                 possDup(msg),
                 receivedAt);
@@ -203,17 +258,33 @@ public final class FixTranslator {
     }
 
     /**
-     * One of our order messages (D, F, G) as sent, kept by MsgSeqNum: a session Reject (35=3) or a BusinessMessageReject
-     * (35=j) names the message it refuses only by that number.
+     * For a FIX 4.2 ExecutionReport that cancels (ExecTransType 1) or corrects (2) an earlier one (ExecRefID 19): what it
+     * is, for the ops log; null for any other report. The gateway does not re-book such a report: it is logged.
+     */
+    public static String correctionNotice(FixVersion version, Message msg) {
+        if (version != FixVersion.FIX42) return null;
+        String transType = optString(msg, EXEC_TRANS_TYPE);
+        if (!"1".equals(transType) && !"2".equals(transType)) return null;
+        String ref = optString(msg, ExecRefID.FIELD);
+        return "FIX 4.2 ExecTransType=" + transType + ("1".equals(transType) ? " (cancel)" : " (correct)")
+                + " of ExecID " + (ref == null ? "?" : ref) + " in ExecID " + optString(msg, ExecID.FIELD)
+                + " (LastShares " + optString(msg, LastQty.FIELD) + " @ " + optString(msg, LastPx.FIELD)
+                + "): not booked, check with the venue";
+    }
+
+    /**
+     * One of our messages that a venue may refuse by MsgSeqNum only (35=3 or 35=j name it by RefSeqNum): order messages
+     * (D, F, G), status requests (H) and the security list request (x, no ClOrdID).
      */
     public record SentOrderMessage(String msgType, ClOrdId clOrdId, ClOrdId origClOrdId) {
     }
 
-    /** The order message we are sending, or null if {@code msg} is not a NewOrderSingle, cancel or replace. */
+    /** The message we are sending as a {@link SentOrderMessage}, or null if it is not one worth remembering. */
     static SentOrderMessage sentOrderMessage(Message msg) {
         String type = optString(msg.getHeader(), MsgType.FIELD);
+        if (MsgType.SECURITY_LIST_REQUEST.equals(type)) return new SentOrderMessage(type, null, null);
         if (!MsgType.ORDER_SINGLE.equals(type) && !MsgType.ORDER_CANCEL_REQUEST.equals(type)
-                && !MsgType.ORDER_CANCEL_REPLACE_REQUEST.equals(type)) {
+                && !MsgType.ORDER_CANCEL_REPLACE_REQUEST.equals(type) && !MsgType.ORDER_STATUS_REQUEST.equals(type)) {
             return null;
         }
         String clOrdId = optString(msg, ClOrdID.FIELD);
@@ -246,7 +317,8 @@ public final class FixTranslator {
                 MsgType.ORDER_CANCEL_REPLACE_REQUEST.equals(sent.msgType()), refusal(reject), receivedAt);
     }
 
-    public static VenueCancelReject cancelReject(String venue, Message msg, Instant receivedAt) throws FieldNotFound {
+    public static VenueCancelReject cancelReject(FixVersion version, String venue, Message msg, Instant receivedAt)
+            throws FieldNotFound {
         String orig = optString(msg, OrigClOrdID.FIELD);
         if ("NONE".equals(orig)) orig = null; // venues fill the required tag with NONE when they know no original order
         char responseTo = msg.isSetField(quickfix.field.CxlRejResponseTo.FIELD)
@@ -255,13 +327,14 @@ public final class FixTranslator {
                 venue,
                 new ClOrdId(msg.getString(ClOrdID.FIELD)),
                 orig == null ? null : new ClOrdId(orig),
-                msg.isSetField(OrdStatus.FIELD) ? ordStatus(msg.getChar(OrdStatus.FIELD)) : null,
+                msg.isSetField(OrdStatus.FIELD) ? ordStatus(version, msg.getChar(OrdStatus.FIELD)) : null,
                 responseTo == quickfix.field.CxlRejResponseTo.ORDER_CANCEL_REPLACE_REQUEST,
                 optString(msg, Text.FIELD),
                 receivedAt);
     }
 
-    public static List<Instrument> securityList(Message msg) throws FieldNotFound {
+    /** A SecurityList (35=y, FIX 4.4 and 5.0SP2): RoundLot (561) and MinPriceIncrement (969) per symbol when given. */
+    public static List<Instrument> securityList(FixVersion version, Message msg) throws FieldNotFound {
         List<Instrument> out = new ArrayList<>();
         for (Group g : msg.getGroups(NoRelatedSym.FIELD)) {
             BigDecimal lot = g.isSetField(RoundLot.FIELD) ? g.getDecimal(RoundLot.FIELD) : BigDecimal.ONE;
@@ -307,7 +380,8 @@ public final class FixTranslator {
         };
     }
 
-    static ExecType execType(char c) {
+    /** ExecType (150); FIX 4.2's partial fill (1) and fill (2) are trades, its done for day (3) is OTHER. */
+    static ExecType execType(FixVersion version, char c) {
         return switch (c) {
             case quickfix.field.ExecType.PENDING_NEW -> ExecType.PENDING_NEW;
             case quickfix.field.ExecType.NEW -> ExecType.NEW;
@@ -324,7 +398,8 @@ public final class FixTranslator {
         };
     }
 
-    static OrderStatus ordStatus(char c) {
+    /** OrdStatus (39): the same values in 4.2, 4.4 and 5.0SP2; done for day, replaced (4.2), stopped etc. are null. */
+    static OrderStatus ordStatus(FixVersion version, char c) {
         return switch (c) {
             case OrdStatus.PENDING_NEW -> OrderStatus.PENDING_NEW;
             case OrdStatus.NEW -> OrderStatus.NEW;

@@ -1,7 +1,10 @@
 package io.tradergateway.fix;
 
+import io.tradergateway.domain.Instrument;
 import io.tradergateway.execution.OrderCommand;
+import io.tradergateway.execution.VenueCapabilities;
 import io.tradergateway.execution.VenueEventSink;
+import io.tradergateway.execution.VenueExecutionReport;
 import io.tradergateway.execution.VenueGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,46 +18,75 @@ import quickfix.FileLogFactory;
 import quickfix.FileStoreFactory;
 import quickfix.LogFactory;
 import quickfix.Message;
+import quickfix.MessageStoreFactory;
 import quickfix.SLF4JLogFactory;
 import quickfix.Session;
 import quickfix.SessionID;
 import quickfix.SessionNotFound;
 import quickfix.SessionSettings;
 import quickfix.ThreadedSocketInitiator;
-import quickfix.field.MsgType;
+import quickfix.field.ClOrdID;
 import quickfix.field.MDReqID;
+import quickfix.field.MsgSeqNum;
+import quickfix.field.MsgType;
+import quickfix.field.Password;
+import quickfix.field.RefMsgType;
+import quickfix.field.RefSeqNum;
 import quickfix.field.Symbol;
 import quickfix.field.Text;
+import quickfix.field.Username;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The gateway's FIX side: one QuickFIX/J initiator session per venue from {@code fix-config/}, a file store
  * (sequence numbers survive restarts) and per-session message logs (files under the data folder, and SLF4J).
+ * Each session speaks its own version (SPEC 4.1) and honours its venue keys (SPEC 4.2, {@link VenueSettings}).
  * Callbacks only translate and hand over to the {@link VenueEventSink}; they never block.
  */
 public final class FixVenueGateway implements VenueGateway, Application, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FixVenueGateway.class);
+    /** A SecurityList not answered within this time after logon: the configured instruments stand (for readiness). */
+    static final Duration SECURITY_LIST_WAIT = Duration.ofSeconds(15);
+    private static final int SENT_ORDER_MESSAGES_KEPT = 10_000;
+    private static final String DEFAULT_APPL_VER_ID = "DefaultApplVerID";
 
     private final SessionSettings settings;
     private volatile VenueEventSink sink;
     private final Clock clock;
     private final Map<String, SessionID> sessionsByVenue = new LinkedHashMap<>();
+    private final Map<String, FixVersion> versions = new LinkedHashMap<>();
+    private final Map<String, VenueSettings> venueSettings = new LinkedHashMap<>();
     private final Map<String, Boolean> loggedOn = new ConcurrentHashMap<>();
+    /** Venues whose instruments are known: SecurityList answered or refused, or not asked for. */
+    private final Set<String> instrumentsKnown = ConcurrentHashMap.newKeySet();
+    /** Venues whose SecurityListRequest is out, with when it was sent. */
+    private final Map<String, Instant> securityListAskedAt = new ConcurrentHashMap<>();
+    /** Venues whose SecurityList refusal was logged (once per session). */
+    private final Set<String> securityListRefusalLogged = ConcurrentHashMap.newKeySet();
+    private final SessionWatch watch;
     private final MarketDataTranslator marketData = new MarketDataTranslator();
     private final AtomicLong requestIds = new AtomicLong();
     /** Per venue, our latest order messages by MsgSeqNum (see {@link FixTranslator.SentOrderMessage}). */
     private final Map<String, Map<Integer, FixTranslator.SentOrderMessage>> sentOrderMessages = new ConcurrentHashMap<>();
-    private static final int SENT_ORDER_MESSAGES_KEPT = 10_000;
+    private volatile boolean closing;
     private ThreadedSocketInitiator initiator;
 
     /**
@@ -62,9 +94,17 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
      * @param storeDir      FileStorePath: sequence numbers and sent messages
      * @param logDir        FileLogPath: one message log and one event log per session
      * @param portOverrides venue name to SocketConnectPort (tests on free ports); empty in production
+     * @throws IllegalArgumentException one line naming the session and the key when a setting is bad (SPEC 4.1, 4.2)
      */
     public FixVenueGateway(Path configFile, Path storeDir, Path logDir, Map<String, Integer> portOverrides, Clock clock) {
+        this(configFile, storeDir, logDir, portOverrides, clock, System::getenv);
+    }
+
+    /** As above, with {@code env} standing in for the environment ({@code ${NAME}} in LogonUsername / LogonPassword). */
+    public FixVenueGateway(Path configFile, Path storeDir, Path logDir, Map<String, Integer> portOverrides, Clock clock,
+                           Function<String, String> env) {
         this.clock = clock;
+        this.watch = new SessionWatch(clock);
         try (InputStream in = Files.newInputStream(configFile)) {
             this.settings = new SessionSettings(in);
         } catch (IOException | ConfigError e) {
@@ -75,13 +115,66 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         for (Iterator<SessionID> it = settings.sectionIterator(); it.hasNext(); ) {
             SessionID id = it.next();
             String venue = id.getTargetCompID();
+            FixVersion version = versionOf(id);
+            useStockDictionaries(id, version);
+            VenueSettings vs = VenueSettings.parse(id.toString(), venue, version, key -> raw(id, key), env);
             sessionsByVenue.put(venue, id);
+            versions.put(venue, version);
+            venueSettings.put(venue, vs);
             loggedOn.put(venue, false);
             Integer port = portOverrides.get(venue);
             if (port != null) settings.setLong(id, "SocketConnectPort", port);
+            log.info("FIX session {}: {}", id, vs.describe());
+            VenueCapabilities caps = vs.capabilities();
+            if (caps.routeOrders() && !caps.securityListRequest() && caps.instruments().isEmpty()) {
+                log.warn("FIX session {}: SecurityListRequest=N and no Instruments: {} lists nothing, so nothing is routed to it", id, venue);
+            }
         }
         if (sessionsByVenue.isEmpty()) {
             throw new IllegalStateException("FIX settings " + configFile + " define no [session]");
+        }
+    }
+
+    /** The raw value of a key in a session (the [default] inherited), without QuickFIX/J's variable substitution. */
+    private String raw(SessionID id, String key) {
+        try {
+            return settings.getSessionProperties(id, true).getProperty(key);
+        } catch (ConfigError e) {
+            throw new IllegalStateException("FIX session " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private FixVersion versionOf(SessionID id) {
+        try {
+            return FixVersion.of(id.getBeginString(), raw(id, DEFAULT_APPL_VER_ID));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("FIX session " + id + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A FIXT.1.1 session gets the shipped FIXT11 / FIX50SP2 dictionaries unless it names its own. A FIX 4.x session that
+     * does not name a DataDictionary in its own block, and whose BeginString differs from the [default] one, gets the
+     * shipped dictionary of its version rather than the [default] DataDictionary (which is for the default's version).
+     */
+    private void useStockDictionaries(SessionID id, FixVersion version) {
+        String useDictionary = raw(id, "UseDataDictionary");
+        if (useDictionary != null && !"Y".equalsIgnoreCase(useDictionary.trim())) return;
+        if (version.isFixt()) {
+            if (raw(id, "TransportDataDictionary") == null) settings.setString(id, "TransportDataDictionary", FixVersion.FIXT11_DICTIONARY);
+            if (raw(id, "AppDataDictionary") == null) settings.setString(id, "AppDataDictionary", version.dictionary());
+            return;
+        }
+        Properties own;
+        try {
+            own = settings.getSessionProperties(id, false);
+        } catch (ConfigError e) {
+            throw new IllegalStateException("FIX session " + id + ": " + e.getMessage(), e);
+        }
+        String defaultBegin = settings.getDefaultProperties().getProperty("BeginString");
+        // get(), not getProperty(): a section's Properties fall back to [default] in getProperty
+        if (own.get("DataDictionary") == null && !version.beginString().equals(defaultBegin)) {
+            settings.setString(id, "DataDictionary", version.dictionary());
         }
     }
 
@@ -89,8 +182,10 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
     public void start(VenueEventSink eventSink) {
         this.sink = eventSink;
         try {
-            LogFactory logs = new CompositeLogFactory(new LogFactory[]{new FileLogFactory(settings), new SLF4JLogFactory(settings)});
-            initiator = new ThreadedSocketInitiator(this, new FileStoreFactory(settings), settings, logs, new DefaultMessageFactory());
+            LogFactory logs = new WatchedLogFactory(new CompositeLogFactory(new LogFactory[]{new FileLogFactory(settings),
+                    new SLF4JLogFactory(settings)}), watch);
+            MessageStoreFactory store = new PasswordMaskingStoreFactory(new FileStoreFactory(settings));
+            initiator = new ThreadedSocketInitiator(this, store, settings, logs, new DefaultMessageFactory());
             initiator.start();
             log.info("FIX initiator started for venues {}", sessionsByVenue.keySet());
         } catch (ConfigError e) {
@@ -98,13 +193,60 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         }
     }
 
-    public java.util.Set<String> venues() {
+    public Set<String> venues() {
         return sessionsByVenue.keySet();
     }
 
     @Override
     public Map<String, Boolean> sessionStates() {
         return Map.copyOf(loggedOn);
+    }
+
+    /** What each venue takes (SPEC 4.2), from its [session] keys. */
+    @Override
+    public Map<String, VenueCapabilities> capabilities() {
+        Map<String, VenueCapabilities> out = new LinkedHashMap<>();
+        venueSettings.forEach((venue, vs) -> out.put(venue, vs.capabilities()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The FIX version of a venue's session. */
+    public FixVersion fixVersion(String venue) {
+        return versions.get(venue);
+    }
+
+    /** Per venue (in QuickFIX/J's session order): session state, capabilities and the last session problem. */
+    public Map<String, SessionStatus> sessionStatus() {
+        Map<String, SessionStatus> out = new LinkedHashMap<>();
+        sessionsByVenue.forEach((venue, id) -> out.put(venue, new SessionStatus(venue, id.toString(),
+                Boolean.TRUE.equals(loggedOn.get(venue)), instrumentsKnown(venue), watch.failed(venue),
+                venueSettings.get(venue).capabilities(), watch.lastProblem(venue))));
+        return out;
+    }
+
+    /**
+     * True once every configured session has logged on and its instruments are known (SecurityList answered, refused,
+     * not asked for, or not answered within {@link #SECURITY_LIST_WAIT}), or has failed to: its logon was refused or
+     * not answered, or its connection refused, at least once since start. For {@code GET /ready}.
+     */
+    public boolean ready() {
+        for (String venue : sessionsByVenue.keySet()) {
+            if (!instrumentsKnown(venue) && !watch.failed(venue)) return false;
+        }
+        return true;
+    }
+
+    private boolean instrumentsKnown(String venue) {
+        if (instrumentsKnown.contains(venue)) return true;
+        Instant asked = securityListAskedAt.get(venue);
+        if (asked != null && clock.instant().isAfter(asked.plus(SECURITY_LIST_WAIT))) {
+            securityListAskedAt.remove(venue);
+            SessionWatch.OPS.warn("venue={} no SecurityList {} s after asking: its configured Instruments {} stand", venue,
+                    SECURITY_LIST_WAIT.toSeconds(), symbols(configuredInstruments(venue)));
+            instrumentsKnown.add(venue);
+            return true;
+        }
+        return false;
     }
 
     /** Next expected sequence numbers (sender, target) of a venue's session, for ops and restart tests. */
@@ -119,9 +261,20 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
 
     @Override
     public boolean send(OrderCommand command) {
-        SessionID id = sessionsByVenue.get(command.venue());
+        String venue = command.venue();
+        SessionID id = sessionsByVenue.get(venue);
         if (id == null) {
-            log.warn("no FIX session for venue {}: {} not sent", command.venue(), command);
+            log.warn("no FIX session for venue {}: {} not sent", venue, command);
+            return false;
+        }
+        VenueCapabilities caps = venueSettings.get(venue).capabilities();
+        if (command instanceof OrderCommand.SubscribeMarketData && !caps.marketDataRequest()) {
+            log.debug("{} has MarketDataRequest=N: {} not sent", venue, command);
+            return false;
+        }
+        if (command instanceof OrderCommand.StatusRequest s && !caps.orderStatusRequest()) {
+            log.debug("{} has OrderStatusRequest=N: status request for {} not sent", venue, s.clOrdId());
+            sink.onStatusRequestRefused(venue, s.clOrdId(), "not sent: " + venue + " has OrderStatusRequest=N");
             return false;
         }
         Session session = Session.lookupSession(id);
@@ -129,7 +282,7 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
             return false;
         }
         try {
-            return Session.sendToTarget(FixTranslator.toFix(command), id);
+            return Session.sendToTarget(FixTranslator.toFix(versions.get(venue), command, venueSettings.get(venue).orderFields()), id);
         } catch (SessionNotFound e) {
             return false;
         }
@@ -137,6 +290,7 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
 
     @Override
     public void close() {
+        closing = true;
         if (initiator != null) {
             initiator.stop(true);
             initiator = null;
@@ -153,10 +307,19 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
     public void onLogon(SessionID sessionId) {
         String venue = sessionId.getTargetCompID();
         loggedOn.put(venue, true);
+        watch.onLogon(venue);
         log.info("FIX session {} logged on", sessionId);
         sink.onSessionState(venue, true);
+        VenueCapabilities caps = venueSettings.get(venue).capabilities();
+        if (!caps.securityListRequest()) {
+            instrumentsKnown.add(venue);
+            if (!caps.instruments().isEmpty()) sink.onInstruments(venue, caps.instruments());
+            return;
+        }
         try {
-            Session.sendToTarget(FixTranslator.securityListRequest("SL-" + venue + "-" + requestIds.incrementAndGet()), sessionId);
+            securityListAskedAt.putIfAbsent(venue, clock.instant());
+            Session.sendToTarget(FixTranslator.securityListRequest(versions.get(venue), "SL-" + venue + "-" + requestIds.incrementAndGet()),
+                    sessionId);
         } catch (SessionNotFound e) {
             log.warn("security list request to {} not sent: {}", venue, e.getMessage());
         }
@@ -166,32 +329,48 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
     public void onLogout(SessionID sessionId) {
         String venue = sessionId.getTargetCompID();
         boolean wasUp = Boolean.TRUE.equals(loggedOn.put(venue, false));
+        watch.onLogout(venue);
         if (wasUp) log.warn("FIX session {} logged out", sessionId);
         sink.onSessionState(venue, false);
     }
 
     @Override
     public void toAdmin(Message message, SessionID sessionId) {
+        String type = FixTranslator.optString(message.getHeader(), MsgType.FIELD);
+        String venue = sessionId.getTargetCompID();
+        if (MsgType.LOGON.equals(type)) {
+            VenueSettings vs = venueSettings.get(venue);
+            if (vs.capabilities().logonUsername() != null) message.setString(Username.FIELD, vs.capabilities().logonUsername());
+            if (vs.logonPassword() != null) message.setString(Password.FIELD, vs.logonPassword());
+        } else if (MsgType.LOGOUT.equals(type) && !closing) {
+            watch.onLogoutSent(venue, FixTranslator.optString(message, Text.FIELD));
+        }
     }
 
     @Override
     public void fromAdmin(Message message, SessionID sessionId) {
-        if (MsgType.REJECT.equals(FixTranslator.optString(message.getHeader(), MsgType.FIELD))) {
-            try {
-                onRefused(sessionId.getTargetCompID(), message);
-            } catch (RuntimeException e) {
-                log.error("cannot handle Reject from {}: {}", sessionId.getTargetCompID(), message.toString().replace('\u0001', '|'), e);
+        String type = FixTranslator.optString(message.getHeader(), MsgType.FIELD);
+        String venue = sessionId.getTargetCompID();
+        try {
+            if (MsgType.REJECT.equals(type)) {
+                onRefused(venue, message);
+            } else if (MsgType.LOGOUT.equals(type) && !closing) {
+                Session session = Session.lookupSession(sessionId);
+                watch.onLogoutReceived(venue, FixTranslator.optString(message, Text.FIELD), session != null && session.isLogoutSent());
             }
+        } catch (RuntimeException e) {
+            log.error("cannot handle {} from {}: {}", type, venue, WatchedLogFactory.masked(message.toString()).replace('\u0001', '|'), e);
         }
     }
 
     /**
-     * A session Reject (35=3) or BusinessMessageReject (35=j) of one of our order messages. Without this a refused
-     * NewOrderSingle would stay PendingNew until the status request 10 s later; now it is a reject at once (and fails
-     * over like one), and a refused cancel is a cancel reject.
+     * A session Reject (35=3) or BusinessMessageReject (35=j) of one of our messages, found by its RefSeqNum. Without this
+     * a refused NewOrderSingle would stay PendingNew until the status request 10 s later; now it is a reject at once (and
+     * fails over like one), a refused cancel is a cancel reject, a refused status request is told to the engine, and a
+     * refused SecurityListRequest leaves the configured instruments standing.
      */
     private void onRefused(String venue, Message reject) {
-        String ref = FixTranslator.optString(reject, quickfix.field.RefSeqNum.FIELD);
+        String ref = FixTranslator.optString(reject, RefSeqNum.FIELD);
         Map<Integer, FixTranslator.SentOrderMessage> sent = sentOrderMessages.get(venue);
         FixTranslator.SentOrderMessage refused = null;
         int refSeqNum = 0;
@@ -199,25 +378,62 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
             refSeqNum = Integer.parseInt(ref);
             refused = sent.get(refSeqNum);
         }
+        if (refused == null && MsgType.SECURITY_LIST_REQUEST.equals(FixTranslator.optString(reject, RefMsgType.FIELD))) {
+            refused = new FixTranslator.SentOrderMessage(MsgType.SECURITY_LIST_REQUEST, null, null);
+        }
         if (refused == null) {
             log.warn("{} refused our message {}: {} (not an order message we know)", venue, ref == null ? "?" : ref,
                     FixTranslator.refusal(reject));
             return;
         }
+        if (MsgType.SECURITY_LIST_REQUEST.equals(refused.msgType())) {
+            onSecurityListRefused(venue, FixTranslator.refusal(reject));
+            return;
+        }
         log.warn("{} refused our {} {} (MsgSeqNum {}): {}", venue, refused.msgType(), refused.clOrdId(), refSeqNum,
                 FixTranslator.refusal(reject));
-        if (MsgType.ORDER_SINGLE.equals(refused.msgType())) {
-            sink.onExecutionReport(FixTranslator.orderRefused(venue, reject, refused, refSeqNum, clock.instant()));
-        } else {
-            sink.onCancelReject(FixTranslator.requestRefused(venue, reject, refused, clock.instant()));
+        switch (refused.msgType()) {
+            case MsgType.ORDER_SINGLE ->
+                    sink.onExecutionReport(FixTranslator.orderRefused(venue, reject, refused, refSeqNum, clock.instant()));
+            case MsgType.ORDER_STATUS_REQUEST -> sink.onStatusRequestRefused(venue, refused.clOrdId(), FixTranslator.refusal(reject));
+            default -> sink.onCancelReject(FixTranslator.requestRefused(venue, reject, refused, clock.instant()));
         }
+    }
+
+    private void onSecurityListRefused(String venue, String why) {
+        securityListAskedAt.remove(venue);
+        List<Instrument> configured = configuredInstruments(venue);
+        if (securityListRefusalLogged.add(venue)) {
+            SessionWatch.OPS.warn("venue={} refused our SecurityListRequest: {}; its configured Instruments {} stand"
+                    + " (set SecurityListRequest=N to stop asking)", venue, why, symbols(configured));
+        }
+        instrumentsKnown.add(venue);
+        if (!configured.isEmpty()) sink.onInstruments(venue, configured);
+    }
+
+    private void onSecurityList(String venue, List<Instrument> listed) {
+        securityListAskedAt.remove(venue);
+        instrumentsKnown.add(venue);
+        List<Instrument> merged = new ArrayList<>(listed);
+        for (Instrument configured : configuredInstruments(venue)) {
+            if (listed.stream().noneMatch(i -> i.symbol().equals(configured.symbol()))) merged.add(configured);
+        }
+        sink.onInstruments(venue, merged);
+    }
+
+    private List<Instrument> configuredInstruments(String venue) {
+        return venueSettings.get(venue).capabilities().instruments();
+    }
+
+    private static List<String> symbols(List<Instrument> instruments) {
+        return instruments.stream().map(Instrument::symbol).toList();
     }
 
     private void rememberSent(String venue, Message message) {
         FixTranslator.SentOrderMessage sent = FixTranslator.sentOrderMessage(message);
-        String seq = FixTranslator.optString(message.getHeader(), quickfix.field.MsgSeqNum.FIELD);
+        String seq = FixTranslator.optString(message.getHeader(), MsgSeqNum.FIELD);
         if (sent == null || seq == null) return;
-        sentOrderMessages.computeIfAbsent(venue, v -> java.util.Collections.synchronizedMap(
+        sentOrderMessages.computeIfAbsent(venue, v -> Collections.synchronizedMap(
                 new LinkedHashMap<>(256, 0.75f, false) {
                     @Override
                     protected boolean removeEldestEntry(Map.Entry<Integer, FixTranslator.SentOrderMessage> eldest) {
@@ -236,7 +452,7 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
                 if (MsgType.ORDER_SINGLE.equals(type) || MsgType.ORDER_CANCEL_REQUEST.equals(type)
                         || MsgType.ORDER_CANCEL_REPLACE_REQUEST.equals(type)) {
                     log.warn("not re-sending {} {} to {} (PossDup); the order is reconciled by status request",
-                            type, FixTranslator.optString(message, quickfix.field.ClOrdID.FIELD), sessionId.getTargetCompID());
+                            type, FixTranslator.optString(message, ClOrdID.FIELD), sessionId.getTargetCompID());
                     throw new DoNotSend();
                 }
             } catch (FieldNotFound e) {
@@ -249,12 +465,14 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
     @Override
     public void fromApp(Message message, SessionID sessionId) {
         String venue = sessionId.getTargetCompID();
+        FixVersion version = versions.get(venue);
         try {
             String type = message.getHeader().getString(MsgType.FIELD);
             switch (type) {
-                case MsgType.EXECUTION_REPORT -> sink.onExecutionReport(FixTranslator.executionReport(venue, message, clock.instant()));
-                case MsgType.ORDER_CANCEL_REJECT -> sink.onCancelReject(FixTranslator.cancelReject(venue, message, clock.instant()));
-                case MsgType.SECURITY_LIST -> sink.onInstruments(venue, FixTranslator.securityList(message));
+                case MsgType.EXECUTION_REPORT -> onExecutionReport(version, venue, message);
+                case MsgType.ORDER_CANCEL_REJECT ->
+                        sink.onCancelReject(FixTranslator.cancelReject(version, venue, message, clock.instant()));
+                case MsgType.SECURITY_LIST -> onSecurityList(venue, FixTranslator.securityList(version, message));
                 case MsgType.MARKET_DATA_SNAPSHOT_FULL_REFRESH, MsgType.MARKET_DATA_INCREMENTAL_REFRESH ->
                         marketData.translate(venue, message, clock.instant()).forEach(sink::onMarketData);
                 case MsgType.BUSINESS_MESSAGE_REJECT -> onRefused(venue, message);
@@ -266,6 +484,15 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
             // A message we cannot translate must not break the session: log it with its content and go on.
             log.error("cannot translate message from {} ({}): {}", venue, e, message.toString().replace('\u0001', '|'));
         }
+    }
+
+    private void onExecutionReport(FixVersion version, String venue, Message message) throws FieldNotFound {
+        VenueExecutionReport report = FixTranslator.executionReport(version, venue, message, clock.instant());
+        String notice = FixTranslator.correctionNotice(version, message);
+        if (notice != null) {
+            SessionWatch.OPS.warn("plan=- clOrdId={} venue={} {}", report.clOrdId(), venue, notice);
+        }
+        sink.onExecutionReport(report);
     }
 
     static String symbolOf(Message m) {

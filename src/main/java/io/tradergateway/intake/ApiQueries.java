@@ -2,12 +2,15 @@ package io.tradergateway.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
 import io.tradergateway.execution.Order;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TradingEngine;
+import io.tradergateway.execution.VenueCapabilities;
+import io.tradergateway.fix.SessionStatus;
 import io.tradergateway.market.BookLevel;
 import io.tradergateway.market.ConditionInputs;
 import io.tradergateway.market.MarketView;
@@ -27,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,14 +47,26 @@ public final class ApiQueries {
     private final JdbcReportOutbox outbox;
     private final Supplier<Map<String, Boolean>> sessions;
     private final ReportDispatcher dispatcher;
+    private final Supplier<Map<String, SessionStatus>> sessionStatus;
 
     public ApiQueries(TradingEngine engine, JdbcTradeJournal journal, JdbcReportOutbox outbox,
                       Supplier<Map<String, Boolean>> sessions, ReportDispatcher dispatcher) {
+        this(engine, journal, outbox, sessions, dispatcher, Map::of);
+    }
+
+    /**
+     * @param sessionStatus per venue: FIX version, effective capabilities and last session problem (the FIX adapter's
+     *                      {@code FixVenueGateway::sessionStatus}); shown in {@code GET /v1/venues} and {@code /health}
+     */
+    public ApiQueries(TradingEngine engine, JdbcTradeJournal journal, JdbcReportOutbox outbox,
+                      Supplier<Map<String, Boolean>> sessions, ReportDispatcher dispatcher,
+                      Supplier<Map<String, SessionStatus>> sessionStatus) {
         this.engine = engine;
         this.journal = journal;
         this.outbox = outbox;
         this.sessions = sessions;
         this.dispatcher = dispatcher;
+        this.sessionStatus = sessionStatus;
     }
 
     public ReportOutbox outbox() {
@@ -64,7 +80,51 @@ public final class ApiQueries {
         out.put("all_sessions_logged_on", states.values().stream().allMatch(Boolean::booleanValue));
         ObjectNode s = out.putObject("sessions");
         states.forEach((venue, up) -> s.put(venue, up ? "logged_on" : "disconnected"));
+        Map<String, SessionStatus> status = sessionStatus.get();
+        if (!status.isEmpty()) {
+            ObjectNode venues = out.putObject("venues");
+            status.forEach((venue, st) -> {
+                ObjectNode n = venues.putObject(venue);
+                n.put("session", st.loggedOn() ? "logged_on" : "disconnected");
+                n.put("fix_version", st.capabilities().fixVersion());
+                n.put("instruments_known", st.instrumentsKnown());
+                n.set("last_problem", problem(st.lastProblem()));
+            });
+        }
         return out;
+    }
+
+    /** A venue session's last problem ({@code kind}, {@code text}, {@code at}), or JSON null when none since start. */
+    static JsonNode problem(SessionStatus.Problem p) {
+        if (p == null) return NullNode.getInstance();
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("kind", p.kind().name().toLowerCase(Locale.ROOT));
+        n.put("text", p.text());
+        n.put("at", p.at().toString());
+        return n;
+    }
+
+    /** The effective venue settings (SPEC 4.2) as operators read them; never the logon password. */
+    static ObjectNode capabilities(VenueCapabilities c) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("fix_version", c.fixVersion());
+        ArrayNode instruments = n.putArray("instruments");
+        for (Instrument i : c.instruments()) {
+            instruments.addObject().put("symbol", i.symbol()).put("lot_size", i.lotSize()).put("tick_size", i.tickSize());
+        }
+        n.put("security_list_request", c.securityListRequest());
+        n.put("market_data_request", c.marketDataRequest());
+        n.put("route_orders", c.routeOrders());
+        ArrayNode types = n.putArray("order_types");
+        EnumSet.copyOf(c.orderTypes()).forEach(t -> types.add(t.name()));
+        ArrayNode tifs = n.putArray("time_in_force");
+        EnumSet.copyOf(c.timeInForce()).forEach(t -> tifs.add(t.name()));
+        n.put("cancel_request", c.cancelRequest());
+        n.put("order_status_request", c.orderStatusRequest());
+        ObjectNode fields = n.putObject("order_fields");
+        new TreeMap<>(c.orderFields()).forEach((tag, value) -> fields.put(String.valueOf(tag), value));
+        n.put("logon_username", c.logonUsername());
+        return n;
     }
 
     /** A plan with its orders, fills and reports; null when unknown. */
@@ -148,10 +208,18 @@ public final class ApiQueries {
             Map<String, VenueRanking> rankings = new TreeMap<>();
             instruments.values().forEach(listed -> listed.keySet().forEach(symbol -> rankings.computeIfAbsent(symbol,
                     sym -> view.rankVenues(sym, Side.BUY, NOMINAL_QUANTITY, NOMINAL_MAX_SLIPPAGE, NOMINAL_MAX_LATENCY_MS))));
+            Map<String, SessionStatus> status = sessionStatus.get();
             view.sessions().forEach((venue, up) -> {
                 ObjectNode n = list.addObject();
                 n.put("venue", venue);
                 n.put("session", up ? "logged_on" : "disconnected");
+                SessionStatus st = status.get(venue);
+                if (st != null) {
+                    n.put("fix_session", st.sessionId());
+                    n.put("instruments_known", st.instrumentsKnown());
+                    n.set("capabilities", capabilities(st.capabilities()));
+                    n.set("last_problem", problem(st.lastProblem()));
+                }
                 n.set("learned", learned(stats.get(venue)));
                 n.set("symbols", Json.MAPPER.valueToTree(instruments.getOrDefault(venue, Map.of()).keySet()));
                 ArrayNode scores = n.putArray("scores");

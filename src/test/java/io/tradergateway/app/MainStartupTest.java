@@ -73,6 +73,18 @@ class MainStartupTest {
     }
 
     @Test
+    void unsupportedFixVersionNamesTheSettingTheSessionAndTheBeginString() throws IOException {
+        Path cfg = Files.writeString(dir.resolve("old.cfg"), "[default]\nConnectionType=initiator\nSenderCompID=GATEWAY\n"
+                + "[session]\nBeginString=FIX.4.3\nTargetCompID=OLD\nSocketConnectHost=127.0.0.1\nSocketConnectPort=1\n");
+
+        Outcome out = run(Map.of("TRADER_FIX_CONFIG", cfg.toString()), "gateway");
+
+        assertThat(onlyLine(out)).isEqualTo("configuration error: setting fix.config (TRADER_FIX_CONFIG): FIX session "
+                + "FIX.4.3:GATEWAY->OLD: BeginString=FIX.4.3 is not supported (FIX.4.2, FIX.4.4, or FIXT.1.1 with "
+                + "DefaultApplVerID=FIX.5.0SP2)");
+    }
+
+    @Test
     void unreachableDatabaseNamesDbUrl() throws IOException {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

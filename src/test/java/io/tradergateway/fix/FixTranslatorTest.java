@@ -72,7 +72,7 @@ class FixTranslatorTest {
 
         @Test
         void marketNewOrderIsIocWithoutPriceOrExpireTime() throws Exception {
-            Message msg = FixTranslator.toFix(new OrderCommand.NewOrder(VENUE, new ClOrdId("GW7-000001"), "AAPL",
+            Message msg = FixTranslator.toFix(FixVersion.FIX44, new OrderCommand.NewOrder(VENUE, new ClOrdId("GW7-000001"), "AAPL",
                     Side.BUY, OrderType.MARKET, new BigDecimal("52"), null, TimeInForce.IOC, null, TRANSACT));
 
             assertThat(msgType(msg)).isEqualTo(MsgType.ORDER_SINGLE);
@@ -92,7 +92,7 @@ class FixTranslatorTest {
         @Test
         void limitGtdNewOrderCarriesExactPriceAndExpireTime() throws Exception {
             // 1E+2 is how a quantity floored to a lot of 100 may look after stripTrailingZeros: the wire wants "100".
-            Message msg = FixTranslator.toFix(new OrderCommand.NewOrder(VENUE, new ClOrdId("GW7-000002"), "AAPL",
+            Message msg = FixTranslator.toFix(FixVersion.FIX44, new OrderCommand.NewOrder(VENUE, new ClOrdId("GW7-000002"), "AAPL",
                     Side.SELL, OrderType.LIMIT, new BigDecimal("1E+2"), new BigDecimal("189.50"), TimeInForce.GTD,
                     EXPIRE, TRANSACT));
 
@@ -112,7 +112,7 @@ class FixTranslatorTest {
         @ParameterizedTest(name = "price {0} is sent as {1}")
         @CsvSource({"189.5, 189.5", "189.50, 189.50", "0.00012345, 0.00012345", "1E+3, 1000", "1.2345E-4, 0.00012345"})
         void decimalsAreSentAsPlainStringsNeverThroughDouble(String price, String wire) throws Exception {
-            Message msg = FixTranslator.toFix(new OrderCommand.NewOrder(VENUE, new ClOrdId("GW7-000003"), "PENNY",
+            Message msg = FixTranslator.toFix(FixVersion.FIX44, new OrderCommand.NewOrder(VENUE, new ClOrdId("GW7-000003"), "PENNY",
                     Side.BUY, OrderType.LIMIT, new BigDecimal("7"), new BigDecimal(price), TimeInForce.DAY, null,
                     TRANSACT));
 
@@ -123,7 +123,7 @@ class FixTranslatorTest {
 
         @Test
         void fillOrKillMapsToTif4() throws Exception {
-            Message msg = FixTranslator.toFix(new OrderCommand.NewOrder(VENUE, new ClOrdId("GW7-000004"), "AAPL",
+            Message msg = FixTranslator.toFix(FixVersion.FIX44, new OrderCommand.NewOrder(VENUE, new ClOrdId("GW7-000004"), "AAPL",
                     Side.BUY, OrderType.LIMIT, new BigDecimal("10"), new BigDecimal("190"), TimeInForce.FOK, null,
                     TRANSACT));
 
@@ -133,7 +133,7 @@ class FixTranslatorTest {
 
         @Test
         void cancelRequestNamesTheOriginalOrder() throws Exception {
-            Message msg = FixTranslator.toFix(new OrderCommand.Cancel(VENUE, new ClOrdId("GW7-000002-C1"),
+            Message msg = FixTranslator.toFix(FixVersion.FIX44, new OrderCommand.Cancel(VENUE, new ClOrdId("GW7-000002-C1"),
                     new ClOrdId("GW7-000002"), "AAPL", Side.SELL, new BigDecimal("100"), TRANSACT));
 
             assertThat(msgType(msg)).isEqualTo(MsgType.ORDER_CANCEL_REQUEST);
@@ -148,7 +148,7 @@ class FixTranslatorTest {
 
         @Test
         void replaceRequestCarriesTheNewQuantityPriceAndExpireTime() throws Exception {
-            Message msg = FixTranslator.toFix(new OrderCommand.Replace(VENUE, new ClOrdId("GW7-000002-R1"),
+            Message msg = FixTranslator.toFix(FixVersion.FIX44, new OrderCommand.Replace(VENUE, new ClOrdId("GW7-000002-R1"),
                     new ClOrdId("GW7-000002"), "AAPL", Side.BUY, OrderType.LIMIT, new BigDecimal("80"),
                     new BigDecimal("189.45"), TimeInForce.GTD, EXPIRE, TRANSACT));
 
@@ -169,7 +169,7 @@ class FixTranslatorTest {
 
         @Test
         void statusRequestIdentifiesTheOrderBySymbolAndSide() throws Exception {
-            Message msg = FixTranslator.toFix(new OrderCommand.StatusRequest(VENUE, new ClOrdId("GW7-000002"),
+            Message msg = FixTranslator.toFix(FixVersion.FIX44, new OrderCommand.StatusRequest(VENUE, new ClOrdId("GW7-000002"),
                     "AAPL", Side.SELL));
 
             assertThat(msgType(msg)).isEqualTo(MsgType.ORDER_STATUS_REQUEST);
@@ -181,7 +181,7 @@ class FixTranslatorTest {
 
         @Test
         void marketDataRequestSubscribesToBookAndTradesOfEverySymbol() throws Exception {
-            Message msg = FixTranslator.toFix(new OrderCommand.SubscribeMarketData(VENUE, "MD-VENUE_A-1",
+            Message msg = FixTranslator.toFix(FixVersion.FIX44, new OrderCommand.SubscribeMarketData(VENUE, "MD-VENUE_A-1",
                     List.of("AAPL", "MSFT")));
 
             assertThat(msgType(msg)).isEqualTo(MsgType.MARKET_DATA_REQUEST);
@@ -198,7 +198,7 @@ class FixTranslatorTest {
 
         @Test
         void securityListRequestAsksForAllSecurities() throws Exception {
-            Message msg = FixTranslator.securityListRequest("SL-1");
+            Message msg = FixTranslator.securityListRequest(FixVersion.FIX44, "SL-1");
 
             assertThat(msgType(msg)).isEqualTo(MsgType.SECURITY_LIST_REQUEST);
             assertThat(msg.getString(320)).isEqualTo("SL-1");
@@ -208,7 +208,7 @@ class FixTranslatorTest {
 
         @Test
         void theDictionaryCheckIsRealAMissingRequiredTagFails() {
-            Message msg = FixTranslator.toFix(new OrderCommand.NewOrder(VENUE, new ClOrdId("GW7-000009"), "AAPL",
+            Message msg = FixTranslator.toFix(FixVersion.FIX44, new OrderCommand.NewOrder(VENUE, new ClOrdId("GW7-000009"), "AAPL",
                     Side.BUY, OrderType.MARKET, new BigDecimal("1"), null, TimeInForce.IOC, null, TRANSACT));
             msg.removeField(55);
             header(msg, "GATEWAY", VENUE, false);
@@ -400,18 +400,18 @@ class FixTranslatorTest {
         @CsvSource({"A, PENDING_NEW", "1, TRADE", "2, TRADE", "6, PENDING_CANCEL", "E, PENDING_REPLACE",
                 "5, REPLACED", "C, EXPIRED", "D, OTHER"})
         void execTypeMapping(char fix, ExecType expected) {
-            assertThat(FixTranslator.execType(fix)).isEqualTo(expected);
+            assertThat(FixTranslator.execType(FixVersion.FIX44, fix)).isEqualTo(expected);
         }
 
         @ParameterizedTest(name = "OrdStatus {0} -> {1}")
         @CsvSource({"A, PENDING_NEW", "6, PENDING_CANCEL", "E, PENDING_REPLACE", "C, EXPIRED"})
         void ordStatusMapping(char fix, OrderStatus expected) {
-            assertThat(FixTranslator.ordStatus(fix)).isEqualTo(expected);
+            assertThat(FixTranslator.ordStatus(FixVersion.FIX44, fix)).isEqualTo(expected);
         }
 
         @Test
         void ordStatusWeDoNotModelIsNull() {
-            assertThat(FixTranslator.ordStatus('D')).as("AcceptedForBidding").isNull();
+            assertThat(FixTranslator.ordStatus(FixVersion.FIX44, 'D')).as("AcceptedForBidding").isNull();
         }
 
         private VenueExecutionReport translate(Message er) throws Exception {
@@ -422,9 +422,9 @@ class FixTranslatorTest {
             header(er, VENUE, "GATEWAY", possDup);
             dictionary.validate(er, true);
             Message parsed = fromWire(er);
-            VenueExecutionReport fromWire = FixTranslator.executionReport(VENUE, parsed, RECEIVED);
+            VenueExecutionReport fromWire = FixTranslator.executionReport(FixVersion.FIX44, VENUE, parsed, RECEIVED);
             // What the session hands us and what we built must translate alike.
-            assertThat(FixTranslator.executionReport(VENUE, er, RECEIVED)).isEqualTo(fromWire);
+            assertThat(FixTranslator.executionReport(FixVersion.FIX44, VENUE, er, RECEIVED)).isEqualTo(fromWire);
             return fromWire;
         }
     }
@@ -466,7 +466,7 @@ class FixTranslatorTest {
         private VenueCancelReject translate(Message reject) throws Exception {
             header(reject, VENUE, "GATEWAY", false);
             dictionary.validate(reject, true);
-            return FixTranslator.cancelReject(VENUE, fromWire(reject), RECEIVED);
+            return FixTranslator.cancelReject(FixVersion.FIX44, VENUE, fromWire(reject), RECEIVED);
         }
     }
 
@@ -479,7 +479,7 @@ class FixTranslatorTest {
 
         @Test
         void theOrderMessagesWeSendAreRecognisedOthersAreNot() throws Exception {
-            Message order = FixTranslator.toFix(new OrderCommand.Cancel(VENUE, new ClOrdId("GW7-000001-C1"),
+            Message order = FixTranslator.toFix(FixVersion.FIX44, new OrderCommand.Cancel(VENUE, new ClOrdId("GW7-000001-C1"),
                     new ClOrdId("GW7-000001"), "AAPL", Side.BUY, new BigDecimal("100"), TRANSACT));
             assertThat(FixTranslator.sentOrderMessage(order)).isEqualTo(new FixTranslator.SentOrderMessage(
                     MsgType.ORDER_CANCEL_REQUEST, new ClOrdId("GW7-000001-C1"), new ClOrdId("GW7-000001")));
@@ -540,7 +540,7 @@ class FixTranslatorTest {
             header(list, VENUE, "GATEWAY", false);
             dictionary.validate(list, true);
 
-            List<Instrument> instruments = FixTranslator.securityList(fromWire(list));
+            List<Instrument> instruments = FixTranslator.securityList(FixVersion.FIX44, fromWire(list));
 
             // The translator normalises with stripTrailingZeros: 100 becomes 1E+2 (same value, scale -2) and
             // 0.050 becomes 0.05; a symbol without the optional tags gets lot 1 and tick 0.01.

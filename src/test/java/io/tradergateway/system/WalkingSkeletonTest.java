@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.net.http.HttpRequest;
 import java.math.RoundingMode;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -175,6 +176,30 @@ class WalkingSkeletonTest {
         var metricsWithWrongToken = h.text(request("/metrics").header("Authorization", "Bearer wrong-token").GET().build());
         assertThat(metricsWithWrongToken.statusCode()).isEqualTo(200);
         assertThat(metricsWithWrongToken.body()).isNotBlank();
+    }
+
+    @Test
+    void venuesAndHealthShowEachSessionsVersionCapabilitiesAndLastProblem() {
+        h.awaitReady();
+        await().atMost(Duration.ofSeconds(20)).until(() -> h.app.fix().ready());
+
+        JsonNode venues = h.get("/v1/venues").body().path("venues");
+        assertThat(venues.findValuesAsText("venue")).containsExactlyInAnyOrder("SIM_DEEP", "SIM_FAST", "SIM_CHEAP");
+        for (JsonNode v : venues) {
+            assertThat(v.path("fix_session").asText()).isEqualTo("FIX.4.4:GATEWAY->" + v.path("venue").asText());
+            JsonNode caps = v.path("capabilities");
+            assertThat(caps.path("fix_version").asText()).isEqualTo("FIX.4.4");
+            assertThat(caps.path("route_orders").asBoolean()).isTrue();
+            assertThat(caps.path("order_types").toString()).isEqualTo("[\"MARKET\",\"LIMIT\"]");
+            assertThat(caps.path("time_in_force")).hasSize(5);
+            assertThat(v.path("instruments_known").asBoolean()).isTrue();
+            assertThat(v.has("last_problem")).isTrue();
+            assertThat(v.path("last_problem").isNull()).isTrue();
+        }
+        JsonNode health = h.get("/health").body().path("venues");
+        assertThat(health.path("SIM_FAST").path("fix_version").asText()).isEqualTo("FIX.4.4");
+        assertThat(health.path("SIM_FAST").path("session").asText()).isEqualTo("logged_on");
+        assertThat(health.path("SIM_FAST").path("last_problem").isNull()).isTrue();
     }
 
     private HttpRequest.Builder request(String path) {
