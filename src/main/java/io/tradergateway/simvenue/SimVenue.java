@@ -155,14 +155,32 @@ public final class SimVenue implements AutoCloseable {
         }
         for (String venue : config.venues()) {
             VenueProfile p = config.profile(venue);
-            log.info("{} listening on port {} as {} -> {}: symbols {}, spread {} bps, {} levels, ack {} ms (+<{} ms), fee {} bps, "
-                            + "reject rate {}, partial fills {}",
-                    venue, config.port(venue), venue, sessions.get(venue).getTargetCompID(), p.symbols(),
-                    p.spreadBps().toPlainString(), p.depthLevels(), p.ackLatency().toMillis(), p.ackJitter().toMillis(),
-                    p.feeBps().toPlainString(), p.rejectRate(), p.partialFillProbability());
+            log.info("{} listening on port {} as {} -> {} ({}): symbols {}, spread {} bps, {} levels, ack {} ms (+<{} ms), fee {} bps, "
+                            + "reject rate {}, partial fills {}{}",
+                    venue, config.port(venue), venue, sessions.get(venue).getTargetCompID(), config.beginString(venue),
+                    p.symbols(), p.spreadBps().toPlainString(), p.depthLevels(), p.ackLatency().toMillis(),
+                    p.ackJitter().toMillis(), p.feeBps().toPlainString(), p.rejectRate(), p.partialFillProbability(),
+                    describeSupport(p));
         }
         log.info("sim-venue started: seed {}, tick {}, data dir {}", config.seed(),
                 tick.isZero() ? "off" : tick.toMillis() + " ms", config.dataDir().toAbsolutePath());
+    }
+
+    /** What a venue that supports less does not take, for the start-up line ("" for a full venue). */
+    private static String describeSupport(VenueProfile p) {
+        VenueProfile.Support s = p.support();
+        StringBuilder b = new StringBuilder();
+        if (!s.orderTypes().equals(VenueProfile.Support.FULL.orderTypes())) {
+            b.append(", order types ").append(VenueProfile.Support.names(VenueProfile.Support.ORDER_TYPES, s.orderTypes()));
+        }
+        if (!s.timeInForces().equals(VenueProfile.Support.FULL.timeInForces())) {
+            b.append(", TIF ").append(VenueProfile.Support.names(VenueProfile.Support.TIME_IN_FORCES, s.timeInForces()));
+        }
+        if (!s.refusedMessageTypes().isEmpty()) {
+            b.append(", refuses 35=").append(String.join("/", new java.util.TreeSet<>(s.refusedMessageTypes())));
+        }
+        if (p.execIdStart() != null) b.append(", ExecIDs from ").append(p.execIdStart());
+        return b.toString();
     }
 
     // ---------------------------------------------------------------- test and operator controls

@@ -222,6 +222,43 @@ class SimVenueFixVersionTest extends SimVenueFixture {
     }
 
     @Test
+    void fixtMarketDataAndCancelOfARestingLimit() {
+        sim.setMid("AAPL", new BigDecimal("190.00"));
+        quickfix.fix50sp2.MarketDataRequest request = new quickfix.fix50sp2.MarketDataRequest(new MDReqID("MDT"),
+                new SubscriptionRequestType(SubscriptionRequestType.SNAPSHOT_UPDATES), new MarketDepth(1));
+        for (char t : new char[] {MDEntryType.BID, MDEntryType.OFFER}) {
+            quickfix.fix50sp2.MarketDataRequest.NoMDEntryTypes g = new quickfix.fix50sp2.MarketDataRequest.NoMDEntryTypes();
+            g.set(new MDEntryType(t));
+            request.addGroup(g);
+        }
+        quickfix.fix50sp2.MarketDataRequest.NoRelatedSym sym = new quickfix.fix50sp2.MarketDataRequest.NoRelatedSym();
+        sym.set(new Symbol("AAPL"));
+        request.addGroup(sym);
+        client.send(FIXT, request);
+        Message snapshot = client.await(FIXT, m -> type(m).equals(MsgType.MARKET_DATA_SNAPSHOT_FULL_REFRESH));
+        assertEquals(List.of("189.97", "190.03"), snapshot.getGroups(268).stream().map(g -> field(g, 270)).toList());
+
+        quickfix.fix50sp2.NewOrderSingle order = new quickfix.fix50sp2.NewOrderSingle(new ClOrdID("X2"),
+                new Side(Side.BUY), new TransactTime(), new OrdType(OrdType.LIMIT));
+        order.set(new Symbol("AAPL"));
+        order.set(new OrderQty(100));
+        order.setDecimal(Price.FIELD, new BigDecimal("180.00"));
+        client.send(FIXT, order);
+        client.awaitExecType(FIXT, "X2", '0');
+        quickfix.fix50sp2.OrderCancelRequest cancel = new quickfix.fix50sp2.OrderCancelRequest(new ClOrdID("X3"),
+                new Side(Side.BUY), new TransactTime());
+        cancel.set(new OrigClOrdID("X2"));
+        cancel.set(new Symbol("AAPL"));
+        client.send(FIXT, cancel);
+        assertEquals("X2", field(client.awaitExecType(FIXT, "X3", '4'), 41));
+
+        sim.setMid("AAPL", new BigDecimal("191.00"));
+        Message update = client.await(FIXT, m -> type(m).equals(MsgType.MARKET_DATA_INCREMENTAL_REFRESH));
+        assertFalse(update.getGroups(268).isEmpty());
+        assertTrue(client.messages(FIXT).stream().noneMatch(m -> type(m).equals(MsgType.REJECT)));
+    }
+
+    @Test
     void fixtSecurityListNamesLotAndTickSize() {
         quickfix.fix50sp2.SecurityListRequest request = new quickfix.fix50sp2.SecurityListRequest(
                 new SecurityReqID("SLT"), new SecurityListRequestType(SecurityListRequestType.ALL_SECURITIES));
