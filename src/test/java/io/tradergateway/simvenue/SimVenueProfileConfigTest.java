@@ -60,6 +60,14 @@ class SimVenueProfileConfigTest {
     }
 
     @Test
+    void theStandaloneCommandRunsTheExtrasFromTheirDirectory() {
+        SimVenueConfig config = SimVenueCommand.configure(new String[] {"--config-dir", EXTRAS.toString(), "--tick-ms", "0"},
+                Map.of("TRADER_DATA_DIR", tmp.toString()));
+        assertEquals(List.of("SIM_LIMITED", "SIM_FIX42", "SIM_FIXT"), List.copyOf(config.venues()));
+        assertEquals("FIX.4.2", config.beginString("SIM_FIX42"));
+    }
+
+    @Test
     void sessionSettingsCarryEachVenuesVersionAndItsDictionaries() throws Exception {
         SimVenueConfig config = SimVenueConfig.load(SHIPPED).withVenuesOf(SimVenueConfig.load(EXTRAS)).withDataDir(tmp);
         SessionSettings settings = config.sessionSettings();

@@ -165,6 +165,30 @@ class ExecutorVenueTest {
     }
 
     @Test
+    void marketOrderWithoutDefaultMarketPriceIsSessionRejectedEvenWhenMarketIsAValidOrderType() throws Exception {
+        start(ExecutorVenue.options(dir).beginString("FIX.4.4").validOrderTypes("1,2"), true);
+        client.send(order44("M1", OrdType.MARKET, "10", null, TimeInForce.DAY));
+        Message reject = client.await(m -> type(m).equals(MsgType.REJECT));
+        assertEquals(List.of("40", "5"), fields(reject, 371, 373));
+        assertTrue(venue.sent().isEmpty(), "no ExecutionReport at all");
+    }
+
+    @Test
+    void limitOrderWithNeitherAlwaysFillNorAMarketPriceGetsNoAnswerAtAll() throws Exception {
+        start(ExecutorVenue.options(dir).beginString("FIX.4.2").alwaysFillLimitOrders(false), true);
+        client.send(order42("N1", OrdType.LIMIT, "10", "20.00", TimeInForce.DAY));
+        Awaitility.await().atMost(WAIT).until(() -> !venue.errors().isEmpty());
+        assertTrue(venue.errors().get(0).contains("No market data provider"), venue.errors().toString());
+        // a cancel afterwards is answered (35=j): so everything the Executor sent for N1 has arrived by then
+        quickfix.fix42.OrderCancelRequest cancel = new quickfix.fix42.OrderCancelRequest(new OrigClOrdID("N1"),
+                new ClOrdID("N2"), new Symbol("AAPL"), new Side(Side.BUY), new TransactTime());
+        client.send(cancel);
+        client.await(m -> type(m).equals(MsgType.BUSINESS_MESSAGE_REJECT));
+        assertTrue(client.reports("N1").isEmpty());
+        assertEquals(List.of("j"), venue.sent().stream().map(ExecutorVenue::type).toList());
+    }
+
+    @Test
     void marketOrderFillsAtDefaultMarketPriceAndTimeInForceIsIgnored() throws Exception {
         start(ExecutorVenue.options(dir).beginString("FIX.4.2").validOrderTypes("1,2").defaultMarketPrice(190.5)
                 .alwaysFillLimitOrders(false), true);
