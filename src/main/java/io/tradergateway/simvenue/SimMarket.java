@@ -133,7 +133,10 @@ final class SimMarket {
             return "O" + runId + "-" + (++orderSeq);
         }
 
+        /** Run-unique by default; with the profile's execIdStart plain numbers from it, repeated after a restart. */
         String nextExecId() {
+            Long start = profile.execIdStart();
+            if (start != null) return Long.toString(start + execSeq++);
             return "E" + runId + "-" + (++execSeq);
         }
 
@@ -397,6 +400,17 @@ final class SimMarket {
         if (o.ordType != SimOrder.MARKET && o.ordType != SimOrder.LIMIT) {
             return reject(v, o, OrdRejReason.UNSUPPORTED_ORDER_CHARACTERISTIC,
                     "unsupported OrdType " + o.ordType + " (1 market, 2 limit)");
+        }
+        VenueProfile.Support support = v.profile.support();
+        if (!support.acceptsOrderType(o.ordType)) {
+            return reject(v, o, OrdRejReason.UNSUPPORTED_ORDER_CHARACTERISTIC, "order type "
+                    + VenueProfile.Support.orderTypeName(o.ordType) + " not accepted at " + v.name + ": it takes "
+                    + VenueProfile.Support.names(VenueProfile.Support.ORDER_TYPES, support.orderTypes()) + " only");
+        }
+        if (!support.acceptsTimeInForce(o.timeInForce) && VenueProfile.Support.TIME_IN_FORCES.containsValue(o.timeInForce)) {
+            return reject(v, o, OrdRejReason.UNSUPPORTED_ORDER_CHARACTERISTIC, "TimeInForce "
+                    + VenueProfile.Support.timeInForceName(o.timeInForce) + " not accepted at " + v.name + ": it takes "
+                    + VenueProfile.Support.names(VenueProfile.Support.TIME_IN_FORCES, support.timeInForces()) + " only");
         }
         if (r.quantity() == null || o.quantity.signum() <= 0) {
             return reject(v, o, OrdRejReason.INCORRECT_QUANTITY, "quantity must be > 0: " + r.quantity());

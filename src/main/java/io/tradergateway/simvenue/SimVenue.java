@@ -98,6 +98,8 @@ public final class SimVenue implements AutoCloseable {
     private final Set<String> holdsFillReports = ConcurrentHashMap.newKeySet();
     private final Map<String, List<Message>> heldFillReports = new ConcurrentHashMap<>();
     private SocketAcceptor acceptor;
+    /** Per venue, the FIX version its session speaks (built once the acceptor has created the sessions). */
+    private final Map<String, FixDialect> dialects = new ConcurrentHashMap<>();
 
     private record Pending(long dueNanos, VenueRequest request) { }
 
@@ -153,14 +155,32 @@ public final class SimVenue implements AutoCloseable {
         }
         for (String venue : config.venues()) {
             VenueProfile p = config.profile(venue);
-            log.info("{} listening on port {} as {} -> {}: symbols {}, spread {} bps, {} levels, ack {} ms (+<{} ms), fee {} bps, "
-                            + "reject rate {}, partial fills {}",
-                    venue, config.port(venue), venue, sessions.get(venue).getTargetCompID(), p.symbols(),
-                    p.spreadBps().toPlainString(), p.depthLevels(), p.ackLatency().toMillis(), p.ackJitter().toMillis(),
-                    p.feeBps().toPlainString(), p.rejectRate(), p.partialFillProbability());
+            log.info("{} listening on port {} as {} -> {} ({}): symbols {}, spread {} bps, {} levels, ack {} ms (+<{} ms), fee {} bps, "
+                            + "reject rate {}, partial fills {}{}",
+                    venue, config.port(venue), venue, sessions.get(venue).getTargetCompID(), config.beginString(venue),
+                    p.symbols(), p.spreadBps().toPlainString(), p.depthLevels(), p.ackLatency().toMillis(),
+                    p.ackJitter().toMillis(), p.feeBps().toPlainString(), p.rejectRate(), p.partialFillProbability(),
+                    describeSupport(p));
         }
         log.info("sim-venue started: seed {}, tick {}, data dir {}", config.seed(),
                 tick.isZero() ? "off" : tick.toMillis() + " ms", config.dataDir().toAbsolutePath());
+    }
+
+    /** What a venue that supports less does not take, for the start-up line ("" for a full venue). */
+    private static String describeSupport(VenueProfile p) {
+        VenueProfile.Support s = p.support();
+        StringBuilder b = new StringBuilder();
+        if (!s.orderTypes().equals(VenueProfile.Support.FULL.orderTypes())) {
+            b.append(", order types ").append(VenueProfile.Support.names(VenueProfile.Support.ORDER_TYPES, s.orderTypes()));
+        }
+        if (!s.timeInForces().equals(VenueProfile.Support.FULL.timeInForces())) {
+            b.append(", TIF ").append(VenueProfile.Support.names(VenueProfile.Support.TIME_IN_FORCES, s.timeInForces()));
+        }
+        if (!s.refusedMessageTypes().isEmpty()) {
+            b.append(", refuses 35=").append(String.join("/", new java.util.TreeSet<>(s.refusedMessageTypes())));
+        }
+        if (p.execIdStart() != null) b.append(", ExecIDs from ").append(p.execIdStart());
+        return b.toString();
     }
 
     // ---------------------------------------------------------------- test and operator controls
@@ -358,6 +378,17 @@ public final class SimVenue implements AutoCloseable {
         });
     }
 
+    /**
+     * Stops this sim and starts a new one with the same config and clock, as a venue process restarting: same ports and
+     * data dir (the FIX file store keeps sequence numbers, so clients resume their sessions), a fresh market (no
+     * orders, prices back to their initial values, counters from the start). ExecIDs repeat those of the previous run
+     * only for venues with an {@code execIdStart} (the default ExecIDs carry a per-start run id). Returns the new sim.
+     */
+    public SimVenue restart() {
+        close();
+        return start(config, clock);
+    }
+
     /** Stops the acceptor (disconnecting every session) and the market thread. Idempotent. */
     @Override
     public void close() {
@@ -427,10 +458,14 @@ public final class SimVenue implements AutoCloseable {
             return;
         }
         try {
-            Session.sendToTarget(message, sessionId(venue));
+            Session.sendToTarget(dialect(venue).convert(message), sessionId(venue));
         } catch (SessionNotFound e) {
             log.warn("{} cannot send {}: session not found", venue, message.getClass().getSimpleName());
         }
+    }
+
+    private FixDialect dialect(String venue) {
+        return dialects.computeIfAbsent(venue, v -> FixDialect.of(sessionId(v)));
     }
 
     private static boolean isFillReport(Message message) {
@@ -466,6 +501,10 @@ public final class SimVenue implements AutoCloseable {
         while (!queue.isEmpty() && queue.peekFirst().dueNanos() - now <= 0) {
             VenueRequest request = queue.pollFirst().request();
             try {
+                if (request instanceof VenueRequest.Refusal refusal) {
+                    send(venue, refusal.reject());
+                    continue;
+                }
                 market.handle(request);
             } catch (RuntimeException e) {
                 log.error("{} failed to handle {}", venue, request, e);
@@ -517,6 +556,14 @@ public final class SimVenue implements AutoCloseable {
         public void fromApp(Message message, SessionID sessionId) throws FieldNotFound, UnsupportedMessageType {
             String venue = sessionId.getSenderCompID();
             String type = message.getHeader().getString(MsgType.FIELD);
+            VenueProfile.Support support = config.profile(venue).support();
+            if (support.refuses(type) || !dialect(venue).hasMessageType(type)) {
+                if (!type.equals(MsgType.MARKET_DATA_REQUEST) && !type.equals(MsgType.SECURITY_LIST_REQUEST)) {
+                    received.get(venue).add(event(venue, type, message));
+                }
+                arrive(new VenueRequest.Refusal(venue, unsupported(venue, message, type)));
+                return;
+            }
             VenueRequest request = switch (type) {
                 case MsgType.ORDER_SINGLE -> new VenueRequest.NewOrder(venue, message.getString(ClOrdID.FIELD),
                         str(message, Symbol.FIELD), chr(message, quickfix.field.Side.FIELD), chr(message, OrdType.FIELD),
@@ -544,10 +591,7 @@ public final class SimVenue implements AutoCloseable {
                 return;
             }
             if (!type.equals(MsgType.MARKET_DATA_REQUEST) && !type.equals(MsgType.SECURITY_LIST_REQUEST)) {
-                received.get(venue).add(new SimOrderEvent(venue, type, message.getString(ClOrdID.FIELD),
-                        str(message, OrigClOrdID.FIELD), str(message, Symbol.FIELD),
-                        side(chr(message, quickfix.field.Side.FIELD)), dec(message, OrderQty.FIELD),
-                        dec(message, Price.FIELD), clock.instant()));
+                received.get(venue).add(event(venue, type, message));
                 String refusal = refusals.getOrDefault(venue, new java.util.concurrent.ConcurrentLinkedQueue<>()).poll();
                 if (refusal != null) {
                     refuse(venue, message, type, refusal);
@@ -555,6 +599,45 @@ public final class SimVenue implements AutoCloseable {
                 }
             }
             arrive(request);
+        }
+
+        private SimOrderEvent event(String venue, String type, Message message) throws FieldNotFound {
+            return new SimOrderEvent(venue, type, str(message, ClOrdID.FIELD),
+                    str(message, OrigClOrdID.FIELD), str(message, Symbol.FIELD),
+                    side(chr(message, quickfix.field.Side.FIELD)), dec(message, OrderQty.FIELD),
+                    dec(message, Price.FIELD), clock.instant());
+        }
+
+        /**
+         * The venue does not support this message type (its profile refuses it): a BusinessMessageReject (35=j) with
+         * RefMsgType, RefSeqNum, BusinessRejectReason=3 (unsupported message type), BusinessRejectRefID (the
+         * request's ClOrdID, MDReqID or SecurityReqID when it has one) and a Text naming the venue and the message.
+         */
+        private Message unsupported(String venue, Message message, String type) throws FieldNotFound {
+            quickfix.fix44.BusinessMessageReject reject = new quickfix.fix44.BusinessMessageReject(
+                    new quickfix.field.RefMsgType(type),
+                    new quickfix.field.BusinessRejectReason(quickfix.field.BusinessRejectReason.UNSUPPORTED_MESSAGE_TYPE));
+            reject.setInt(quickfix.field.RefSeqNum.FIELD, message.getHeader().getInt(quickfix.field.MsgSeqNum.FIELD));
+            String refId = str(message, ClOrdID.FIELD);
+            if (refId == null) refId = str(message, MDReqID.FIELD);
+            if (refId == null) refId = str(message, SecurityReqID.FIELD);
+            if (refId != null) reject.setString(quickfix.field.BusinessRejectRefID.FIELD, refId);
+            String text = venue + " does not support " + messageName(type) + " (35=" + type + ")";
+            reject.setString(quickfix.field.Text.FIELD, text);
+            log.info("{} refusing {} {}: {}", venue, type, refId == null ? "" : refId, text);
+            return reject;
+        }
+
+        private static String messageName(String type) {
+            return switch (type) {
+                case MsgType.ORDER_CANCEL_REQUEST -> "OrderCancelRequest";
+                case MsgType.ORDER_CANCEL_REPLACE_REQUEST -> "OrderCancelReplaceRequest";
+                case MsgType.ORDER_STATUS_REQUEST -> "OrderStatusRequest";
+                case MsgType.MARKET_DATA_REQUEST -> "MarketDataRequest";
+                case MsgType.SECURITY_LIST_REQUEST -> "SecurityListRequest";
+                case MsgType.ORDER_SINGLE -> "NewOrderSingle";
+                default -> "message type " + type;
+            };
         }
 
         /** A BusinessMessageReject (35=j) naming the refused message by MsgSeqNum, type and ClOrdID. */

@@ -39,10 +39,43 @@ public final class SimVenueConfig {
     public static final String ACCEPTOR_CFG = "acceptor.cfg";
     public static final String VENUES_JSON = "venues.json";
     public static final LocalTime DEFAULT_DAY_END_UTC = LocalTime.of(21, 0);
+    /** The counterparty of every sim session added by {@link #withVenue} (acceptor.cfg's TargetCompID). */
+    public static final String GATEWAY = "GATEWAY";
+
+    /** The FIX versions a sim session may speak (SPEC 4.1), with the dictionary of its application messages. */
+    enum FixVersion {
+        FIX42("FIX.4.2", "FIX42.xml"), FIX44("FIX.4.4", "FIX44.xml"), FIXT11_FIX50SP2("FIXT.1.1", "FIX50SP2.xml");
+
+        final String beginString;
+        final String dictionary;
+
+        FixVersion(String beginString, String dictionary) {
+            this.beginString = beginString;
+            this.dictionary = dictionary;
+        }
+
+        static FixVersion of(String beginString, String defaultApplVerId) {
+            for (FixVersion v : values()) {
+                if (v.beginString.equals(beginString)) {
+                    if (v == FIXT11_FIX50SP2 && defaultApplVerId != null
+                            && !defaultApplVerId.equals("FIX.5.0SP2") && !defaultApplVerId.equals("9")) {
+                        throw new IllegalArgumentException("DefaultApplVerID " + defaultApplVerId
+                                + " is not supported (FIXT.1.1 sessions speak FIX.5.0SP2)");
+                    }
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("BeginString " + beginString
+                    + " is not supported (FIX.4.2, FIX.4.4 or FIXT.1.1 with DefaultApplVerID=FIX.5.0SP2)");
+        }
+    }
 
     private final String acceptorSettingsText;
-    private final Path dictionary;
+    /** The directory holding FIX42.xml, FIX44.xml, FIXT11.xml and FIX50SP2.xml (null: QuickFIX/J's own). */
+    private final Path dictionaryDir;
     private final Map<String, Integer> ports;
+    /** Per venue, the session's FIX version. */
+    private final Map<String, FixVersion> versions;
     private final Map<String, VenueProfile> profiles;
     private final Map<String, SymbolSpec> symbols;
     private final long seed;
@@ -53,13 +86,14 @@ public final class SimVenueConfig {
     private final Path dataDir;
     private final LocalTime dayEndUtc;
 
-    private SimVenueConfig(String acceptorSettingsText, Path dictionary, Map<String, Integer> ports,
-                           Map<String, VenueProfile> profiles, Map<String, SymbolSpec> symbols, long seed,
+    private SimVenueConfig(String acceptorSettingsText, Path dictionaryDir, Map<String, Integer> ports,
+                           Map<String, FixVersion> versions, Map<String, VenueProfile> profiles, Map<String, SymbolSpec> symbols, long seed,
                            Duration tickInterval, double timeScale, double tradeProbabilityPerTick,
                            int maxTradeLots, Path dataDir, LocalTime dayEndUtc) {
         this.acceptorSettingsText = acceptorSettingsText;
-        this.dictionary = dictionary;
+        this.dictionaryDir = dictionaryDir;
         this.ports = Collections.unmodifiableMap(new LinkedHashMap<>(ports));
+        this.versions = Collections.unmodifiableMap(new LinkedHashMap<>(versions));
         this.profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
         this.symbols = Collections.unmodifiableMap(new LinkedHashMap<>(symbols));
         this.seed = seed;
@@ -85,10 +119,17 @@ public final class SimVenueConfig {
 
         SessionSettings settings = parseSettings(cfgFile.toString(), cfgText);
         Map<String, Integer> ports = new LinkedHashMap<>();
+        Map<String, FixVersion> versions = new LinkedHashMap<>();
         Path dictionary = null;
         for (Iterator<SessionID> it = settings.sectionIterator(); it.hasNext(); ) {
             SessionID id = it.next();
             String venue = id.getSenderCompID();
+            try {
+                versions.put(venue, FixVersion.of(id.getBeginString(),
+                        settings.isSetting(id, "DefaultApplVerID") ? settings.getString(id, "DefaultApplVerID") : null));
+            } catch (IllegalArgumentException | ConfigError e) {
+                throw new IllegalArgumentException(cfgFile + ": session " + id + ": " + e.getMessage(), e);
+            }
             try {
                 ports.put(venue, settings.getInt(id, "SocketAcceptPort"));
                 if (dictionary == null && settings.isSetting(id, "DataDictionary")) {
@@ -143,7 +184,8 @@ public final class SimVenueConfig {
                         orDefault(v.rejectRate(), 0.0),
                         orDefault(v.partialFillProbability(), 0.0),
                         orDefault(v.partialFillSlices(), 1),
-                        Duration.ofMillis(orDefault(v.partialFillIntervalMs(), 0L)));
+                        Duration.ofMillis(orDefault(v.partialFillIntervalMs(), 0L)),
+                        support(v), v.execIdStart());
                 if (!ports.containsKey(name)) {
                     throw new IllegalArgumentException("venue " + name + " has no [session] with SenderCompID=" + name
                             + " in " + cfgFile);
@@ -172,9 +214,23 @@ public final class SimVenueConfig {
         if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
             throw new IllegalArgumentException(jsonFile + ": timeScale must be > 0: " + timeScale);
         }
-        return new SimVenueConfig(cfgText, dictionary, ports, profiles, symbols, orDefault(file.seed(), 42L),
+        if (dictionary == null) {
+            Path fallback = Path.of("dictionaries", FixVersion.FIX44.dictionary);
+            if (Files.exists(fallback)) dictionary = fallback.toAbsolutePath();
+        }
+        return new SimVenueConfig(cfgText, dictionary == null ? null : dictionary.getParent(), ports, versions, profiles,
+                symbols, orDefault(file.seed(), 42L),
                 Duration.ofMillis(tickMs), timeScale, probability, maxLots, Path.of("data", "sim-venue"),
                 parseDayEnd(jsonFile, file.dayEndUtc()));
+    }
+
+    /** The venue's Support from its optional "orderTypes", "timeInForces" and "refusedMessageTypes" (default: all). */
+    private static VenueProfile.Support support(VenueJson v) {
+        VenueProfile.Support full = VenueProfile.Support.FULL;
+        return new VenueProfile.Support(
+                v.orderTypes() == null ? full.orderTypes() : VenueProfile.Support.orderTypeCodes(v.orderTypes()),
+                v.timeInForces() == null ? full.timeInForces() : VenueProfile.Support.timeInForceCodes(v.timeInForces()),
+                v.refusedMessageTypes() == null ? full.refusedMessageTypes() : Set.copyOf(v.refusedMessageTypes()));
     }
 
     /** The sim's default data directory: {@code $TRADER_DATA_DIR/sim-venue}, {@code data/sim-venue} without it. */
@@ -188,26 +244,26 @@ public final class SimVenueConfig {
         if (port <= 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
         Map<String, Integer> copy = new LinkedHashMap<>(ports);
         copy.put(venue, port);
-        return new SimVenueConfig(acceptorSettingsText, dictionary, copy, profiles, symbols, seed, tickInterval,
+        return new SimVenueConfig(acceptorSettingsText, dictionaryDir, copy, versions, profiles, symbols, seed, tickInterval,
                 timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
     }
 
     public SimVenueConfig withSeed(long newSeed) {
-        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, newSeed, tickInterval,
+        return new SimVenueConfig(acceptorSettingsText, dictionaryDir, ports, versions, profiles, symbols, newSeed, tickInterval,
                 timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
     }
 
     /** {@link Duration#ZERO}: no background price moves or trades; prices move only by setMid / printTrade / advanceTicks. */
     public SimVenueConfig withTickInterval(Duration d) {
         if (d == null || d.isNegative()) throw new IllegalArgumentException("tick interval must be >= 0: " + d);
-        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, d,
+        return new SimVenueConfig(acceptorSettingsText, dictionaryDir, ports, versions, profiles, symbols, seed, d,
                 timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
     }
 
     /** Simulated market seconds per tick-second: larger values make the GBM move more per tick. */
     public SimVenueConfig withTimeScale(double scale) {
         if (!(scale > 0) || Double.isInfinite(scale)) throw new IllegalArgumentException("timeScale must be > 0: " + scale);
-        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, tickInterval,
+        return new SimVenueConfig(acceptorSettingsText, dictionaryDir, ports, versions, profiles, symbols, seed, tickInterval,
                 scale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
     }
 
@@ -217,20 +273,20 @@ public final class SimVenueConfig {
             throw new IllegalArgumentException("background trades: probability in [0,1] and maxLots >= 1 required: "
                     + probabilityPerTick + ", " + maxLots);
         }
-        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, tickInterval,
+        return new SimVenueConfig(acceptorSettingsText, dictionaryDir, ports, versions, profiles, symbols, seed, tickInterval,
                 timeScale, probabilityPerTick, maxLots, dataDir, dayEndUtc);
     }
 
     /** Where the FIX file store (sequence numbers survive restarts) and the FIX message logs go. */
     public SimVenueConfig withDataDir(Path dir) {
         Objects.requireNonNull(dir, "dataDir");
-        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, tickInterval,
+        return new SimVenueConfig(acceptorSettingsText, dictionaryDir, ports, versions, profiles, symbols, seed, tickInterval,
                 timeScale, tradeProbabilityPerTick, maxTradeLots, dir, dayEndUtc);
     }
 
     /** The time of day (UTC) at which the venue's trading day ends and its working DAY orders expire. */
     public SimVenueConfig withDayEndUtc(LocalTime dayEnd) {
-        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, profiles, symbols, seed, tickInterval,
+        return new SimVenueConfig(acceptorSettingsText, dictionaryDir, ports, versions, profiles, symbols, seed, tickInterval,
                 timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEnd);
     }
 
@@ -243,7 +299,7 @@ public final class SimVenueConfig {
         }
         Map<String, VenueProfile> copy = new LinkedHashMap<>(profiles);
         copy.put(venue, changed);
-        return new SimVenueConfig(acceptorSettingsText, dictionary, ports, copy, symbols, seed, tickInterval,
+        return new SimVenueConfig(acceptorSettingsText, dictionaryDir, ports, versions, copy, symbols, seed, tickInterval,
                 timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
     }
 
@@ -252,6 +308,73 @@ public final class SimVenueConfig {
         SimVenueConfig result = this;
         for (String venue : venues()) result = result.withProfile(venue, change);
         return result;
+    }
+
+    /**
+     * Adds (or replaces) a venue with its own acceptor session {@code name -> GATEWAY} speaking {@code beginString}
+     * ({@code FIX.4.2}, {@code FIX.4.4} or {@code FIXT.1.1}, the latter with FIX.5.0SP2) on {@code port}. Its symbols
+     * must be defined in venues.json "symbols". E.g.
+     * {@code config.withVenue(config.profile("SIM_FAST").renamed("SIM_LIMITED").limited(), "FIX.4.4", port)}.
+     */
+    public SimVenueConfig withVenue(VenueProfile profile, String beginString, int port) {
+        Objects.requireNonNull(profile, "profile");
+        if (port <= 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+        for (String s : profile.symbols()) {
+            if (!symbols.containsKey(s)) throw new IllegalArgumentException("venue " + profile.name() + ": unknown symbol " + s);
+        }
+        Map<String, Integer> newPorts = new LinkedHashMap<>(ports);
+        Map<String, FixVersion> newVersions = new LinkedHashMap<>(versions);
+        Map<String, VenueProfile> newProfiles = new LinkedHashMap<>(profiles);
+        newPorts.put(profile.name(), port);
+        newVersions.put(profile.name(), FixVersion.of(beginString, null));
+        newProfiles.put(profile.name(), profile);
+        return new SimVenueConfig(acceptorSettingsText, dictionaryDir, newPorts, newVersions, newProfiles, symbols, seed,
+                tickInterval, timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
+    }
+
+    /** Every venue of {@code other} (e.g. the optional ones of {@code sim-venue/extras}) added to this config. */
+    public SimVenueConfig withVenuesOf(SimVenueConfig other) {
+        SimVenueConfig result = this;
+        for (String venue : other.venues()) {
+            result = result.withVenue(other.profile(venue), other.beginString(venue), other.port(venue));
+        }
+        return result;
+    }
+
+    /** The venue's session speaks this FIX version: {@code FIX.4.2}, {@code FIX.4.4} or {@code FIXT.1.1} (FIX.5.0SP2). */
+    public SimVenueConfig withBeginString(String venue, String beginString) {
+        requireVenue(venue);
+        return withVenue(profiles.get(venue), beginString, ports.get(venue));
+    }
+
+    /** Only these venues (in this config's order); the others are not started. */
+    public SimVenueConfig withOnlyVenues(String... venues) {
+        Set<String> keep = new LinkedHashSet<>(List.of(venues));
+        for (String venue : keep) requireVenue(venue);
+        Map<String, Integer> newPorts = new LinkedHashMap<>(ports);
+        Map<String, FixVersion> newVersions = new LinkedHashMap<>(versions);
+        Map<String, VenueProfile> newProfiles = new LinkedHashMap<>(profiles);
+        newPorts.keySet().retainAll(keep);
+        newVersions.keySet().retainAll(keep);
+        newProfiles.keySet().retainAll(keep);
+        if (newProfiles.isEmpty()) throw new IllegalArgumentException("at least one venue is needed");
+        return new SimVenueConfig(acceptorSettingsText, dictionaryDir, newPorts, newVersions, newProfiles, symbols, seed,
+                tickInterval, timeScale, tradeProbabilityPerTick, maxTradeLots, dataDir, dayEndUtc);
+    }
+
+    /** Every venue on a free local port (picked now; tests on a busy machine retry on "Error while binding"). */
+    public SimVenueConfig withFreePorts() {
+        SimVenueConfig result = this;
+        for (String venue : venues()) result = result.withPort(venue, freePort());
+        return result;
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port: " + e, e);
+        }
     }
 
     public Set<String> venues() {
@@ -300,19 +423,55 @@ public final class SimVenueConfig {
         return dayEndUtc;
     }
 
-    /** The QuickFIX/J settings with this config's ports, data directory and resolved dictionary applied. */
+    /**
+     * The QuickFIX/J settings: acceptor.cfg's defaults and sessions (one per venue, in profile order; a venue added by
+     * {@link #withVenue} gets a section of its own), each with this config's BeginString, port, data directory and
+     * the dictionaries of its FIX version.
+     */
     SessionSettings sessionSettings() {
-        SessionSettings settings = parseSettings(ACCEPTOR_CFG, acceptorSettingsText);
-        List<SessionID> ids = new ArrayList<>();
-        settings.sectionIterator().forEachRemaining(ids::add);
-        for (SessionID id : ids) {
-            String venue = id.getSenderCompID();
-            settings.setLong(id, "SocketAcceptPort", ports.get(venue));
-            settings.setString(id, "FileStorePath", dataDir.resolve("store").toString());
-            settings.setString(id, "FileLogPath", dataDir.resolve("log").toString());
-            if (dictionary != null) settings.setString(id, "DataDictionary", dictionary.toString());
+        SessionSettings parsed = parseSettings(ACCEPTOR_CFG, acceptorSettingsText);
+        Map<String, SessionID> parsedIds = new LinkedHashMap<>();
+        parsed.sectionIterator().forEachRemaining(id -> parsedIds.put(id.getSenderCompID(), id));
+        SessionSettings settings = new SessionSettings();
+        try {
+            settings.set(parsed.get());
+            for (String venue : profiles.keySet()) {
+                SessionID old = parsedIds.get(venue);
+                String target = old == null ? GATEWAY : old.getTargetCompID();
+                FixVersion version = versions.get(venue);
+                SessionID id = new SessionID(version.beginString, venue, target);
+                settings.set(id, old == null ? new quickfix.Dictionary() : new quickfix.Dictionary(null, parsed.get(old).toMap()));
+                settings.setString(id, "BeginString", version.beginString);
+                settings.setString(id, "SenderCompID", venue);
+                settings.setString(id, "TargetCompID", target);
+                settings.setLong(id, "SocketAcceptPort", ports.get(venue));
+                settings.setString(id, "FileStorePath", dataDir.resolve("store").toString());
+                settings.setString(id, "FileLogPath", dataDir.resolve("log").toString());
+                if (version == FixVersion.FIXT11_FIX50SP2) {
+                    settings.setString(id, "DefaultApplVerID", "FIX.5.0SP2");
+                    if (dictionaryDir != null) {
+                        settings.setString(id, "TransportDataDictionary", dictionaryDir.resolve("FIXT11.xml").toString());
+                        settings.setString(id, "AppDataDictionary", dictionaryDir.resolve(version.dictionary).toString());
+                    }
+                } else if (dictionaryDir != null) {
+                    settings.setString(id, "DataDictionary", dictionaryDir.resolve(version.dictionary).toString());
+                }
+            }
+        } catch (ConfigError e) {
+            throw new IllegalStateException("sim-venue: building the acceptor settings: " + e.getMessage(), e);
         }
         return settings;
+    }
+
+    /** The venue session's BeginString: {@code FIX.4.2}, {@code FIX.4.4} or {@code FIXT.1.1} (with FIX.5.0SP2). */
+    public String beginString(String venue) {
+        requireVenue(venue);
+        return versions.get(venue).beginString;
+    }
+
+    /** The directory of the FIX dictionaries the sessions use, or null when QuickFIX/J's built-in ones are used. */
+    public Path dictionaryDir() {
+        return dictionaryDir;
     }
 
     private void requireVenue(String venue) {
@@ -394,7 +553,9 @@ public final class SimVenueConfig {
     record VenueJson(String name, String description, List<String> symbols, BigDecimal spreadBps, Integer depthLevels,
                      BigDecimal levelSize, BigDecimal levelSizeGrowth, Integer levelSpacingTicks, Double sizeJitter,
                      Long ackLatencyMs, Long ackJitterMs, BigDecimal feeBps, Double rejectRate,
-                     Double partialFillProbability, Integer partialFillSlices, Long partialFillIntervalMs) { }
+                     Double partialFillProbability, Integer partialFillSlices, Long partialFillIntervalMs,
+                     List<String> orderTypes, List<String> timeInForces, List<String> refusedMessageTypes,
+                     Long execIdStart) { }
 
     @Override
     public String toString() {

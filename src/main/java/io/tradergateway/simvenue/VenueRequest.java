@@ -33,6 +33,9 @@ sealed interface VenueRequest {
     record MarketData(String venue, String mdReqId, char subscriptionType, int depth, Integer updateType,
                       Set<Character> entryTypes, List<String> symbols) implements VenueRequest { }
 
+    /** A message the venue does not support: its BusinessMessageReject goes out in turn, after the ack delay. */
+    record Refusal(String venue, quickfix.Message reject) implements VenueRequest { }
+
     /** SecurityListRequest (35=x). */
     record SecurityList(String venue, String securityReqId, int requestType, String symbol) implements VenueRequest { }
 }

@@ -85,8 +85,17 @@ final class TestFixClient implements AutoCloseable {
         settings.setString("ValidateUserDefinedFields", "N");
         settings.setString("ResetOnLogon", "N");
         for (String venue : venues) {
-            SessionID id = new SessionID("FIX.4.4", "GATEWAY", venue);
+            String beginString = config.beginString(venue);
+            SessionID id = new SessionID(beginString, "GATEWAY", venue);
+            settings.setString(id, "BeginString", beginString);
             settings.setLong(id, "SocketConnectPort", config.port(venue));
+            if (beginString.equals("FIX.4.2")) {
+                settings.setString(id, "DataDictionary", Path.of("dictionaries/FIX42.xml").toAbsolutePath().toString());
+            } else if (beginString.equals("FIXT.1.1")) {
+                settings.setString(id, "DefaultApplVerID", "FIX.5.0SP2");
+                settings.setString(id, "TransportDataDictionary", Path.of("dictionaries/FIXT11.xml").toAbsolutePath().toString());
+                settings.setString(id, "AppDataDictionary", Path.of("dictionaries/FIX50SP2.xml").toAbsolutePath().toString());
+            }
             sessions.put(venue, id);
             inbox.put(venue, new CopyOnWriteArrayList<>());
         }
@@ -137,6 +146,11 @@ final class TestFixClient implements AutoCloseable {
         } catch (SessionNotFound e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The session to the venue (its BeginString tells the FIX version). */
+    SessionID sessionId(String venue) {
+        return sessions.get(venue);
     }
 
     /** Every application message received from the venue so far. */
@@ -298,6 +312,8 @@ final class TestFixClient implements AutoCloseable {
 
         @Override
         public void fromAdmin(Message message, SessionID sessionId) {
+            // Session-level Rejects (35=3) are kept too: a test of a FIX version sees what the venue refused to parse.
+            if (MsgType.REJECT.equals(type(message))) inbox.get(sessionId.getTargetCompID()).add(message);
         }
 
         @Override
