@@ -168,9 +168,10 @@ class CancelAndRejectSystemTest {
     void aVenueCancellingTheOrderOnItsOwnEndsTheEntryWithWhatFilled() {
         String venue = "SIM_DEEP";
         BigDecimal before = positionQuantity("AAPL");
-        // A buy limit far below the market: the venue fills 10 at once, rests the rest, then cancels it unasked.
+        // A buy limit below the market (within the 10 % band a fill price must be in): the venue fills 10 at once, rests
+        // the rest, then cancels it unasked.
         h.sim.scriptNext(venue, ScriptedOutcome.partial(BigDecimal.TEN));
-        assertThat(h.post("/v1/plans", Plans.limit("cx-venue", "AAPL", "long", 150.00, venue)).status()).isEqualTo(202);
+        assertThat(h.post("/v1/plans", Plans.limit("cx-venue", "AAPL", "long", 180.00, venue)).status()).isEqualTo(202);
         JsonNode partial = h.awaitReport("cx-venue", r -> r.path("status").asText().equals("partial"));
         String clOrdId = partial.path("cl_ord_id").asText();
         await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus("cx-venue").equals("PARTIALLY_FILLED"));
@@ -178,9 +179,9 @@ class CancelAndRejectSystemTest {
         h.sim.cancelUnsolicited(venue, clOrdId, "venue risk check");
 
         JsonNode ended = h.awaitReport("cx-venue", r -> r.path("status").asText().equals("cancelled"));
-        // floor(1 % × 1,000,000 / 150) = 66 ordered.
+        // floor(1 % × 1,000,000 / 180) = 55 ordered.
         assertThat(ended.path("error_message").asText())
-                .contains("10 of 66").contains("cancelled by " + venue).contains("venue risk check");
+                .contains("10 of 55").contains("cancelled by " + venue).contains("venue risk check");
         assertThat(ended.path("cumulative_quantity").decimalValue()).isEqualByComparingTo("10");
         assertThat(h.firstOrderStatus("cx-venue")).isEqualTo("CANCELED");
         // No OrderCancelRequest of ours was involved, and the entry ended with what filled (no exit rules to watch).
