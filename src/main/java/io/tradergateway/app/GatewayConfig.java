@@ -151,6 +151,12 @@ public record GatewayConfig(
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout, ports);
     }
 
+    /** Another QuickFIX/J settings file (other venues, other versions and capabilities). */
+    public GatewayConfig withFixConfig(Path file) {
+        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, file, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout, fixPortOverrides);
+    }
+
     public GatewayConfig withConsumerUrls(Map<String, URI> urls) {
         return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, urls, consumerTimeout, fixPortOverrides);
