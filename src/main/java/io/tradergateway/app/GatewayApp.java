@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** The gateway assembled: database, engine, FIX sessions, report delivery and the API, started and stopped in order. */
 public final class GatewayApp implements AutoCloseable {
@@ -65,7 +66,8 @@ public final class GatewayApp implements AutoCloseable {
                 dispatcher.wakeUp();
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250)));
-            this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher));
+            this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher),
+                    readiness(venues));
             this.engine = createdEngine;
             this.fix = venues;
         } catch (RuntimeException e) {
@@ -98,9 +100,21 @@ public final class GatewayApp implements AutoCloseable {
         }
     }
 
-    private static ApiServer openApi(GatewayConfig config, TradingEngine engine, ApiQueries queries) {
+    /**
+     * Ready once every venue session has logged on (SPEC §3 {@code GET /ready}). A local stand-in: the FIX adapter's own
+     * {@code ready()} also waits for each venue's instruments (or their refusal).
+     */
+    static BooleanSupplier readiness(FixVenueGateway fix) {
+        // TODO(lead): use fix::ready
+        return () -> {
+            Map<String, Boolean> states = fix.sessionStates();
+            return !states.isEmpty() && states.values().stream().allMatch(Boolean::booleanValue);
+        };
+    }
+
+    private static ApiServer openApi(GatewayConfig config, TradingEngine engine, ApiQueries queries, BooleanSupplier ready) {
         try {
-            return new ApiServer(config.httpPort(), config.apiToken(), config.apiTimeout(), engine, queries);
+            return new ApiServer(config.httpBind(), config.httpPort(), config.apiToken(), config.apiTimeout(), engine, queries, ready);
         } catch (RuntimeException e) {
             throw new ConfigException("setting http.port (TRADER_HTTP_PORT): " + StartupErrors.oneLine(e), e);
         }

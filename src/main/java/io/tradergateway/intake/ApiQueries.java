@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
 import io.tradergateway.execution.Order;
+import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.market.BookLevel;
@@ -64,6 +65,19 @@ public final class ApiQueries {
         out.put("all_sessions_logged_on", states.values().stream().allMatch(Boolean::booleanValue));
         ObjectNode s = out.putObject("sessions");
         states.forEach((venue, up) -> s.put(venue, up ? "logged_on" : "disconnected"));
+        return out;
+    }
+
+    /** {@code GET /v1/plans}: one page of plans in plan_id order, and the plan_id to ask {@code after} next (null at the end). */
+    public ObjectNode plans(PlanState state, String after, int limit) {
+        List<StoredPlan> page = journal.listPlans(state, after, limit);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode list = out.putArray("plans");
+        for (StoredPlan p : page) {
+            list.addObject().put("plan_id", p.planId()).put("symbol", p.symbol()).put("state", p.state().wireName())
+                    .put("received_at", p.receivedAt().toString()).put("updated_at", p.updatedAt().toString());
+        }
+        out.put("next_after", page.size() < limit ? null : page.get(page.size() - 1).planId());
         return out;
     }
 

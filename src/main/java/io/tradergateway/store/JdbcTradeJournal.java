@@ -239,6 +239,28 @@ public final class JdbcTradeJournal implements TradeJournal {
         });
     }
 
+    /**
+     * Plans in {@code plan_id} order after {@code afterPlanId} (null = from the start), optionally of one state only:
+     * keyset paging for {@code GET /v1/plans}. The full plan text and progress are left out (the single-plan view has them).
+     */
+    public List<StoredPlan> listPlans(PlanState state, String afterPlanId, int limit) {
+        return db.read(c -> {
+            String sql = "SELECT plan_id, content_hash, '' AS plan_json, symbol, state, '{}' AS progress_json, received_at, updated_at"
+                    + " FROM plans WHERE plan_id > ?" + (state == null ? "" : " AND state = ?") + " ORDER BY plan_id LIMIT ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setString(i++, afterPlanId == null ? "" : afterPlanId);
+                if (state != null) ps.setString(i++, state.name());
+                ps.setInt(i, limit);
+                List<StoredPlan> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(plan(rs));
+                }
+                return out;
+            }
+        });
+    }
+
     @Override
     public boolean fillExists(String venue, ExecId execId) {
         return db.read(c -> {
