@@ -23,6 +23,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /** The gateway assembled: database, engine, FIX sessions, report delivery and the API, started and stopped in order. */
@@ -67,7 +71,7 @@ public final class GatewayApp implements AutoCloseable {
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250)));
             this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher),
-                    readiness(venues));
+                    readiness(venues, createdEngine));
             this.engine = createdEngine;
             this.fix = venues;
         } catch (RuntimeException e) {
@@ -101,14 +105,28 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     /**
-     * Ready once every venue session has logged on (SPEC §3 {@code GET /ready}). A local stand-in: the FIX adapter's own
-     * {@code ready()} also waits for each venue's instruments (or their refusal).
+     * Ready (SPEC §3 {@code GET /ready}) once every venue session has logged on and the engine knows instruments of each, and
+     * from then on (a later disconnect is a routing matter, not a start-up one). A local stand-in: the FIX adapter's own
+     * {@code ready()} also counts a venue that refused its SecurityListRequest as done.
      */
-    static BooleanSupplier readiness(FixVenueGateway fix) {
-        // TODO(lead): use fix::ready
+    static BooleanSupplier readiness(FixVenueGateway fix, TradingEngine engine) {
+        // TODO(lead): use fix::ready (FixVenueGateway.ready() from the FIX adapter branch) instead of this stand-in.
+        AtomicBoolean latched = new AtomicBoolean();
         return () -> {
+            if (latched.get()) return true;
             Map<String, Boolean> states = fix.sessionStates();
-            return !states.isEmpty() && states.values().stream().allMatch(Boolean::booleanValue);
+            if (states.isEmpty() || !states.values().stream().allMatch(Boolean::booleanValue)) return false;
+            try {
+                boolean listed = engine.query(view -> states.keySet().stream()
+                        .allMatch(venue -> !view.instruments().getOrDefault(venue, Map.of()).isEmpty())).get(1, TimeUnit.SECONDS);
+                if (listed) latched.set(true);
+                return listed;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         };
     }
 
