@@ -127,7 +127,8 @@ class ApiServerTest {
 
     @Test
     void aMalformedPlanIs400WithFieldErrorsInTheProblemShape() throws Exception {
-        HttpResponse<String> r = send(request("/v1/plans").POST(HttpRequest.BodyPublishers.ofString("{\"event_type\": \"dm-decision-1.0\"}")));
+        String notAPlan = "{\"event_type\": \"dm-decision-1.0\"}";
+        HttpResponse<String> r = send(request("/v1/plans").POST(HttpRequest.BodyPublishers.ofString(notAPlan)));
         assertProblem(r, 400);
         assertThat(json(r).path("errors")).isNotEmpty();
         assertThat(json(r).path("errors").get(0).has("field")).isTrue();
