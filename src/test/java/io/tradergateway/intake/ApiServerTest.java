@@ -1,5 +1,9 @@
 package io.tradergateway.intake;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tradergateway.execution.PlanState;
@@ -9,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
@@ -183,6 +189,29 @@ class ApiServerTest {
         }
         assertThat(read).isEqualTo(-1);
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(maxReqSeconds + 5));
+    }
+
+    @Test
+    void aClientHangingUpIsDebugNotAnError() throws Exception {
+        Logger apiLog = (Logger) LoggerFactory.getLogger(ApiServer.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        Level before = apiLog.getLevel();
+        apiLog.setLevel(Level.DEBUG);
+        apiLog.addAppender(events);
+        try {
+            try (Socket s = open()) {
+                String head = "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Length: 1000\r\n\r\n{";
+                s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> List.copyOf(events.list).stream()
+                    .anyMatch(e -> e.getLevel() == Level.DEBUG && e.getFormattedMessage().contains("client went away")));
+            assertThat(List.copyOf(events.list)).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+        } finally {
+            apiLog.detachAppender(events);
+            apiLog.setLevel(before);
+        }
     }
 
     // ---------------------------------------------------------------- helpers
