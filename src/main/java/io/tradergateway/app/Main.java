@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -102,6 +104,7 @@ public final class Main {
         GatewayConfig config = GatewayConfig.load(configFile, env);
         pointLogsAt(config, env);
         logSettings(config, configFile, withSim);
+        unknownVariables(env, config).forEach(w -> log().warn(w));
         SimVenue sim = withSim ? startSimVenue(config) : null;
         GatewayApp app;
         try {
@@ -176,6 +179,26 @@ public final class Main {
                 log.warn("****************************************************************************************");
             }
         });
+    }
+
+    /** Variables the gateway reads besides the settings' own (TRADER_ + key). */
+    private static final Set<String> OTHER_VARIABLES = Set.of("TRADER_LOG_DIR");
+
+    /**
+     * A {@code TRADER_*} variable that overrides no setting is most likely a typo ({@code TRADER_HTTP_PROT}); it is warned
+     * about with the nearest real one, not refused, since other tools (tests, scripts) may use the prefix too.
+     */
+    static List<String> unknownVariables(Map<String, String> env, GatewayConfig config) {
+        Set<String> known = new TreeSet<>(OTHER_VARIABLES);
+        config.settings().keySet().forEach(key -> known.add(GatewayConfig.envName(key)));
+        List<String> out = new ArrayList<>();
+        for (String name : new TreeSet<>(env.keySet())) {
+            if (!name.startsWith("TRADER_") || known.contains(name)) continue;
+            String nearest = GatewayConfig.nearest(name, known);
+            out.add("environment variable " + name + " is not a gateway setting and is ignored"
+                    + (nearest == null ? "" : "; did you mean " + nearest + "?"));
+        }
+        return out;
     }
 
     /** A warning when the API token is the published default: anyone who read the README could trade through the gateway. */

@@ -176,7 +176,7 @@ public final class ApiServer implements AutoCloseable {
         switch (path) {
             case "health" -> {
                 allow(method, "GET");
-                send(ex, 200, queries.health());
+                send(ex, 200, queries.health().put("ready", ready.getAsBoolean()));
                 return;
             }
             case "metrics" -> {

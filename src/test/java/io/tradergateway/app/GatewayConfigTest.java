@@ -199,4 +199,13 @@ class GatewayConfigTest {
         assertThat(Main.tokenWarning(defaults, true)).hasValueSatisfying(w -> assertThat(w).contains("demo"));
         assertThat(Main.tokenWarning(GatewayConfig.load(null, Map.of("TRADER_API_TOKEN", "x")), false)).isEmpty();
     }
+
+    @Test
+    void aTraderVariableThatIsNoSettingIsWarnedAboutWithTheNearestOne() {
+        GatewayConfig config = GatewayConfig.load(null, Map.of());
+        Map<String, String> env = Map.of("TRADER_HTTP_PROT", "9000", "TRADER_HTTP_PORT", "8080", "TRADER_LOG_DIR", "/x", "PATH", "/bin");
+
+        assertThat(Main.unknownVariables(env, config)).containsExactly(
+                "environment variable TRADER_HTTP_PROT is not a gateway setting and is ignored; did you mean TRADER_HTTP_PORT?");
+    }
 }
