@@ -100,3 +100,10 @@ CREATE TABLE IF NOT EXISTS venue_stats (
     stats_json    VARCHAR(10000) NOT NULL,
     updated_at    TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- Gateway-wide switches that survive a restart: today the trading state (active | reducing | halted), one row.
+CREATE TABLE IF NOT EXISTS gateway_state (
+    name          VARCHAR(64) PRIMARY KEY,
+    state_value   VARCHAR(256) NOT NULL,
+    updated_at    TIMESTAMP WITH TIME ZONE NOT NULL
+);

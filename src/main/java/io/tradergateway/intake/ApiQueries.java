@@ -9,6 +9,7 @@ import io.tradergateway.execution.Order;
 import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TradingEngine;
+import io.tradergateway.execution.TradingState;
 import io.tradergateway.market.BookLevel;
 import io.tradergateway.market.ConditionInputs;
 import io.tradergateway.market.MarketView;
@@ -62,6 +63,7 @@ public final class ApiQueries {
         ObjectNode out = Json.MAPPER.createObjectNode();
         Map<String, Boolean> states = sessions.get();
         out.put("status", "up");
+        out.put("trading_state", engine.tradingState().wireName());
         out.put("all_sessions_logged_on", states.values().stream().allMatch(Boolean::booleanValue));
         ObjectNode s = out.putObject("sessions");
         states.forEach((venue, up) -> s.put(venue, up ? "logged_on" : "disconnected"));
@@ -266,6 +268,12 @@ public final class ApiQueries {
         StringBuilder m = new StringBuilder();
         m.append("# HELP trader_fix_session_up 1 when the venue's FIX session is logged on\n# TYPE trader_fix_session_up gauge\n");
         sessions.get().forEach((venue, up) -> m.append("trader_fix_session_up{venue=\"").append(venue).append("\"} ").append(up ? 1 : 0).append('\n'));
+        m.append("# HELP trader_trading_state 1 for the trading state in force (active, reducing, halted)\n"
+                + "# TYPE trader_trading_state gauge\n");
+        TradingState state = engine.tradingState();
+        for (TradingState st : TradingState.values()) {
+            m.append("trader_trading_state{state=\"").append(st.wireName()).append("\"} ").append(st == state ? 1 : 0).append('\n');
+        }
         m.append("# HELP trader_engine_backlog events waiting for the trading engine\n# TYPE trader_engine_backlog gauge\n");
         m.append("trader_engine_backlog ").append(engine.backlog()).append('\n');
         m.append("# HELP trader_exec_reports_last_sequence sequence of the newest exec-report\n# TYPE trader_exec_reports_last_sequence gauge\n");

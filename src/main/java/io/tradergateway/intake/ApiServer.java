@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.TradingEngine;
+import io.tradergateway.execution.TradingState;
 import io.tradergateway.plan.FieldError;
 import io.tradergateway.plan.ParseResult;
 import io.tradergateway.plan.PlanIssue;
@@ -36,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -251,6 +253,13 @@ public final class ApiServer implements AutoCloseable {
                     return;
                 }
             }
+            case "trading-state" -> {
+                if (n == 2) {
+                    if (allow(method, "GET", "POST").equals("POST")) setTradingState(ex);
+                    else send(ex, 200, tradingState(engine.tradingState()));
+                    return;
+                }
+            }
             default -> {
             }
         }
@@ -383,6 +392,26 @@ public final class ApiServer implements AutoCloseable {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("engaged", engaged);
         send(ex, 200, out);
+    }
+
+    private void setTradingState(HttpExchange ex) throws Exception {
+        String body = readBody(ex);
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(body == null ? "" : body);
+        } catch (IOException e) {
+            node = null;
+        }
+        Optional<TradingState> wanted = node == null ? Optional.empty() : TradingState.fromWire(node.path("state").asText(""));
+        if (wanted.isEmpty()) {
+            throw Problem.badRequest("body must be {\"state\": \"active\" | \"reducing\" | \"halted\"}",
+                    List.of(new FieldError("state", "one of active, reducing, halted")));
+        }
+        send(ex, 200, tradingState(await(engine.tradingState(wanted.get()))));
+    }
+
+    private static ObjectNode tradingState(TradingState state) {
+        return Json.MAPPER.createObjectNode().put("state", state.wireName());
     }
 
     private <T> T await(CompletableFuture<T> future) throws Exception {

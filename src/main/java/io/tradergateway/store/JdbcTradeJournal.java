@@ -13,6 +13,7 @@ import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TimeInForce;
 import io.tradergateway.execution.TradeJournal;
+import io.tradergateway.execution.TradingState;
 import io.tradergateway.position.Position;
 
 import java.math.BigDecimal;
@@ -54,6 +55,7 @@ public final class JdbcTradeJournal implements TradeJournal {
                 else if (w instanceof JournalWrite.PutPosition p) putPosition(c, p);
                 else if (w instanceof JournalWrite.PutReport r) putReport(c, r);
                 else if (w instanceof JournalWrite.PutVenueStats v) putVenueStats(c, v);
+                else if (w instanceof JournalWrite.PutTradingState t) putGatewayState(c, "trading_state", t.state().name(), t.at());
                 else throw new IllegalArgumentException("unknown journal write " + w);
             }
             c.commit();
@@ -208,6 +210,33 @@ public final class JdbcTradeJournal implements TradeJournal {
             ps.setString(7, r.json());
             ps.executeUpdate();
         }
+    }
+
+    private static void putGatewayState(Connection c, String name, String value, Instant at) throws SQLException {
+        int updated;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gateway_state SET state_value = ?, updated_at = ? WHERE name = ?")) {
+            ps.setString(1, value);
+            ps.setObject(2, ts(at));
+            ps.setString(3, name);
+            updated = ps.executeUpdate();
+        }
+        if (updated > 0) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_state(name, state_value, updated_at) VALUES (?, ?, ?)")) {
+            ps.setString(1, name);
+            ps.setString(2, value);
+            ps.setObject(3, ts(at));
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<TradingState> tradingState() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state_value FROM gateway_state WHERE name = 'trading_state'");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(TradingState.valueOf(rs.getString(1))) : Optional.empty();
+            }
+        });
     }
 
     private static void putVenueStats(Connection c, JournalWrite.PutVenueStats v) throws SQLException {
