@@ -115,3 +115,10 @@ CREATE TABLE IF NOT EXISTS quarantined_reports (
     received_at TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (venue, cl_ord_id, exec_id)
 );
+
+-- Gateway-wide switches that survive a restart: today the trading state (active | reducing | halted), one row.
+CREATE TABLE IF NOT EXISTS gateway_state (
+    name          VARCHAR(64) PRIMARY KEY,
+    state_value   VARCHAR(256) NOT NULL,
+    updated_at    TIMESTAMP WITH TIME ZONE NOT NULL
+);

@@ -23,6 +23,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /** The gateway assembled: database, engine, FIX sessions, report delivery and the API, started and stopped in order. */
 public final class GatewayApp implements AutoCloseable {
@@ -68,7 +73,7 @@ public final class GatewayApp implements AutoCloseable {
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250)));
             this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher,
-                    venues::sessionStatus));
+                    venues::sessionStatus), readiness(venues, clock));
             this.engine = createdEngine;
             this.fix = venues;
         } catch (RuntimeException e) {
@@ -101,9 +106,30 @@ public final class GatewayApp implements AutoCloseable {
         }
     }
 
-    private static ApiServer openApi(GatewayConfig config, TradingEngine engine, ApiQueries queries) {
+    /** How long a venue that cannot be reached at start-up holds readiness back before it counts as failed. */
+    static final Duration READY_GRACE = Duration.ofSeconds(30);
+
+    /**
+     * Ready (SPEC §3 {@code GET /ready}) once every venue session has logged on and its instruments are known (or its
+     * SecurityList was refused or not answered: {@link FixVenueGateway#ready()}), and from then on (a later disconnect is
+     * a routing matter, not a start-up one). A venue that refuses the logon or the connection counts as failed only after
+     * {@link #READY_GRACE}: just after a restart the venues are often a moment behind the gateway.
+     */
+    static BooleanSupplier readiness(FixVenueGateway fix, Clock clock) {
+        AtomicBoolean latched = new AtomicBoolean();
+        java.time.Instant started = clock.instant();
+        return () -> {
+            if (latched.get()) return true;
+            boolean allUp = fix.sessionStates().values().stream().allMatch(Boolean::booleanValue);
+            boolean ready = fix.ready() && (allUp || clock.instant().isAfter(started.plus(READY_GRACE)));
+            if (ready) latched.set(true);
+            return ready;
+        };
+    }
+
+    private static ApiServer openApi(GatewayConfig config, TradingEngine engine, ApiQueries queries, BooleanSupplier ready) {
         try {
-            return new ApiServer(config.httpPort(), config.apiToken(), config.apiTimeout(), engine, queries);
+            return new ApiServer(config.httpBind(), config.httpPort(), config.apiToken(), config.apiTimeout(), engine, queries, ready);
         } catch (RuntimeException e) {
             throw new ConfigException("setting http.port (TRADER_HTTP_PORT): " + StartupErrors.oneLine(e), e);
         }

@@ -4,15 +4,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The gateway's validated settings: the bundled {@code gateway.properties}, then an optional file given
@@ -20,6 +27,7 @@ import java.util.Properties;
  * Built once at start-up; a bad value throws a {@link ConfigException} naming the key.
  */
 public record GatewayConfig(
+        String httpBind,
         int httpPort,
         String apiToken,
         Path dataDir,
@@ -35,16 +43,25 @@ public record GatewayConfig(
         Duration apiTimeout,
         Map<String, URI> consumerUrls,
         Duration consumerTimeout,
-        Map<String, Integer> fixPortOverrides) {
+        Map<String, Integer> fixPortOverrides,
+        Map<String, Setting> settings) {
 
     public static final List<String> CONSUMERS = List.of("alpha_detector", "decision_maker", "learning_systems");
 
     public GatewayConfig {
         consumerUrls = Map.copyOf(consumerUrls);
         fixPortOverrides = Map.copyOf(fixPortOverrides);
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
-    /** Loads the bundled defaults, then {@code overrideFile} (may be null), then the environment. */
+    /** A setting's raw value and where it came from: {@code default}, {@code file <path>} or {@code env <VARIABLE>}. */
+    public record Setting(String value, String source) {
+    }
+
+    /**
+     * Loads the bundled defaults, then {@code overrideFile} (may be null), then the environment. A key in the file that the
+     * gateway does not know is refused with the nearest known key as a suggestion (a typo would otherwise be silently ignored).
+     */
     public static GatewayConfig load(Path overrideFile, Map<String, String> env) {
         Properties props = new Properties();
         try (InputStream in = GatewayConfig.class.getResourceAsStream("/gateway.properties")) {
@@ -53,31 +70,90 @@ public record GatewayConfig(
         } catch (IOException e) {
             throw new ConfigException("cannot read bundled gateway.properties: " + e.getMessage());
         }
+        Map<String, Setting> values = new TreeMap<>();
+        for (String key : props.stringPropertyNames()) values.put(key, new Setting(props.getProperty(key).trim(), "default"));
         if (overrideFile != null) {
+            Properties file = new Properties();
             try (Reader reader = Files.newBufferedReader(overrideFile)) {
-                props.load(reader);
+                file.load(reader);
             } catch (IOException e) {
                 throw new ConfigException("--config " + overrideFile + ": cannot read (" + e.getMessage() + ")");
             }
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String key : props.stringPropertyNames()) {
-            values.put(key, props.getProperty(key).trim());
+            for (String key : new TreeSet<>(file.stringPropertyNames())) {
+                if (!values.containsKey(key)) {
+                    String nearest = nearest(key, values.keySet());
+                    throw new ConfigException("--config " + overrideFile + ": unknown setting " + quote(key)
+                            + (nearest == null ? "" : "; did you mean " + nearest + "?"));
+                }
+                values.put(key, new Setting(file.getProperty(key).trim(), "file " + overrideFile));
+            }
         }
         for (String key : List.copyOf(values.keySet())) {
             String envValue = env.get(envName(key));
-            if (envValue != null) values.put(key, envValue.trim());
+            if (envValue != null) values.put(key, new Setting(envValue.trim(), "env " + envName(key)));
         }
         return fromMap(values);
     }
+
+    /** The known key closest to {@code key} by edit distance, or null when none is near (more than a third of it differs). */
+    static String nearest(String key, Collection<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = levenshtein(key, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+    }
+
+    static int levenshtein(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** Every setting in force as {@code key = value (source)} lines, in key order; tokens and passwords masked. */
+    public List<String> describeSettings() {
+        List<String> out = new ArrayList<>();
+        settings.forEach((key, s) -> out.add(key + " = " + (secret(key) ? mask(s.value()) : quote(s.value())) + " (" + s.source() + ")"));
+        return out;
+    }
+
+    static boolean secret(String key) {
+        return key.contains("token") || key.contains("password");
+    }
+
+    private static String mask(String value) {
+        return value.isEmpty() ? "''" : "****";
+    }
+
+    /** The token shipped in gateway.properties: anyone who read the README knows it. */
+    public static final String DEFAULT_TOKEN = "dev-token-change-me";
 
     /** The environment variable that overrides {@code key}. */
     public static String envName(String key) {
         return "TRADER_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
-    static GatewayConfig fromMap(Map<String, String> v) {
+    static GatewayConfig fromMap(Map<String, Setting> settings) {
+        Map<String, String> v = new LinkedHashMap<>();
+        settings.forEach((key, s) -> v.put(key, s.value()));
         Settings r = new Settings(v);
+        String httpBind = r.address("http.bind");
         int httpPort = r.integer("http.port", 0, 65535);
         String token = r.required("api.token");
         Path dataDir = Path.of(r.required("data.dir"));
@@ -94,6 +170,7 @@ public record GatewayConfig(
             if (!url.isEmpty()) consumers.put(consumer, r.httpUri(key, url));
         }
         return new GatewayConfig(
+                httpBind,
                 httpPort,
                 token,
                 dataDir,
@@ -109,7 +186,8 @@ public record GatewayConfig(
                 Duration.ofMillis(r.integer("api.timeout.ms", 1, 600_000)),
                 consumers,
                 Duration.ofMillis(r.integer("consumer.timeout.ms", 1, 600_000)),
-                Map.of());
+                Map.of(),
+                settings);
     }
 
     /** The bad value as it goes into a one-line error: quoted, line breaks made visible. */
@@ -136,45 +214,52 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withHttpPort(int port) {
-        return new GatewayConfig(port, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout, fixPortOverrides);
+        return new GatewayConfig(httpBind, port, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
+                fixPortOverrides, settings);
     }
 
     public GatewayConfig withDataDir(Path dir) {
-        return new GatewayConfig(httpPort, apiToken, dir, defaultDbUrl(dir), dbUser, dbPassword, fixConfig,
+        return new GatewayConfig(httpBind, httpPort, apiToken, dir, defaultDbUrl(dir), dbUser, dbPassword, fixConfig,
                 simVenueDir, portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides);
+                fixPortOverrides, settings);
     }
 
     public GatewayConfig withFixPorts(Map<String, Integer> ports) {
-        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout, ports);
+        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
+                ports, settings);
     }
 
     /** Another QuickFIX/J settings file (other venues, other versions and capabilities). */
     public GatewayConfig withFixConfig(Path file) {
-        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, file, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout, fixPortOverrides);
+        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, file, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
+                fixPortOverrides, settings);
     }
 
     public GatewayConfig withConsumerUrls(Map<String, URI> urls) {
-        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, urls, consumerTimeout, fixPortOverrides);
+        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, urls, consumerTimeout,
+                fixPortOverrides, settings);
     }
 
     public GatewayConfig withConsumerTimeout(Duration timeout) {
-        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, timeout, fixPortOverrides);
+        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, timeout,
+                fixPortOverrides, settings);
     }
 
     public GatewayConfig withMarketWindow(Duration window) {
-        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, window, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout, fixPortOverrides);
+        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, window, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
+                fixPortOverrides, settings);
     }
 
     public GatewayConfig withVenueStatsHalfLife(Duration halfLife) {
-        return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, halfLife, apiTimeout, consumerUrls, consumerTimeout, fixPortOverrides);
+        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, halfLife, apiTimeout, consumerUrls, consumerTimeout,
+                fixPortOverrides, settings);
     }
 
     /** Typed access to the raw values; every failure names the key and the variable that overrides it. */
@@ -191,6 +276,17 @@ public record GatewayConfig(
             String value = optional(key);
             if (value.isEmpty()) throw new ConfigException(describe(key) + " is required but empty");
             return value;
+        }
+
+        /** An address this machine can listen on: an IP literal or a name that resolves. */
+        String address(String key) {
+            String value = required(key);
+            try {
+                InetAddress.getByName(value);
+                return value;
+            } catch (UnknownHostException e) {
+                throw new ConfigException(describe(key) + " must be an IP address or a host name of this machine, got " + quote(value));
+            }
         }
 
         /** A path that must name a readable file when the gateway starts (a directory or a missing file is refused). */

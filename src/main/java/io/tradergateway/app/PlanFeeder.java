@@ -1,6 +1,5 @@
 package io.tradergateway.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tradergateway.report.Json;
 import org.slf4j.Logger;
@@ -79,18 +78,21 @@ final class PlanFeeder {
     private void waitForSessions() throws IOException, InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
-            HttpResponse<String> health = http.send(HttpRequest.newBuilder(api("/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode node = Json.MAPPER.readTree(health.body());
-            if (node.path("all_sessions_logged_on").asBoolean()) {
-                Thread.sleep(1_000); // let the venues' security lists and market data snapshots arrive
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(api("/ready")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (ready.statusCode() == 200) {
+                Thread.sleep(1_000); // let the venues' market data snapshots arrive
                 return;
             }
             Thread.sleep(250);
         }
-        log.warn("not every FIX session logged on within 60 s; feeding the sample plans anyway");
+        log.warn("the gateway was not ready (GET /ready) within 60 s; feeding the sample plans anyway");
     }
 
     private URI api(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        String host = config.httpBind();
+        if (host.equals("0.0.0.0") || host.equals("::")) host = "127.0.0.1";
+        if (host.contains(":")) host = "[" + host + "]";
+        return URI.create("http://" + host + ":" + port + path);
     }
 }

@@ -52,7 +52,8 @@ final class EngineState {
     final VenueStatsBook venueStats;
     long lastReportSequence;
     long lastOrderSeqNo;
-    boolean killSwitch;
+    /** Stored with each change (journal row), restored at start-up; HALTED is the kill switch. */
+    TradingState tradingState = TradingState.ACTIVE;
     Instant lastPrune = Instant.EPOCH;
 
     EngineState(Collection<VenueCapabilities> venues, TradingEngine.Settings settings, VenueStatsBook venueStats) {

@@ -1,6 +1,7 @@
 package io.tradergateway.execution;
 
 import io.tradergateway.domain.ClOrdId;
+import io.tradergateway.domain.Direction;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
 import io.tradergateway.market.MarketDataEvent;
@@ -229,6 +230,10 @@ final class Execution {
     // ================================================================= recovery
 
     void recover(TradeJournal.Recovered r) {
+        s.tradingState = journal.tradingState().orElse(TradingState.ACTIVE);
+        committedTradingState = s.tradingState;
+        if (s.tradingState != TradingState.ACTIVE) log.warn("trading state {} (stored): {}", s.tradingState.wireName(),
+                s.tradingState == TradingState.HALTED ? "kill switch engaged, no new plans" : "only plans that reduce a position");
         s.lastReportSequence = r.lastReportSequence();
         s.lastOrderSeqNo = r.lastOrderSeqNo();
         r.positions().forEach(s.positions::restore);
@@ -287,9 +292,15 @@ final class Execution {
             }
             return;
         }
-        if (s.killSwitch) {
+        if (s.tradingState == TradingState.HALTED) {
             OpsLog.warn(plan.planId(), currentOrder(plan.planId()), "refused: kill switch engaged");
             reply(answer, 503, plan.planId(), null, List.of(), "kill switch engaged: no new plans until it is released");
+            return;
+        }
+        if (s.tradingState == TradingState.REDUCING && !reducesPosition(plan.symbol(), plan.direction())) {
+            OpsLog.warn(plan.planId(), currentOrder(plan.planId()), "refused: trading state reducing");
+            reply(answer, 503, plan.planId(), null, List.of(), "trading state reducing: only plans that reduce the position in "
+                    + plan.symbol() + " are accepted");
             return;
         }
         Instant now = clock.instant();
@@ -424,22 +435,56 @@ final class Execution {
     }
 
     void killSwitch(boolean engaged, CompletableFuture<Boolean> answer) {
-        s.killSwitch = engaged;
-        if (engaged) {
-            log.warn("KILL SWITCH ENGAGED: cancelling every pending entry and working order, refusing new plans");
+        tradingState(engaged ? TradingState.HALTED : TradingState.ACTIVE, new CompletableFuture<>());
+        tx.afterCommit(() -> answer.complete(engaged));
+    }
+
+    /**
+     * Sets and stores the trading state. HALTED (the kill switch) cancels every pending entry and working entry order;
+     * REDUCING cancels those that would add to their symbol's position; exits are always left to finish (they reduce risk).
+     */
+    void tradingState(TradingState state, CompletableFuture<TradingState> answer) {
+        TradingState before = s.tradingState;
+        s.tradingState = state;
+        tx.onRollback.add(() -> s.tradingState = before);
+        write(new JournalWrite.PutTradingState(state, clock.instant()));
+        switch (state) {
+            case HALTED -> log.warn("KILL SWITCH ENGAGED (trading state halted): cancelling every pending entry and working order, "
+                    + "refusing new plans");
+            case REDUCING -> log.warn("trading state reducing: cancelling entries that add to a position, accepting only plans that "
+                    + "reduce one");
+            case ACTIVE -> log.warn("trading state active{}: accepting plans again",
+                    before == TradingState.HALTED ? " (kill switch released)" : "");
+        }
+        if (state != TradingState.ACTIVE) {
             for (ActivePlan ap : new ArrayList<>(s.plans.values())) {
                 MDC.put("plan_id", ap.id());
-                if (ap.state() == PlanState.PENDING_ENTRY || ap.state() == PlanState.WORKING) {
-                    requestCancel(ap, "kill switch engaged", false);
+                boolean entry = ap.state() == PlanState.PENDING_ENTRY || ap.state() == PlanState.WORKING;
+                if (entry && (state == TradingState.HALTED || !reducesPosition(ap.plan.symbol(), ap.plan.direction()))) {
+                    requestCancel(ap, state == TradingState.HALTED ? "kill switch engaged" : "trading state reducing", false);
                 } else if (ap.state() == PlanState.EXITING) {
-                    // Exits reduce risk; they are left to finish.
-                    OpsLog.warn(ap.id(), currentOrder(ap.id()), "exit left working under the kill switch (it reduces risk)");
+                    OpsLog.warn(ap.id(), currentOrder(ap.id()), "exit left working under trading state {} (it reduces risk)",
+                            state.wireName());
                 }
             }
-        } else {
-            log.warn("kill switch released: accepting plans again");
         }
-        tx.afterCommit(() -> answer.complete(engaged));
+        tx.afterCommit(() -> {
+            committedTradingState = state;
+            answer.complete(state);
+        });
+    }
+
+    /** The trading state as last committed, for readers off the engine thread ({@code /health}, {@code /metrics}). */
+    private volatile TradingState committedTradingState = TradingState.ACTIVE;
+
+    TradingState committedTradingState() {
+        return committedTradingState;
+    }
+
+    /** An entry in this direction would reduce the symbol's current position (a buy against a short, a sell against a long). */
+    private boolean reducesPosition(String symbol, Direction direction) {
+        int held = s.positions.get(symbol).quantity().signum();
+        return direction == Direction.LONG ? held < 0 : held > 0;
     }
 
     // ================================================================= routing and orders (entry leg: see Entries)
@@ -786,8 +831,17 @@ final class Execution {
                 order != null && order.latencyMs() != null ? order.latencyMs() : (entry ? p.latencyMs : null),
                 order != null ? order.venue() : p.venue, order != null ? order.venueScore() : p.venueScore,
                 s.positions.get(symbol), markPrice(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
-                error, p.triggeredAt == null ? null : Duration.between(ap.receivedAt, p.triggeredAt), null, null,
+                error, p.triggeredAt == null ? null : waitForEntry(ap.receivedAt, p.triggeredAt), null, null,
                 ap.plan.stopLoss(), ap.plan.takeProfit());
+    }
+
+    /**
+     * Receipt to trigger. Never negative: a plan reloaded from the database has its receipt time at the column's precision
+     * (microseconds), its trigger time at the clock's, so the same instant can read a few nanoseconds apart.
+     */
+    private static Duration waitForEntry(Instant received, Instant triggered) {
+        Duration wait = Duration.between(received, triggered);
+        return wait.isNegative() ? Duration.ZERO : wait;
     }
 
     void emit(ExecReport unsequenced) {
@@ -1103,7 +1157,7 @@ final class Execution {
 
             @Override
             public boolean killSwitchEngaged() {
-                return s.killSwitch;
+                return s.tradingState == TradingState.HALTED;
             }
 
             @Override

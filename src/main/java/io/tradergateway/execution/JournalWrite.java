@@ -30,4 +30,7 @@ public sealed interface JournalWrite {
 
     record PutVenueStats(String venue, String statsJson, Instant at) implements JournalWrite {
     }
+
+    record PutTradingState(TradingState state, Instant at) implements JournalWrite {
+    }
 }

@@ -21,6 +21,11 @@ public interface TradeJournal {
     /** An order by its ClOrdID, whether or not it is still working (for reports about orders no longer in memory). */
     Optional<Order> findOrder(ClOrdId clOrdId);
 
+    /** The trading state last stored; empty when it never changed (then it is {@link TradingState#ACTIVE}). */
+    default Optional<TradingState> tradingState() {
+        return Optional.empty();
+    }
+
     /** What the engine needs to resume after a restart. */
     Recovered recover();
 

@@ -155,6 +155,18 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         return answer;
     }
 
+    /** The trading state as last stored (readable from any thread). */
+    public TradingState tradingState() {
+        return execution.committedTradingState();
+    }
+
+    /** Sets the trading state; completes once it is stored. */
+    public CompletableFuture<TradingState> tradingState(TradingState state) {
+        CompletableFuture<TradingState> answer = new CompletableFuture<>();
+        post(() -> execution.tradingState(state, answer));
+        return answer;
+    }
+
     // ---------------------------------------------------------------- venue events (called on FIX threads)
 
     @Override

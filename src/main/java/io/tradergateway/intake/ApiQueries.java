@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
 import io.tradergateway.execution.Order;
+import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.execution.VenueCapabilities;
 import io.tradergateway.fix.SessionStatus;
+import io.tradergateway.execution.TradingState;
 import io.tradergateway.market.BookLevel;
 import io.tradergateway.market.ConditionInputs;
 import io.tradergateway.market.MarketView;
@@ -77,6 +79,7 @@ public final class ApiQueries {
         ObjectNode out = Json.MAPPER.createObjectNode();
         Map<String, Boolean> states = sessions.get();
         out.put("status", "up");
+        out.put("trading_state", engine.tradingState().wireName());
         out.put("all_sessions_logged_on", states.values().stream().allMatch(Boolean::booleanValue));
         ObjectNode s = out.putObject("sessions");
         states.forEach((venue, up) -> s.put(venue, up ? "logged_on" : "disconnected"));
@@ -125,6 +128,19 @@ public final class ApiQueries {
         new TreeMap<>(c.orderFields()).forEach((tag, value) -> fields.put(String.valueOf(tag), value));
         n.put("logon_username", c.logonUsername());
         return n;
+    }
+
+    /** {@code GET /v1/plans}: one page of plans in plan_id order, and the plan_id to ask {@code after} next (null at the end). */
+    public ObjectNode plans(PlanState state, String after, int limit) {
+        List<StoredPlan> page = journal.listPlans(state, after, limit);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode list = out.putArray("plans");
+        for (StoredPlan p : page) {
+            list.addObject().put("plan_id", p.planId()).put("symbol", p.symbol()).put("state", p.state().wireName())
+                    .put("received_at", p.receivedAt().toString()).put("updated_at", p.updatedAt().toString());
+        }
+        out.put("next_after", page.size() < limit ? null : page.get(page.size() - 1).planId());
+        return out;
     }
 
     /** A plan with its orders, fills and reports; null when unknown. */
@@ -320,6 +336,12 @@ public final class ApiQueries {
         StringBuilder m = new StringBuilder();
         m.append("# HELP trader_fix_session_up 1 when the venue's FIX session is logged on\n# TYPE trader_fix_session_up gauge\n");
         sessions.get().forEach((venue, up) -> m.append("trader_fix_session_up{venue=\"").append(venue).append("\"} ").append(up ? 1 : 0).append('\n'));
+        m.append("# HELP trader_trading_state 1 for the trading state in force (active, reducing, halted)\n"
+                + "# TYPE trader_trading_state gauge\n");
+        TradingState state = engine.tradingState();
+        for (TradingState st : TradingState.values()) {
+            m.append("trader_trading_state{state=\"").append(st.wireName()).append("\"} ").append(st == state ? 1 : 0).append('\n');
+        }
         m.append("# HELP trader_engine_backlog events waiting for the trading engine\n# TYPE trader_engine_backlog gauge\n");
         m.append("trader_engine_backlog ").append(engine.backlog()).append('\n');
         m.append("# HELP trader_exec_reports_last_sequence sequence of the newest exec-report\n# TYPE trader_exec_reports_last_sequence gauge\n");

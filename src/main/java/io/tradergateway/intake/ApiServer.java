@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.TradingEngine;
+import io.tradergateway.execution.TradingState;
 import io.tradergateway.plan.FieldError;
 import io.tradergateway.plan.ParseResult;
 import io.tradergateway.plan.PlanIssue;
@@ -17,23 +19,35 @@ import io.tradergateway.report.delivery.ReportDispatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * The internal HTTP API (SPEC §3) on the JDK's HTTP server. Schema checks (400) run here on the request
@@ -50,8 +64,32 @@ public final class ApiServer implements AutoCloseable {
     static {
         // Without TCP_NODELAY every answer's last segment waits ~40 ms for the client's delayed ACK (BENCHMARKS.md).
         // The JDK server reads this once, when its configuration class loads: set it before any server exists.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+        defaultProperty("sun.net.httpserver.nodelay", "true");
+        // A client that starts a request and stalls holds a worker thread: the JDK server closes a connection whose request
+        // has not been answered within maxReqTime seconds, and one that does not take its answer within maxRspTime. Both are
+        // longer than api.timeout.ms (5 s by default) so that an engine time-out is still answered with its 503.
+        defaultProperty("sun.net.httpserver.maxReqTime", "30");
+        defaultProperty("sun.net.httpserver.maxRspTime", "30");
+        // Keep-alive connections with nothing to say hold no thread (the server's selector watches them); close them after 30 s.
+        defaultProperty("sun.net.httpserver.idleInterval", "30");
     }
+
+    private static void defaultProperty(String name, String value) {
+        if (System.getProperty(name) == null) System.setProperty(name, value);
+    }
+
+    /**
+     * The JDK server gives each connection a worker thread from the moment it is accepted until its request is answered, so a
+     * client that connects and says nothing (or half a request) holds one. The pool therefore never queues: a request gets a
+     * thread of its own at once ({@link SynchronousQueue}), threads are made on demand up to this cap and end after a minute
+     * idle, and a stalled client is cut off after {@code sun.net.httpserver.maxReqTime} seconds. (A fixed pool of 4 froze the
+     * API behind four idle connections.)
+     */
+    static final int MAX_WORKERS = 4096;
+    /** What {@code Retry-After} says on a 503 (not ready, engine time-out). */
+    static final int RETRY_AFTER_SECONDS = 1;
+    private static final String JSON = "application/json";
+    private static final String PROBLEM_JSON = "application/problem+json";
 
     private final HttpServer server;
     private final ExecutorService workers;
@@ -60,29 +98,38 @@ public final class ApiServer implements AutoCloseable {
     private final PlanParser parser = new PlanParser();
     private final TradingEngine engine;
     private final ApiQueries queries;
+    private final BooleanSupplier ready;
 
-    public ApiServer(int port, String token, Duration timeout, TradingEngine engine, ApiQueries queries) {
-        this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    /**
+     * @param bind  the address to listen on ({@code 127.0.0.1} = this machine only, {@code 0.0.0.0} = every interface)
+     * @param ready whether the venues are ready: until then {@code GET /ready} and {@code POST /v1/plans} answer 503
+     */
+    public ApiServer(String bind, int port, String token, Duration timeout, TradingEngine engine, ApiQueries queries,
+                     BooleanSupplier ready) {
+        this.token = ("Bearer " + token).getBytes(UTF_8);
         this.timeout = timeout;
         this.engine = engine;
         this.queries = queries;
+        this.ready = ready;
         try {
-            this.server = HttpServer.create(new InetSocketAddress(port), 128);
+            this.server = HttpServer.create(new InetSocketAddress(bind, port), 128);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on HTTP port " + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot listen on HTTP port " + port + " of " + bind + ": " + e.getMessage(), e);
         }
-        this.workers = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "http");
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(8, MAX_WORKERS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "http-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
+        }, (task, pool) -> log.warn("internal API: {} connections are being served; one more is left to the request time-out",
+                MAX_WORKERS));
         server.setExecutor(workers);
         server.createContext("/", this::handle);
     }
 
     public void start() {
         server.start();
-        log.info("internal API listening on port {}", port());
+        log.info("internal API listening on {}:{}", server.getAddress().getHostString(), port());
     }
 
     public int port() {
@@ -97,113 +144,196 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            if (path.equals("/health") && method.equals("GET")) {
-                send(ex, 200, queries.health());
-                return;
-            }
-            if (path.equals("/metrics") && method.equals("GET")) {
-                sendText(ex, 200, queries.metrics());
-                return;
-            }
-            if (!authorized(ex)) {
-                send(ex, 401, error("missing or wrong bearer token"));
-                return;
-            }
-            route(ex, method, path);
+        try {
+            dispatch(ex);
+        } catch (Problem p) {
+            reply(ex, p);
+        } catch (IOException e) {
+            // The client hung up (or stalled past the server's request time-out): nothing to answer, nothing wrong here.
+            log.debug("API {} {}: client went away: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
         } catch (Exception e) {
             log.error("API {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-            try {
-                send(ex, 500, error("internal error: " + e.getMessage()));
-            } catch (IOException ignored) {
-                // the client is gone
-            }
+            reply(ex, new Problem(500, "internal_error", "internal error: " + e));
+        } finally {
+            ex.close();
         }
     }
 
-    private void route(HttpExchange ex, String method, String path) throws Exception {
-        List<String> parts = List.of(path.replaceAll("^/+|/+$", "").split("/"));
-        if (parts.size() >= 2 && parts.get(0).equals("v1")) {
-            String resource = parts.get(1);
-            if (resource.equals("plans")) {
-                if (parts.size() == 2 && method.equals("POST")) {
-                    postPlan(ex);
-                    return;
-                }
-                if (parts.size() == 3 && method.equals("GET")) {
-                    ObjectNode view = queries.plan(decode(parts.get(2)));
-                    if (view == null) send(ex, 404, error("no plan " + parts.get(2)));
-                    else send(ex, 200, view);
-                    return;
-                }
-                if (parts.size() == 4 && parts.get(3).equals("cancel") && method.equals("POST")) {
-                    outcome(ex, engine.cancel(decode(parts.get(2))));
-                    return;
-                }
-            }
-            if (resource.equals("market") && parts.size() == 3 && method.equals("GET")) {
-                String symbol = decode(parts.get(2));
-                ObjectNode view = await(queries.market(symbol));
-                if (view == null) send(ex, 404, error("no venue lists " + symbol));
-                else send(ex, 200, view);
+    /** Sends the problem unless an answer has already started (then the connection is closed as it is). */
+    private static void reply(HttpExchange ex, Problem p) {
+        if (ex.getResponseCode() != -1) return;
+        try {
+            p.headers.forEach((name, value) -> ex.getResponseHeaders().set(name, value));
+            send(ex, p.status, p.body, PROBLEM_JSON);
+        } catch (IOException e) {
+            log.debug("API {} {}: client went away before its {} answer: {}", ex.getRequestMethod(), ex.getRequestURI(), p.status,
+                    e.toString());
+        }
+    }
+
+    private void dispatch(HttpExchange ex) throws Exception {
+        String method = ex.getRequestMethod();
+        List<String> parts = segments(ex.getRequestURI().getRawPath());
+        String path = String.join("/", parts);
+        switch (path) {
+            case "health" -> {
+                allow(method, "GET");
+                send(ex, 200, queries.health().put("ready", ready.getAsBoolean()));
                 return;
             }
-            if (parts.size() == 2 && method.equals("GET")) {
-                switch (resource) {
-                    case "positions" -> {
-                        send(ex, 200, await(queries.positions()));
-                        return;
-                    }
-                    case "venues" -> {
-                        send(ex, 200, await(queries.venues()));
-                        return;
-                    }
-                    case "exec-reports" -> {
-                        execReports(ex);
-                        return;
-                    }
-                    case "consumers" -> {
-                        send(ex, 200, queries.consumers());
-                        return;
-                    }
-                    default -> {
-                    }
-                }
-            }
-            if (parts.size() == 2 && resource.equals("kill-switch") && method.equals("POST")) {
-                killSwitch(ex);
+            case "metrics" -> {
+                allow(method, "GET");
+                sendText(ex, 200, queries.metrics());
                 return;
+            }
+            case "ready" -> {
+                allow(method, "GET");
+                ready(ex);
+                return;
+            }
+            default -> {
             }
         }
-        send(ex, 404, error("no such endpoint: " + method + " " + path));
+        if (!authorized(ex)) {
+            throw new Problem(401, "unauthorized", "missing or wrong bearer token")
+                    .header("WWW-Authenticate", "Bearer realm=\"trader-gateway\"");
+        }
+        route(ex, method, parts);
+    }
+
+    private void route(HttpExchange ex, String method, List<String> parts) throws Exception {
+        int n = parts.size();
+        String resource = n >= 2 && parts.get(0).equals("v1") ? parts.get(1) : "";
+        switch (resource) {
+            case "plans" -> {
+                if (n == 2) {
+                    if (allow(method, "GET", "POST").equals("POST")) postPlan(ex);
+                    else listPlans(ex);
+                    return;
+                }
+                if (n == 3) {
+                    allow(method, "GET");
+                    ObjectNode view = queries.plan(parts.get(2));
+                    if (view == null) throw new Problem(404, "unknown_plan", "no plan " + parts.get(2)).with("plan_id", parts.get(2));
+                    send(ex, 200, view);
+                    return;
+                }
+                if (n == 4 && parts.get(3).equals("cancel")) {
+                    allow(method, "POST");
+                    outcome(ex, engine.cancel(parts.get(2)));
+                    return;
+                }
+            }
+            case "market" -> {
+                if (n == 3) {
+                    allow(method, "GET");
+                    String symbol = parts.get(2);
+                    ObjectNode view = await(queries.market(symbol));
+                    if (view == null) throw new Problem(404, "unknown_symbol", "no venue lists " + symbol);
+                    send(ex, 200, view);
+                    return;
+                }
+            }
+            case "positions", "venues", "exec-reports", "consumers" -> {
+                if (n == 2) {
+                    allow(method, "GET");
+                    switch (resource) {
+                        case "positions" -> send(ex, 200, await(queries.positions()));
+                        case "venues" -> send(ex, 200, await(queries.venues()));
+                        case "exec-reports" -> execReports(ex);
+                        default -> send(ex, 200, queries.consumers());
+                    }
+                    return;
+                }
+            }
+            case "kill-switch" -> {
+                if (n == 2) {
+                    allow(method, "POST");
+                    killSwitch(ex);
+                    return;
+                }
+            }
+            case "trading-state" -> {
+                if (n == 2) {
+                    if (allow(method, "GET", "POST").equals("POST")) setTradingState(ex);
+                    else send(ex, 200, tradingState(engine.tradingState()));
+                    return;
+                }
+            }
+            default -> {
+            }
+        }
+        throw new Problem(404, "not_found", "no such endpoint: " + method + " " + ex.getRequestURI().getRawPath());
+    }
+
+    /** The method when the resource takes it; otherwise a 405 naming the ones it takes. */
+    private static String allow(String method, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(method)) return a;
+        }
+        String list = String.join(", ", allowed);
+        throw new Problem(405, "method_not_allowed", method + " is not allowed here; use " + list).header("Allow", list);
+    }
+
+    private void ready(HttpExchange ex) throws IOException {
+        if (!ready.getAsBoolean()) throw notReady();
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("ready", true);
+        send(ex, 200, out);
+    }
+
+    private static Problem notReady() {
+        return new Problem(503, "not_ready", "the venue sessions are not all logged on with their instruments yet; retry shortly")
+                .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS)).with("ready", false);
+    }
+
+    private void listPlans(HttpExchange ex) throws IOException {
+        Map<String, String> q = query(ex.getRequestURI());
+        List<FieldError> errors = new ArrayList<>();
+        PlanState state = null;
+        String stateText = q.getOrDefault("state", "");
+        if (!stateText.isEmpty()) {
+            try {
+                state = PlanState.valueOf(stateText.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("state", "unknown state " + stateText + "; one of "
+                        + Arrays.stream(PlanState.values()).map(PlanState::wireName).toList()));
+            }
+        }
+        int limit = 100;
+        try {
+            limit = Integer.parseInt(q.getOrDefault("limit", "100"));
+            if (limit < 1 || limit > 1000) errors.add(new FieldError("limit", "must be between 1 and 1000, got " + limit));
+        } catch (NumberFormatException e) {
+            errors.add(new FieldError("limit", "must be an integer"));
+        }
+        if (!errors.isEmpty()) throw Problem.badRequest("bad query", errors);
+        String after = q.getOrDefault("after", "");
+        send(ex, 200, queries.plans(state, after.isEmpty() ? null : after, limit));
     }
 
     private void postPlan(HttpExchange ex) throws Exception {
         String body = readBody(ex);
-        if (body == null) {
-            send(ex, 413, error("request body larger than " + MAX_BODY + " bytes"));
-            return;
-        }
+        if (body == null) throw new Problem(413, "body_too_large", "request body larger than " + MAX_BODY + " bytes");
         ParseResult parsed = parser.parse(body);
         if (parsed instanceof ParseResult.Parsed ok) {
             if (!ok.ignoredKeys().isEmpty()) log.info("plan={} ignoring unknown fields {}", ok.plan().planId(), ok.ignoredKeys());
+            // Before the engine sees it: a plan refused for a transient reason must not burn its plan_id.
+            if (!ready.getAsBoolean()) {
+                log.info("plan={} refused (503): not ready", ok.plan().planId());
+                throw notReady().with("plan_id", ok.plan().planId()).withNull("state");
+            }
             outcome(ex, engine.submit(ok.plan(), body));
         } else {
             List<FieldError> errors = parsed.errors();
             log.warn("plan refused (400): {}", errors);
-            ObjectNode out = Json.MAPPER.createObjectNode();
-            out.put("error", "malformed plan");
-            ArrayNode list = out.putArray("errors");
-            for (FieldError e : errors) list.addObject().put("field", e.field()).put("message", e.message());
-            send(ex, 400, out);
+            throw Problem.badRequest("malformed plan", errors);
         }
     }
 
     private void outcome(HttpExchange ex, CompletableFuture<TradingEngine.SubmitOutcome> future) throws Exception {
         TradingEngine.SubmitOutcome o = await(future);
-        ObjectNode out = Json.MAPPER.createObjectNode();
+        ObjectNode out = o.httpStatus() >= 400 ? Problem.body(o.httpStatus(), outcomeCode(o), o.message()) : Json.MAPPER.createObjectNode();
         out.put("plan_id", o.planId());
         out.put("state", o.state());
         out.put("message", o.message());
@@ -211,7 +341,17 @@ public final class ApiServer implements AutoCloseable {
             ArrayNode list = out.putArray("errors");
             for (PlanIssue i : o.issues()) list.addObject().put("field", i.field()).put("code", i.code()).put("message", i.message());
         }
-        send(ex, o.httpStatus(), out);
+        send(ex, o.httpStatus(), out, o.httpStatus() >= 400 ? PROBLEM_JSON : JSON);
+    }
+
+    private static String outcomeCode(TradingEngine.SubmitOutcome o) {
+        return switch (o.httpStatus()) {
+            case 404 -> "unknown_plan";
+            case 409 -> "conflict";
+            case 422 -> "invalid_plan";
+            case 503 -> "kill_switch";
+            default -> "plan_not_accepted";
+        };
     }
 
     private void execReports(HttpExchange ex) throws IOException {
@@ -222,12 +362,11 @@ public final class ApiServer implements AutoCloseable {
             after = Long.parseLong(q.getOrDefault("after", "0"));
             limit = Integer.parseInt(q.getOrDefault("limit", "100"));
         } catch (NumberFormatException e) {
-            send(ex, 400, error("after and limit must be integers"));
-            return;
+            throw Problem.badRequest("after and limit must be integers", List.of(new FieldError("after", "must be an integer"),
+                    new FieldError("limit", "must be an integer")));
         }
         if (after < 0) {
-            send(ex, 400, error("after must be 0 or more, got " + after));
-            return;
+            throw Problem.badRequest("after must be 0 or more, got " + after, List.of(new FieldError("after", "must be 0 or more")));
         }
         send(ex, 200, reportsPage(ReportDispatcher.page(queries.outbox(), after, limit), after));
     }
@@ -251,10 +390,7 @@ public final class ApiServer implements AutoCloseable {
             node = null;
         }
         if (node == null || !node.path("engaged").isBoolean()) {
-            ObjectNode out = error("body must be {\"engaged\": true|false}");
-            out.putArray("errors").addObject().put("field", "engaged").put("message", "required boolean");
-            send(ex, 400, out);
-            return;
+            throw Problem.badRequest("body must be {\"engaged\": true|false}", List.of(new FieldError("engaged", "required boolean")));
         }
         boolean engaged = await(engine.killSwitch(node.get("engaged").booleanValue()));
         ObjectNode out = Json.MAPPER.createObjectNode();
@@ -262,46 +398,98 @@ public final class ApiServer implements AutoCloseable {
         send(ex, 200, out);
     }
 
+    private void setTradingState(HttpExchange ex) throws Exception {
+        String body = readBody(ex);
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(body == null ? "" : body);
+        } catch (IOException e) {
+            node = null;
+        }
+        Optional<TradingState> wanted = node == null ? Optional.empty() : TradingState.fromWire(node.path("state").asText(""));
+        if (wanted.isEmpty()) {
+            throw Problem.badRequest("body must be {\"state\": \"active\" | \"reducing\" | \"halted\"}",
+                    List.of(new FieldError("state", "one of active, reducing, halted")));
+        }
+        send(ex, 200, tradingState(await(engine.tradingState(wanted.get()))));
+    }
+
+    private static ObjectNode tradingState(TradingState state) {
+        return Json.MAPPER.createObjectNode().put("state", state.wireName());
+    }
+
     private <T> T await(CompletableFuture<T> future) throws Exception {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the trading engine did not answer within " + timeout.toMillis() + " ms");
+            log.warn("the trading engine did not answer an API call within {} ms", timeout.toMillis());
+            throw new Problem(503, "engine_timeout", "the trading engine did not answer within " + timeout.toMillis() + " ms")
+                    .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
         }
     }
 
     private boolean authorized(HttpExchange ex) {
         String header = ex.getRequestHeaders().getFirst("Authorization");
-        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), token);
+        return header != null && MessageDigest.isEqual(header.getBytes(UTF_8), token);
     }
 
     private static String readBody(HttpExchange ex) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
             byte[] bytes = in.readNBytes(MAX_BODY + 1);
             if (bytes.length > MAX_BODY) return null;
-            return new String(bytes, StandardCharsets.UTF_8);
+            return new String(bytes, UTF_8);
         }
     }
 
+    /** Query parameters, form-decoded once ({@code +} is a space there); a malformed escape is a 400. */
     private static Map<String, String> query(URI uri) {
         Map<String, String> out = new LinkedHashMap<>();
         String raw = uri.getRawQuery();
         if (raw == null) return out;
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) out.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+        try {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) out.put(URLDecoder.decode(pair.substring(0, eq), UTF_8), URLDecoder.decode(pair.substring(eq + 1), UTF_8));
+            }
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("malformed query string: " + e.getMessage(), List.of());
         }
         return out;
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    /**
+     * The raw path split on {@code /}, each segment percent-decoded exactly once: {@code +} stays a plus (it is a space only
+     * in forms), {@code %2F} is a slash inside an id, {@code %25} a percent sign. A broken escape or bad UTF-8 is a 400.
+     */
+    static List<String> segments(String rawPath) {
+        List<String> out = new ArrayList<>();
+        for (String seg : rawPath.split("/")) {
+            if (!seg.isEmpty()) out.add(decodeSegment(seg));
+        }
+        return out;
     }
 
-    private static ObjectNode error(String message) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        node.put("error", message);
-        return node;
+    static String decodeSegment(String raw) {
+        if (raw.indexOf('%') < 0) return raw;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '%') {
+                bytes.writeBytes(String.valueOf(c).getBytes(UTF_8));
+                continue;
+            }
+            int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+            int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
+            if (lo < 0) throw Problem.badRequest("malformed percent-escape in path segment " + raw, List.of());
+            bytes.write(hi * 16 + lo);
+            i += 2;
+        }
+        try {
+            return UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw Problem.badRequest("path segment " + raw + " is not UTF-8 once decoded", List.of());
+        }
     }
 
     /** An answer's bytes: pretty-printed UTF-8 JSON. */
@@ -310,8 +498,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = bytesOf(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
+        send(ex, status, body, JSON);
+    }
+
+    private static void send(HttpExchange ex, int status, Object body, String contentType) throws IOException {
+        byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
@@ -319,11 +511,79 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void sendText(HttpExchange ex, int status, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = text.getBytes(UTF_8);
         ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    /**
+     * An error answer (RFC 9457 {@code application/problem+json}): {@code type} (always {@code about:blank}: the status says
+     * what kind of failure it is), {@code title} (the status phrase), {@code status}, {@code detail}, a stable {@code code},
+     * and where they apply {@code errors: [{field, message}]}, {@code plan_id}, {@code state}.
+     */
+    static final class Problem extends RuntimeException {
+        final int status;
+        final ObjectNode body;
+        final Map<String, String> headers = new LinkedHashMap<>();
+
+        Problem(int status, String code, String detail) {
+            super(detail, null, false, false);
+            this.status = status;
+            this.body = body(status, code, detail);
+        }
+
+        static ObjectNode body(int status, String code, String detail) {
+            ObjectNode node = Json.MAPPER.createObjectNode();
+            node.put("type", "about:blank");
+            node.put("title", title(status));
+            node.put("status", status);
+            node.put("detail", detail);
+            node.put("code", code);
+            return node;
+        }
+
+        static Problem badRequest(String detail, List<FieldError> errors) {
+            Problem p = new Problem(400, "bad_request", detail);
+            ArrayNode list = p.body.putArray("errors");
+            for (FieldError e : errors) list.addObject().put("field", e.field()).put("message", e.message());
+            return p;
+        }
+
+        Problem header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+
+        Problem with(String field, String value) {
+            body.put(field, value);
+            return this;
+        }
+
+        Problem with(String field, boolean value) {
+            body.put(field, value);
+            return this;
+        }
+
+        Problem withNull(String field) {
+            body.putNull(field);
+            return this;
+        }
+
+        private static String title(int status) {
+            return switch (status) {
+                case 400 -> "Bad Request";
+                case 401 -> "Unauthorized";
+                case 404 -> "Not Found";
+                case 405 -> "Method Not Allowed";
+                case 409 -> "Conflict";
+                case 413 -> "Content Too Large";
+                case 422 -> "Unprocessable Content";
+                case 503 -> "Service Unavailable";
+                default -> status >= 500 ? "Internal Server Error" : "Error";
+            };
         }
     }
 }

@@ -13,6 +13,7 @@ import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TimeInForce;
 import io.tradergateway.execution.TradeJournal;
+import io.tradergateway.execution.TradingState;
 import io.tradergateway.position.Position;
 
 import java.math.BigDecimal;
@@ -61,6 +62,7 @@ public final class JdbcTradeJournal implements TradeJournal {
                 else if (w instanceof JournalWrite.PutReport r) putReport(c, r);
                 else if (w instanceof JournalWrite.PutVenueStats v) putVenueStats(c, v);
                 else if (w instanceof JournalWrite.PutQuarantined q) putQuarantined(c, q);
+                else if (w instanceof JournalWrite.PutTradingState t) putGatewayState(c, "trading_state", t.state().name(), t.at());
                 else throw new IllegalArgumentException("unknown journal write " + w);
             }
             c.commit();
@@ -264,6 +266,33 @@ public final class JdbcTradeJournal implements TradeJournal {
         }
     }
 
+    private static void putGatewayState(Connection c, String name, String value, Instant at) throws SQLException {
+        int updated;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gateway_state SET state_value = ?, updated_at = ? WHERE name = ?")) {
+            ps.setString(1, value);
+            ps.setObject(2, ts(at));
+            ps.setString(3, name);
+            updated = ps.executeUpdate();
+        }
+        if (updated > 0) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO gateway_state(name, state_value, updated_at) VALUES (?, ?, ?)")) {
+            ps.setString(1, name);
+            ps.setString(2, value);
+            ps.setObject(3, ts(at));
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<TradingState> tradingState() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state_value FROM gateway_state WHERE name = 'trading_state'");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(TradingState.valueOf(rs.getString(1))) : Optional.empty();
+            }
+        });
+    }
+
     private static void putVenueStats(Connection c, JournalWrite.PutVenueStats v) throws SQLException {
         int updated;
         try (PreparedStatement ps = c.prepareStatement("UPDATE venue_stats SET stats_json = ?, updated_at = ? WHERE venue = ?")) {
@@ -289,6 +318,28 @@ public final class JdbcTradeJournal implements TradeJournal {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(plan(rs)) : Optional.empty();
                 }
+            }
+        });
+    }
+
+    /**
+     * Plans in {@code plan_id} order after {@code afterPlanId} (null = from the start), optionally of one state only:
+     * keyset paging for {@code GET /v1/plans}. The full plan text and progress are left out (the single-plan view has them).
+     */
+    public List<StoredPlan> listPlans(PlanState state, String afterPlanId, int limit) {
+        return db.read(c -> {
+            String sql = "SELECT plan_id, content_hash, '' AS plan_json, symbol, state, '{}' AS progress_json, received_at, updated_at"
+                    + " FROM plans WHERE plan_id > ?" + (state == null ? "" : " AND state = ?") + " ORDER BY plan_id LIMIT ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setString(i++, afterPlanId == null ? "" : afterPlanId);
+                if (state != null) ps.setString(i++, state.name());
+                ps.setInt(i, limit);
+                List<StoredPlan> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(plan(rs));
+                }
+                return out;
             }
         });
     }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -160,5 +161,51 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> GatewayConfig.load(null, Map.of("TRADER_FIX_CONFIG", dir.toString())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("setting fix.config (TRADER_FIX_CONFIG): " + dir + " is not a readable file");
+    }
+
+    @Test
+    void theApiListensOnLoopbackByDefaultAndHttpBindChangesIt() {
+        assertThat(GatewayConfig.load(null, Map.of()).httpBind()).isEqualTo("127.0.0.1");
+        assertThat(GatewayConfig.load(null, Map.of("TRADER_HTTP_BIND", "0.0.0.0")).httpBind()).isEqualTo("0.0.0.0");
+        assertThatThrownBy(() -> GatewayConfig.load(null, Map.of("TRADER_HTTP_BIND", "no such host")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("setting http.bind (TRADER_HTTP_BIND) must be");
+    }
+
+    @Test
+    void theSettingsInForceNameTheirSourceAndMaskSecrets(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("gw.properties"), "portfolio.equity=5000\ndb.password=hunter2\n");
+        GatewayConfig config = GatewayConfig.load(file, Map.of("TRADER_API_TOKEN", "s3cret-token"));
+
+        assertThat(config.describeSettings())
+                .contains("portfolio.equity = '5000' (file " + file + ")")
+                .contains("db.password = **** (file " + file + ")")
+                .contains("api.token = **** (env TRADER_API_TOKEN)")
+                .contains("http.port = '8080' (default)")
+                .hasSize(config.settings().size())
+                .noneMatch(line -> line.contains("hunter2") || line.contains("s3cret-token"));
+    }
+
+    @Test
+    void theNearestKnownKeyIsSuggestedOnlyWhenItIsNear() {
+        assertThat(GatewayConfig.nearest("http.prot", List.of("http.port", "http.bind"))).isEqualTo("http.port");
+        assertThat(GatewayConfig.nearest("completely.different.thing", List.of("http.port"))).isNull();
+    }
+
+    @Test
+    void theDefaultTokenIsWarnedAboutLoudlyOutsideTheDemo() {
+        GatewayConfig defaults = GatewayConfig.load(null, Map.of());
+        assertThat(Main.tokenWarning(defaults, false))
+                .hasValueSatisfying(w -> assertThat(w).contains("dev-token-change-me", "TRADER_API_TOKEN"));
+        assertThat(Main.tokenWarning(defaults, true)).hasValueSatisfying(w -> assertThat(w).contains("demo"));
+        assertThat(Main.tokenWarning(GatewayConfig.load(null, Map.of("TRADER_API_TOKEN", "x")), false)).isEmpty();
+    }
+
+    @Test
+    void aTraderVariableThatIsNoSettingIsWarnedAboutWithTheNearestOne() {
+        GatewayConfig config = GatewayConfig.load(null, Map.of());
+        Map<String, String> env = Map.of("TRADER_HTTP_PROT", "9000", "TRADER_HTTP_PORT", "8080", "TRADER_LOG_DIR", "/x", "PATH", "/bin");
+
+        assertThat(Main.unknownVariables(env, config)).containsExactly(
+                "environment variable TRADER_HTTP_PROT is not a gateway setting and is ignored; did you mean TRADER_HTTP_PORT?");
     }
 }

@@ -151,6 +151,36 @@ class MainStartupTest {
                 "configuration error: unknown option --frobnicate (gateway takes --with-sim-venue, --config FILE, --feed-plans DIR)");
     }
 
+    @Test
+    void helpPrintsUsageOnStdoutAndExitsZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"--help"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: trader-gateway gateway").contains("--version");
+        assertThat(err.size()).isZero();
+        assertThat(Main.run(new String[]{"gateway", "--help"}, Map.of(), new PrintStream(out), new PrintStream(err))).isZero();
+    }
+
+    @Test
+    void versionPrintsTheBuildVersion() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"--version"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).trim()).matches("trader-gateway \\d+\\.\\d+\\.\\d+.*");
+    }
+
+    @Test
+    void anUnknownKeyInTheSettingsFileIsOneLineWithASuggestion() throws IOException {
+        Path file = Files.writeString(dir.resolve("gw.properties"), "http.prot=9000\n");
+
+        Outcome out = run(Map.of(), "gateway", "--config", file.toString());
+
+        assertThat(onlyLine(out))
+                .isEqualTo("configuration error: --config " + file + ": unknown setting 'http.prot'; did you mean http.port?");
+    }
+
     /** As a real process: exactly one line on stderr, a non-zero exit, and no stack trace anywhere in the output. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TRADER_FIX_CONFIG=fix-config/nope.cfg", "TRADER_DB_URL=jdbc:nosuchdb://db.example/x"})

@@ -44,7 +44,7 @@ class MarketViewSystemTest {
         assertThat(noToken).isEqualTo(401);
         GatewayHarness.Response unknown = h.get("/v1/market/ZZZZ");
         assertThat(unknown.status()).isEqualTo(404);
-        assertThat(unknown.body().path("error").asText()).contains("ZZZZ");
+        assertThat(unknown.body().path("detail").asText()).contains("ZZZZ");
     }
 
     @Test

@@ -1,0 +1,309 @@
+package io.tradergateway.intake;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tradergateway.execution.PlanState;
+import io.tradergateway.execution.TradingEngine;
+import io.tradergateway.report.Json;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/** The HTTP layer alone, with the engine and the read side mocked: every failure answers, in one shape, in bounded time. */
+@Timeout(60)
+class ApiServerTest {
+    private static final String TOKEN = "t0ken";
+
+    private final TradingEngine engine = mock(TradingEngine.class);
+    private final ApiQueries queries = mock(ApiQueries.class);
+    private final AtomicBoolean ready = new AtomicBoolean(true);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<Socket> sockets = new ArrayList<>();
+    private ApiServer server;
+
+    @BeforeEach
+    void start() {
+        ObjectNode health = Json.MAPPER.createObjectNode().put("status", "up");
+        when(queries.health()).thenReturn(health);
+        server = new ApiServer("127.0.0.1", 0, TOKEN, Duration.ofMillis(300), engine, queries, ready::get);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        for (Socket s : sockets) s.close();
+        server.close();
+    }
+
+    @Test
+    void aPercentSignInAnIdIsDecodedOnceAndAnsweredNotDropped() throws Exception {
+        when(queries.plan(anyString())).thenReturn(null);
+        HttpResponse<String> r = get("/v1/plans/100%25");
+        assertProblem(r, 404);
+        assertThat(json(r).path("plan_id").asText()).isEqualTo("100%");
+    }
+
+    @Test
+    void idsWithPlusSlashAndPercentRoundTrip() throws Exception {
+        ObjectNode view = Json.MAPPER.createObjectNode().put("plan_id", "a+b/c%d");
+        when(queries.plan("a+b/c%d")).thenReturn(view);
+        HttpResponse<String> r = get("/v1/plans/a+b%2Fc%25d");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).path("plan_id").asText()).isEqualTo("a+b/c%d");
+    }
+
+    @Test
+    void anEscapeThatIsNotUtf8IsA400WithABody() throws Exception {
+        String answer = raw("GET /v1/plans/%FF HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json").contains("\"status\" : 400");
+    }
+
+    @Test
+    void anEngineTimeOutIs503WithRetryAfter() throws Exception {
+        when(queries.positions()).thenReturn(new CompletableFuture<>());
+        HttpResponse<String> r = get("/v1/positions");
+        assertProblem(r, 503);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(json(r).path("code").asText()).isEqualTo("engine_timeout");
+    }
+
+    @Test
+    void anyOtherFailureIs500WithABody() throws Exception {
+        when(queries.consumers()).thenThrow(new IllegalStateException("boom"));
+        HttpResponse<String> r = get("/v1/consumers");
+        assertProblem(r, 500);
+        assertThat(json(r).path("detail").asText()).contains("boom");
+    }
+
+    @Test
+    void aWrongMethodIs405WithAllow() throws Exception {
+        HttpResponse<String> r = send(request("/v1/plans").method("DELETE", HttpRequest.BodyPublishers.noBody()));
+        assertProblem(r, 405);
+        assertThat(r.headers().firstValue("Allow")).hasValue("GET, POST");
+        HttpResponse<String> health = send(HttpRequest.newBuilder(uri("/health")).POST(HttpRequest.BodyPublishers.noBody()));
+        assertProblem(health, 405);
+        assertThat(health.headers().firstValue("Allow")).hasValue("GET");
+    }
+
+    @Test
+    void noTokenIs401WithWwwAuthenticate() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/positions")).GET());
+        assertProblem(r, 401);
+        assertThat(r.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
+    }
+
+    @Test
+    void healthSaysWhetherTheGatewayIsReady() throws Exception {
+        ready.set(false);
+        assertThat(json(send(HttpRequest.newBuilder(uri("/health")).GET())).path("ready").asBoolean(true)).isFalse();
+        ready.set(true);
+        assertThat(json(send(HttpRequest.newBuilder(uri("/health")).GET())).path("ready").asBoolean(false)).isTrue();
+    }
+
+    @Test
+    void anUnknownEndpointIs404WithABody() throws Exception {
+        assertProblem(get("/v1/nope"), 404);
+    }
+
+    @Test
+    void aMalformedPlanIs400WithFieldErrorsInTheProblemShape() throws Exception {
+        String notAPlan = "{\"event_type\": \"dm-decision-1.0\"}";
+        HttpResponse<String> r = send(request("/v1/plans").POST(HttpRequest.BodyPublishers.ofString(notAPlan)));
+        assertProblem(r, 400);
+        assertThat(json(r).path("errors")).isNotEmpty();
+        assertThat(json(r).path("errors").get(0).has("field")).isTrue();
+    }
+
+    @Test
+    void listingPlansChecksItsQuery() throws Exception {
+        HttpResponse<String> r = get("/v1/plans?state=nonsense&limit=0");
+        assertProblem(r, 400);
+        assertThat(json(r).path("errors").findValuesAsText("field")).containsExactly("state", "limit");
+        ObjectNode page = Json.MAPPER.createObjectNode();
+        page.putArray("plans");
+        when(queries.plans(any(), any(), any(Integer.class))).thenReturn(page);
+        assertThat(get("/v1/plans?state=working&after=p-1&limit=10").statusCode()).isEqualTo(200);
+        verify(queries).plans(PlanState.WORKING, "p-1", 10);
+    }
+
+    @Test
+    void whileNotReadyAPlanIs503WithRetryAfterAndNeverReachesTheEngine() throws Exception {
+        ready.set(false);
+        assertProblem(get("/ready"), 503);
+        HttpResponse<String> r = send(request("/v1/plans").POST(HttpRequest.BodyPublishers.ofString(plan("p-ready"))));
+        assertProblem(r, 503);
+        assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        assertThat(json(r).path("plan_id").asText()).isEqualTo("p-ready");
+        verify(engine, never()).submit(any(), any());
+        ready.set(true);
+        assertThat(get("/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void stalledAndIdleClientsDoNotStarveAHealthCheck() throws Exception {
+        // Far more half-sent requests and silent connections than the old 4 workers (which froze behind four of them).
+        for (int i = 0; i < 100; i++) stall();
+        for (int i = 0; i < 100; i++) open();
+        assertHealthWithin(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aStalledRequestIsCutOffByTheServer() throws Exception {
+        Socket s = open();
+        String head = "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Length: 100\r\n\r\n{";
+        s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        long maxReqSeconds = Long.getLong("sun.net.httpserver.maxReqTime", 30);
+        s.setSoTimeout((int) Duration.ofSeconds(maxReqSeconds + 10).toMillis());
+        Instant start = Instant.now();
+        int read;
+        try {
+            read = s.getInputStream().read();
+        } catch (SocketException reset) {
+            read = -1;
+        }
+        assertThat(read).isEqualTo(-1);
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(maxReqSeconds + 5));
+    }
+
+    @Test
+    void aClientHangingUpIsDebugNotAnError() throws Exception {
+        Logger apiLog = (Logger) LoggerFactory.getLogger(ApiServer.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        Level before = apiLog.getLevel();
+        apiLog.setLevel(Level.DEBUG);
+        apiLog.addAppender(events);
+        try {
+            try (Socket s = open()) {
+                String head = "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Length: 1000\r\n\r\n{";
+                s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> List.copyOf(events.list).stream()
+                    .anyMatch(e -> e.getLevel() == Level.DEBUG && e.getFormattedMessage().contains("client went away")));
+            assertThat(List.copyOf(events.list)).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+        } finally {
+            apiLog.detachAppender(events);
+            apiLog.setLevel(before);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void assertHealthWithin(Duration bound) throws Exception {
+        Instant start = Instant.now();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/health")).timeout(bound).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Duration.between(start, Instant.now())).isLessThan(bound);
+    }
+
+    private Socket open() throws IOException {
+        Socket s = new Socket();
+        sockets.add(s);
+        s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+        return s;
+    }
+
+    private void stall() throws IOException {
+        OutputStream out = open().getOutputStream();
+        out.write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private String raw(String request) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void assertProblem(HttpResponse<String> r, int status) throws IOException {
+        assertThat(r.statusCode()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode body = Json.MAPPER.readTree(r.body());
+        assertThat(body.path("type").asText()).isEqualTo("about:blank");
+        assertThat(body.path("title").asText()).isNotEmpty();
+        assertThat(body.path("status").asInt()).isEqualTo(status);
+        assertThat(body.path("detail").asText()).isNotEmpty();
+        assertThat(body.path("code").asText()).isNotEmpty();
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws IOException {
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return send(request(path).GET());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(20));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private static String plan(String planId) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        ObjectNode p = Json.MAPPER.createObjectNode();
+        p.put("event_type", "dm-decision-1.0");
+        p.put("plan_id", planId);
+        p.put("signal_id", "s");
+        p.put("decision_id", "d");
+        p.put("symbol", "AAPL");
+        p.put("direction", "long");
+        p.put("position_size", 1.0);
+        p.put("max_position_size", 5.0);
+        p.put("risk_reward_ratio", 2.0);
+        p.put("confidence_score", 0.7);
+        p.put("execution_strategy", "market");
+        p.put("max_slippage", 0.01);
+        p.put("max_latency_ms", 2000);
+        p.put("created_at", now.toString());
+        p.put("valid_until", now.plusSeconds(600).toString());
+        return p.toString();
+    }
+}
