@@ -71,7 +71,7 @@ public final class GatewayApp implements AutoCloseable {
                 reports.append(Json.write(report));
                 dispatcher.wakeUp();
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
-                    Duration.ofMillis(250)));
+                    Duration.ofMillis(250), config.risk()));
             this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher,
                     venues::sessionStatus), readiness(venues, clock));
             this.engine = createdEngine;

@@ -21,6 +21,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import io.tradergateway.risk.RiskLimits;
+
 /**
  * The gateway's validated settings: the bundled {@code gateway.properties}, then an optional file given
  * with {@code --config}, then environment variables ({@code TRADER_HTTP_PORT} for {@code http.port}, ...).
@@ -44,6 +46,7 @@ public record GatewayConfig(
         Map<String, URI> consumerUrls,
         Duration consumerTimeout,
         Map<String, Integer> fixPortOverrides,
+        RiskLimits risk,
         Map<String, Setting> settings) {
 
     public static final List<String> CONSUMERS = List.of("alpha_detector", "decision_maker", "learning_systems");
@@ -187,7 +190,22 @@ public record GatewayConfig(
                 consumers,
                 Duration.ofMillis(r.integer("consumer.timeout.ms", 1, 600_000)),
                 Map.of(),
+                risk(r),
                 settings);
+    }
+
+    /** The pre-trade risk limits (SPEC 7) from the {@code risk.*} keys; 0 turns a limit off. */
+    private static RiskLimits risk(Settings r) {
+        return new RiskLimits(r.nonNegativeDecimal("risk.max.order.notional"), r.nonNegativeDecimal("risk.max.order.quantity"),
+                r.nonNegativeDecimal("risk.max.position.notional"), r.nonNegativeDecimal("risk.max.gross.notional"),
+                r.nonNegativeDecimal("risk.price.collar"), r.integer("risk.max.orders.per.second", 0, 1_000_000),
+                r.integer("risk.max.open.orders", 0, 10_000_000), r.integer("risk.max.rate.wait.ms", 0, 600_000));
+    }
+
+    public GatewayConfig withRisk(RiskLimits limits) {
+        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
+                fixPortOverrides, limits, settings);
     }
 
     /** The bad value as it goes into a one-line error: quoted, line breaks made visible. */
@@ -216,50 +234,50 @@ public record GatewayConfig(
     public GatewayConfig withHttpPort(int port) {
         return new GatewayConfig(httpBind, port, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, settings);
+                fixPortOverrides, risk, settings);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dir, defaultDbUrl(dir), dbUser, dbPassword, fixConfig,
                 simVenueDir, portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, settings);
+                fixPortOverrides, risk, settings);
     }
 
     public GatewayConfig withFixPorts(Map<String, Integer> ports) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                ports, settings);
+                ports, risk, settings);
     }
 
     /** Another QuickFIX/J settings file (other venues, other versions and capabilities). */
     public GatewayConfig withFixConfig(Path file) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, file, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, settings);
+                fixPortOverrides, risk, settings);
     }
 
     public GatewayConfig withConsumerUrls(Map<String, URI> urls) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, urls, consumerTimeout,
-                fixPortOverrides, settings);
+                fixPortOverrides, risk, settings);
     }
 
     public GatewayConfig withConsumerTimeout(Duration timeout) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, timeout,
-                fixPortOverrides, settings);
+                fixPortOverrides, risk, settings);
     }
 
     public GatewayConfig withMarketWindow(Duration window) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, window, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, settings);
+                fixPortOverrides, risk, settings);
     }
 
     public GatewayConfig withVenueStatsHalfLife(Duration halfLife) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, halfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, settings);
+                fixPortOverrides, risk, settings);
     }
 
     /** Typed access to the raw values; every failure names the key and the variable that overrides it. */
@@ -323,6 +341,17 @@ public record GatewayConfig(
             try {
                 BigDecimal d = new BigDecimal(value);
                 if (d.signum() <= 0) throw new ConfigException(describe(key) + " must be positive, got " + value);
+                return d;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(describe(key) + " must be a number, got " + quote(value));
+            }
+        }
+
+        BigDecimal nonNegativeDecimal(String key) {
+            String value = required(key);
+            try {
+                BigDecimal d = new BigDecimal(value);
+                if (d.signum() < 0) throw new ConfigException(describe(key) + " must be 0 (off) or positive, got " + value);
                 return d;
             } catch (NumberFormatException e) {
                 throw new ConfigException(describe(key) + " must be a number, got " + quote(value));
