@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What a database server needs beyond H2 in file mode, on a real PostgreSQL (skipped unless
- * {@value TestDatabase#PG_URL} is set): readers are reused rather than opened per read, a reader the server
+ * What a database server needs beyond H2 in file mode, on a real PostgreSQL (the test JVM's own, see
+ * {@link PostgresTestServer}, or the one {@value TestDatabase#PG_URL} names): readers are reused rather than opened per read, a reader the server
  * dropped is replaced, so is the writer after one failed commit, and a second gateway on the same schema is refused as H2's file lock refuses it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
