@@ -1,5 +1,7 @@
 package io.tradergateway.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,13 +19,11 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.List;
 import java.util.ArrayList;
-import java.util.concurrent.BlockingDeque;
-import java.util.concurrent.LinkedBlockingDeque;
 
 /**
  * Connections to the gateway's database: one dedicated writer connection for the engine thread (manual
- * commit) and pooled readers for the API. The JDBC URL is configuration: embedded H2 by default, any
- * database that runs {@code db/schema.sql} otherwise (verified on PostgreSQL).
+ * commit) and pooled readers for the API. The JDBC URL is configuration: embedded H2 by default (H2's own pool), a
+ * database server otherwise (verified on PostgreSQL), whose readers are pooled by HikariCP.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -38,12 +38,11 @@ public final class Database implements AutoCloseable {
     private final String password;
     private final JdbcConnectionPool h2Pool;
     /**
-     * Idle reader connections of a database other than H2, most recently used first. Opening one costs tens of
-     * milliseconds on a server (PostgreSQL with SCRAM authentication: ~45 ms here), and the engine thread reads
-     * too ({@code fillExists} on every fill), so readers are kept open and reused.
+     * Readers of a database other than H2. Opening a connection costs tens of milliseconds on a server (PostgreSQL
+     * with SCRAM authentication: ~45 ms here), and the engine thread reads too ({@code fillExists} on every fill), so
+     * readers are kept open and reused. The writer is not one of them: it holds the writer lock for as long as it lives.
      */
-    private final BlockingDeque<Connection> idleReaders = new LinkedBlockingDeque<>();
-    private volatile boolean closed;
+    private final HikariDataSource serverReaders;
     /** Replaced only by {@link #reopenWriterIfBroken()}, on the engine thread. */
     private volatile Connection writer;
     private final String instanceId;
@@ -54,18 +53,39 @@ public final class Database implements AutoCloseable {
         this.user = user;
         this.password = password;
         this.h2Pool = url.startsWith("jdbc:h2:") ? JdbcConnectionPool.create(url, user, password) : null;
+        HikariDataSource readers = null;
         try {
             this.writer = connect();
             writer.setAutoCommit(false);
             if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(writer);
+            if (h2Pool == null) readers = serverReaders(url, user, password);
+            this.serverReaders = readers;
             runSchema();
             widenFillsKey();
             this.instanceId = loadOrCreateInstanceId();
             this.startEpoch = advanceStartEpoch();
         } catch (SQLException | RuntimeException e) {
-            close();
+            if (readers != null) readers.close();
+            closeWriterAndH2();
             throw e;
         }
+    }
+
+    /** Most reader connections open at once; more concurrent reads wait (at most {@link #READER_WAIT_MS}) for one. */
+    static final int MAX_READERS = 8;
+    static final long READER_WAIT_MS = 10_000;
+
+    private static HikariDataSource serverReaders(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("gateway-readers");
+        config.setJdbcUrl(url);
+        if (user != null && !user.isEmpty()) config.setUsername(user);
+        if (password != null && !password.isEmpty()) config.setPassword(password);
+        config.setMaximumPoolSize(MAX_READERS);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(READER_WAIT_MS);
+        config.setAutoCommit(true);
+        return new HikariDataSource(config);
     }
 
     /** First key of the PostgreSQL advisory lock that marks the gateway writing a schema (the second is the schema). */
@@ -102,35 +122,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** A new writer connection: from H2's pool, or a connection of its own to a server (outside the readers' pool). */
     private Connection connect() throws SQLException {
         return h2Pool != null ? h2Pool.getConnection() : DriverManager.getConnection(url, user, password);
     }
 
-    /** Most idle reader connections kept open (more may be open while busy; those are closed when returned). */
-    static final int MAX_IDLE_READERS = 8;
-
-    /** An idle reader when one is kept (never for H2, whose own pool does that), else a new connection. */
     private Connection borrowReader() throws SQLException {
-        Connection idle = idleReaders.pollFirst();
-        return idle != null ? idle : connect();
+        return h2Pool != null ? h2Pool.getConnection() : serverReaders.getConnection();
     }
 
     /**
-     * A reader that failed is closed, never reused: after a server restart or a network cut it may be dead, and so
-     * may the idle ones, which are closed with it (one failed read, not one per idle connection).
+     * A read that failed may have failed on a dead connection: after a server restart or a network cut the idle ones
+     * may be dead too, so all of them are evicted with it (one failed read, not one per idle connection).
      */
     private void returnReader(Connection c, boolean failed) {
-        if (failed) closeIdleReaders();
-        if (h2Pool == null && !failed && !closed && idleReaders.size() < MAX_IDLE_READERS) {
-            idleReaders.offerFirst(c);
-            if (!closed) return;
-            idleReaders.remove(c);
+        if (failed && serverReaders != null) {
+            var pool = serverReaders.getHikariPoolMXBean();
+            if (pool != null) pool.softEvictConnections();
         }
         closeQuietly(c);
-    }
-
-    private void closeIdleReaders() {
-        for (Connection c; (c = idleReaders.pollFirst()) != null; ) closeQuietly(c);
     }
 
     private static void closeQuietly(Connection c) {
@@ -337,8 +347,11 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        closeIdleReaders();
+        if (serverReaders != null) serverReaders.close();
+        closeWriterAndH2();
+    }
+
+    private void closeWriterAndH2() {
         try {
             if (writer != null) writer.close();
         } catch (SQLException e) {

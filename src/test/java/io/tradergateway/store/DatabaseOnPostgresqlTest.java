@@ -77,8 +77,14 @@ class DatabaseOnPostgresqlTest {
         db.writer().commit();
         JdbcReportOutbox outbox = new JdbcReportOutbox(db, Clock.systemUTC());
 
-        assertThatThrownBy(outbox::lastSequence).as("the idle reader is dead").isInstanceOf(IllegalStateException.class);
-        assertThat(outbox.lastSequence()).as("the next read opens a new one, not the other dead one").isZero();
+        // The pool may find the dead reader itself (it checks one idle for a while before lending it); if it does not,
+        // the read fails, and that is the only one: the other dead reader goes with it.
+        try {
+            outbox.lastSequence();
+        } catch (IllegalStateException deadReader) {
+            assertThat(deadReader).hasMessageContaining("database read failed");
+        }
+        assertThat(outbox.lastSequence()).as("the next read is on a live connection, not the other dead one").isZero();
         assertThat(readerBackend()).isNotIn(idle);
     }
 
