@@ -2,13 +2,11 @@ package io.tradergateway.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,13 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
-import java.util.List;
-import java.util.ArrayList;
 
 /**
  * Connections to the gateway's database: one dedicated writer connection for the engine thread (manual
  * commit) and pooled readers for the API. The JDBC URL is configuration: embedded H2 by default (H2's own pool), a
- * database server otherwise (verified on PostgreSQL), whose readers are pooled by HikariCP.
+ * database server otherwise (verified on PostgreSQL), whose readers are pooled by HikariCP. The schema is Flyway's
+ * migrations in {@code db/migration}, applied at open.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -60,8 +57,7 @@ public final class Database implements AutoCloseable {
             if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(writer);
             if (h2Pool == null) readers = serverReaders(url, user, password);
             this.serverReaders = readers;
-            runSchema();
-            widenFillsKey();
+            migrate();
             this.instanceId = loadOrCreateInstanceId();
             this.startEpoch = advanceStartEpoch();
         } catch (SQLException | RuntimeException e) {
@@ -111,7 +107,7 @@ public final class Database implements AutoCloseable {
         writer.commit();
     }
 
-    /** Opens the database, creating the schema where missing. */
+    /** Opens the database, creating or migrating the schema to the latest version. */
     public static Database open(String url, String user, String password) {
         try {
             Database db = new Database(url, user, password);
@@ -227,54 +223,26 @@ public final class Database implements AutoCloseable {
         return instanceId;
     }
 
-    private void runSchema() throws SQLException {
-        String script;
-        try (InputStream in = Database.class.getResourceAsStream("/db/schema.sql")) {
-            if (in == null) throw new IllegalStateException("db/schema.sql missing from the classpath");
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read db/schema.sql", e);
-        }
-        try (Statement st = writer.createStatement()) {
-            for (String sql : script.split(";")) {
-                String stmt = stripComments(sql);
-                if (!stmt.isBlank()) st.execute(stmt);
-            }
-        }
-        writer.commit();
-    }
+    /** Where the schema migrations are: {@code V1__baseline.sql} is the schema the gateway had before Flyway. */
+    static final String MIGRATIONS = "classpath:db/migration";
 
     /**
-     * Databases made before fills were keyed by (venue, ClOrdID, ExecID) had (venue, ExecID): a venue that restarts its
-     * ExecIDs would have the fill of a new order refused as a duplicate. Moves such a table to the new key (portable:
-     * the old key is dropped by the name the database gave it).
+     * Brings the schema to the latest version with Flyway, on connections of the pool (H2's or the readers'), after the
+     * writer holds the writer lock (a second gateway is refused before it migrates anything). A database made before
+     * Flyway, by the old {@code db/schema.sql} (tables but no {@code flyway_schema_history}), is baselined at version 0,
+     * then runs V1 (idempotent: it adds the tables its older schema.sql lacked) and the later migrations.
      */
-    private void widenFillsKey() throws SQLException {
-        var meta = writer.getMetaData();
-        String table = meta.storesUpperCaseIdentifiers() ? "FILLS" : "fills";
-        List<String> columns = new ArrayList<>();
-        String keyName = null;
-        try (ResultSet rs = meta.getPrimaryKeys(null, writer.getSchema(), table)) {
-            while (rs.next()) {
-                columns.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
-                keyName = rs.getString("PK_NAME");
-            }
-        }
-        if (keyName == null || columns.contains("cl_ord_id")) return;
-        try (Statement st = writer.createStatement()) {
-            st.execute("ALTER TABLE fills DROP CONSTRAINT " + keyName);
-            st.execute("ALTER TABLE fills ADD PRIMARY KEY (venue, cl_ord_id, exec_id)");
-        }
-        writer.commit();
-        log.info("fills are now keyed by (venue, cl_ord_id, exec_id) (was {})", columns);
-    }
-
-    private static String stripComments(String sql) {
-        StringBuilder out = new StringBuilder();
-        for (String line : sql.split("\n")) {
-            if (!line.trim().startsWith("--")) out.append(line).append('\n');
-        }
-        return out.toString().trim();
+    private void migrate() {
+        javax.sql.DataSource source = h2Pool != null ? h2Pool : serverReaders;
+        Flyway.configure(Database.class.getClassLoader())
+                .dataSource(source)
+                .locations(MIGRATIONS)
+                .javaMigrations(new V2__WidenFillsKey())
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .baselineDescription("db/schema.sql before Flyway")
+                .load()
+                .migrate();
     }
 
     /** Digits of the random part of a {@link #startEpoch()}: 36^5, about 60 million. */
