@@ -146,6 +146,12 @@ public record GatewayConfig(
                 fixPortOverrides);
     }
 
+    /** A database server (db.url, db.user, db.password) instead of the embedded H2; the data folder keeps the rest. */
+    public GatewayConfig withDb(String url, String user, String password) {
+        return new GatewayConfig(httpPort, apiToken, dataDir, url, user, password, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout, fixPortOverrides);
+    }
+
     public GatewayConfig withFixPorts(Map<String, Integer> ports) {
         return new GatewayConfig(httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout, ports);
