@@ -3,6 +3,7 @@ package io.tradergateway.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +68,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Most reader connections open at once; more concurrent reads wait (at most {@link #READER_WAIT_MS}) for one. */
+    /**
+     * Most reader connections open at once; more concurrent reads wait (at most {@link #READER_WAIT_MS}) for one. That
+     * wait is also how long a read takes to fail while the server is unreachable (the engine thread reads too): short.
+     */
     static final int MAX_READERS = 8;
-    static final long READER_WAIT_MS = 10_000;
+    static final long READER_WAIT_MS = 2_000;
 
     private static HikariDataSource serverReaders(String url, String user, String password) {
         HikariConfig config = new HikariConfig();
@@ -113,7 +117,7 @@ public final class Database implements AutoCloseable {
             Database db = new Database(url, user, password);
             log.info("database open: {}", url);
             return db;
-        } catch (SQLException e) {
+        } catch (SQLException | FlywayException e) {
             throw new IllegalStateException("cannot open database " + url + ": " + e.getMessage(), e);
         }
     }
