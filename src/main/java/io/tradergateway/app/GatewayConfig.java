@@ -243,6 +243,13 @@ public record GatewayConfig(
                 fixPortOverrides, risk, settings);
     }
 
+    /** A database server (db.url, db.user, db.password) instead of the embedded H2; the data folder keeps the rest. */
+    public GatewayConfig withDb(String url, String user, String password) {
+        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, url, user, password, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
+                fixPortOverrides, risk, settings);
+    }
+
     public GatewayConfig withFixPorts(Map<String, Integer> ports) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,

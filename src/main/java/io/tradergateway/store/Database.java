@@ -1,12 +1,13 @@
 package io.tradergateway.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,15 +16,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
-import java.util.List;
-import java.util.ArrayList;
-import java.util.concurrent.BlockingDeque;
-import java.util.concurrent.LinkedBlockingDeque;
 
 /**
  * Connections to the gateway's database: one dedicated writer connection for the engine thread (manual
- * commit) and pooled readers for the API. The JDBC URL is configuration: embedded H2 by default, any
- * database that runs {@code db/schema.sql} otherwise (verified on PostgreSQL).
+ * commit) and pooled readers for the API. The JDBC URL is configuration: embedded H2 by default (H2's own pool), a
+ * database server otherwise (verified on PostgreSQL), whose readers are pooled by HikariCP. The schema is Flyway's
+ * migrations in {@code db/migration}, applied at open.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -38,12 +36,11 @@ public final class Database implements AutoCloseable {
     private final String password;
     private final JdbcConnectionPool h2Pool;
     /**
-     * Idle reader connections of a database other than H2, most recently used first. Opening one costs tens of
-     * milliseconds on a server (PostgreSQL with SCRAM authentication: ~45 ms here), and the engine thread reads
-     * too ({@code fillExists} on every fill), so readers are kept open and reused.
+     * Readers of a database other than H2. Opening a connection costs tens of milliseconds on a server (PostgreSQL
+     * with SCRAM authentication: ~45 ms here), and the engine thread reads too ({@code fillExists} on every fill), so
+     * readers are kept open and reused. The writer is not one of them: it holds the writer lock for as long as it lives.
      */
-    private final BlockingDeque<Connection> idleReaders = new LinkedBlockingDeque<>();
-    private volatile boolean closed;
+    private final HikariDataSource serverReaders;
     /** Replaced only by {@link #reopenWriterIfBroken()}, on the engine thread. */
     private volatile Connection writer;
     private final String instanceId;
@@ -54,18 +51,41 @@ public final class Database implements AutoCloseable {
         this.user = user;
         this.password = password;
         this.h2Pool = url.startsWith("jdbc:h2:") ? JdbcConnectionPool.create(url, user, password) : null;
+        HikariDataSource readers = null;
         try {
             this.writer = connect();
             writer.setAutoCommit(false);
             if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(writer);
-            runSchema();
-            widenFillsKey();
+            if (h2Pool == null) readers = serverReaders(url, user, password);
+            this.serverReaders = readers;
+            migrate();
             this.instanceId = loadOrCreateInstanceId();
             this.startEpoch = advanceStartEpoch();
         } catch (SQLException | RuntimeException e) {
-            close();
+            if (readers != null) readers.close();
+            closeWriterAndH2();
             throw e;
         }
+    }
+
+    /**
+     * Most reader connections open at once; more concurrent reads wait (at most {@link #READER_WAIT_MS}) for one. That
+     * wait is also how long a read takes to fail while the server is unreachable (the engine thread reads too): short.
+     */
+    static final int MAX_READERS = 8;
+    static final long READER_WAIT_MS = 2_000;
+
+    private static HikariDataSource serverReaders(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("gateway-readers");
+        config.setJdbcUrl(url);
+        if (user != null && !user.isEmpty()) config.setUsername(user);
+        if (password != null && !password.isEmpty()) config.setPassword(password);
+        config.setMaximumPoolSize(MAX_READERS);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(READER_WAIT_MS);
+        config.setAutoCommit(true);
+        return new HikariDataSource(config);
     }
 
     /** First key of the PostgreSQL advisory lock that marks the gateway writing a schema (the second is the schema). */
@@ -91,46 +111,36 @@ public final class Database implements AutoCloseable {
         writer.commit();
     }
 
-    /** Opens the database, creating the schema where missing. */
+    /** Opens the database, creating or migrating the schema to the latest version. */
     public static Database open(String url, String user, String password) {
         try {
             Database db = new Database(url, user, password);
             log.info("database open: {}", url);
             return db;
-        } catch (SQLException e) {
+        } catch (SQLException | FlywayException e) {
             throw new IllegalStateException("cannot open database " + url + ": " + e.getMessage(), e);
         }
     }
 
+    /** A new writer connection: from H2's pool, or a connection of its own to a server (outside the readers' pool). */
     private Connection connect() throws SQLException {
         return h2Pool != null ? h2Pool.getConnection() : DriverManager.getConnection(url, user, password);
     }
 
-    /** Most idle reader connections kept open (more may be open while busy; those are closed when returned). */
-    static final int MAX_IDLE_READERS = 8;
-
-    /** An idle reader when one is kept (never for H2, whose own pool does that), else a new connection. */
     private Connection borrowReader() throws SQLException {
-        Connection idle = idleReaders.pollFirst();
-        return idle != null ? idle : connect();
+        return h2Pool != null ? h2Pool.getConnection() : serverReaders.getConnection();
     }
 
     /**
-     * A reader that failed is closed, never reused: after a server restart or a network cut it may be dead, and so
-     * may the idle ones, which are closed with it (one failed read, not one per idle connection).
+     * A read that failed may have failed on a dead connection: after a server restart or a network cut the idle ones
+     * may be dead too, so all of them are evicted with it (one failed read, not one per idle connection).
      */
     private void returnReader(Connection c, boolean failed) {
-        if (failed) closeIdleReaders();
-        if (h2Pool == null && !failed && !closed && idleReaders.size() < MAX_IDLE_READERS) {
-            idleReaders.offerFirst(c);
-            if (!closed) return;
-            idleReaders.remove(c);
+        if (failed && serverReaders != null) {
+            var pool = serverReaders.getHikariPoolMXBean();
+            if (pool != null) pool.softEvictConnections();
         }
         closeQuietly(c);
-    }
-
-    private void closeIdleReaders() {
-        for (Connection c; (c = idleReaders.pollFirst()) != null; ) closeQuietly(c);
     }
 
     private static void closeQuietly(Connection c) {
@@ -217,54 +227,26 @@ public final class Database implements AutoCloseable {
         return instanceId;
     }
 
-    private void runSchema() throws SQLException {
-        String script;
-        try (InputStream in = Database.class.getResourceAsStream("/db/schema.sql")) {
-            if (in == null) throw new IllegalStateException("db/schema.sql missing from the classpath");
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read db/schema.sql", e);
-        }
-        try (Statement st = writer.createStatement()) {
-            for (String sql : script.split(";")) {
-                String stmt = stripComments(sql);
-                if (!stmt.isBlank()) st.execute(stmt);
-            }
-        }
-        writer.commit();
-    }
+    /** Where the schema migrations are: {@code V1__baseline.sql} is the schema the gateway had before Flyway. */
+    static final String MIGRATIONS = "classpath:db/migration";
 
     /**
-     * Databases made before fills were keyed by (venue, ClOrdID, ExecID) had (venue, ExecID): a venue that restarts its
-     * ExecIDs would have the fill of a new order refused as a duplicate. Moves such a table to the new key (portable:
-     * the old key is dropped by the name the database gave it).
+     * Brings the schema to the latest version with Flyway, on connections of the pool (H2's or the readers'), after the
+     * writer holds the writer lock (a second gateway is refused before it migrates anything). A database made before
+     * Flyway, by the old {@code db/schema.sql} (tables but no {@code flyway_schema_history}), is baselined at version 0,
+     * then runs V1 (idempotent: it adds the tables its older schema.sql lacked) and the later migrations.
      */
-    private void widenFillsKey() throws SQLException {
-        var meta = writer.getMetaData();
-        String table = meta.storesUpperCaseIdentifiers() ? "FILLS" : "fills";
-        List<String> columns = new ArrayList<>();
-        String keyName = null;
-        try (ResultSet rs = meta.getPrimaryKeys(null, writer.getSchema(), table)) {
-            while (rs.next()) {
-                columns.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
-                keyName = rs.getString("PK_NAME");
-            }
-        }
-        if (keyName == null || columns.contains("cl_ord_id")) return;
-        try (Statement st = writer.createStatement()) {
-            st.execute("ALTER TABLE fills DROP CONSTRAINT " + keyName);
-            st.execute("ALTER TABLE fills ADD PRIMARY KEY (venue, cl_ord_id, exec_id)");
-        }
-        writer.commit();
-        log.info("fills are now keyed by (venue, cl_ord_id, exec_id) (was {})", columns);
-    }
-
-    private static String stripComments(String sql) {
-        StringBuilder out = new StringBuilder();
-        for (String line : sql.split("\n")) {
-            if (!line.trim().startsWith("--")) out.append(line).append('\n');
-        }
-        return out.toString().trim();
+    private void migrate() {
+        javax.sql.DataSource source = h2Pool != null ? h2Pool : serverReaders;
+        Flyway.configure(Database.class.getClassLoader())
+                .dataSource(source)
+                .locations(MIGRATIONS)
+                .javaMigrations(new V2__WidenFillsKey())
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .baselineDescription("db/schema.sql before Flyway")
+                .load()
+                .migrate();
     }
 
     /** Digits of the random part of a {@link #startEpoch()}: 36^5, about 60 million. */
@@ -337,8 +319,11 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        closeIdleReaders();
+        if (serverReaders != null) serverReaders.close();
+        closeWriterAndH2();
+    }
+
+    private void closeWriterAndH2() {
         try {
             if (writer != null) writer.close();
         } catch (SQLException e) {

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What a database server needs beyond H2 in file mode, on a real PostgreSQL (skipped unless
- * {@value TestDatabase#PG_URL} is set): readers are reused rather than opened per read, a reader the server
+ * What a database server needs beyond H2 in file mode, on a real PostgreSQL (the test JVM's own, see
+ * {@link PostgresTestServer}, or the one {@value TestDatabase#PG_URL} names): readers are reused rather than opened per read, a reader the server
  * dropped is replaced, so is the writer after one failed commit, and a second gateway on the same schema is refused as H2's file lock refuses it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -77,8 +77,14 @@ class DatabaseOnPostgresqlTest {
         db.writer().commit();
         JdbcReportOutbox outbox = new JdbcReportOutbox(db, Clock.systemUTC());
 
-        assertThatThrownBy(outbox::lastSequence).as("the idle reader is dead").isInstanceOf(IllegalStateException.class);
-        assertThat(outbox.lastSequence()).as("the next read opens a new one, not the other dead one").isZero();
+        // The pool may find the dead reader itself (it checks one idle for a while before lending it); if it does not,
+        // the read fails, and that is the only one: the other dead reader goes with it.
+        try {
+            outbox.lastSequence();
+        } catch (IllegalStateException deadReader) {
+            assertThat(deadReader).hasMessageContaining("database read failed");
+        }
+        assertThat(outbox.lastSequence()).as("the next read is on a live connection, not the other dead one").isZero();
         assertThat(readerBackend()).isNotIn(idle);
     }
 

@@ -1,6 +1,5 @@
 package io.tradergateway.store;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,9 +19,8 @@ import java.util.stream.Stream;
 /**
  * The databases the store tests run on, so that the "the JDBC URL is configuration" promise is tested and not
  * assumed: H2 in file mode (the default), H2 in PostgreSQL compatibility mode (a cheap proxy that runs
- * everywhere) and a real PostgreSQL server when {@value #PG_URL} names one ({@value #PG_USER} and
- * {@value #PG_PASSWORD} for its credentials). Without that variable the PostgreSQL case is reported as
- * skipped, never as passed.
+ * everywhere) and a real PostgreSQL server: the one the test JVM starts itself ({@link PostgresTestServer}), or
+ * the one {@value #PG_URL} names ({@value #PG_USER} and {@value #PG_PASSWORD} for its credentials).
  */
 enum TestDatabase {
     H2_FILE {
@@ -43,13 +41,22 @@ enum TestDatabase {
         @Override
         Fresh fresh(Path dir) {
             String url = System.getenv(PG_URL);
-            Assumptions.assumeTrue(url != null && !url.isBlank(), PG_URL + " is not set: no PostgreSQL server to test on");
-            String user = System.getenv().getOrDefault(PG_USER, "");
-            String password = System.getenv().getOrDefault(PG_PASSWORD, "");
+            String user;
+            String password;
+            if (url != null && !url.isBlank()) {
+                user = System.getenv().getOrDefault(PG_USER, "");
+                password = System.getenv().getOrDefault(PG_PASSWORD, "");
+            } else {
+                PostgresTestServer server = PostgresTestServer.shared();
+                url = server.url();
+                user = server.user();
+                password = server.password();
+            }
             String schema = "test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
-            execute(url, user, password, "CREATE SCHEMA " + schema);
+            String serverUrl = url;
+            execute(serverUrl, user, password, "CREATE SCHEMA " + schema);
             return new Fresh(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, password,
-                    () -> execute(url, user, password, "DROP SCHEMA " + schema + " CASCADE"));
+                    () -> execute(serverUrl, user, password, "DROP SCHEMA " + schema + " CASCADE"));
         }
     };
 

@@ -39,7 +39,12 @@ class WalkingSkeletonTest {
 
     @BeforeEach
     void start() {
-        h = GatewayHarness.start(dir);
+        h = startGateway(dir);
+    }
+
+    /** The gateway and the simulated venue, on the embedded H2 here ({@link WalkingSkeletonOnPostgresqlTest}: PostgreSQL). */
+    GatewayHarness startGateway(Path dir) {
+        return GatewayHarness.start(dir);
     }
 
     @AfterEach

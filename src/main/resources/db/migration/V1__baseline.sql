@@ -1,5 +1,8 @@
--- Trader Gateway schema. Portable SQL (H2 and PostgreSQL): no vendor upserts, no sequences.
--- Every statement is idempotent so that start-up can run the whole file on an existing database.
+-- Trader Gateway schema, version 1: the schema as it was when Flyway took over (it was db/schema.sql, run whole at
+-- every start-up). Portable SQL (H2 and PostgreSQL): no vendor upserts, no sequences.
+-- Every statement stays idempotent: a database made by db/schema.sql has no Flyway history, is baselined at version 0
+-- (Database.migrate) and then runs this file too, which adds what its older schema.sql lacked and changes nothing else.
+-- Never edit this file: later changes are new migrations (V2__..., V3__...) beside it.
 
 CREATE TABLE IF NOT EXISTS gateway_meta (
     meta_key    VARCHAR(64)  PRIMARY KEY,
@@ -53,7 +56,7 @@ CREATE INDEX IF NOT EXISTS orders_status ON orders(status);
 
 -- Fills, once per (venue, ClOrdID, ExecID): a re-sent ExecutionReport finds its row and changes nothing, and a venue
 -- that numbers its ExecIDs from 1 again after a restart still gets the fills of new orders booked.
--- (Databases made before the ClOrdID joined the key are moved to it at start-up: Database.widenFillsKey.)
+-- (Databases made before the ClOrdID joined the key are moved to it by migration V2: V2__WidenFillsKey.)
 CREATE TABLE IF NOT EXISTS fills (
     venue       VARCHAR(64)  NOT NULL,
     exec_id     VARCHAR(128) NOT NULL,
