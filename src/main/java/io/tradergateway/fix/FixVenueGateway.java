@@ -61,11 +61,14 @@ import java.util.function.Function;
  * Each session speaks its own version (SPEC 4.1) and honours its venue keys (SPEC 4.2, {@link VenueSettings}).
  * Callbacks only translate and hand over to the {@link VenueEventSink}; they never block.
  */
-public final class FixVenueGateway implements VenueGateway, Application, AutoCloseable {
+public final class FixVenueGateway implements VenueGateway, Application, SessionControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FixVenueGateway.class);
     /** A SecurityList not answered within this time after logon: the configured instruments stand (for readiness). */
     static final Duration SECURITY_LIST_WAIT = Duration.ofSeconds(15);
     private static final int SENT_ORDER_MESSAGES_KEPT = 10_000;
+    /** A clean stop waits this long for the venues to answer our Logout, then drops the sockets. */
+    static final Duration LOGOUT_WAIT = Duration.ofSeconds(5);
+    static final String STOPPING = "gateway stopping";
     private static final String DEFAULT_APPL_VER_ID = "DefaultApplVerID";
 
     private final SessionSettings settings;
@@ -87,6 +90,8 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
     /** Per venue, our latest order messages by MsgSeqNum (see {@link FixTranslator.SentOrderMessage}). */
     private final Map<String, Map<Integer, FixTranslator.SentOrderMessage>> sentOrderMessages = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    /** Venues an operator logged out: their Logout is no session problem, and they stay out until logged on. */
+    private final Set<String> operatorLoggedOut = ConcurrentHashMap.newKeySet();
     private ThreadedSocketInitiator initiator;
 
     /**
@@ -288,13 +293,98 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         }
     }
 
+    /**
+     * A clean stop: a Logout (35=5, Text "gateway stopping") on every logged-on session, a wait of up to
+     * {@link #LOGOUT_WAIT} for the venues to answer it, then the sockets are closed.
+     */
     @Override
     public void close() {
         closing = true;
-        if (initiator != null) {
-            initiator.stop(true);
-            initiator = null;
+        if (initiator == null) return;
+        List<Session> up = new ArrayList<>();
+        for (SessionID id : sessionsByVenue.values()) {
+            Session session = Session.lookupSession(id);
+            if (session != null && session.isLoggedOn()) {
+                session.logout(STOPPING);
+                up.add(session);
+            }
         }
+        long deadline = System.nanoTime() + LOGOUT_WAIT.toNanos();
+        while (up.stream().anyMatch(Session::isLoggedOn) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        List<String> stillUp = up.stream().filter(Session::isLoggedOn).map(s -> s.getSessionID().getTargetCompID()).toList();
+        if (!stillUp.isEmpty()) log.warn("no Logout answer within {} s from {}: disconnecting", LOGOUT_WAIT.toSeconds(), stillUp);
+        initiator.stop(true);
+        initiator = null;
+        if (!up.isEmpty()) log.info("FIX sessions logged out: {}", up.stream().map(s -> s.getSessionID().getTargetCompID()).toList());
+    }
+
+    // ---------------------------------------------------------------- operator control (SessionControl)
+
+    @Override
+    public Outcome logon(String venue) {
+        Session session = session(venue);
+        if (session == null) return unknown(venue);
+        operatorLoggedOut.remove(venue);
+        boolean already = session.isLoggedOn();
+        session.logon();
+        SessionWatch.OPS.info("venue={} FIX session logon requested by an operator{}", venue, already ? " (already logged on)" : "");
+        return new Outcome(Result.DONE, already ? venue + " is logged on" : "logon of " + venue + " under way");
+    }
+
+    @Override
+    public Outcome logout(String venue, String reason) {
+        Session session = session(venue);
+        if (session == null) return unknown(venue);
+        String why = reason == null || reason.isBlank() ? "logout requested by an operator" : reason.strip();
+        operatorLoggedOut.add(venue);
+        boolean wasUp = session.isLoggedOn();
+        session.logout(why);
+        SessionWatch.OPS.warn("venue={} FIX session logout requested by an operator: {}; it stays logged out until"
+                + " POST /v1/venues/{}/logon", venue, SessionWatch.oneLine(why), venue);
+        return new Outcome(Result.DONE, wasUp ? "logout of " + venue + " under way" : venue + " stays logged out");
+    }
+
+    @Override
+    public Outcome setNextSequenceNumbers(String venue, Integer nextSender, Integer nextTarget) {
+        Session session = session(venue);
+        if (session == null) return unknown(venue);
+        if (nextSender == null && nextTarget == null) {
+            return new Outcome(Result.INVALID, "give next_sender_seq_num, next_target_seq_num or both");
+        }
+        if ((nextSender != null && nextSender < 1) || (nextTarget != null && nextTarget < 1)) {
+            return new Outcome(Result.INVALID, "sequence numbers start at 1");
+        }
+        if (session.isLoggedOn() || session.isLogonSent()) {
+            return new Outcome(Result.CONFLICT, venue + " is logged on (or logging on): POST /v1/venues/" + venue
+                    + "/logout first, then set the sequence numbers, then log on");
+        }
+        int[] before = sequenceNumbers(venue);
+        try {
+            if (nextSender != null) session.setNextSenderMsgSeqNum(nextSender);
+            if (nextTarget != null) session.setNextTargetMsgSeqNum(nextTarget);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the FIX store of " + venue + ": " + e.getMessage(), e);
+        }
+        int[] after = sequenceNumbers(venue);
+        SessionWatch.OPS.warn("venue={} FIX sequence numbers set by an operator: next sender {} -> {}, next target {} -> {}",
+                venue, before[0], after[0], before[1], after[1]);
+        return new Outcome(Result.DONE, "next sender " + after[0] + ", next target " + after[1]);
+    }
+
+    private Session session(String venue) {
+        SessionID id = venue == null ? null : sessionsByVenue.get(venue);
+        return id == null ? null : Session.lookupSession(id);
+    }
+
+    private static Outcome unknown(String venue) {
+        return new Outcome(Result.UNKNOWN_VENUE, "no FIX session for venue " + venue);
     }
 
     // ---------------------------------------------------------------- QuickFIX/J callbacks
@@ -342,7 +432,7 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
             VenueSettings vs = venueSettings.get(venue);
             if (vs.capabilities().logonUsername() != null) message.setString(Username.FIELD, vs.capabilities().logonUsername());
             if (vs.logonPassword() != null) message.setString(Password.FIELD, vs.logonPassword());
-        } else if (MsgType.LOGOUT.equals(type) && !closing) {
+        } else if (MsgType.LOGOUT.equals(type) && !closing && !operatorLoggedOut.contains(venue)) {
             watch.onLogoutSent(venue, FixTranslator.optString(message, Text.FIELD));
         }
     }

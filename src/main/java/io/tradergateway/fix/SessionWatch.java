@@ -165,6 +165,11 @@ final class SessionWatch {
         }
     }
 
+    /** Text from outside (an operator, a venue) on one log line: CR and LF shown as \\r and \\n, never forging a line. */
+    static String oneLine(String text) {
+        return text == null ? null : text.replace("\r", "\\r").replace("\n", "\\n");
+    }
+
     private static String firstLine(String text) {
         int nl = text.indexOf('\n');
         return (nl < 0 ? text : text.substring(0, nl)).trim();

@@ -65,7 +65,7 @@ class FixVenueSessionTest {
         return g;
     }
 
-    private static String defaults() {
+    static String defaults() {
         return """
                 [default]
                 ConnectionType=initiator
@@ -84,7 +84,7 @@ class FixVenueSessionTest {
                 """;
     }
 
-    private static String broker42(int port) {
+    static String broker42(int port) {
         return """
                 [session]
                 BeginString=FIX.4.2
@@ -101,7 +101,7 @@ class FixVenueSessionTest {
                 """.formatted(port);
     }
 
-    private static String broker50(int port) {
+    static String broker50(int port) {
         return """
                 [session]
                 BeginString=FIXT.1.1
