@@ -1,5 +1,6 @@
 package io.tradergateway.app;
 
+import io.tradergateway.execution.Order;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.fix.FixVenueGateway;
 import io.tradergateway.intake.ApiQueries;
@@ -27,6 +28,7 @@ import java.util.Map;
 /** The gateway assembled: database, engine, FIX sessions, report delivery and the API, started and stopped in order. */
 public final class GatewayApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
+    private static final Logger OPS = LoggerFactory.getLogger("io.tradergateway.ops");
 
     private final GatewayConfig config;
     private final Database db;
@@ -35,6 +37,7 @@ public final class GatewayApp implements AutoCloseable {
     private final TradingEngine engine;
     private final FixVenueGateway fix;
     private final ApiServer api;
+    private final JdbcTradeJournal journal;
 
     private GatewayApp(GatewayConfig config, Clock clock) {
         this.config = config;
@@ -68,9 +71,10 @@ public final class GatewayApp implements AutoCloseable {
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250)));
             this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher,
-                    venues::sessionStatus));
+                    venues::sessionStatus, venues));
             this.engine = createdEngine;
             this.fix = venues;
+            this.journal = journal;
         } catch (RuntimeException e) {
             // Nothing has started yet; only the engine's ticker, the files and the database are open.
             if (createdEngine != null) closeQuietly(createdEngine);
@@ -147,10 +151,36 @@ public final class GatewayApp implements AutoCloseable {
         closeQuietly(api);
         closeQuietly(fix);
         closeQuietly(engine);
+        logWorkingOrders();
         closeQuietly(dispatcher);
         closeQuietly(reportsLog);
         closeQuietly(db);
         log.info("gateway stopped");
+    }
+
+    /** Most working orders listed one per line at stop; the rest counted. */
+    static final int WORKING_ORDERS_LISTED = 200;
+
+    /**
+     * The orders still working at the venues as the gateway stops (they stay there; the next start reconciles them), one
+     * ops line each, after the engine's last commit.
+     */
+    private void logWorkingOrders() {
+        try {
+            List<Order> working = journal.recover().openOrders();
+            if (working.isEmpty()) {
+                OPS.info("gateway stopping: no working orders");
+                return;
+            }
+            OPS.warn("gateway stopping with {} working order(s) left at the venues (reconciled at the next start):", working.size());
+            working.stream().limit(WORKING_ORDERS_LISTED).forEach(o -> OPS.warn("plan={} clOrdId={} venue={} working at stop: {} {} {} {}"
+                    + " @ {} status {} filled {}", o.planId(), o.clOrdId().value(), o.venue(), o.side().wireName(), o.quantity(),
+                    o.symbol(), o.type().name().toLowerCase(java.util.Locale.ROOT), o.limitPrice() == null ? "market" : o.limitPrice(),
+                    o.status(), o.cumQty()));
+            if (working.size() > WORKING_ORDERS_LISTED) OPS.warn("... and {} more working orders", working.size() - WORKING_ORDERS_LISTED);
+        } catch (RuntimeException e) {
+            log.warn("cannot list the working orders at stop: {}", e.toString());
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -10,6 +10,7 @@ import io.tradergateway.execution.Order;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.execution.VenueCapabilities;
+import io.tradergateway.fix.SessionControl;
 import io.tradergateway.fix.SessionStatus;
 import io.tradergateway.market.BookLevel;
 import io.tradergateway.market.ConditionInputs;
@@ -48,6 +49,7 @@ public final class ApiQueries {
     private final Supplier<Map<String, Boolean>> sessions;
     private final ReportDispatcher dispatcher;
     private final Supplier<Map<String, SessionStatus>> sessionStatus;
+    private final SessionControl sessionControl;
 
     public ApiQueries(TradingEngine engine, JdbcTradeJournal journal, JdbcReportOutbox outbox,
                       Supplier<Map<String, Boolean>> sessions, ReportDispatcher dispatcher) {
@@ -61,12 +63,90 @@ public final class ApiQueries {
     public ApiQueries(TradingEngine engine, JdbcTradeJournal journal, JdbcReportOutbox outbox,
                       Supplier<Map<String, Boolean>> sessions, ReportDispatcher dispatcher,
                       Supplier<Map<String, SessionStatus>> sessionStatus) {
+        this(engine, journal, outbox, sessions, dispatcher, sessionStatus, null);
+    }
+
+    /** As above, with what operators may do to the venue sessions (null: {@code POST /v1/venues/...} answers 404). */
+    public ApiQueries(TradingEngine engine, JdbcTradeJournal journal, JdbcReportOutbox outbox,
+                      Supplier<Map<String, Boolean>> sessions, ReportDispatcher dispatcher,
+                      Supplier<Map<String, SessionStatus>> sessionStatus, SessionControl sessionControl) {
         this.engine = engine;
+        this.sessionControl = sessionControl;
         this.journal = journal;
         this.outbox = outbox;
         this.sessions = sessions;
         this.dispatcher = dispatcher;
         this.sessionStatus = sessionStatus;
+    }
+
+    /** An answer: its HTTP status, and a body when it succeeded or else the one-line error message. */
+    public record Answer(int status, ObjectNode body, String message) {
+    }
+
+    /**
+     * {@code POST /v1/venues/{venue}/logon}, {@code .../logout} (body optional: {@code {"reason": "..."}}) and
+     * {@code .../sequence} ({@code {"next_sender_seq_num": N, "next_target_seq_num": M}}, either or both; only while
+     * the session is logged out, else 409). Logon and logout answer 202: the session acts within a second.
+     */
+    public Answer venueSession(String venue, String action, String body) {
+        if (sessionControl == null) return new Answer(404, null, "no FIX sessions to control");
+        JsonNode json;
+        try {
+            json = body == null || body.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            return new Answer(400, null, "body must be a JSON object");
+        }
+        if (json == null || !json.isObject()) return new Answer(400, null, "body must be a JSON object");
+        SessionControl.Outcome outcome;
+        switch (action) {
+            case "logon" -> outcome = sessionControl.logon(venue);
+            case "logout" -> {
+                JsonNode reason = json.path("reason");
+                if (!reason.isMissingNode() && !reason.isNull() && !reason.isTextual()) {
+                    return new Answer(400, null, "reason must be a string");
+                }
+                outcome = sessionControl.logout(venue, reason.isTextual() ? reason.asText() : null);
+            }
+            case "sequence" -> {
+                for (java.util.Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
+                    String key = it.next();
+                    if (!key.equals("next_sender_seq_num") && !key.equals("next_target_seq_num")) {
+                        return new Answer(400, null, "unknown field " + key + ": give next_sender_seq_num and/or next_target_seq_num");
+                    }
+                }
+                Integer sender;
+                Integer target;
+                try {
+                    sender = seqNum(json, "next_sender_seq_num");
+                    target = seqNum(json, "next_target_seq_num");
+                } catch (IllegalArgumentException e) {
+                    return new Answer(400, null, e.getMessage());
+                }
+                outcome = sessionControl.setNextSequenceNumbers(venue, sender, target);
+            }
+            default -> {
+                return new Answer(404, null, "no such venue action: " + action + " (logon, logout, sequence)");
+            }
+        }
+        return switch (outcome.result()) {
+            case DONE -> {
+                ObjectNode out = Json.MAPPER.createObjectNode();
+                out.put("venue", venue);
+                out.put("action", action);
+                out.put("message", outcome.message());
+                yield new Answer(action.equals("sequence") ? 200 : 202, out, null);
+            }
+            case UNKNOWN_VENUE -> new Answer(404, null, outcome.message());
+            case CONFLICT -> new Answer(409, null, outcome.message());
+            case INVALID -> new Answer(400, null, outcome.message());
+        };
+    }
+
+    private static Integer seqNum(JsonNode json, String field) {
+        JsonNode n = json.path(field);
+        if (n.isMissingNode() || n.isNull()) return null;
+        if (!n.canConvertToInt() || !n.isIntegralNumber()) throw new IllegalArgumentException(field + " must be an integer");
+        return n.intValue();
     }
 
     public ReportOutbox outbox() {

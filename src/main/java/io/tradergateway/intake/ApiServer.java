@@ -172,6 +172,11 @@ public final class ApiServer implements AutoCloseable {
                     }
                 }
             }
+            if (resource.equals("venues") && parts.size() == 4 && method.equals("POST")) {
+                ApiQueries.Answer a = queries.venueSession(decode(parts.get(2)), parts.get(3), readBody(ex));
+                send(ex, a.status(), a.body() != null ? a.body() : error(a.message()));
+                return;
+            }
             if (parts.size() == 2 && resource.equals("kill-switch") && method.equals("POST")) {
                 killSwitch(ex);
                 return;
