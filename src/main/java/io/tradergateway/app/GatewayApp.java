@@ -44,7 +44,6 @@ public final class GatewayApp implements AutoCloseable {
         try {
             Files.createDirectories(config.dataDir());
             Files.createDirectories(config.fixStoreDir());
-            Files.createDirectories(config.fixLogDir());
         } catch (IOException e) {
             throw new ConfigException("setting data.dir (TRADER_DATA_DIR): cannot create " + config.dataDir() + ": " + e.getMessage());
         }

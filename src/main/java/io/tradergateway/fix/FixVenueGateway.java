@@ -9,12 +9,10 @@ import io.tradergateway.execution.VenueGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quickfix.Application;
-import quickfix.CompositeLogFactory;
 import quickfix.ConfigError;
 import quickfix.DefaultMessageFactory;
 import quickfix.DoNotSend;
 import quickfix.FieldNotFound;
-import quickfix.FileLogFactory;
 import quickfix.FileStoreFactory;
 import quickfix.LogFactory;
 import quickfix.Message;
@@ -57,7 +55,8 @@ import java.util.function.Function;
 
 /**
  * The gateway's FIX side: one QuickFIX/J initiator session per venue from {@code fix-config/}, a file store
- * (sequence numbers survive restarts) and per-session message logs (files under the data folder, and SLF4J).
+ * (sequence numbers survive restarts) and per-session message logs (SLF4J, written once by Logback: rotated, capped,
+ * no heartbeats, market data only with {@code LogMarketData=Y}).
  * Each session speaks its own version (SPEC 4.1) and honours its venue keys (SPEC 4.2, {@link VenueSettings}).
  * Callbacks only translate and hand over to the {@link VenueEventSink}; they never block.
  */
@@ -70,6 +69,8 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
     static final Duration LOGOUT_WAIT = Duration.ofSeconds(5);
     static final String STOPPING = "gateway stopping";
     private static final String DEFAULT_APPL_VER_ID = "DefaultApplVerID";
+    /** Gateway key: {@code Y} = this session's market data (35=V/W/X/Y) goes to its message log too (default N). */
+    public static final String LOG_MARKET_DATA = "LogMarketData";
 
     private final SessionSettings settings;
     private volatile VenueEventSink sink;
@@ -92,12 +93,16 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
     private volatile boolean closing;
     /** Venues an operator logged out: their Logout is no session problem, and they stay out until logged on. */
     private final Set<String> operatorLoggedOut = ConcurrentHashMap.newKeySet();
+    /** Venues whose market data messages are logged ({@code LogMarketData=Y}). */
+    private final Set<String> logMarketData = ConcurrentHashMap.newKeySet();
     private ThreadedSocketInitiator initiator;
 
     /**
      * @param configFile    QuickFIX/J settings with one [session] per venue (TargetCompID = venue name)
      * @param storeDir      FileStorePath: sequence numbers and sent messages
-     * @param logDir        FileLogPath: one message log and one event log per session
+     * @param logDir        not used any more: FIX messages and session events are logged once, through SLF4J (one
+     *                      category per session, {@code quickfixj.msg.<venue>.in|out}, {@code quickfixj.event.<venue>}),
+     *                      and Logback writes them rotated and size-capped (logback.xml); kept for source compatibility
      * @param portOverrides venue name to SocketConnectPort (tests on free ports); empty in production
      * @throws IllegalArgumentException one line naming the session and the key when a setting is bad (SPEC 4.1, 4.2)
      */
@@ -116,7 +121,6 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
             throw new IllegalStateException("cannot read FIX settings " + configFile + ": " + e.getMessage(), e);
         }
         settings.setString("FileStorePath", storeDir.toAbsolutePath().toString());
-        settings.setString("FileLogPath", logDir.toAbsolutePath().toString());
         for (Iterator<SessionID> it = settings.sectionIterator(); it.hasNext(); ) {
             SessionID id = it.next();
             String venue = id.getTargetCompID();
@@ -127,6 +131,7 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
             versions.put(venue, version);
             venueSettings.put(venue, vs);
             loggedOn.put(venue, false);
+            if (flag(id, LOG_MARKET_DATA, false)) logMarketData.add(venue);
             Integer port = portOverrides.get(venue);
             if (port != null) settings.setLong(id, "SocketConnectPort", port);
             log.info("FIX session {}: {}", id, vs.describe());
@@ -138,6 +143,17 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
         if (sessionsByVenue.isEmpty()) {
             throw new IllegalStateException("FIX settings " + configFile + " define no [session]");
         }
+    }
+
+    /** A Y/N gateway key of a session; a bad value stops start-up with a line naming the session and the key. */
+    private boolean flag(SessionID id, String key, boolean defaultValue) {
+        String v = raw(id, key);
+        if (v == null || v.isBlank()) return defaultValue;
+        return switch (v.trim().toUpperCase(java.util.Locale.ROOT)) {
+            case "Y" -> true;
+            case "N" -> false;
+            default -> throw new IllegalArgumentException("FIX session " + id + ": " + key + "=" + v.trim() + " must be Y or N");
+        };
     }
 
     /** The raw value of a key in a session (the [default] inherited), without QuickFIX/J's variable substitution. */
@@ -187,8 +203,8 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
     public void start(VenueEventSink eventSink) {
         this.sink = eventSink;
         try {
-            LogFactory logs = new WatchedLogFactory(new CompositeLogFactory(new LogFactory[]{new FileLogFactory(settings),
-                    new SLF4JLogFactory(settings)}), watch);
+            // One mechanism for FIX message logs: SLF4J, one category per session, rotated and size-capped by Logback.
+            LogFactory logs = new WatchedLogFactory(new SLF4JLogFactory(settings), watch, logMarketData::contains);
             MessageStoreFactory store = new PasswordMaskingStoreFactory(new FileStoreFactory(settings));
             initiator = new ThreadedSocketInitiator(this, store, settings, logs, new DefaultMessageFactory());
             initiator.start();

@@ -290,9 +290,12 @@ class WalkingSkeletonTest {
         }
     }
 
-    /** The gateway's FIX message log of the venue's session (QuickFIX/J FileLog, kept across restarts), parsed. */
+    /**
+     * The venue's FIX message log of its session with the gateway (the simulated venue's QuickFIX/J FileLog, kept across
+     * gateway restarts), parsed; the gateway's own message log leaves heartbeats out and rolls.
+     */
     private List<Map<String, String>> fixMessages(String venue) {
-        Path log = h.config.fixLogDir().resolve("FIX.4.4-GATEWAY-" + venue + ".messages.log");
+        Path log = h.dataDir.resolve("sim").resolve("log").resolve("FIX.4.4-" + venue + "-GATEWAY.messages.log");
         try {
             List<Map<String, String>> out = new ArrayList<>();
             for (String line : Files.readAllLines(log)) {
