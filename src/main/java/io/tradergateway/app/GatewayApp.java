@@ -5,6 +5,7 @@ import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.fix.FixVenueGateway;
 import io.tradergateway.intake.ApiQueries;
 import io.tradergateway.intake.ApiServer;
+import io.tradergateway.metrics.GatewayMetrics;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.ReportsLog;
 import io.tradergateway.report.delivery.ConsumerEndpoint;
@@ -38,6 +39,7 @@ public final class GatewayApp implements AutoCloseable {
     private final FixVenueGateway fix;
     private final ApiServer api;
     private final JdbcTradeJournal journal;
+    private final GatewayMetrics metrics;
 
     private GatewayApp(GatewayConfig config, Clock clock) {
         this.config = config;
@@ -48,6 +50,8 @@ public final class GatewayApp implements AutoCloseable {
             throw new ConfigException("setting data.dir (TRADER_DATA_DIR): cannot create " + config.dataDir() + ": " + e.getMessage());
         }
         FixVenueGateway venues = openFix(config, clock);
+        this.metrics = GatewayMetrics.withJvm();
+        venues.bindMetrics(metrics.registry());
         Database openedDb = openDatabase(config);
         ReportsLog openedLog = null;
         TradingEngine createdEngine = null;
@@ -70,7 +74,7 @@ public final class GatewayApp implements AutoCloseable {
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250)));
             this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher,
-                    venues::sessionStatus, venues));
+                    venues::sessionStatus, venues, metrics));
             this.engine = createdEngine;
             this.fix = venues;
             this.journal = journal;
@@ -79,6 +83,7 @@ public final class GatewayApp implements AutoCloseable {
             if (createdEngine != null) closeQuietly(createdEngine);
             if (openedLog != null) closeQuietly(openedLog);
             closeQuietly(openedDb);
+            closeQuietly(metrics);
             throw e;
         }
         this.db = openedDb;
@@ -154,6 +159,7 @@ public final class GatewayApp implements AutoCloseable {
         closeQuietly(dispatcher);
         closeQuietly(reportsLog);
         closeQuietly(db);
+        closeQuietly(metrics);
         log.info("gateway stopped");
     }
 

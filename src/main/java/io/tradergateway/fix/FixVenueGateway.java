@@ -91,6 +91,8 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
     /** Per venue, our latest order messages by MsgSeqNum (see {@link FixTranslator.SentOrderMessage}). */
     private final Map<String, Map<Integer, FixTranslator.SentOrderMessage>> sentOrderMessages = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    /** Per venue counters and ack latency; no registry until {@link #bindMetrics} (then they are no-ops). */
+    private volatile FixMetrics metrics;
     /** Venues an operator logged out: their Logout is no session problem, and they stay out until logged on. */
     private final Set<String> operatorLoggedOut = ConcurrentHashMap.newKeySet();
     /** Venues whose market data messages are logged ({@code LogMarketData=Y}). */
@@ -143,6 +145,15 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
         if (sessionsByVenue.isEmpty()) {
             throw new IllegalStateException("FIX settings " + configFile + " define no [session]");
         }
+        this.metrics = new FixMetrics(new io.micrometer.core.instrument.composite.CompositeMeterRegistry(), sessionsByVenue.keySet());
+    }
+
+    /**
+     * Registers the per-venue meters in {@code registry}: NewOrderSingles sent, fills, rejects, and the order ack latency
+     * histogram ({@code trader_venue_*}). Call before {@link #start}.
+     */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.metrics = new FixMetrics(registry, sessionsByVenue.keySet());
     }
 
     /** A Y/N gateway key of a session; a bad value stops start-up with a line naming the session and the key. */
@@ -499,8 +510,10 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
         log.warn("{} refused our {} {} (MsgSeqNum {}): {}", venue, refused.msgType(), refused.clOrdId(), refSeqNum,
                 FixTranslator.refusal(reject));
         switch (refused.msgType()) {
-            case MsgType.ORDER_SINGLE ->
-                    sink.onExecutionReport(FixTranslator.orderRefused(venue, reject, refused, refSeqNum, clock.instant()));
+            case MsgType.ORDER_SINGLE -> {
+                metrics.orderRefused(venue, refused.clOrdId() == null ? null : refused.clOrdId().value());
+                sink.onExecutionReport(FixTranslator.orderRefused(venue, reject, refused, refSeqNum, clock.instant()));
+            }
             case MsgType.ORDER_STATUS_REQUEST -> sink.onStatusRequestRefused(venue, refused.clOrdId(), FixTranslator.refusal(reject));
             default -> sink.onCancelReject(FixTranslator.requestRefused(venue, reject, refused, clock.instant()));
         }
@@ -566,6 +579,9 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
             }
         }
         rememberSent(sessionId.getTargetCompID(), message);
+        if (MsgType.ORDER_SINGLE.equals(FixTranslator.optString(message.getHeader(), MsgType.FIELD))) {
+            metrics.orderSent(sessionId.getTargetCompID(), FixTranslator.optString(message, ClOrdID.FIELD));
+        }
     }
 
     @Override
@@ -598,6 +614,7 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
         if (notice != null) {
             SessionWatch.OPS.warn("plan=- clOrdId={} venue={} {}", report.clOrdId(), venue, notice);
         }
+        if (!FixTranslator.possDup(message)) metrics.report(report);
         sink.onExecutionReport(report);
     }
 
