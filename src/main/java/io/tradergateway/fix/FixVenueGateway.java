@@ -425,7 +425,8 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
         String venue = sessionId.getTargetCompID();
         loggedOn.put(venue, true);
         watch.onLogon(venue);
-        log.info("FIX session {} logged on", sessionId);
+        SessionWatch.OPS.info("venue={} FIX session {} logged on (next MsgSeqNum out {}, in {})", venue, sessionId,
+                nextSeq(sessionId, true), nextSeq(sessionId, false));
         sink.onSessionState(venue, true);
         VenueCapabilities caps = venueSettings.get(venue).capabilities();
         if (!caps.securityListRequest()) {
@@ -442,12 +443,25 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
         }
     }
 
+    private static String nextSeq(SessionID id, boolean sender) {
+        Session session = Session.lookupSession(id);
+        try {
+            return session == null ? "?" : String.valueOf(sender ? session.getStore().getNextSenderMsgSeqNum()
+                    : session.getStore().getNextTargetMsgSeqNum());
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
     @Override
     public void onLogout(SessionID sessionId) {
         String venue = sessionId.getTargetCompID();
         boolean wasUp = Boolean.TRUE.equals(loggedOn.put(venue, false));
         watch.onLogout(venue);
-        if (wasUp) log.warn("FIX session {} logged out", sessionId);
+        if (wasUp) {
+            String why = closing ? " (gateway stopping)" : operatorLoggedOut.contains(venue) ? " by an operator" : "";
+            SessionWatch.OPS.warn("venue={} FIX session {} logged out{}", venue, sessionId, why);
+        }
         sink.onSessionState(venue, false);
     }
 

@@ -127,6 +127,10 @@ final class SessionWatch {
             onProblem(venue, Kind.SEQ_TOO_HIGH, line + " (messages missed: ResendRequest sent)", false);
         } else if (line.startsWith("Logon rejected")) {
             onProblem(venue, Kind.LOGON_REFUSED, "we refused the venue's logon: " + line, true);
+        } else if (line.startsWith("Received ResendRequest")) {
+            // e.g. "Received ResendRequest FROM: 3 TO: 0" (0 = infinity): orders are gap-filled, never re-sent (toApp)
+            OPS.warn("venue={} FIX session RESEND: the venue asked for our messages again ({})", venue,
+                    line.substring("Received ResendRequest".length()).trim());
         } else if (line.startsWith("Disconnecting: ")) {
             onDisconnecting(venue, line.substring("Disconnecting: ".length()), error);
         }

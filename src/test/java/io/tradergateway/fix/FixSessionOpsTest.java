@@ -1,10 +1,15 @@
 package io.tradergateway.fix;
 
 import org.awaitility.Awaitility;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import quickfix.field.Text;
 
 import java.io.IOException;
@@ -28,11 +33,25 @@ class FixSessionOpsTest {
     Path dir;
     private TinyVenue venue;
     private FixVenueGateway gateway;
+    private final ListAppender<ILoggingEvent> ops = new ListAppender<>();
+
+    @BeforeEach
+    void capture() {
+        ops.start();
+        ((Logger) LoggerFactory.getLogger("io.tradergateway.ops")).addAppender(ops);
+    }
 
     @AfterEach
     void stop() {
         if (gateway != null) gateway.close();
         if (venue != null) venue.close();
+        ((Logger) LoggerFactory.getLogger("io.tradergateway.ops")).detachAppender(ops);
+    }
+
+    private List<String> opsLines(String part) {
+        synchronized (ops) {
+            return ops.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).filter(l -> l.contains(part)).toList();
+        }
     }
 
     private FixVenueGateway gateway(String config) throws IOException {
@@ -67,6 +86,9 @@ class FixSessionOpsTest {
         await(() -> !venue.logouts("BROKER42").isEmpty());
         assertThat(venue.logouts("BROKER42").get(0).getString(Text.FIELD)).isEqualTo("gateway stopping");
         assertThat(took).as("bounded by the logout wait").isLessThan(FixVenueGateway.LOGOUT_WAIT.plusSeconds(3));
+        assertThat(opsLines("BROKER42 logged on")).singleElement().asString()
+                .isEqualTo("INFO venue=BROKER42 FIX session FIX.4.2:GATEWAY->BROKER42 logged on (next MsgSeqNum out 2, in 2)");
+        assertThat(opsLines("BROKER42 logged out")).containsExactly("WARN venue=BROKER42 FIX session FIX.4.2:GATEWAY->BROKER42 logged out (gateway stopping)");
         gateway = null;
     }
 
@@ -81,6 +103,7 @@ class FixSessionOpsTest {
         Thread.sleep(2_500);
         assertThat(venue.isLoggedOn("BROKER42")).isFalse();
         assertThat(gateway.sessionStatus().get("BROKER42").lastProblem()).as("an operator's logout is no session problem").isNull();
+        assertThat(opsLines("BROKER42 logged out")).containsExactly("WARN venue=BROKER42 FIX session FIX.4.2:GATEWAY->BROKER42 logged out by an operator");
 
         assertThat(gateway.logon("BROKER42").result()).isEqualTo(SessionControl.Result.DONE);
         await(() -> gateway.sessionStates().get("BROKER42") && venue.isLoggedOn("BROKER42"));
@@ -108,6 +131,8 @@ class FixSessionOpsTest {
         // Our Logon is 5 higher than the venue expects: the venue asks for a resend (gap-filled), then we are on.
         await(() -> gateway.sessionStates().get("BROKER42") && venue.isLoggedOn("BROKER42"));
         await(() -> venue.sequenceNumbers("BROKER42")[0] == gateway.sequenceNumbers("BROKER42")[0]);
+        await(() -> !opsLines("RESEND").isEmpty());
+        assertThat(opsLines("RESEND")).singleElement().asString().startsWith("WARN venue=BROKER42 FIX session RESEND: the venue asked for our messages again (FROM: ");
 
         assertThat(gateway.setNextSequenceNumbers("BROKER42", 0, null).result()).isEqualTo(SessionControl.Result.INVALID);
     }
