@@ -15,7 +15,14 @@ final class FixLogCapture implements AutoCloseable {
     private final Logger logger = (Logger) LoggerFactory.getLogger("quickfixj");
     /** The categories logback-test.xml quiets, with their levels to restore. */
     private final Map<Logger, Level> levels = new LinkedHashMap<>();
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    /** Takes each event's MDC (the venue) on the logging thread: read later on the test thread, it would be the test's. */
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent e) {
+            e.prepareForDeferredProcessing();
+            super.append(e);
+        }
+    };
 
     FixLogCapture() {
         appender.start();
