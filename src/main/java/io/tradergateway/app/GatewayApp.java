@@ -180,7 +180,7 @@ public final class GatewayApp implements AutoCloseable {
             OPS.warn("gateway stopping with {} working order(s) left at the venues (reconciled at the next start):", working.size());
             working.stream().limit(WORKING_ORDERS_LISTED).forEach(o -> OPS.warn("plan={} clOrdId={} venue={} working at stop: {} {} {} {}"
                     + " @ {} status {} filled {}", o.planId(), o.clOrdId().value(), o.venue(), o.side().wireName(), o.quantity(),
-                    o.symbol(), o.type().name().toLowerCase(java.util.Locale.ROOT), o.limitPrice() == null ? "market" : o.limitPrice(),
+                    o.symbol(), o.type().name().toLowerCase(java.util.Locale.ROOT), o.limitPrice() == null ? "market" : o.limitPrice().toPlainString(),
                     o.status(), o.cumQty()));
             if (working.size() > WORKING_ORDERS_LISTED) OPS.warn("... and {} more working orders", working.size() - WORKING_ORDERS_LISTED);
         } catch (RuntimeException e) {

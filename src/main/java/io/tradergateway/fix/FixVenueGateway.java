@@ -1,5 +1,7 @@
 package io.tradergateway.fix;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.execution.OrderCommand;
 import io.tradergateway.execution.VenueCapabilities;
@@ -46,6 +48,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -145,14 +148,14 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
         if (sessionsByVenue.isEmpty()) {
             throw new IllegalStateException("FIX settings " + configFile + " define no [session]");
         }
-        this.metrics = new FixMetrics(new io.micrometer.core.instrument.composite.CompositeMeterRegistry(), sessionsByVenue.keySet());
+        this.metrics = new FixMetrics(new CompositeMeterRegistry(), sessionsByVenue.keySet());
     }
 
     /**
      * Registers the per-venue meters in {@code registry}: NewOrderSingles sent, fills, rejects, and the order ack latency
      * histogram ({@code trader_venue_*}). Call before {@link #start}.
      */
-    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    public void bindMetrics(MeterRegistry registry) {
         this.metrics = new FixMetrics(registry, sessionsByVenue.keySet());
     }
 
@@ -160,7 +163,7 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
     private boolean flag(SessionID id, String key, boolean defaultValue) {
         String v = raw(id, key);
         if (v == null || v.isBlank()) return defaultValue;
-        return switch (v.trim().toUpperCase(java.util.Locale.ROOT)) {
+        return switch (v.trim().toUpperCase(Locale.ROOT)) {
             case "Y" -> true;
             case "N" -> false;
             default -> throw new IllegalArgumentException("FIX session " + id + ": " + key + "=" + v.trim() + " must be Y or N");
