@@ -1,9 +1,11 @@
 package io.tradergateway.app;
 
+import io.tradergateway.execution.Order;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.fix.FixVenueGateway;
 import io.tradergateway.intake.ApiQueries;
 import io.tradergateway.intake.ApiServer;
+import io.tradergateway.metrics.GatewayMetrics;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.ReportsLog;
 import io.tradergateway.report.delivery.ConsumerEndpoint;
@@ -32,6 +34,7 @@ import java.util.function.BooleanSupplier;
 /** The gateway assembled: database, engine, FIX sessions, report delivery and the API, started and stopped in order. */
 public final class GatewayApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
+    private static final Logger OPS = LoggerFactory.getLogger("io.tradergateway.ops");
 
     private final GatewayConfig config;
     private final Database db;
@@ -40,17 +43,20 @@ public final class GatewayApp implements AutoCloseable {
     private final TradingEngine engine;
     private final FixVenueGateway fix;
     private final ApiServer api;
+    private final JdbcTradeJournal journal;
+    private final GatewayMetrics metrics;
 
     private GatewayApp(GatewayConfig config, Clock clock) {
         this.config = config;
         try {
             Files.createDirectories(config.dataDir());
             Files.createDirectories(config.fixStoreDir());
-            Files.createDirectories(config.fixLogDir());
         } catch (IOException e) {
             throw new ConfigException("setting data.dir (TRADER_DATA_DIR): cannot create " + config.dataDir() + ": " + e.getMessage());
         }
         FixVenueGateway venues = openFix(config, clock);
+        this.metrics = GatewayMetrics.withJvm();
+        venues.bindMetrics(metrics.registry());
         Database openedDb = openDatabase(config);
         ReportsLog openedLog = null;
         TradingEngine createdEngine = null;
@@ -73,14 +79,16 @@ public final class GatewayApp implements AutoCloseable {
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250), config.risk()));
             this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher,
-                    venues::sessionStatus), readiness(venues, clock));
+                    venues::sessionStatus, venues, metrics), readiness(venues, clock));
             this.engine = createdEngine;
             this.fix = venues;
+            this.journal = journal;
         } catch (RuntimeException e) {
             // Nothing has started yet; only the engine's ticker, the files and the database are open.
             if (createdEngine != null) closeQuietly(createdEngine);
             if (openedLog != null) closeQuietly(openedLog);
             closeQuietly(openedDb);
+            closeQuietly(metrics);
             throw e;
         }
         this.db = openedDb;
@@ -173,10 +181,37 @@ public final class GatewayApp implements AutoCloseable {
         closeQuietly(api);
         closeQuietly(fix);
         closeQuietly(engine);
+        logWorkingOrders();
         closeQuietly(dispatcher);
         closeQuietly(reportsLog);
         closeQuietly(db);
+        closeQuietly(metrics);
         log.info("gateway stopped");
+    }
+
+    /** Most working orders listed one per line at stop; the rest counted. */
+    static final int WORKING_ORDERS_LISTED = 200;
+
+    /**
+     * The orders still working at the venues as the gateway stops (they stay there; the next start reconciles them), one
+     * ops line each, after the engine's last commit.
+     */
+    private void logWorkingOrders() {
+        try {
+            List<Order> working = journal.recover().openOrders();
+            if (working.isEmpty()) {
+                OPS.info("gateway stopping: no working orders");
+                return;
+            }
+            OPS.warn("gateway stopping with {} working order(s) left at the venues (reconciled at the next start):", working.size());
+            working.stream().limit(WORKING_ORDERS_LISTED).forEach(o -> OPS.warn("plan={} clOrdId={} venue={} working at stop: {} {} {} {}"
+                    + " @ {} status {} filled {}", o.planId(), o.clOrdId().value(), o.venue(), o.side().wireName(), o.quantity(),
+                    o.symbol(), o.type().name().toLowerCase(java.util.Locale.ROOT), o.limitPrice() == null ? "market" : o.limitPrice().toPlainString(),
+                    o.status(), o.cumQty()));
+            if (working.size() > WORKING_ORDERS_LISTED) OPS.warn("... and {} more working orders", working.size() - WORKING_ORDERS_LISTED);
+        } catch (RuntimeException e) {
+            log.warn("cannot list the working orders at stop: {}", e.toString());
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

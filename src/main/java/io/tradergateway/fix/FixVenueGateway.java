@@ -1,5 +1,7 @@
 package io.tradergateway.fix;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.execution.OrderCommand;
 import io.tradergateway.execution.VenueCapabilities;
@@ -9,12 +11,10 @@ import io.tradergateway.execution.VenueGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quickfix.Application;
-import quickfix.CompositeLogFactory;
 import quickfix.ConfigError;
 import quickfix.DefaultMessageFactory;
 import quickfix.DoNotSend;
 import quickfix.FieldNotFound;
-import quickfix.FileLogFactory;
 import quickfix.FileStoreFactory;
 import quickfix.LogFactory;
 import quickfix.Message;
@@ -48,6 +48,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -57,16 +58,22 @@ import java.util.function.Function;
 
 /**
  * The gateway's FIX side: one QuickFIX/J initiator session per venue from {@code fix-config/}, a file store
- * (sequence numbers survive restarts) and per-session message logs (files under the data folder, and SLF4J).
+ * (sequence numbers survive restarts) and per-session message logs (SLF4J, written once by Logback: rotated, capped,
+ * no heartbeats, market data only with {@code LogMarketData=Y}).
  * Each session speaks its own version (SPEC 4.1) and honours its venue keys (SPEC 4.2, {@link VenueSettings}).
  * Callbacks only translate and hand over to the {@link VenueEventSink}; they never block.
  */
-public final class FixVenueGateway implements VenueGateway, Application, AutoCloseable {
+public final class FixVenueGateway implements VenueGateway, Application, SessionControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FixVenueGateway.class);
     /** A SecurityList not answered within this time after logon: the configured instruments stand (for readiness). */
     static final Duration SECURITY_LIST_WAIT = Duration.ofSeconds(15);
     private static final int SENT_ORDER_MESSAGES_KEPT = 10_000;
+    /** A clean stop waits this long for the venues to answer our Logout, then drops the sockets. */
+    static final Duration LOGOUT_WAIT = Duration.ofSeconds(5);
+    static final String STOPPING = "gateway stopping";
     private static final String DEFAULT_APPL_VER_ID = "DefaultApplVerID";
+    /** Gateway key: {@code Y} = this session's market data (35=V/W/X/Y) goes to its message log too (default N). */
+    public static final String LOG_MARKET_DATA = "LogMarketData";
 
     private final SessionSettings settings;
     private volatile VenueEventSink sink;
@@ -87,12 +94,20 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
     /** Per venue, our latest order messages by MsgSeqNum (see {@link FixTranslator.SentOrderMessage}). */
     private final Map<String, Map<Integer, FixTranslator.SentOrderMessage>> sentOrderMessages = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    /** Per venue counters and ack latency; no registry until {@link #bindMetrics} (then they are no-ops). */
+    private volatile FixMetrics metrics;
+    /** Venues an operator logged out: their Logout is no session problem, and they stay out until logged on. */
+    private final Set<String> operatorLoggedOut = ConcurrentHashMap.newKeySet();
+    /** Venues whose market data messages are logged ({@code LogMarketData=Y}). */
+    private final Set<String> logMarketData = ConcurrentHashMap.newKeySet();
     private ThreadedSocketInitiator initiator;
 
     /**
      * @param configFile    QuickFIX/J settings with one [session] per venue (TargetCompID = venue name)
      * @param storeDir      FileStorePath: sequence numbers and sent messages
-     * @param logDir        FileLogPath: one message log and one event log per session
+     * @param logDir        not used any more: FIX messages and session events are logged once, through SLF4J (one
+     *                      category per session, {@code quickfixj.msg.<venue>.in|out}, {@code quickfixj.event.<venue>}),
+     *                      and Logback writes them rotated and size-capped (logback.xml); kept for source compatibility
      * @param portOverrides venue name to SocketConnectPort (tests on free ports); empty in production
      * @throws IllegalArgumentException one line naming the session and the key when a setting is bad (SPEC 4.1, 4.2)
      */
@@ -111,7 +126,6 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
             throw new IllegalStateException("cannot read FIX settings " + configFile + ": " + e.getMessage(), e);
         }
         settings.setString("FileStorePath", storeDir.toAbsolutePath().toString());
-        settings.setString("FileLogPath", logDir.toAbsolutePath().toString());
         for (Iterator<SessionID> it = settings.sectionIterator(); it.hasNext(); ) {
             SessionID id = it.next();
             String venue = id.getTargetCompID();
@@ -122,6 +136,7 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
             versions.put(venue, version);
             venueSettings.put(venue, vs);
             loggedOn.put(venue, false);
+            if (flag(id, LOG_MARKET_DATA, false)) logMarketData.add(venue);
             Integer port = portOverrides.get(venue);
             if (port != null) settings.setLong(id, "SocketConnectPort", port);
             log.info("FIX session {}: {}", id, vs.describe());
@@ -133,6 +148,26 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         if (sessionsByVenue.isEmpty()) {
             throw new IllegalStateException("FIX settings " + configFile + " define no [session]");
         }
+        this.metrics = new FixMetrics(new CompositeMeterRegistry(), sessionsByVenue.keySet());
+    }
+
+    /**
+     * Registers the per-venue meters in {@code registry}: NewOrderSingles sent, fills, rejects, and the order ack latency
+     * histogram ({@code trader_venue_*}). Call before {@link #start}.
+     */
+    public void bindMetrics(MeterRegistry registry) {
+        this.metrics = new FixMetrics(registry, sessionsByVenue.keySet());
+    }
+
+    /** A Y/N gateway key of a session; a bad value stops start-up with a line naming the session and the key. */
+    private boolean flag(SessionID id, String key, boolean defaultValue) {
+        String v = raw(id, key);
+        if (v == null || v.isBlank()) return defaultValue;
+        return switch (v.trim().toUpperCase(Locale.ROOT)) {
+            case "Y" -> true;
+            case "N" -> false;
+            default -> throw new IllegalArgumentException("FIX session " + id + ": " + key + "=" + v.trim() + " must be Y or N");
+        };
     }
 
     /** The raw value of a key in a session (the [default] inherited), without QuickFIX/J's variable substitution. */
@@ -182,8 +217,8 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
     public void start(VenueEventSink eventSink) {
         this.sink = eventSink;
         try {
-            LogFactory logs = new WatchedLogFactory(new CompositeLogFactory(new LogFactory[]{new FileLogFactory(settings),
-                    new SLF4JLogFactory(settings)}), watch);
+            // One mechanism for FIX message logs: SLF4J, one category per session, rotated and size-capped by Logback.
+            LogFactory logs = new WatchedLogFactory(new SLF4JLogFactory(settings), watch, logMarketData::contains);
             MessageStoreFactory store = new PasswordMaskingStoreFactory(new FileStoreFactory(settings));
             initiator = new ThreadedSocketInitiator(this, store, settings, logs, new DefaultMessageFactory());
             initiator.start();
@@ -288,13 +323,98 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         }
     }
 
+    /**
+     * A clean stop: a Logout (35=5, Text "gateway stopping") on every logged-on session, a wait of up to
+     * {@link #LOGOUT_WAIT} for the venues to answer it, then the sockets are closed.
+     */
     @Override
     public void close() {
         closing = true;
-        if (initiator != null) {
-            initiator.stop(true);
-            initiator = null;
+        if (initiator == null) return;
+        List<Session> up = new ArrayList<>();
+        for (SessionID id : sessionsByVenue.values()) {
+            Session session = Session.lookupSession(id);
+            if (session != null && session.isLoggedOn()) {
+                session.logout(STOPPING);
+                up.add(session);
+            }
         }
+        long deadline = System.nanoTime() + LOGOUT_WAIT.toNanos();
+        while (up.stream().anyMatch(Session::isLoggedOn) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        List<String> stillUp = up.stream().filter(Session::isLoggedOn).map(s -> s.getSessionID().getTargetCompID()).toList();
+        if (!stillUp.isEmpty()) log.warn("no Logout answer within {} s from {}: disconnecting", LOGOUT_WAIT.toSeconds(), stillUp);
+        initiator.stop(true);
+        initiator = null;
+        if (!up.isEmpty()) log.info("FIX sessions logged out: {}", up.stream().map(s -> s.getSessionID().getTargetCompID()).toList());
+    }
+
+    // ---------------------------------------------------------------- operator control (SessionControl)
+
+    @Override
+    public Outcome logon(String venue) {
+        Session session = session(venue);
+        if (session == null) return unknown(venue);
+        operatorLoggedOut.remove(venue);
+        boolean already = session.isLoggedOn();
+        session.logon();
+        SessionWatch.OPS.info("venue={} FIX session logon requested by an operator{}", venue, already ? " (already logged on)" : "");
+        return new Outcome(Result.DONE, already ? venue + " is logged on" : "logon of " + venue + " under way");
+    }
+
+    @Override
+    public Outcome logout(String venue, String reason) {
+        Session session = session(venue);
+        if (session == null) return unknown(venue);
+        String why = reason == null || reason.isBlank() ? "logout requested by an operator" : reason.strip();
+        operatorLoggedOut.add(venue);
+        boolean wasUp = session.isLoggedOn();
+        session.logout(why);
+        SessionWatch.OPS.warn("venue={} FIX session logout requested by an operator: {}; it stays logged out until"
+                + " POST /v1/venues/{}/logon", venue, SessionWatch.oneLine(why), venue);
+        return new Outcome(Result.DONE, wasUp ? "logout of " + venue + " under way" : venue + " stays logged out");
+    }
+
+    @Override
+    public Outcome setNextSequenceNumbers(String venue, Integer nextSender, Integer nextTarget) {
+        Session session = session(venue);
+        if (session == null) return unknown(venue);
+        if (nextSender == null && nextTarget == null) {
+            return new Outcome(Result.INVALID, "give next_sender_seq_num, next_target_seq_num or both");
+        }
+        if ((nextSender != null && nextSender < 1) || (nextTarget != null && nextTarget < 1)) {
+            return new Outcome(Result.INVALID, "sequence numbers start at 1");
+        }
+        if (session.isLoggedOn() || session.isLogonSent()) {
+            return new Outcome(Result.CONFLICT, venue + " is logged on (or logging on): POST /v1/venues/" + venue
+                    + "/logout first, then set the sequence numbers, then log on");
+        }
+        int[] before = sequenceNumbers(venue);
+        try {
+            if (nextSender != null) session.setNextSenderMsgSeqNum(nextSender);
+            if (nextTarget != null) session.setNextTargetMsgSeqNum(nextTarget);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the FIX store of " + venue + ": " + e.getMessage(), e);
+        }
+        int[] after = sequenceNumbers(venue);
+        SessionWatch.OPS.warn("venue={} FIX sequence numbers set by an operator: next sender {} -> {}, next target {} -> {}",
+                venue, before[0], after[0], before[1], after[1]);
+        return new Outcome(Result.DONE, "next sender " + after[0] + ", next target " + after[1]);
+    }
+
+    private Session session(String venue) {
+        SessionID id = venue == null ? null : sessionsByVenue.get(venue);
+        return id == null ? null : Session.lookupSession(id);
+    }
+
+    private static Outcome unknown(String venue) {
+        return new Outcome(Result.UNKNOWN_VENUE, "no FIX session for venue " + venue);
     }
 
     // ---------------------------------------------------------------- QuickFIX/J callbacks
@@ -308,7 +428,8 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         String venue = sessionId.getTargetCompID();
         loggedOn.put(venue, true);
         watch.onLogon(venue);
-        log.info("FIX session {} logged on", sessionId);
+        SessionWatch.OPS.info("venue={} FIX session {} logged on (next MsgSeqNum out {}, in {})", venue, sessionId,
+                nextSeq(sessionId, true), nextSeq(sessionId, false));
         sink.onSessionState(venue, true);
         VenueCapabilities caps = venueSettings.get(venue).capabilities();
         if (!caps.securityListRequest()) {
@@ -325,12 +446,25 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         }
     }
 
+    private static String nextSeq(SessionID id, boolean sender) {
+        Session session = Session.lookupSession(id);
+        try {
+            return session == null ? "?" : String.valueOf(sender ? session.getStore().getNextSenderMsgSeqNum()
+                    : session.getStore().getNextTargetMsgSeqNum());
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
     @Override
     public void onLogout(SessionID sessionId) {
         String venue = sessionId.getTargetCompID();
         boolean wasUp = Boolean.TRUE.equals(loggedOn.put(venue, false));
         watch.onLogout(venue);
-        if (wasUp) log.warn("FIX session {} logged out", sessionId);
+        if (wasUp) {
+            String why = closing ? " (gateway stopping)" : operatorLoggedOut.contains(venue) ? " by an operator" : "";
+            SessionWatch.OPS.warn("venue={} FIX session {} logged out{}", venue, sessionId, why);
+        }
         sink.onSessionState(venue, false);
     }
 
@@ -342,7 +476,7 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
             VenueSettings vs = venueSettings.get(venue);
             if (vs.capabilities().logonUsername() != null) message.setString(Username.FIELD, vs.capabilities().logonUsername());
             if (vs.logonPassword() != null) message.setString(Password.FIELD, vs.logonPassword());
-        } else if (MsgType.LOGOUT.equals(type) && !closing) {
+        } else if (MsgType.LOGOUT.equals(type) && !closing && !operatorLoggedOut.contains(venue)) {
             watch.onLogoutSent(venue, FixTranslator.optString(message, Text.FIELD));
         }
     }
@@ -356,7 +490,10 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
                 onRefused(venue, message);
             } else if (MsgType.LOGOUT.equals(type) && !closing) {
                 Session session = Session.lookupSession(sessionId);
-                watch.onLogoutReceived(venue, FixTranslator.optString(message, Text.FIELD), session != null && session.isLogoutSent());
+                // An operator's logout is answered by the venue's: never a session problem, even when the flag of the Logout we
+                // sent has already been reset by the time the answer is read.
+                watch.onLogoutReceived(venue, FixTranslator.optString(message, Text.FIELD),
+                        operatorLoggedOut.contains(venue) || session != null && session.isLogoutSent());
             }
         } catch (RuntimeException e) {
             log.error("cannot handle {} from {}: {}", type, venue, WatchedLogFactory.masked(message.toString()).replace('\u0001', '|'), e);
@@ -393,8 +530,10 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         log.warn("{} refused our {} {} (MsgSeqNum {}): {}", venue, refused.msgType(), refused.clOrdId(), refSeqNum,
                 FixTranslator.refusal(reject));
         switch (refused.msgType()) {
-            case MsgType.ORDER_SINGLE ->
-                    sink.onExecutionReport(FixTranslator.orderRefused(venue, reject, refused, refSeqNum, clock.instant()));
+            case MsgType.ORDER_SINGLE -> {
+                metrics.orderRefused(venue, refused.clOrdId() == null ? null : refused.clOrdId().value());
+                sink.onExecutionReport(FixTranslator.orderRefused(venue, reject, refused, refSeqNum, clock.instant()));
+            }
             case MsgType.ORDER_STATUS_REQUEST -> sink.onStatusRequestRefused(venue, refused.clOrdId(), FixTranslator.refusal(reject));
             default -> sink.onCancelReject(FixTranslator.requestRefused(venue, reject, refused, clock.instant()));
         }
@@ -460,6 +599,9 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
             }
         }
         rememberSent(sessionId.getTargetCompID(), message);
+        if (MsgType.ORDER_SINGLE.equals(FixTranslator.optString(message.getHeader(), MsgType.FIELD))) {
+            metrics.orderSent(sessionId.getTargetCompID(), FixTranslator.optString(message, ClOrdID.FIELD));
+        }
     }
 
     @Override
@@ -492,6 +634,7 @@ public final class FixVenueGateway implements VenueGateway, Application, AutoClo
         if (notice != null) {
             SessionWatch.OPS.warn("plan=- clOrdId={} venue={} {}", report.clOrdId(), venue, notice);
         }
+        if (!FixTranslator.possDup(message)) metrics.report(report);
         sink.onExecutionReport(report);
     }
 

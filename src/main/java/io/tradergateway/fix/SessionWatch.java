@@ -127,6 +127,10 @@ final class SessionWatch {
             onProblem(venue, Kind.SEQ_TOO_HIGH, line + " (messages missed: ResendRequest sent)", false);
         } else if (line.startsWith("Logon rejected")) {
             onProblem(venue, Kind.LOGON_REFUSED, "we refused the venue's logon: " + line, true);
+        } else if (line.startsWith("Received ResendRequest")) {
+            // e.g. "Received ResendRequest FROM: 3 TO: 0" (0 = infinity): orders are gap-filled, never re-sent (toApp)
+            OPS.warn("venue={} FIX session RESEND: the venue asked for our messages again ({})", venue,
+                    line.substring("Received ResendRequest".length()).trim());
         } else if (line.startsWith("Disconnecting: ")) {
             onDisconnecting(venue, line.substring("Disconnecting: ".length()), error);
         }
@@ -163,6 +167,11 @@ final class SessionWatch {
         } else {
             OPS.error("venue={} FIX session {}: {}", venue, kind, text);
         }
+    }
+
+    /** Text from outside (an operator, a venue) on one log line: CR and LF shown as \\r and \\n, never forging a line. */
+    static String oneLine(String text) {
+        return text == null ? null : text.replace("\r", "\\r").replace("\n", "\\n");
     }
 
     private static String firstLine(String text) {

@@ -11,9 +11,11 @@ import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.execution.VenueCapabilities;
+import io.tradergateway.fix.SessionControl;
 import io.tradergateway.fix.SessionStatus;
 import io.tradergateway.execution.TradingState;
 import io.tradergateway.market.BookLevel;
+import io.tradergateway.metrics.GatewayMetrics;
 import io.tradergateway.market.ConditionInputs;
 import io.tradergateway.market.MarketView;
 import io.tradergateway.position.Position;
@@ -40,7 +42,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
 
 /** Read-side views for the API: committed plan state from the database, live state asked of the engine. */
 public final class ApiQueries {
@@ -50,6 +51,8 @@ public final class ApiQueries {
     private final Supplier<Map<String, Boolean>> sessions;
     private final ReportDispatcher dispatcher;
     private final Supplier<Map<String, SessionStatus>> sessionStatus;
+    private final SessionControl sessionControl;
+    private final GatewayMetrics metrics;
 
     public ApiQueries(TradingEngine engine, JdbcTradeJournal journal, JdbcReportOutbox outbox,
                       Supplier<Map<String, Boolean>> sessions, ReportDispatcher dispatcher) {
@@ -63,12 +66,95 @@ public final class ApiQueries {
     public ApiQueries(TradingEngine engine, JdbcTradeJournal journal, JdbcReportOutbox outbox,
                       Supplier<Map<String, Boolean>> sessions, ReportDispatcher dispatcher,
                       Supplier<Map<String, SessionStatus>> sessionStatus) {
+        this(engine, journal, outbox, sessions, dispatcher, sessionStatus, null, GatewayMetrics.withoutJvm());
+    }
+
+    /**
+     * As above, with what operators may do to the venue sessions (null: {@code POST /v1/venues/...} answers 404) and the
+     * metrics registry {@code GET /metrics} shows, in which the gateway's own series are registered here.
+     */
+    public ApiQueries(TradingEngine engine, JdbcTradeJournal journal, JdbcReportOutbox outbox,
+                      Supplier<Map<String, Boolean>> sessions, ReportDispatcher dispatcher,
+                      Supplier<Map<String, SessionStatus>> sessionStatus, SessionControl sessionControl, GatewayMetrics metrics) {
         this.engine = engine;
+        this.sessionControl = sessionControl;
+        this.metrics = metrics;
+        metrics.bindGateway(engine, sessions, outbox::lastSequence, dispatcher);
         this.journal = journal;
         this.outbox = outbox;
         this.sessions = sessions;
         this.dispatcher = dispatcher;
         this.sessionStatus = sessionStatus;
+    }
+
+    /** An answer: its HTTP status, and a body when it succeeded or else the one-line error message. */
+    public record Answer(int status, ObjectNode body, String message) {
+    }
+
+    /**
+     * {@code POST /v1/venues/{venue}/logon}, {@code .../logout} (body optional: {@code {"reason": "..."}}) and
+     * {@code .../sequence} ({@code {"next_sender_seq_num": N, "next_target_seq_num": M}}, either or both; only while
+     * the session is logged out, else 409). Logon and logout answer 202: the session acts within a second.
+     */
+    public Answer venueSession(String venue, String action, String body) {
+        if (sessionControl == null) return new Answer(404, null, "no FIX sessions to control");
+        JsonNode json;
+        try {
+            json = body == null || body.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            return new Answer(400, null, "body must be a JSON object");
+        }
+        if (json == null || !json.isObject()) return new Answer(400, null, "body must be a JSON object");
+        SessionControl.Outcome outcome;
+        switch (action) {
+            case "logon" -> outcome = sessionControl.logon(venue);
+            case "logout" -> {
+                JsonNode reason = json.path("reason");
+                if (!reason.isMissingNode() && !reason.isNull() && !reason.isTextual()) {
+                    return new Answer(400, null, "reason must be a string");
+                }
+                outcome = sessionControl.logout(venue, reason.isTextual() ? reason.asText() : null);
+            }
+            case "sequence" -> {
+                for (java.util.Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
+                    String key = it.next();
+                    if (!key.equals("next_sender_seq_num") && !key.equals("next_target_seq_num")) {
+                        return new Answer(400, null, "unknown field " + key + ": give next_sender_seq_num and/or next_target_seq_num");
+                    }
+                }
+                Integer sender;
+                Integer target;
+                try {
+                    sender = seqNum(json, "next_sender_seq_num");
+                    target = seqNum(json, "next_target_seq_num");
+                } catch (IllegalArgumentException e) {
+                    return new Answer(400, null, e.getMessage());
+                }
+                outcome = sessionControl.setNextSequenceNumbers(venue, sender, target);
+            }
+            default -> {
+                return new Answer(404, null, "no such venue action: " + action + " (logon, logout, sequence)");
+            }
+        }
+        return switch (outcome.result()) {
+            case DONE -> {
+                ObjectNode out = Json.MAPPER.createObjectNode();
+                out.put("venue", venue);
+                out.put("action", action);
+                out.put("message", outcome.message());
+                yield new Answer(action.equals("sequence") ? 200 : 202, out, null);
+            }
+            case UNKNOWN_VENUE -> new Answer(404, null, outcome.message());
+            case CONFLICT -> new Answer(409, null, outcome.message());
+            case INVALID -> new Answer(400, null, outcome.message());
+        };
+    }
+
+    private static Integer seqNum(JsonNode json, String field) {
+        JsonNode n = json.path(field);
+        if (n.isMissingNode() || n.isNull()) return null;
+        if (!n.canConvertToInt() || !n.isIntegralNumber()) throw new IllegalArgumentException(field + " must be an integer");
+        return n.intValue();
     }
 
     public ReportOutbox outbox() {
@@ -332,47 +418,9 @@ public final class ApiQueries {
         return n;
     }
 
+    /** {@code GET /metrics}: Prometheus text from the Micrometer registry (never blocks long on the engine). */
     public String metrics() {
-        StringBuilder m = new StringBuilder();
-        m.append("# HELP trader_fix_session_up 1 when the venue's FIX session is logged on\n# TYPE trader_fix_session_up gauge\n");
-        sessions.get().forEach((venue, up) -> m.append("trader_fix_session_up{venue=\"").append(venue).append("\"} ").append(up ? 1 : 0).append('\n'));
-        m.append("# HELP trader_trading_state 1 for the trading state in force (active, reducing, halted)\n"
-                + "# TYPE trader_trading_state gauge\n");
-        TradingState state = engine.tradingState();
-        for (TradingState st : TradingState.values()) {
-            m.append("trader_trading_state{state=\"").append(st.wireName()).append("\"} ").append(st == state ? 1 : 0).append('\n');
-        }
-        m.append("# HELP trader_engine_backlog events waiting for the trading engine\n# TYPE trader_engine_backlog gauge\n");
-        m.append("trader_engine_backlog ").append(engine.backlog()).append('\n');
-        m.append("# HELP trader_exec_reports_last_sequence sequence of the newest exec-report\n# TYPE trader_exec_reports_last_sequence gauge\n");
-        m.append("trader_exec_reports_last_sequence ").append(outbox.lastSequence()).append('\n');
-        m.append("# HELP trader_venue_reports_ignored_total venue ExecutionReports not acted on, by reason\n"
-                + "# TYPE trader_venue_reports_ignored_total counter\n");
-        engine.ignoredVenueReports().forEach((reason, n) ->
-                m.append("trader_venue_reports_ignored_total{reason=\"").append(reason).append("\"} ").append(n).append('\n'));
-        m.append("# HELP trader_plan_flags what the gateway stopped retrying on open plans (see progress.attention)\n"
-                + "# TYPE trader_plan_flags gauge\n");
-        m.append("trader_plan_flags ").append(engine.needingAttention()).append('\n');
-        if (dispatcher != null) {
-            // Pushed consumers only: the gateway does not know how far a pull-only consumer has read.
-            List<ConsumerStatus> pushed = dispatcher.status().values().stream()
-                    .filter(st -> st.state() != ConsumerStatus.State.PULL_ONLY).toList();
-            consumerGauge(m, pushed, "trader_consumer_lag",
-                    "exec-reports committed but not yet acknowledged by the consumer (-1 when the outbox cannot be read)", ConsumerStatus::lag);
-            consumerGauge(m, pushed, "trader_consumer_up",
-                    "0 while the consumer's current batch is failing and retried with back-off, else 1", st -> st.up() ? 1 : 0);
-            consumerGauge(m, pushed, "trader_consumer_consecutive_failures",
-                    "failed pushes of the consumer's current batch since its last acknowledgement", ConsumerStatus::consecutiveFailures);
-        }
-        return m.toString();
-    }
-
-    private static void consumerGauge(StringBuilder m, List<ConsumerStatus> consumers, String name, String help,
-                                      ToLongFunction<ConsumerStatus> value) {
-        m.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n");
-        for (ConsumerStatus st : consumers) {
-            m.append(name).append("{consumer=\"").append(st.consumer()).append("\"} ").append(value.applyAsLong(st)).append('\n');
-        }
+        return metrics.scrape();
     }
 
     /**

@@ -204,6 +204,14 @@ public final class ApiServer implements AutoCloseable {
     private void route(HttpExchange ex, String method, List<String> parts) throws Exception {
         int n = parts.size();
         String resource = n >= 2 && parts.get(0).equals("v1") ? parts.get(1) : "";
+        if (resource.equals("venues") && n == 4) {
+            // POST /v1/venues/{venue}/logon | logout | sequence: operating a FIX session
+            allow(method, "POST");
+            ApiQueries.Answer a = queries.venueSession(parts.get(2), parts.get(3), readBody(ex));
+            if (a.body() == null) throw new Problem(a.status(), a.status() == 404 ? "not_found" : "bad_request", a.message());
+            send(ex, a.status(), a.body());
+            return;
+        }
         switch (resource) {
             case "plans" -> {
                 if (n == 2) {

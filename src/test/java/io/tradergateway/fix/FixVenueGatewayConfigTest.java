@@ -60,6 +60,8 @@ class FixVenueGatewayConfigTest {
                 .hasMessageStartingWith("FIX session FIX.4.4:GATEWAY->V: OrderTypes=LIMIT,STOP: unknown value STOP");
         assertThatThrownBy(() -> open("[session]\nTargetCompID=V\nSocketConnectPort=1\nLogonPassword=${NOPE}\n"))
                 .hasMessage("FIX session FIX.4.4:GATEWAY->V: LogonPassword=${NOPE}: environment variable NOPE is not set");
+        assertThatThrownBy(() -> open("[session]\nTargetCompID=V\nSocketConnectPort=1\nLogMarketData=yes\n"))
+                .hasMessage("FIX session FIX.4.4:GATEWAY->V: LogMarketData=yes must be Y or N");
     }
 
     @Test

@@ -50,11 +50,13 @@ class FixVenueSessionTest {
     private TinyVenue venue;
     private FixVenueGateway gateway;
     private final RecordingSink sink = new RecordingSink();
+    private final FixLogCapture fixLog = new FixLogCapture();
 
     @AfterEach
     void stop() {
         if (gateway != null) gateway.close();
         if (venue != null) venue.close();
+        fixLog.close();
     }
 
     private FixVenueGateway gateway(String config) throws IOException {
@@ -65,7 +67,7 @@ class FixVenueSessionTest {
         return g;
     }
 
-    private static String defaults() {
+    static String defaults() {
         return """
                 [default]
                 ConnectionType=initiator
@@ -84,7 +86,7 @@ class FixVenueSessionTest {
                 """;
     }
 
-    private static String broker42(int port) {
+    static String broker42(int port) {
         return """
                 [session]
                 BeginString=FIX.4.2
@@ -101,7 +103,7 @@ class FixVenueSessionTest {
                 """.formatted(port);
     }
 
-    private static String broker50(int port) {
+    static String broker50(int port) {
         return """
                 [session]
                 BeginString=FIXT.1.1
@@ -176,12 +178,16 @@ class FixVenueSessionTest {
         assertThat(venue.received("BROKER42", MsgType.MARKET_DATA_REQUEST)).isEmpty();
 
         // The password never reaches the gateway's message logs nor its message store.
-        for (String folder : List.of("log", "store")) {
-            try (Stream<Path> files = Files.walk(dir.resolve(folder))) {
-                String text = String.join("\n", files.filter(Files::isRegularFile).map(FixVenueSessionTest::read).toList());
-                assertThat(text).as(folder).contains("554=****").doesNotContain("s3cret!");
-            }
+        String logged = String.join("\n", fixLog.lines());
+        assertThat(logged).contains("554=****").doesNotContain("s3cret!");
+        try (Stream<Path> files = Files.walk(dir.resolve("store"))) {
+            String text = String.join("\n", files.filter(Files::isRegularFile).map(FixVenueSessionTest::read).toList());
+            assertThat(text).contains("554=****").doesNotContain("s3cret!");
         }
+        // Each message logged once, through SLF4J, with its venue (one file per session in logback.xml); no FileLog.
+        assertThat(fixLog.lines().stream().filter(l -> l.contains("\u000111=GW-42-1\u0001") && l.contains("\u000135=D\u0001")))
+                .singleElement().asString().startsWith("quickfixj.msg.outgoing [BROKER42] ");
+        assertThat(dir.resolve("log")).doesNotExist();
         assertThat(gateway.sessionStatus().get("BROKER42").lastProblem()).isNull();
     }
 

@@ -78,6 +78,15 @@ class SessionWatchTest {
     }
 
     @Test
+    void aResendRequestFromTheVenueIsOneLine() {
+        watch.onLogon("V");
+        watch.onEvent("V", "Received ResendRequest FROM: 3 TO: 0", false);
+
+        assertThat(lines()).containsExactly("WARN venue=V FIX session RESEND: the venue asked for our messages again (FROM: 3 TO: 0)");
+        assertThat(watch.lastProblem("V")).as("a resend is no problem of its own").isNull();
+    }
+
+    @Test
     void msgSeqNumTooHighFromTheEventLog() {
         watch.onLogon("V");
         watch.onEvent("V", "MsgSeqNum too high, expecting 12 but received 15", false);

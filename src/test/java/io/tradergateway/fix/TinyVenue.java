@@ -45,6 +45,7 @@ final class TinyVenue implements Application, AutoCloseable {
     private final Map<String, SessionID> sessions = new LinkedHashMap<>();
     private final Map<String, List<Message>> logons = new ConcurrentHashMap<>();
     private final Map<String, List<Message>> received = new ConcurrentHashMap<>();
+    private final Map<String, List<Message>> logouts = new ConcurrentHashMap<>();
     private final Set<String> refusingLogon = ConcurrentHashMap.newKeySet();
     private final DefaultMessageFactory messages = new DefaultMessageFactory();
 
@@ -70,6 +71,7 @@ final class TinyVenue implements Application, AutoCloseable {
             sessions.put(v.name(), id);
             logons.put(v.name(), new CopyOnWriteArrayList<>());
             received.put(v.name(), new CopyOnWriteArrayList<>());
+            logouts.put(v.name(), new CopyOnWriteArrayList<>());
         }
         acceptor = new SocketAcceptor(this, new MemoryStoreFactory(), settings, new SLF4JLogFactory(settings), messages);
         acceptor.start();
@@ -95,6 +97,21 @@ final class TinyVenue implements Application, AutoCloseable {
 
     List<Message> logons(String venue) {
         return new ArrayList<>(logons.get(venue));
+    }
+
+    /** Every Logout (35=5) the gateway sent to this venue, oldest first. */
+    List<Message> logouts(String venue) {
+        return new ArrayList<>(logouts.get(venue));
+    }
+
+    /** The next MsgSeqNum this venue expects from the gateway, and the next it will send. */
+    int[] sequenceNumbers(String venue) {
+        Session s = Session.lookupSession(sessions.get(venue));
+        try {
+            return new int[]{s.getStore().getNextTargetMsgSeqNum(), s.getStore().getNextSenderMsgSeqNum()};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     List<Message> received(String venue, String msgType) {
@@ -130,6 +147,7 @@ final class TinyVenue implements Application, AutoCloseable {
     @Override
     public void fromAdmin(Message message, SessionID sessionId) throws RejectLogon {
         String venue = sessionId.getSenderCompID();
+        if (MsgType.LOGOUT.equals(FixTranslator.optString(message.getHeader(), MsgType.FIELD))) logouts.get(venue).add(message);
         if (MsgType.LOGON.equals(FixTranslator.optString(message.getHeader(), MsgType.FIELD))) {
             logons.get(venue).add(message);
             if (refusingLogon.contains(venue)) throw new RejectLogon("invalid password");

@@ -182,10 +182,11 @@ class DeliverySystemTest {
         assertThat(down.path("last_error").asText()).isEqualTo("no response within " + CONSUMER_TIMEOUT);
         assertThat(consumer("decision_maker").path("state").asText()).isEqualTo("up");
         assertThat(consumer("decision_maker").path("lag").asLong()).isZero();
+        // Prometheus text from Micrometer: values are doubles ("0.0").
         String metrics = h.metrics();
-        assertThat(metrics).contains("trader_consumer_lag{consumer=\"alpha_detector\"} " + n + "\n",
-                "trader_consumer_lag{consumer=\"decision_maker\"} 0\n", "trader_consumer_lag{consumer=\"learning_systems\"} 0\n",
-                "trader_consumer_up{consumer=\"alpha_detector\"} 0\n", "trader_consumer_up{consumer=\"decision_maker\"} 1\n");
+        assertThat(metrics).contains("trader_consumer_lag{consumer=\"alpha_detector\"} " + n + ".0\n",
+                "trader_consumer_lag{consumer=\"decision_maker\"} 0.0\n", "trader_consumer_lag{consumer=\"learning_systems\"} 0.0\n",
+                "trader_consumer_up{consumer=\"alpha_detector\"} 0.0\n", "trader_consumer_up{consumer=\"decision_maker\"} 1.0\n");
         assertThat(hanging.batches()).allMatch(b -> b.from() == 1 && b.status() == Receiver.NO_ANSWER);
 
         // It starts answering: it catches up from its cursor, in order, with no gap, and shows as up again.
@@ -194,7 +195,7 @@ class DeliverySystemTest {
         assertInOrderNoGap("alpha_detector", hanging, n);
         await().atMost(GatewayHarness.WAIT).until(() -> consumer("alpha_detector").path("state").asText().equals("up"));
         assertThat(consumer("alpha_detector").path("lag").asLong()).isZero();
-        assertThat(h.metrics()).contains("trader_consumer_lag{consumer=\"alpha_detector\"} 0\n", "trader_consumer_up{consumer=\"alpha_detector\"} 1\n");
+        assertThat(h.metrics()).contains("trader_consumer_lag{consumer=\"alpha_detector\"} 0.0\n", "trader_consumer_up{consumer=\"alpha_detector\"} 1.0\n");
     }
 
     @Test

@@ -68,7 +68,7 @@ class DisconnectSystemTest {
         h.sim.setLoseMessagesWhileLoggedOut(VENUE, false);
         assertThat(h.sim.deliverLostMessages(VENUE)).isEqualTo(1);
         await().atMost(GatewayHarness.WAIT).until(() ->
-                h.metrics().contains("trader_venue_reports_ignored_total{reason=\"already_covered\"} 1"));
+                h.metrics().contains("trader_venue_reports_ignored_total{reason=\"already_covered\"} 1.0\n"));
         assertBookedOnce("dc-lost", clOrdId);
         assertThat(fills("dc-lost")).singleElement()
                 .satisfies(f -> assertThat(f.path("exec_id").asText()).startsWith("RECON-"));

@@ -84,6 +84,10 @@ class RiskGateSystemTest {
         ObjectNode collar = Plans.limit("rk-collar", "TSLA", "long", through.doubleValue(), "SIM_DEEP");
         collar.put("position_size", 0.5);
         assertThat(refusedWith(collar)).isEqualTo("risk_price_collar");
+
+        assertThat(h.metrics()).contains("trader_risk_denials_total{code=\"risk_max_order_quantity\"} 1.0")
+                .contains("trader_risk_denials_total{code=\"risk_price_collar\"} 1.0")
+                .contains("trader_risk_denials_total{code=\"risk_max_orders_per_second\"} 0.0");
     }
 
     @Test

@@ -39,7 +39,7 @@ class TradingStateSystemTest {
 
         assertThat(h.get("/v1/trading-state").body().path("state").asText()).isEqualTo("halted");
         assertThat(h.get("/health").body().path("trading_state").asText()).isEqualTo("halted");
-        assertThat(h.metrics()).contains("trader_trading_state{state=\"halted\"} 1", "trader_trading_state{state=\"active\"} 0");
+        assertThat(h.metrics()).contains("trader_trading_state{state=\"halted\"} 1.0", "trader_trading_state{state=\"active\"} 0.0");
         assertThat(h.post("/v1/plans", Plans.market("ts-refused", "AAPL", "long")).status()).isEqualTo(503);
 
         var active = h.post("/v1/trading-state", "{\"state\": \"active\"}");

@@ -239,7 +239,12 @@ class WalkingSkeletonTest {
         Map<String, String> logonSent = firstOf(afterRestart, true);
         Map<String, String> logonReceived = firstOf(afterRestart, false);
         assertThat(logonSent.get("35")).isEqualTo("A");
-        assertThat(Integer.parseInt(logonSent.get("34"))).isEqualTo(Integer.parseInt(lastSent.get("34")) + 1);
+        // Our Logout at the stop is the last message the venue logged from us. Now and then (a loaded machine) the venue's
+        // answer crosses it and QuickFIX/J answers that Logout with a second one, lost as the venue hangs up: one number
+        // more, which the venue asks for again and the gateway gap-fills. Either way nothing was reset.
+        assertThat(Integer.parseInt(logonSent.get("34"))).isBetween(Integer.parseInt(lastSent.get("34")) + 1,
+                Integer.parseInt(lastSent.get("34")) + 2);
+        assertThat(lastSent.get("35")).as("the gateway logged out at the stop").isEqualTo("5");
         assertThat(logonSent.get("141")).isNotEqualTo("Y");
         assertThat(logonReceived.get("35")).isEqualTo("A");
         assertThat(Integer.parseInt(logonReceived.get("34"))).isEqualTo(Integer.parseInt(lastReceived.get("34")) + 1);
@@ -295,9 +300,12 @@ class WalkingSkeletonTest {
         }
     }
 
-    /** The gateway's FIX message log of the venue's session (QuickFIX/J FileLog, kept across restarts), parsed. */
+    /**
+     * The venue's FIX message log of its session with the gateway (the simulated venue's QuickFIX/J FileLog, kept across
+     * gateway restarts), parsed; the gateway's own message log leaves heartbeats out and rolls.
+     */
     private List<Map<String, String>> fixMessages(String venue) {
-        Path log = h.config.fixLogDir().resolve("FIX.4.4-GATEWAY-" + venue + ".messages.log");
+        Path log = h.dataDir.resolve("sim").resolve("log").resolve("FIX.4.4-" + venue + "-GATEWAY.messages.log");
         try {
             List<Map<String, String>> out = new ArrayList<>();
             for (String line : Files.readAllLines(log)) {

@@ -1,0 +1,74 @@
+package io.tradergateway.fix;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.sift.SiftingAppender;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.rolling.TimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.MDC;
+
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The production logback.xml (issue 11 item 6): FIX messages and session events go to one file per session under the
+ * log folder (which follows the data folder), rolled by size and day with a total size cap; nothing else gets them.
+ */
+class FixLogFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachSessionHasOneRollingSizeCappedFileUnderTheLogFolder() throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(MDC.getMDCAdapter()); // the gateway's lines carry their venue in SLF4J's MDC
+        context.putProperty("TRADER_LOG_DIR", dir.toString());
+        context.putProperty("TRADER_FIX_LOG_TOTAL_SIZE_CAP", "300MB");
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(Path.of("src/main/resources/logback.xml").toFile());
+        try {
+            Logger out = context.getLogger("quickfixj.msg.SIM_A.out");
+            Logger event = context.getLogger("quickfixj.event.SIM_B");
+            try (MDC.MDCCloseable ignored = MDC.putCloseable(WatchedLogFactory.MDC_SESSION, "SIM_A")) {
+                out.info("8=FIX.4.4\u000135=D\u000111=GW-1\u0001");
+            }
+            try (MDC.MDCCloseable ignored = MDC.putCloseable(WatchedLogFactory.MDC_SESSION, "SIM_B")) {
+                event.info("Initiated logon request");
+            }
+            context.getLogger("io.tradergateway.ops").info("an ops line");
+
+            assertThat(Files.readString(dir.resolve("fix/SIM_A.log"))).contains("quickfixj.msg.SIM_A.out - 8=FIX.4.4")
+                    .doesNotContain("Initiated logon request");
+            assertThat(Files.readString(dir.resolve("fix/SIM_B.log"))).contains("Initiated logon request");
+            assertThat(Files.readString(dir.resolve("gateway.log"))).contains("an ops line").doesNotContain("35=D");
+
+            SiftingAppender sift = (SiftingAppender) context.getLogger("quickfixj").getAppender("FIX");
+            Appender<ILoggingEvent> perSession = sift.getAppenderTracker().find("SIM_A");
+            assertThat(perSession).isInstanceOf(RollingFileAppender.class);
+            RollingFileAppender<ILoggingEvent> file = (RollingFileAppender<ILoggingEvent>) perSession;
+            assertThat(file.getRollingPolicy()).isInstanceOf(SizeAndTimeBasedRollingPolicy.class);
+            SizeAndTimeBasedRollingPolicy<?> policy = (SizeAndTimeBasedRollingPolicy<?>) file.getRollingPolicy();
+            assertThat(policy.getMaxHistory()).isEqualTo(14);
+            assertThat(policy.getFileNamePattern()).endsWith("fix/SIM_A.%d{yyyy-MM-dd}.%i.log.gz");
+            Field cap = TimeBasedRollingPolicy.class.getDeclaredField("totalSizeCap");
+            cap.setAccessible(true);
+            assertThat(((FileSize) cap.get(policy)).getSize()).isEqualTo(FileSize.valueOf("300MB").getSize());
+            assertThat(context.getLogger("quickfixj").isAdditive()).as("FIX lines stay out of gateway.log").isFalse();
+            assertThat(context.getLogger("quickfixj.msg").getLevel()).as("no level of its own: the quickfixj logger decides").isNull();
+            assertThat(context.getLogger("quickfixj.event").getLevel()).isNull();
+        } finally {
+            context.stop();
+        }
+    }
+}
