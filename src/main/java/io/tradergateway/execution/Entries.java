@@ -83,7 +83,7 @@ final class Entries extends ExecutionCollaborator {
         p.targetQty = qty;
         p.triggeredAt = now;
         p.triggerDetail = trigger;
-        p.state = PlanState.WORKING;
+        if (!ap.moveTo(PlanState.WORKING, "entry triggered (" + trigger + ")")) return;
         OpsLog.info(plan.planId(), x.currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
                 plan.direction().entrySide().wireName(), qty.toPlainString(), plan.symbol(), reference.get().toPlainString());
         switch (plan.executionStrategy()) {
@@ -253,6 +253,12 @@ final class Entries extends ExecutionCollaborator {
             x.storePlan(ap);
             s.price(ap.plan.symbol()).flatMap(price -> ap.exitMonitor.onPrice(price, clock.instant()))
                     .ifPresent(signal -> exits.startExit(ap, signal, s.price(ap.plan.symbol()).orElseThrow()));
+        } else if (p.state != PlanState.WORKING) {
+            // A late entry fill after the entry leg ended (the plan is open, exiting or was cancelled with a fill):
+            // the fill is booked, the plan keeps its state; FILLED is only where a working entry ends.
+            OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "entry completed late ({} filled) while the plan is {}: it stays {}",
+                    p.filledQty.toPlainString(), p.state.wireName(), p.state.wireName());
+            x.storePlan(ap);
         } else {
             OpsLog.info(ap.id(), x.currentOrder(ap.id()), "entry complete: {} {} avg {}; no exit rules to watch", p.filledQty.toPlainString(),
                     ap.plan.symbol(), p.avgPrice.toPlainString());
