@@ -1016,9 +1016,13 @@ final class Execution {
         storePlan(ap);
     }
 
-    /** An ended order no longer needs an operator's attention. */
+    /**
+     * An ended order no longer needs an operator's attention, except for what it quarantined: a venue report that was
+     * not booked stays named in the plan's attention until an operator has looked, whatever the order did next.
+     */
     void clearFlags(ActivePlan ap, Order order) {
-        if (ap != null && ap.progress.attention.keySet().removeIf(k -> k.startsWith(order.clOrdId().value() + " "))) {
+        String prefix = order.clOrdId().value() + " ";
+        if (ap != null && ap.progress.attention.keySet().removeIf(k -> k.startsWith(prefix) && !k.startsWith(prefix + "quarantine "))) {
             storePlan(ap);
         }
     }
