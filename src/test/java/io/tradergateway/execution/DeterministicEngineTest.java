@@ -1,0 +1,106 @@
+package io.tradergateway.execution;
+
+import io.tradergateway.domain.Instrument;
+import io.tradergateway.system.Plans;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Timing-sensitive engine scenarios replayed exactly on {@link DeterministicEngine}: no engine thread, no ticker, no
+ * sleeps and no polling; what is in one batch, and when a timer fires, is the test's choice.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class DeterministicEngineTest {
+    private static final String VENUE = "V1";
+
+    @TempDir
+    Path dir;
+    private DeterministicEngine e;
+
+    @AfterEach
+    void stop() {
+        if (e != null) e.close();
+    }
+
+    /** From HostileVenueEngineTest: a fill and a plan the database refuses, committed as one batch that fails. */
+    @Test
+    void aBatchThatFailsToCommitIsReplayedWithoutDoublingThePosition() {
+        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
+        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
+        e.price(VENUE, "AAPL", "99.99", "100.01");
+        assertThat(e.submit(Plans.market("det-batch", "AAPL", "long")).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder order = e.newOrders().get(0);
+        e.report(e.report(order, ExecType.NEW, OrderStatus.NEW, null));
+        assertThat(e.journal.findOrder(order.clOrdId()).orElseThrow().status()).isEqualTo(OrderStatus.NEW);
+
+        e.commits.failCommitsWith = "det-poison";
+        CompletableFuture<TradingEngine.SubmitOutcome> poisoned = new CompletableFuture<>();
+        e.batch(e.reportEvent(e.report(order, ExecType.TRADE, OrderStatus.FILLED, order.quantity(), new BigDecimal("100.00"))),
+                e.submitEvent(Plans.market("det-poison", "AAPL", "long"), poisoned));
+
+        assertThat(poisoned.getNow(null)).isNotNull().extracting(TradingEngine.SubmitOutcome::httpStatus).isEqualTo(500);
+        assertThat(e.planState("det-batch")).isEqualTo(PlanState.FILLED);
+        assertThat(e.position("AAPL")).as("in memory: booked once").isEqualByComparingTo(order.quantity());
+        assertThat(e.journal.recover().positions()).singleElement()
+                .satisfies(p -> assertThat(p.quantity()).as("in the database: booked once").isEqualByComparingTo(order.quantity()));
+        assertThat(e.journal.findPlan("det-poison")).as("the refused plan left nothing behind").isEmpty();
+    }
+
+    /** The same two events in the other order replay the same way: the failure is contained whatever the order. */
+    @Test
+    void thePoisonedPlanFirstInTheBatchChangesNothingEither() {
+        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
+        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
+        e.price(VENUE, "AAPL", "99.99", "100.01");
+        assertThat(e.submit(Plans.market("det-batch2", "AAPL", "long")).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder order = e.newOrders().get(0);
+        e.commits.failCommitsWith = "det-poison2";
+        CompletableFuture<TradingEngine.SubmitOutcome> poisoned = new CompletableFuture<>();
+        e.batch(e.submitEvent(Plans.market("det-poison2", "AAPL", "long"), poisoned),
+                e.reportEvent(e.report(order, ExecType.TRADE, OrderStatus.FILLED, order.quantity(), new BigDecimal("100.00"))));
+
+        assertThat(poisoned.getNow(null).httpStatus()).isEqualTo(500);
+        assertThat(e.planState("det-batch2")).isEqualTo(PlanState.FILLED);
+        assertThat(e.position("AAPL")).isEqualByComparingTo(order.quantity());
+        assertThat(e.journal.recover().positions()).singleElement()
+                .satisfies(p -> assertThat(p.quantity()).isEqualByComparingTo(order.quantity()));
+    }
+
+    /** From LimitedVenueEngineTest: a refused cancel is retried twice with back-off, then flagged, never in a loop. */
+    @Test
+    void aRefusedCancelIsRetriedTwiceWithBackOffThenFlagged() {
+        e = new DeterministicEngine(dir, List.of(LimitedVenueEngineTest.broker(true, true), LimitedVenueEngineTest.feed()));
+        e.price(LimitedVenueEngineTest.FEED, "AAPL", "99.99", "100.01");
+        assertThat(e.submit(Plans.market("det-cancel", "AAPL", "long")).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder order = e.newOrders().get(0);
+        // Acknowledged and resting (a DAY order): the IOC the plan wants is emulated by one cancel.
+        e.report(e.report(order, ExecType.NEW, OrderStatus.NEW, null));
+        e.tick();
+        assertThat(e.commands(OrderCommand.Cancel.class)).hasSize(1);
+
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            OrderCommand.Cancel cancel = e.commands(OrderCommand.Cancel.class).get(attempt - 1);
+            e.cancelReject(new VenueCancelReject(LimitedVenueEngineTest.BROKER, cancel.clOrdId(), order.clOrdId(), OrderStatus.NEW,
+                    false, "cancels suspended", e.clock.instant()));
+            e.tick();
+            assertThat(e.commands(OrderCommand.Cancel.class)).as("no retry before the back-off, attempt %d", attempt).hasSize(attempt);
+            e.advance(Duration.ofSeconds(10));
+            assertThat(e.commands(OrderCommand.Cancel.class)).as("after attempt %d's back-off", attempt).hasSize(Math.min(attempt + 1, 3));
+        }
+        e.passTime(Duration.ofSeconds(30), 20);
+        assertThat(e.commands(OrderCommand.Cancel.class)).as("many ticks later, still three").hasSize(3);
+        assertThat(e.progressJson("det-cancel")).contains("cancel unresolved");
+        assertThat(e.planState("det-cancel")).isEqualTo(PlanState.WORKING);
+    }
+}
