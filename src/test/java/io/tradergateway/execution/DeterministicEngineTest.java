@@ -103,4 +103,51 @@ class DeterministicEngineTest {
         assertThat(e.progressJson("det-cancel")).contains("cancel unresolved");
         assertThat(e.planState("det-cancel")).isEqualTo(PlanState.WORKING);
     }
+
+    /** A blocked exit is given up to OPEN and tried again exactly when its back-off (5 s, then 10 s) has passed. */
+    @Test
+    void aBlockedExitIsRetriedExactlyAfterItsBackOff() {
+        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
+        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
+        e.price(VENUE, "AAPL", "99.99", "100.01");
+        var plan = Plans.market("det-exit", "AAPL", "long");
+        plan.put("stop_loss", 95.0);
+        assertThat(e.submit(plan).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder entry = e.newOrders().get(0);
+        e.report(e.report(entry, ExecType.TRADE, OrderStatus.FILLED, entry.quantity(), new BigDecimal("100.00")));
+        assertThat(e.planState("det-exit")).isEqualTo(PlanState.OPEN);
+
+        e.price(VENUE, "AAPL", "90.00", "90.02"); // through the stop
+        assertThat(e.planState("det-exit")).isEqualTo(PlanState.EXITING);
+        rejectExitAttempts(3);
+        assertThat(e.planState("det-exit")).as("given up: the position is watched again").isEqualTo(PlanState.OPEN);
+        assertThat(e.progressJson("det-exit")).contains("blocked 1 time");
+
+        e.advance(Duration.ofMillis(4_750));
+        assertThat(e.newOrders()).as("before the 5 s back-off").hasSize(4);
+        e.advance(Duration.ofMillis(250));
+        assertThat(e.newOrders()).as("at the 5 s back-off").hasSize(5);
+        assertThat(e.planState("det-exit")).isEqualTo(PlanState.EXITING);
+
+        rejectExitAttempts(3);
+        assertThat(e.planState("det-exit")).isEqualTo(PlanState.OPEN);
+        e.advance(Duration.ofMillis(9_750));
+        assertThat(e.newOrders()).as("before the doubled back-off").hasSize(7);
+        e.advance(Duration.ofMillis(250));
+        assertThat(e.newOrders()).as("at the 10 s back-off").hasSize(8);
+
+        OrderCommand.NewOrder exit = e.newOrders().get(7);
+        e.report(e.report(exit, ExecType.TRADE, OrderStatus.FILLED, exit.quantity(), new BigDecimal("90.00")));
+        assertThat(e.planState("det-exit")).isEqualTo(PlanState.CLOSED);
+        assertThat(e.position("AAPL")).isZero();
+    }
+
+    /** Rejects the last {@code n} exit orders as each is sent (the engine resends after each until it gives up). */
+    private void rejectExitAttempts(int n) {
+        for (int i = 0; i < n; i++) {
+            List<OrderCommand.NewOrder> orders = e.newOrders();
+            OrderCommand.NewOrder exit = orders.get(orders.size() - 1);
+            e.report(e.report(exit, ExecType.REJECTED, OrderStatus.REJECTED, null));
+        }
+    }
 }
