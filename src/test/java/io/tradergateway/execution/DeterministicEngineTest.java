@@ -1,6 +1,8 @@
 package io.tradergateway.execution;
 
+import io.tradergateway.domain.ExecId;
 import io.tradergateway.domain.Instrument;
+import io.tradergateway.domain.OrderId;
 import io.tradergateway.system.Plans;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -140,6 +142,38 @@ class DeterministicEngineTest {
         e.report(e.report(exit, ExecType.TRADE, OrderStatus.FILLED, exit.quantity(), new BigDecimal("90.00")));
         assertThat(e.planState("det-exit")).isEqualTo(PlanState.CLOSED);
         assertThat(e.position("AAPL")).isZero();
+    }
+
+    /**
+     * completeEntry's "no exits to watch" branch must not end a plan FILLED from a later state: a late entry fill on an
+     * open plan whose entry had been asked to stop (set here by hand: no API path gets an open plan there today) keeps
+     * the plan open and watched, and the fill is booked.
+     */
+    @Test
+    void aLateEntryFillNeverEndsAnOpenPlanFilled() {
+        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
+        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
+        e.price(VENUE, "AAPL", "99.99", "100.01");
+        var plan = Plans.market("det-late", "AAPL", "long");
+        plan.put("stop_loss", 95.0);
+        assertThat(e.submit(plan).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder entry = e.newOrders().get(0);
+        BigDecimal half = entry.quantity().divide(BigDecimal.valueOf(2));
+        e.report(e.report(entry, ExecType.TRADE, OrderStatus.PARTIALLY_FILLED, half, new BigDecimal("100.00")));
+        e.report(new VenueExecutionReport(VENUE, entry.clOrdId(), null, new OrderId("O-1"),
+                new ExecId("C-1"), ExecType.CANCELED, OrderStatus.CANCELED, "AAPL", entry.side(),
+                BigDecimal.ZERO, null, half, BigDecimal.ZERO, new BigDecimal("100.00"), BigDecimal.ZERO, "IOC remainder",
+                e.clock.instant(), false, e.clock.instant()));
+        assertThat(e.planState("det-late")).isEqualTo(PlanState.OPEN);
+        e.state.plans.get("det-late").progress.cancelRequested = true;
+
+        e.report(new VenueExecutionReport(VENUE, entry.clOrdId(), null, new OrderId("O-1"), new ExecId("E-late"),
+                ExecType.TRADE, OrderStatus.FILLED, "AAPL", entry.side(), entry.quantity().subtract(half), new BigDecimal("100.00"),
+                entry.quantity(), BigDecimal.ZERO, new BigDecimal("100.00"), BigDecimal.ZERO, null, e.clock.instant(), false,
+                e.clock.instant()));
+        assertThat(e.position("AAPL")).isEqualByComparingTo(entry.quantity());
+        assertThat(e.planState("det-late")).as("open and watched, not filled").isEqualTo(PlanState.OPEN);
+        assertThat(e.state.plans).containsKey("det-late");
     }
 
     /** Rejects the last {@code n} exit orders as each is sent (the engine resends after each until it gives up). */
