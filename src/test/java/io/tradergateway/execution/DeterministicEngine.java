@@ -134,6 +134,11 @@ final class DeterministicEngine implements AutoCloseable {
         return answer.getNow(null);
     }
 
+    /** The API's cancel of a plan, as an event. */
+    Runnable cancelEvent(String planId, CompletableFuture<TradingEngine.SubmitOutcome> answer) {
+        return () -> execution.cancelPlan(planId, "cancel requested through the API", answer);
+    }
+
     Runnable reportEvent(VenueExecutionReport r) {
         return () -> execution.onExecutionReport(r);
     }

@@ -176,6 +176,40 @@ class DeterministicEngineTest {
         assertThat(e.state.plans).containsKey("det-late");
     }
 
+    /** A race replayed both ways: the API's cancel and the venue's full fill of the entry arrive in one batch. */
+    @Test
+    void aCancelThatCrossesTheFillEndsTheSameWayInEitherOrder() {
+        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
+        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01")),
+                new Instrument("MSFT", BigDecimal.ONE, new BigDecimal("0.01"))));
+        e.price(VENUE, "AAPL", "99.99", "100.01");
+        e.price(VENUE, "MSFT", "99.99", "100.01");
+
+        // Cancel first: the cancel is asked (202), then the fill completes the entry; the plan ends filled.
+        assertThat(e.submit(Plans.market("det-race-1", "AAPL", "long")).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder first = e.newOrders().get(0);
+        e.report(e.report(first, ExecType.NEW, OrderStatus.NEW, null));
+        CompletableFuture<TradingEngine.SubmitOutcome> cancelFirst = new CompletableFuture<>();
+        e.batch(e.cancelEvent("det-race-1", cancelFirst),
+                e.reportEvent(e.report(first, ExecType.TRADE, OrderStatus.FILLED, first.quantity(), new BigDecimal("100.00"))));
+        assertThat(cancelFirst.getNow(null).httpStatus()).isEqualTo(202);
+        assertThat(e.commands(OrderCommand.Cancel.class)).hasSize(1);
+        assertThat(e.planState("det-race-1")).isEqualTo(PlanState.FILLED);
+        assertThat(e.position("AAPL")).isEqualByComparingTo(first.quantity());
+
+        // Fill first: the plan is over before the cancel is read, which finds nothing to cancel (409), sends nothing.
+        assertThat(e.submit(Plans.market("det-race-2", "MSFT", "long")).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder second = e.newOrders().get(1);
+        e.report(e.report(second, ExecType.NEW, OrderStatus.NEW, null));
+        CompletableFuture<TradingEngine.SubmitOutcome> cancelSecond = new CompletableFuture<>();
+        e.batch(e.reportEvent(e.report(second, ExecType.TRADE, OrderStatus.FILLED, second.quantity(), new BigDecimal("100.00"))),
+                e.cancelEvent("det-race-2", cancelSecond));
+        assertThat(cancelSecond.getNow(null).httpStatus()).isEqualTo(409);
+        assertThat(e.commands(OrderCommand.Cancel.class)).as("no cancel for a filled order").hasSize(1);
+        assertThat(e.planState("det-race-2")).isEqualTo(PlanState.FILLED);
+        assertThat(e.position("MSFT")).isEqualByComparingTo(second.quantity());
+    }
+
     /** Rejects the last {@code n} exit orders as each is sent (the engine resends after each until it gives up). */
     private void rejectExitAttempts(int n) {
         for (int i = 0; i < n; i++) {
