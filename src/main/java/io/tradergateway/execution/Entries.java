@@ -83,7 +83,7 @@ final class Entries extends ExecutionCollaborator {
         p.targetQty = qty;
         p.triggeredAt = now;
         p.triggerDetail = trigger;
-        p.state = PlanState.WORKING;
+        if (!ap.moveTo(PlanState.WORKING, "entry triggered (" + trigger + ")")) return;
         OpsLog.info(plan.planId(), x.currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
                 plan.direction().entrySide().wireName(), qty.toPlainString(), plan.symbol(), reference.get().toPlainString());
         switch (plan.executionStrategy()) {
@@ -153,6 +153,16 @@ final class Entries extends ExecutionCollaborator {
         x.storePlan(ap);
     }
 
+    /**
+     * What an entry order is judged against (its slippage, in reports and in venue learning): the plan's expected price,
+     * except for a TWAP child, which is judged against the mark price when it was sent, so that the market's drift
+     * between slices is not counted as the venue's slippage.
+     */
+    private BigDecimal expectedPrice(ActivePlan ap, int slice) {
+        if (slice <= 0) return ap.progress.expectedPrice;
+        return x.markPrice(ap.plan.symbol()).orElse(ap.progress.expectedPrice);
+    }
+
     /** A limit that takes liquidity up to max_slippage from the current price, on the tick grid, never beyond. */
     private BigDecimal marketableLimit(TradingPlan plan, Side side) {
         Optional<BigDecimal> price = x.markPrice(plan.symbol());
@@ -209,7 +219,8 @@ final class Entries extends ExecutionCollaborator {
                     venue.venue(), Execution.fmt(venue.total()), Execution.fmt(venue.liquidity()), Execution.fmt(venue.latency()), Execution.fmt(venue.slippage()),
                     Execution.fmt(venue.success()), ranking.ranked().stream().skip(1).map(v -> v.venue() + "=" + Execution.fmt(v.total())).toList());
         }
-        Optional<RiskDenial> denial = x.newOrder(ap, seq, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice, p.expectedPrice);
+        Optional<RiskDenial> denial = x.newOrder(ap, seq, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice,
+                expectedPrice(ap, slice));
         if (denial.isPresent()) {
             riskDenied(ap, denial.get());
             return;
@@ -253,6 +264,12 @@ final class Entries extends ExecutionCollaborator {
             x.storePlan(ap);
             s.price(ap.plan.symbol()).flatMap(price -> ap.exitMonitor.onPrice(price, clock.instant()))
                     .ifPresent(signal -> exits.startExit(ap, signal, s.price(ap.plan.symbol()).orElseThrow()));
+        } else if (p.state != PlanState.WORKING) {
+            // A late entry fill after the entry leg ended (the plan is open, exiting or was cancelled with a fill):
+            // the fill is booked, the plan keeps its state; FILLED is only where a working entry ends.
+            OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "entry completed late ({} filled) while the plan is {}: it stays {}",
+                    p.filledQty.toPlainString(), p.state.wireName(), p.state.wireName());
+            x.storePlan(ap);
         } else {
             OpsLog.info(ap.id(), x.currentOrder(ap.id()), "entry complete: {} {} avg {}; no exit rules to watch", p.filledQty.toPlainString(),
                     ap.plan.symbol(), p.avgPrice.toPlainString());
@@ -318,7 +335,7 @@ final class Entries extends ExecutionCollaborator {
                         reason, next.best().get().venue());
                 Optional<RiskDenial> denial = x.newOrder(ap, ++s.lastOrderSeqNo, Leg.ENTRY, next.best().get(), order.side(),
                         order.quantity(), order.type(), order.limitPrice(), order.timeInForce(), order.expireTime(), order.sliceNo(),
-                        p.expectedPrice);
+                        expectedPrice(ap, order.sliceNo()));
                 if (denial.isEmpty()) {
                     p.venue = next.best().get().venue();
                     p.venueScore = next.best().get().total();

@@ -311,7 +311,7 @@ final class Execution {
         if (!issues.isEmpty()) {
             String why = issues.stream().map(i -> i.code() + ": " + i.message()).collect(Collectors.joining("; "));
             OpsLog.warn(plan.planId(), currentOrder(plan.planId()), "invalid: {}", why);
-            ap.progress.state = PlanState.FAILED;
+            ap.moveTo(PlanState.FAILED, "validation: " + why);
             ap.progress.reason = why;
             storePlan(ap);
             emit(reports.validationFailed(ap.plan, issues, s.positions.get(plan.symbol()), s.price(plan.symbol()).orElse(null)));
@@ -324,7 +324,7 @@ final class Execution {
                 plan.venuePreferences().isEmpty() ? "" : ", venues " + plan.venuePreferences(),
                 plan.executionNotes() == null ? "" : ", notes: " + plan.executionNotes());
         if (!plan.entryConditions().isEmpty()) {
-            ap.progress.state = PlanState.PENDING_ENTRY;
+            // A new plan's progress starts PENDING_ENTRY: it stays there until its entry conditions hold.
             OpsLog.info(plan.planId(), currentOrder(plan.planId()), "waiting for entry conditions {}", plan.entryConditions());
             storePlan(ap);
             entries.evaluateEntry(ap);
@@ -878,14 +878,19 @@ final class Execution {
         emit(reports.terminal(inputFor(ap, Leg.ENTRY, order, ExecReport.Status.FAILED, why)));
     }
 
-    void endPlan(ActivePlan ap, PlanState terminal, String why) {
-        ap.progress.state = terminal;
+    /**
+     * Ends the plan in {@code terminal} when the table allows it from where it is; a refused end (logged with
+     * {@code why}) leaves the plan as it is, in memory and watched, and returns false.
+     */
+    boolean endPlan(ActivePlan ap, PlanState terminal, String why) {
+        if (!ap.moveTo(terminal, "end " + terminal.wireName() + (why == null ? "" : ": " + why))) return false;
         if (why != null) ap.progress.reason = why;
         ap.exitMonitor = null;
         storePlan(ap);
         OpsLog.info(ap.id(), currentOrder(ap.id()), "done: {}{}", terminal.wireName(), why == null ? "" : " (" + why + ")");
         s.plans.remove(ap.id());
         tx.onRollback.add(() -> s.plans.putIfAbsent(ap.id(), ap));
+        return true;
     }
 
     // ================================================================= timers
@@ -1011,9 +1016,13 @@ final class Execution {
         storePlan(ap);
     }
 
-    /** An ended order no longer needs an operator's attention. */
+    /**
+     * An ended order no longer needs an operator's attention, except for what it quarantined: a venue report that was
+     * not booked stays named in the plan's attention until an operator has looked, whatever the order did next.
+     */
     void clearFlags(ActivePlan ap, Order order) {
-        if (ap != null && ap.progress.attention.keySet().removeIf(k -> k.startsWith(order.clOrdId().value() + " "))) {
+        String prefix = order.clOrdId().value() + " ";
+        if (ap != null && ap.progress.attention.keySet().removeIf(k -> k.startsWith(prefix) && !k.startsWith(prefix + "quarantine "))) {
             storePlan(ap);
         }
     }

@@ -48,8 +48,8 @@ final class Exits extends ExecutionCollaborator {
                     + (othersExiting.signum() == 0 ? "" : " once other plans' working exits fill"));
             return;
         }
+        if (!ap.moveTo(PlanState.EXITING, "exit " + p.exitReason + " (" + signal.detail() + ")")) return;
         p.exitTargetQty = p.exitFilledQty.add(qty);
-        p.state = PlanState.EXITING;
         OpsLog.info(ap.id(), x.currentOrder(ap.id()), "exit triggered: {} ({}) at {}; reduce-only {} {}", p.exitReason, signal.detail(),
                 price.toPlainString(), side.wireName(), qty.toPlainString());
         sendExitOrder(ap, qty);
@@ -120,7 +120,7 @@ final class Exits extends ExecutionCollaborator {
                     wait.toSeconds());
         }
         p.attention.put("exit", "exit " + p.exitReason + " blocked " + p.exitBlocks + " time(s): " + why);
-        p.state = PlanState.OPEN;
+        ap.reopenAfterFailedExit("exit blocked: " + why);
         p.exitAttempts = 0;
         p.exitTargetQty = null;
         x.storePlan(ap);

@@ -19,7 +19,8 @@ import java.util.List;
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public final class PlanProgress {
-    PlanState state = PlanState.WORKING;
+    /** A new plan starts accepted and not yet triggered; every later move goes through {@link ActivePlan#moveTo}. */
+    PlanState state = PlanState.PENDING_ENTRY;
     String reason;
 
     // entry

@@ -449,6 +449,14 @@ public final class ApiQueries {
         return out;
     }
 
+    /** {@code {"quarantined": [...]}}: venue reports quarantined by their checks (never booked), newest first. */
+    public ObjectNode quarantined(int limit) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode list = out.putArray("quarantined");
+        for (Map<String, Object> row : journal.quarantined(limit)) list.add(Json.MAPPER.valueToTree(row));
+        return out;
+    }
+
     private static String text(Instant instant) {
         return instant == null ? null : instant.toString();
     }

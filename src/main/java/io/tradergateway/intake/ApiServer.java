@@ -268,6 +268,13 @@ public final class ApiServer implements AutoCloseable {
                     return;
                 }
             }
+            case "quarantine" -> {
+                if (n == 2) {
+                    allow(method, "GET");
+                    quarantine(ex);
+                    return;
+                }
+            }
             default -> {
             }
         }
@@ -360,6 +367,21 @@ public final class ApiServer implements AutoCloseable {
             case 503 -> "kill_switch";
             default -> "plan_not_accepted";
         };
+    }
+
+    /** GET /v1/quarantine?limit=: venue reports that failed their checks and were not booked, newest first. */
+    private void quarantine(HttpExchange ex) throws IOException {
+        String text = query(ex.getRequestURI()).getOrDefault("limit", "100");
+        int limit;
+        try {
+            limit = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > 1000) {
+            throw Problem.badRequest("bad query", List.of(new FieldError("limit", "must be an integer between 1 and 1000, got " + text)));
+        }
+        send(ex, 200, queries.quarantined(limit));
     }
 
     private void execReports(HttpExchange ex) throws IOException {

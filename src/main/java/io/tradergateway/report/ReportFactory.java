@@ -1,6 +1,8 @@
 package io.tradergateway.report;
 
+import io.tradergateway.domain.Side;
 import io.tradergateway.execution.Leg;
+import io.tradergateway.execution.Order;
 import io.tradergateway.plan.PlanIssue;
 import io.tradergateway.plan.TradingPlan;
 import io.tradergateway.position.Position;
@@ -33,7 +35,7 @@ public final class ReportFactory {
 
     /** A fill of an entry or exit order: {@code partial}, or {@code filled} when the leg's quantity is complete. */
     public ExecReport fill(ReportInput in) {
-        BigDecimal fillSlippage = slippage(in, in.fill().price());
+        BigDecimal fillSlippage = slippage(in.side(), expectedPrice(in), in.fill().price());
         return build(in, in.fill().price(), in.fill().quantity(), fillSlippage, in.fill().fee(), in.fill().time(), null);
     }
 
@@ -104,18 +106,25 @@ public final class ReportFactory {
         Instant now = clock.instant();
         boolean failed = in.status() == ExecReport.Status.FAILED;
         BigDecimal cum = in.cumQty() == null ? BigDecimal.ZERO : in.cumQty();
-        BigDecimal legSlippage = cum.signum() > 0 ? slippage(in, in.avgPrice()) : null;
+        // A TWAP slice's fill is judged against the slice: its own quantity and the price when it was sent. The leg's
+        // figures (cumulative and order quantity of the plan) stay in the report's fields.
+        Order slice = twapSliceOf(in);
+        BigDecimal judgedCum = slice != null ? slice.cumQty() : cum;
+        BigDecimal judgedAvg = slice != null ? slice.avgPx() : in.avgPrice();
+        BigDecimal judgedQty = slice != null ? slice.quantity() : in.orderQty();
+        BigDecimal expected = expectedPrice(in);
+        BigDecimal legSlippage = judgedCum.signum() > 0 ? slippage(in.side(), expected, judgedAvg) : null;
         ExecutionFacts facts = ExecutionFacts.builder()
-                .expectedPrice(in.expectedPrice())
-                .executedAvgPrice(cum.signum() > 0 ? in.avgPrice() : null)
+                .expectedPrice(expected)
+                .executedAvgPrice(judgedCum.signum() > 0 ? judgedAvg : null)
                 .slippage(legSlippage)
                 // A plan refused by validation may carry a negative max_slippage or a non-positive max_latency_ms;
                 // its failed report must still be built (the review needs valid bounds, the plan never traded).
                 .maxSlippage(plan.maxSlippage().max(BigDecimal.ZERO))
                 .latencyMs(in.latencyMs())
                 .maxLatencyMs(Math.max(1L, plan.maxLatencyMs()))
-                .requestedQuantity(in.orderQty() == null ? BigDecimal.ZERO : in.orderQty())
-                .filledQuantity(cum)
+                .requestedQuantity(judgedQty == null ? BigDecimal.ZERO : judgedQty)
+                .filledQuantity(judgedCum)
                 .venue(in.venue())
                 .venuePreferences(plan.venuePreferences())
                 .validAtExecution(in.leg() == Leg.EXIT || !now.isAfter(plan.validUntil()))
@@ -152,7 +161,7 @@ public final class ReportFactory {
                 cum.signum() > 0 ? in.avgPrice() : null,
                 cum,
                 in.orderQty(),
-                in.expectedPrice(),
+                expected,
                 slippage,
                 in.latencyMs(),
                 round(adherence.score(facts)),
@@ -170,8 +179,25 @@ public final class ReportFactory {
     }
 
     private static BigDecimal slippage(ReportInput in, BigDecimal price) {
-        if (in.expectedPrice() == null || in.expectedPrice().signum() <= 0 || price == null) return null;
-        return Slippage.adverseFraction(in.side(), in.expectedPrice(), price).setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros();
+        return slippage(in.side(), in.expectedPrice(), price);
+    }
+
+    private static BigDecimal slippage(Side side, BigDecimal expected, BigDecimal price) {
+        if (expected == null || expected.signum() <= 0 || price == null) return null;
+        return Slippage.adverseFraction(side, expected, price).setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros();
+    }
+
+    /** The TWAP child a fill report is about, or null (not a fill, or not a TWAP child). */
+    private static Order twapSliceOf(ReportInput in) {
+        Order order = in.order();
+        if (in.fill() == null || order == null || order.sliceNo() <= 0 || order.quantity().signum() <= 0) return null;
+        return order;
+    }
+
+    /** The price a report judges against: a TWAP child's own expected price (the mark when it was sent), else the leg's. */
+    private static BigDecimal expectedPrice(ReportInput in) {
+        Order slice = twapSliceOf(in);
+        return slice != null && slice.expectedPrice() != null ? slice.expectedPrice() : in.expectedPrice();
     }
 
     private static double round(double d) {

@@ -57,6 +57,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -82,6 +83,7 @@ public final class SimVenue implements AutoCloseable {
     private final SimMarket market;
     private final Map<String, SessionID> sessions = new LinkedHashMap<>();
     private final Map<String, List<SimOrderEvent>> received = new HashMap<>();
+    private final Map<String, Deque<VenueLie>> lies = new ConcurrentHashMap<>();
     /** Requests waiting for their venue's ack delay, per venue, in arrival order (scheduler thread only). */
     private final Map<String, Deque<Pending>> waiting = new HashMap<>();
     private final Map<String, Long> lastDueNanos = new HashMap<>();
@@ -445,7 +447,31 @@ public final class SimVenue implements AutoCloseable {
         };
     }
 
+    /**
+     * Fault: the venue lies about its next fill. Before the true fill report (150=F) of whichever order fills next
+     * there, it sends a copy with the {@code lie} in it under its own ExecID; the true report follows. Lies queue up:
+     * one per fill report.
+     */
+    public void lieBeforeNextFill(String venue, VenueLie lie) {
+        lies.computeIfAbsent(venue, v -> new ConcurrentLinkedDeque<>()).addLast(lie);
+    }
+
     private void send(String venue, Message message) {
+        Deque<VenueLie> queued = isFillReport(message) ? lies.get(venue) : null;
+        VenueLie lie = queued == null ? null : queued.pollFirst();
+        if (lie != null) {
+            try {
+                Message lying = lie.applyTo(message);
+                log.warn("{} LYING about a fill ({}, fault): {}", venue, lie, lying);
+                deliver(venue, lying);
+            } catch (FieldNotFound e) {
+                log.warn("{} cannot tell the lie {}: {}", venue, lie, e.toString());
+            }
+        }
+        deliver(venue, message);
+    }
+
+    private void deliver(String venue, Message message) {
         if (holdsFillReports.contains(venue) && isFillReport(message)) {
             log.warn("{} HOLDING a fill report back (fault)", venue);
             heldFillReports.computeIfAbsent(venue, v -> new CopyOnWriteArrayList<>()).add(message);
