@@ -16,7 +16,8 @@ import java.util.Optional;
  *   <li>a limit order's fill is not worse than its limit;</li>
  *   <li>LastPx is within {@value #PRICE_BAND_PERCENT} % of the gateway's market price for the symbol, when it has
  *       one;</li>
- *   <li>AvgPx (6), when the venue reports a positive CumQty, is positive.</li>
+ *   <li>AvgPx (6), when the venue reports a positive CumQty, is positive, and when its CumQty agrees with ours after
+ *       the fill, within 1 % of the average of the fills.</li>
  * </ul>
  * A status answer (ExecType I) that reports more filled than booked is checked the same way on its CumQty and on the
  * price it implies for the part not booked yet.
@@ -47,8 +48,21 @@ final class ReportCheck {
         if (r.avgPx() != null && r.cumQty() != null && r.cumQty().signum() > 0 && r.avgPx().signum() <= 0) {
             return Optional.of("AvgPx " + text(r.avgPx()) + " is not positive with CumQty " + text(r.cumQty()));
         }
+        if (r.avgPx() != null && r.cumQty() != null && r.cumQty().compareTo(after) == 0) {
+            // The venue's CumQty agrees with ours after this fill: its AvgPx must be (about) ours too.
+            BigDecimal ours = order.cumQty().multiply(order.avgPx()).add(r.lastQty().multiply(r.lastPx()))
+                    .divide(after, MathContext.DECIMAL64);
+            BigDecimal off = r.avgPx().subtract(ours).abs().divide(ours, MathContext.DECIMAL64);
+            if (off.compareTo(AVG_PX_TOLERANCE) > 0) {
+                return Optional.of("AvgPx " + text(r.avgPx()) + " does not match the fills (" + text(ours.setScale(6,
+                        java.math.RoundingMode.HALF_EVEN)) + " for CumQty " + text(after) + ")");
+            }
+        }
         return Optional.empty();
     }
+
+    /** How far a venue's AvgPx may be from the average of its fills (rounding of its own): 1 %. */
+    private static final BigDecimal AVG_PX_TOLERANCE = new BigDecimal("0.01");
 
     /** Why a status answer's figures cannot be booked as a reconciliation fill, or empty when they can. */
     static Optional<String> statusAnswer(Order order, VenueExecutionReport r, Optional<BigDecimal> market) {

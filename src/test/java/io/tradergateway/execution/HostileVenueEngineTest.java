@@ -79,6 +79,9 @@ class HostileVenueEngineTest {
                 f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, new BigDecimal("400"), "X-sym", "MSFT", Side.BUY),
                 f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, new BigDecimal("150"), "X-far", "AAPL", Side.BUY),
                 f.report(order, ExecType.TRADE, OrderStatus.FILLED, new BigDecimal("1e20"), px, "X-huge", "AAPL", Side.BUY),
+                new VenueExecutionReport(VENUE, order.clOrdId(), null, new OrderId("O-1"), new ExecId("X-avg"), ExecType.TRADE,
+                        OrderStatus.FILLED, "AAPL", Side.BUY, qty, px, qty, BigDecimal.ZERO, new BigDecimal("120"), null, null,
+                        f.clock.instant(), false, f.clock.instant()),
                 new VenueExecutionReport(VENUE, order.clOrdId(), null, new OrderId("O-1"), new ExecId("X-status"),
                         ExecType.ORDER_STATUS, OrderStatus.FILLED, "AAPL", Side.BUY, null, null, qty.multiply(BigDecimal.TEN),
                         BigDecimal.ZERO, BigDecimal.ZERO, null, null, f.clock.instant(), false, f.clock.instant()));
@@ -95,7 +98,8 @@ class HostileVenueEngineTest {
                 .anyMatch(r -> r.contains("side sell is not the order's buy"))
                 .anyMatch(r -> r.contains("symbol MSFT is not the order's AAPL"))
                 .anyMatch(r -> r.contains("% from the market"))
-                .anyMatch(r -> r.contains("status answer CumQty"));
+                .anyMatch(r -> r.contains("status answer CumQty"))
+                .anyMatch(r -> r.contains("AvgPx 120 does not match the fills"));
         assertThat(f.progressJson("hv-bad")).contains("QUARANTINED");
         assertThat(f.engine.query(v -> v.venueStats().get(VENUE).sampleCount()).get(10, TimeUnit.SECONDS))
                 .as("the venue learns nothing from what was quarantined").isZero();

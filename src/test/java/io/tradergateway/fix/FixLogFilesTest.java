@@ -33,6 +33,9 @@ class FixLogFilesTest {
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(MDC.getMDCAdapter()); // the gateway's lines carry their venue in SLF4J's MDC
         context.putProperty("TRADER_LOG_DIR", dir.toString());
+        // The gateway sets the system property trader.log.dir from its data folder (an earlier test in this JVM may have):
+        // a context property of the same name wins over it.
+        context.putProperty("trader.log.dir", dir.toString());
         context.putProperty("TRADER_FIX_LOG_TOTAL_SIZE_CAP", "300MB");
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
