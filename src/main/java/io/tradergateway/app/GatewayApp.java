@@ -3,6 +3,7 @@ package io.tradergateway.app;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.fix.FixVenueGateway;
 import io.tradergateway.intake.ApiQueries;
+import io.tradergateway.kafka.KafkaBridge;
 import io.tradergateway.intake.ApiServer;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.ReportsLog;
@@ -40,6 +41,9 @@ public final class GatewayApp implements AutoCloseable {
     private final TradingEngine engine;
     private final FixVenueGateway fix;
     private final ApiServer api;
+    /** Null when kafka.bootstrap.servers is empty. */
+    private final KafkaBridge kafka;
+    private final BooleanSupplier ready;
 
     private GatewayApp(GatewayConfig config, Clock clock) {
         this.config = config;
@@ -54,6 +58,7 @@ public final class GatewayApp implements AutoCloseable {
         Database openedDb = openDatabase(config);
         ReportsLog openedLog = null;
         TradingEngine createdEngine = null;
+        KafkaBridge createdKafka = null;
         try {
             openedLog = new ReportsLog(config.reportsLog());
             ReportsLog reports = openedLog;
@@ -67,18 +72,25 @@ public final class GatewayApp implements AutoCloseable {
                 endpoints.add(url == null ? ConsumerEndpoint.pullOnly(consumer) : new ConsumerEndpoint(consumer, url, config.consumerTimeout()));
             }
             this.dispatcher = new ReportDispatcher(outbox, outbox, endpoints, DeliveryPolicy.defaults(), clock);
+            createdKafka = config.kafka().enabled() ? new KafkaBridge(config.kafka(), outbox, outbox, clock) : null;
+            KafkaBridge kafkaBridge = createdKafka;
             createdEngine = new TradingEngine(journal, venues, venues.venues(), report -> {
                 reports.append(Json.write(report));
                 dispatcher.wakeUp();
+                if (kafkaBridge != null) kafkaBridge.wakeUp();
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250), config.risk()));
-            this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher,
-                    venues::sessionStatus), readiness(venues, clock));
+            this.ready = readiness(venues, clock);
+            ApiQueries queries = new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher, venues::sessionStatus);
+            queries.kafka(createdKafka);
+            this.api = openApi(config, createdEngine, queries, ready);
+            this.kafka = createdKafka;
             this.engine = createdEngine;
             this.fix = venues;
         } catch (RuntimeException e) {
             // Nothing has started yet; only the engine's ticker, the files and the database are open.
             if (createdEngine != null) closeQuietly(createdEngine);
+            if (createdKafka != null) closeQuietly(createdKafka);
             if (openedLog != null) closeQuietly(openedLog);
             closeQuietly(openedDb);
             throw e;
@@ -142,6 +154,7 @@ public final class GatewayApp implements AutoCloseable {
             app.engine.start();
             app.fix.start(app.engine);
             app.dispatcher.start();
+            if (app.kafka != null) app.kafka.start(app.engine, app.ready);
             app.api.start();
         } catch (RuntimeException e) {
             app.close();
@@ -171,6 +184,7 @@ public final class GatewayApp implements AutoCloseable {
     public void close() {
         // Reverse order: stop taking requests, stop the venues talking, drain the engine, then storage.
         closeQuietly(api);
+        if (kafka != null) closeQuietly(kafka);
         closeQuietly(fix);
         closeQuietly(engine);
         closeQuietly(dispatcher);

@@ -71,6 +71,13 @@ public final class ApiQueries {
         this.sessionStatus = sessionStatus;
     }
 
+    /** The Kafka transport shown in {@code /metrics} and {@code GET /v1/consumers}; null = Kafka off. */
+    private volatile io.tradergateway.kafka.KafkaBridge kafka;
+
+    public void kafka(io.tradergateway.kafka.KafkaBridge bridge) {
+        this.kafka = bridge;
+    }
+
     public ReportOutbox outbox() {
         return outbox;
     }
@@ -364,6 +371,8 @@ public final class ApiQueries {
             consumerGauge(m, pushed, "trader_consumer_consecutive_failures",
                     "failed pushes of the consumer's current batch since its last acknowledgement", ConsumerStatus::consecutiveFailures);
         }
+        io.tradergateway.kafka.KafkaBridge k = kafka;
+        if (k != null) m.append(k.metricsText());
         return m.toString();
     }
 
@@ -384,6 +393,11 @@ public final class ApiQueries {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("last_sequence", outbox.lastSequence());
         ArrayNode list = out.putArray("consumers");
+        io.tradergateway.kafka.KafkaBridge k = kafka;
+        if (k != null) {
+            list.add(k.publisherJson());
+            out.set("kafka_plans", k.consumerJson());
+        }
         if (dispatcher == null) return out;
         for (ConsumerStatus st : dispatcher.status().values()) {
             ObjectNode n = list.addObject();
