@@ -129,6 +129,10 @@ public final class KafkaPlanConsumer implements Runnable, AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
         p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
+        // A gateway that stopped without leaving the group (a crash, or Kafka away at the time) holds its partitions until
+        // its session expires: 10 s rather than the client's 45 s default before plans flow again after a restart.
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;
@@ -220,8 +224,12 @@ public final class KafkaPlanConsumer implements Runnable, AutoCloseable {
     private Outcome handle(ConsumerRecord<byte[], byte[]> r) {
         String where = r.topic() + "-" + r.partition() + "@" + r.offset();
         byte[] value = r.value();
-        if (value == null) return deadLetter(r, "empty", List.of(new FieldError("$", "record has no value")));
+        if (value == null) {
+            log.warn("Kafka plan {} has no value, dead-lettered", where);
+            return deadLetter(r, "empty", List.of(new FieldError("$", "record has no value")));
+        }
         if (value.length > MAX_RECORD) {
+            log.warn("Kafka plan {} is {} bytes, over {}, dead-lettered", where, value.length, MAX_RECORD);
             return deadLetter(r, "too_large", List.of(new FieldError("$", "record larger than " + MAX_RECORD + " bytes")));
         }
         String json;
@@ -229,6 +237,7 @@ public final class KafkaPlanConsumer implements Runnable, AutoCloseable {
             json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
         } catch (CharacterCodingException e) {
+            log.warn("Kafka plan {} is not UTF-8, dead-lettered", where);
             return deadLetter(r, "not_utf8", List.of(new FieldError("$", "record value is not UTF-8")));
         }
         ParseResult parsed = parser.parse(json);

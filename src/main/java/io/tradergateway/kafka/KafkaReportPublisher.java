@@ -65,6 +65,8 @@ public final class KafkaReportPublisher implements Runnable, AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Status status;
+    /** The producer in use, so {@link #close()} can abandon a send that waits for an absent broker. */
+    private volatile Producer<String, String> current;
 
     public KafkaReportPublisher(KafkaSettings settings, ReportOutbox outbox, ConsumerCursorStore cursors, Clock clock) {
         this(settings, outbox, cursors, clock, KafkaProducer::new);
@@ -135,7 +137,10 @@ public final class KafkaReportPublisher implements Runnable, AutoCloseable {
                     wake.drainPermits();
                     continue;
                 }
-                if (producer == null) producer = producers.apply(producerProperties(settings));
+                if (producer == null) {
+                    producer = producers.apply(producerProperties(settings));
+                    current = producer;
+                }
                 List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
                 for (OutboxEntry entry : batch) acks.add(producer.send(record(entry)));
                 long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
@@ -168,6 +173,7 @@ public final class KafkaReportPublisher implements Runnable, AutoCloseable {
             }
         }
         if (producer != null) closeQuietly(producer);
+        current = null;
         log.info("Kafka report publisher stopped at sequence {}", status.cursor());
     }
 
@@ -229,6 +235,10 @@ public final class KafkaReportPublisher implements Runnable, AutoCloseable {
         running = false;
         wake.release();
         try {
+            thread.join(1000);
+            Producer<String, String> p = current;
+            // Still waiting for the broker: abandon the batch (its cursor is not stored, so it is sent again after a start).
+            if (thread.isAlive() && p != null) p.close(Duration.ZERO);
             thread.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -164,6 +164,11 @@ class KafkaSystemTest {
             assertThat(kafkaPublisher(h.get("/v1/consumers").body()).path("lag").asLong()).isPositive();
             await().atMost(WAIT).until(() -> "down".equals(kafkaPublisher(h.get("/v1/consumers").body()).path("state").asText()));
             assertThat(metric("trader_kafka_reports_up")).isZero();
+            // The gateway stops and starts again while the broker is still away: the publisher resumes from its stored
+            // outbox cursor, not from memory.
+            h.restartGateway();
+            assertThat(h.post("/v1/plans", Plans.market("krs-4", "AAPL", "long")).status()).isEqualTo(202);
+            h.awaitReport("krs-4", r -> r.path("status").asText().equals("filled"));
         } finally {
             broker.start();
         }
@@ -171,6 +176,25 @@ class KafkaSystemTest {
         h.awaitReport("krs-3", r -> r.path("status").asText().equals("filled"));
         assertEveryReportPublishedInOrder();
         await().atMost(WAIT).until(() -> "up".equals(kafkaPublisher(h.get("/v1/consumers").body()).path("state").asText()));
+    }
+
+    @Test
+    void aPlanRefusedForATransientReasonWaitsInKafkaAndIsTakenOnceTradingResumes() {
+        assertThat(h.post("/v1/trading-state", "{\"state\": \"halted\"}").status()).isEqualTo(200);
+        try {
+            sendPlan(Plans.market("khalt-1", "AAPL", "long"));
+            await().atMost(WAIT).until(() -> h.get("/v1/consumers").body().path("kafka_plans").path("state").asText().equals("retrying"));
+            assertThat(h.get("/v1/plans/khalt-1").status()).isEqualTo(404);
+            assertThat(committedBehindEnd()).isPositive();
+            assertThat(metric("trader_kafka_plans_up")).isZero();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            assertThat(h.post("/v1/trading-state", "{\"state\": \"active\"}").status()).isEqualTo(200);
+        }
+        h.awaitReport("khalt-1", r -> r.path("status").asText().equals("filled"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committedBehindEnd()).isZero());
+        await().atMost(WAIT).until(() -> metric("trader_kafka_plans_up") == 1);
     }
 
     // ---------------------------------------------------------------- helpers
