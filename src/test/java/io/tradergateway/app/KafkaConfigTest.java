@@ -50,6 +50,8 @@ class KafkaConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.plans.topic");
         assertThatThrownBy(() -> GatewayConfig.load(null, Map.of("TRADER_KAFKA_REPORTS_TOPIC", "trader.plans")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.reports.topic");
+        assertThatThrownBy(() -> GatewayConfig.load(null, Map.of("TRADER_KAFKA_REPORTS_TOPIC", "r".repeat(59))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.reports.topic").hasMessageContaining("58");
         assertThatThrownBy(() -> GatewayConfig.load(null, Map.of("TRADER_KAFKA_GROUP_ID", " ")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.group.id");
     }
