@@ -159,7 +159,7 @@ public final class KafkaPlanConsumer implements Runnable, AutoCloseable {
                 backoff = INITIAL_BACKOFF;
                 while (running) {
                     ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
-                    if (!c.assignment().isEmpty() && state.equals("starting")) state = "up";
+                    if (!c.assignment().isEmpty() && (state.equals("starting") || state.equals("down"))) state = "up";
                     if (!records.isEmpty()) backoff = process(c, records, backoff);
                     updateLag(c);
                 }

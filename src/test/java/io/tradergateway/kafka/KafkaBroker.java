@@ -135,6 +135,9 @@ public final class KafkaBroker implements AutoCloseable {
     public synchronized void start() {
         if (process != null && process.isAlive()) return;
         process = launch("kafka.Kafka", config().toString());
+        Process started = process;
+        // A test JVM that dies without its teardown does not leave a broker behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "kafka-broker-reaper"));
         long deadline = System.nanoTime() + START_WAIT.toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
