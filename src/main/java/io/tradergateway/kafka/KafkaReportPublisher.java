@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -219,15 +218,6 @@ public final class KafkaReportPublisher implements Runnable, AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("closing the Kafka producer", e);
         }
-    }
-
-    /** Status as name/value gauges (lag needs the outbox's last sequence). */
-    Map<String, Long> gauges(long lastSequence) {
-        Status s = status;
-        return Map.of("lag", lastSequence < 0 ? -1 : Math.max(0, lastSequence - s.cursor()),
-                "up", s.state().equals("down") ? 0L : 1L,
-                "consecutive_failures", (long) s.consecutiveFailures(),
-                "published", s.published());
     }
 
     @Override
