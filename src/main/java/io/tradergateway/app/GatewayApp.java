@@ -4,6 +4,7 @@ import io.tradergateway.execution.Order;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.fix.FixVenueGateway;
 import io.tradergateway.intake.ApiQueries;
+import io.tradergateway.kafka.KafkaBridge;
 import io.tradergateway.intake.ApiServer;
 import io.tradergateway.metrics.GatewayMetrics;
 import io.tradergateway.report.Json;
@@ -45,6 +46,9 @@ public final class GatewayApp implements AutoCloseable {
     private final ApiServer api;
     private final JdbcTradeJournal journal;
     private final GatewayMetrics metrics;
+    /** Null when kafka.bootstrap.servers is empty. */
+    private final KafkaBridge kafka;
+    private final BooleanSupplier ready;
 
     private GatewayApp(GatewayConfig config, Clock clock) {
         this.config = config;
@@ -60,6 +64,7 @@ public final class GatewayApp implements AutoCloseable {
         Database openedDb = openDatabase(config);
         ReportsLog openedLog = null;
         TradingEngine createdEngine = null;
+        KafkaBridge createdKafka = null;
         try {
             openedLog = new ReportsLog(config.reportsLog());
             ReportsLog reports = openedLog;
@@ -73,19 +78,27 @@ public final class GatewayApp implements AutoCloseable {
                 endpoints.add(url == null ? ConsumerEndpoint.pullOnly(consumer) : new ConsumerEndpoint(consumer, url, config.consumerTimeout()));
             }
             this.dispatcher = new ReportDispatcher(outbox, outbox, endpoints, DeliveryPolicy.defaults(), clock);
+            createdKafka = config.kafka().enabled() ? new KafkaBridge(config.kafka(), outbox, outbox, clock) : null;
+            KafkaBridge kafkaBridge = createdKafka;
             createdEngine = new TradingEngine(journal, venues, venues.venues(), report -> {
                 reports.append(Json.write(report));
                 dispatcher.wakeUp();
+                if (kafkaBridge != null) kafkaBridge.wakeUp();
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250), config.risk()));
-            this.api = openApi(config, createdEngine, new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher,
-                    venues::sessionStatus, venues, metrics), readiness(venues, clock));
+            this.ready = readiness(venues, clock);
+            ApiQueries queries = new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher,
+                    venues::sessionStatus, venues, metrics);
+            queries.kafka(createdKafka);
+            this.api = openApi(config, createdEngine, queries, ready);
+            this.kafka = createdKafka;
             this.engine = createdEngine;
             this.fix = venues;
             this.journal = journal;
         } catch (RuntimeException e) {
             // Nothing has started yet; only the engine's ticker, the files and the database are open.
             if (createdEngine != null) closeQuietly(createdEngine);
+            if (createdKafka != null) closeQuietly(createdKafka);
             if (openedLog != null) closeQuietly(openedLog);
             closeQuietly(openedDb);
             closeQuietly(metrics);
@@ -150,6 +163,7 @@ public final class GatewayApp implements AutoCloseable {
             app.engine.start();
             app.fix.start(app.engine);
             app.dispatcher.start();
+            if (app.kafka != null) app.kafka.start(app.engine, app.ready);
             app.api.start();
         } catch (RuntimeException e) {
             app.close();
@@ -179,6 +193,7 @@ public final class GatewayApp implements AutoCloseable {
     public void close() {
         // Reverse order: stop taking requests, stop the venues talking, drain the engine, then storage.
         closeQuietly(api);
+        if (kafka != null) closeQuietly(kafka);
         closeQuietly(fix);
         closeQuietly(engine);
         logWorkingOrders();

@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import io.tradergateway.kafka.KafkaSettings;
 import io.tradergateway.risk.RiskLimits;
 
 /**
@@ -47,6 +48,7 @@ public record GatewayConfig(
         Duration consumerTimeout,
         Map<String, Integer> fixPortOverrides,
         RiskLimits risk,
+        KafkaSettings kafka,
         Map<String, Setting> settings) {
 
     public static final List<String> CONSUMERS = List.of("alpha_detector", "decision_maker", "learning_systems");
@@ -191,6 +193,7 @@ public record GatewayConfig(
                 Duration.ofMillis(r.integer("consumer.timeout.ms", 1, 600_000)),
                 Map.of(),
                 risk(r),
+                kafka(r),
                 settings);
     }
 
@@ -202,10 +205,40 @@ public record GatewayConfig(
                 r.integer("risk.max.open.orders", 0, 10_000_000), r.integer("risk.max.rate.wait.ms", 0, 600_000));
     }
 
+    /** The Kafka transport (SPEC 8) from the {@code kafka.*} keys; an empty {@code kafka.bootstrap.servers} turns it off. */
+    private static KafkaSettings kafka(Settings r) {
+        String servers = r.optional("kafka.bootstrap.servers");
+        for (String server : servers.split(",")) {
+            String s = server.trim();
+            if (servers.isBlank()) break;
+            int colon = s.lastIndexOf(':');
+            boolean ok = colon > 0 && colon < s.length() - 1 && s.substring(colon + 1).chars().allMatch(Character::isDigit);
+            if (!ok) throw new ConfigException(r.describe("kafka.bootstrap.servers") + " must be host:port[,host:port...], got " + quote(servers));
+        }
+        String plans = r.required("kafka.plans.topic");
+        String reports = r.required("kafka.reports.topic");
+        for (String key : List.of("kafka.plans.topic", "kafka.reports.topic")) {
+            String topic = r.required(key);
+            if (!topic.matches("[a-zA-Z0-9._-]{1,200}")) {
+                throw new ConfigException(r.describe(key) + " must be a Kafka topic name (letters, digits, '.', '_', '-'), got " + quote(topic));
+            }
+        }
+        // The publisher's outbox cursor is named kafka:<topic> in consumer_cursors.consumer (64 characters).
+        if (reports.length() > 58) throw new ConfigException(r.describe("kafka.reports.topic") + " must be at most 58 characters, got " + quote(reports));
+        if (plans.equals(reports)) throw new ConfigException(r.describe("kafka.reports.topic") + " must differ from kafka.plans.topic, got " + quote(reports));
+        return new KafkaSettings(servers.trim(), plans, reports, r.required("kafka.group.id"));
+    }
+
+    public GatewayConfig withKafka(KafkaSettings kafkaSettings) {
+        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
+                fixPortOverrides, risk, kafkaSettings, settings);
+    }
+
     public GatewayConfig withRisk(RiskLimits limits) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, limits, settings);
+                fixPortOverrides, limits, kafka, settings);
     }
 
     /** The bad value as it goes into a one-line error: quoted, line breaks made visible. */
@@ -234,57 +267,57 @@ public record GatewayConfig(
     public GatewayConfig withHttpPort(int port) {
         return new GatewayConfig(httpBind, port, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, settings);
+                fixPortOverrides, risk, kafka, settings);
     }
 
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dir, defaultDbUrl(dir), dbUser, dbPassword, fixConfig,
                 simVenueDir, portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, settings);
+                fixPortOverrides, risk, kafka, settings);
     }
 
     /** A database server (db.url, db.user, db.password) instead of the embedded H2; the data folder keeps the rest. */
     public GatewayConfig withDb(String url, String user, String password) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, url, user, password, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, settings);
+                fixPortOverrides, risk, kafka, settings);
     }
 
     public GatewayConfig withFixPorts(Map<String, Integer> ports) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                ports, risk, settings);
+                ports, risk, kafka, settings);
     }
 
     /** Another QuickFIX/J settings file (other venues, other versions and capabilities). */
     public GatewayConfig withFixConfig(Path file) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, file, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, settings);
+                fixPortOverrides, risk, kafka, settings);
     }
 
     public GatewayConfig withConsumerUrls(Map<String, URI> urls) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, urls, consumerTimeout,
-                fixPortOverrides, risk, settings);
+                fixPortOverrides, risk, kafka, settings);
     }
 
     public GatewayConfig withConsumerTimeout(Duration timeout) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, timeout,
-                fixPortOverrides, risk, settings);
+                fixPortOverrides, risk, kafka, settings);
     }
 
     public GatewayConfig withMarketWindow(Duration window) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, window, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, settings);
+                fixPortOverrides, risk, kafka, settings);
     }
 
     public GatewayConfig withVenueStatsHalfLife(Duration halfLife) {
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, halfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, settings);
+                fixPortOverrides, risk, kafka, settings);
     }
 
     /** Typed access to the raw values; every failure names the key and the variable that overrides it. */

@@ -157,6 +157,13 @@ public final class ApiQueries {
         return n.intValue();
     }
 
+    /** The Kafka transport shown in {@code /metrics} and {@code GET /v1/consumers}; null = Kafka off. */
+    private volatile io.tradergateway.kafka.KafkaBridge kafka;
+
+    public void kafka(io.tradergateway.kafka.KafkaBridge bridge) {
+        this.kafka = bridge;
+    }
+
     public ReportOutbox outbox() {
         return outbox;
     }
@@ -420,7 +427,9 @@ public final class ApiQueries {
 
     /** {@code GET /metrics}: Prometheus text from the Micrometer registry (never blocks long on the engine). */
     public String metrics() {
-        return metrics.scrape();
+        // The Kafka transport's gauges (when Kafka is on) follow the registry's scrape as Prometheus text of their own.
+        io.tradergateway.kafka.KafkaBridge k = kafka;
+        return k == null ? metrics.scrape() : metrics.scrape() + k.metricsText();
     }
 
     /**
@@ -432,6 +441,11 @@ public final class ApiQueries {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("last_sequence", outbox.lastSequence());
         ArrayNode list = out.putArray("consumers");
+        io.tradergateway.kafka.KafkaBridge k = kafka;
+        if (k != null) {
+            list.add(k.publisherJson());
+            out.set("kafka_plans", k.consumerJson());
+        }
         if (dispatcher == null) return out;
         for (ConsumerStatus st : dispatcher.status().values()) {
             ObjectNode n = list.addObject();
