@@ -52,6 +52,7 @@ public final class GatewayApp implements AutoCloseable {
         }
         FixVenueGateway venues = openFix(config, clock);
         Database openedDb = openDatabase(config);
+        if (config.haStandby()) venues.useJdbcStore(openedDb.pooledDataSource());
         ReportsLog openedLog = null;
         TradingEngine createdEngine = null;
         try {
@@ -143,12 +144,64 @@ public final class GatewayApp implements AutoCloseable {
             app.fix.start(app.engine);
             app.dispatcher.start();
             app.api.start();
+            if (config.haStandby()) app.guardWriterLock();
         } catch (RuntimeException e) {
             app.close();
             throw e;
         }
         log.info("gateway started: API on port {}, venues {}, data in {}", app.api.port(), app.fix.venues(), config.dataDir().toAbsolutePath());
         return app;
+    }
+
+    /** The active gateway's watch over its writer lock (ha.standby): a daemon thread, one check every ha.poll.ms. */
+    private volatile Thread lockWatch;
+    private final AtomicBoolean failStopping = new AtomicBoolean();
+    /** Checks the lock is failing (the server cannot be asked) for this many polls in a row: fail-stop. */
+    static final int LOCK_CHECK_FAILURES = 6;
+
+    /**
+     * Hot standby, the active side: the writer lock must stay ours for as long as we trade. It is lost only with the writer's
+     * session; then a standby may take it and log on to the venues. So the active stops at once (fail-stop) when the
+     * writer, reconnected, finds the lock taken ({@link Database#onWriterLockLost}), when the server says the writer's
+     * session no longer holds it, and when the server cannot be asked for {@value #LOCK_CHECK_FAILURES} polls in a row.
+     */
+    private void guardWriterLock() {
+        db.onWriterLockLost(() -> failStop("another gateway holds the database writer lock"));
+        Duration poll = config.haPoll();
+        Thread t = new Thread(() -> {
+            int failures = 0;
+            while (!failStopping.get()) {
+                try {
+                    Thread.sleep(poll.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (db.writerHoldsLock()) {
+                    failures = 0;
+                } else if (++failures >= LOCK_CHECK_FAILURES) {
+                    failStop("the database writer lock is not confirmed held by this gateway for " + failures + " checks");
+                    return;
+                }
+            }
+        }, "writer-lock-watch");
+        t.setDaemon(true);
+        t.start();
+        lockWatch = t;
+    }
+
+    /**
+     * Stops trading at once: FIX sessions first (so the venue sees this gateway go, and a standby can log on), then the
+     * process exits with status 3 through the normal shutdown (which closes the rest). Never on the engine thread's stack:
+     * the shutdown waits for the engine.
+     */
+    private void failStop(String why) {
+        if (!failStopping.compareAndSet(false, true)) return;
+        log.error("FAIL-STOP: {}; stopping the FIX sessions and exiting (status 3) so that only one gateway trades", why);
+        Thread t = new Thread(() -> {
+            closeQuietly(fix);
+            System.exit(3);
+        }, "fail-stop");
+        t.start();
     }
 
     public int httpPort() {
@@ -170,6 +223,8 @@ public final class GatewayApp implements AutoCloseable {
     @Override
     public void close() {
         // Reverse order: stop taking requests, stop the venues talking, drain the engine, then storage.
+        Thread watch = lockWatch;
+        if (watch != null) watch.interrupt();
         closeQuietly(api);
         closeQuietly(fix);
         closeQuietly(engine);

@@ -45,6 +45,9 @@ public final class Database implements AutoCloseable {
     private volatile Connection writer;
     private final String instanceId;
     private final String startEpoch;
+    /** PostgreSQL backend of the writer connection (the holder of the writer lock). */
+    private volatile int writerPid;
+    private volatile Runnable writerLockLost = () -> { };
 
     private Database(String url, String user, String password) throws SQLException {
         this.url = url;
@@ -55,7 +58,10 @@ public final class Database implements AutoCloseable {
         try {
             this.writer = connect();
             writer.setAutoCommit(false);
-            if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(writer);
+            if (url.startsWith("jdbc:postgresql:")) {
+                lockOutASecondWriter(writer);
+                writerPid = backendPid(writer);
+            }
             if (h2Pool == null) readers = serverReaders(url, user, password);
             this.serverReaders = readers;
             migrate();
@@ -103,12 +109,92 @@ public final class Database implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    throw new SQLException("another gateway is already writing schema " + rs.getString(2)
+                    throw new WriterLockHeld("another gateway is already writing schema " + rs.getString(2)
                             + " of this database (PostgreSQL advisory lock " + PG_WRITER_LOCK + " held)");
                 }
             }
         }
         writer.commit();
+    }
+
+    /** The writer lock is held by another session: another gateway writes this schema. */
+    public static final class WriterLockHeld extends SQLException {
+        WriterLockHeld(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Whether a gateway could take the writer lock of this PostgreSQL schema now (a hot standby's probe): tries it on a
+     * connection of its own and gives it back at once; {@link #open} then takes it for good, or is refused if a third
+     * gateway was quicker. False when the database cannot be reached.
+     */
+    public static boolean writerLockFree(String url, String user, String password) {
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT pg_try_advisory_lock(?, hashtext(COALESCE(current_schema(), '')))")) {
+                ps.setInt(1, PG_WRITER_LOCK);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) return false;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(COALESCE(current_schema(), '')))")) {
+                ps.setInt(1, PG_WRITER_LOCK);
+                ps.execute();
+            }
+            return true;
+        } catch (SQLException e) {
+            log.debug("writer lock probe of {}: {}", url, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Whether this is a database server whose writer lock fences other gateways off (PostgreSQL). */
+    public boolean hasWriterLock() {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    /**
+     * What to do when the writer connection broke and the writer lock, taken again, is held by another gateway: a hot
+     * standby has taken over, so this one must stop at once (fail-stop) rather than go on trading beside it.
+     */
+    public void onWriterLockLost(Runnable action) {
+        this.writerLockLost = action;
+    }
+
+    /**
+     * Whether the writer's session still holds the writer lock, asked on a pooled connection (any thread; the active's
+     * watchdog). False when the writer's session is gone, or the question cannot be asked (the server is unreachable).
+     */
+    public boolean writerHoldsLock() {
+        if (!hasWriterLock()) return true;
+        int pid = writerPid;
+        try {
+            return read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+                        + " AND classid = ?::oid AND objsubid = 2 AND pid = ? AND granted)")) {
+                    ps.setLong(1, PG_WRITER_LOCK);
+                    ps.setInt(2, pid);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getBoolean(1);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("cannot check the database writer lock: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            int pid = rs.getInt(1);
+            c.commit();
+            return pid;
+        }
     }
 
     /** Opens the database, creating or migrating the schema to the latest version. */
@@ -173,13 +259,26 @@ public final class Database implements AutoCloseable {
         try {
             fresh = connect();
             fresh.setAutoCommit(false);
-            if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(fresh);
+            if (url.startsWith("jdbc:postgresql:")) {
+                lockOutASecondWriter(fresh);
+                writerPid = backendPid(fresh);
+            }
             writer = fresh;
             log.warn("database writer connection was broken; opened a new one");
+        } catch (WriterLockHeld e) {
+            closeQuietly(fresh);
+            log.error("database writer connection was broken and another gateway now holds the writer lock ({}): stopping",
+                    e.getMessage());
+            writerLockLost.run();
         } catch (SQLException e) {
             if (fresh != null) closeQuietly(fresh);
             log.warn("database writer connection is broken and cannot be opened again yet: {}", e.getMessage());
         }
+    }
+
+    /** The pooled connections (autocommit): for QuickFIX/J's JDBC store. */
+    public javax.sql.DataSource pooledDataSource() {
+        return h2Pool != null ? h2Pool : serverReaders;
     }
 
     /** Runs a read on a pooled connection (any thread). */
