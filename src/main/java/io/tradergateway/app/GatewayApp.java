@@ -163,7 +163,9 @@ public final class GatewayApp implements AutoCloseable {
      * Hot standby, the active side: the writer lock must stay ours for as long as we trade. It is lost only with the writer's
      * session; then a standby may take it and log on to the venues. So the active stops at once (fail-stop) when the
      * writer, reconnected, finds the lock taken ({@link Database#onWriterLockLost}), when the server says the writer's
-     * session no longer holds it, and when the server cannot be asked for {@value #LOCK_CHECK_FAILURES} polls in a row.
+     * session no longer holds it, and when the server cannot be asked for {@value #LOCK_CHECK_FAILURES} polls in a row (a
+     * standby could take the lock only after the server dropped our session, which on a network cut takes the server's
+     * TCP keepalive time: set it longer than this, see README).
      */
     private void guardWriterLock() {
         db.onWriterLockLost(() -> failStop("another gateway holds the database writer lock"));
@@ -176,11 +178,18 @@ public final class GatewayApp implements AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 }
-                if (db.writerHoldsLock()) {
+                try {
+                    if (!db.writerHoldsLock()) {
+                        failStop("this gateway's database writer session no longer holds the writer lock");
+                        return;
+                    }
                     failures = 0;
-                } else if (++failures >= LOCK_CHECK_FAILURES) {
-                    failStop("the database writer lock is not confirmed held by this gateway for " + failures + " checks");
-                    return;
+                } catch (RuntimeException e) {
+                    log.warn("cannot check the database writer lock ({} of {}): {}", failures + 1, LOCK_CHECK_FAILURES, e.getMessage());
+                    if (++failures >= LOCK_CHECK_FAILURES) {
+                        failStop("the database writer lock could not be confirmed for " + failures + " checks in a row");
+                        return;
+                    }
                 }
             }
         }, "writer-lock-watch");

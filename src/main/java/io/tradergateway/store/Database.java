@@ -165,27 +165,23 @@ public final class Database implements AutoCloseable {
 
     /**
      * Whether the writer's session still holds the writer lock, asked on a pooled connection (any thread; the active's
-     * watchdog). False when the writer's session is gone, or the question cannot be asked (the server is unreachable).
+     * watchdog). False when the writer's session is gone; an {@link IllegalStateException} when the question cannot be
+     * asked (the server is unreachable).
      */
     public boolean writerHoldsLock() {
         if (!hasWriterLock()) return true;
         int pid = writerPid;
-        try {
-            return read(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
-                        + " AND classid = ?::oid AND objsubid = 2 AND pid = ? AND granted)")) {
-                    ps.setLong(1, PG_WRITER_LOCK);
-                    ps.setInt(2, pid);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return rs.getBoolean(1);
-                    }
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+                    + " AND classid = ?::oid AND objsubid = 2 AND pid = ? AND granted)")) {
+                ps.setLong(1, PG_WRITER_LOCK);
+                ps.setInt(2, pid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
                 }
-            });
-        } catch (RuntimeException e) {
-            log.warn("cannot check the database writer lock: {}", e.getMessage());
-            return false;
-        }
+            }
+        });
     }
 
     private static int backendPid(Connection c) throws SQLException {
