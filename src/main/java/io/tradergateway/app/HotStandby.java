@@ -23,9 +23,10 @@ final class HotStandby {
 
     static GatewayApp startWhenActive(GatewayConfig config, Clock clock, Supplier<GatewayApp> start) {
         StandbyApi standbyApi = null;
-        try {
+        try (Database.WriterLockProbe probe = new Database.WriterLockProbe(config.dbUrl(), config.dbUser(), config.dbPassword())) {
             while (true) {
-                if (Database.writerLockFree(config.dbUrl(), config.dbUser(), config.dbPassword())) {
+                if (probe.free()) {
+                    probe.close();
                     if (standbyApi != null) {
                         standbyApi.close();
                         standbyApi = null;

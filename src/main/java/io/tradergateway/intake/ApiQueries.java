@@ -343,6 +343,8 @@ public final class ApiQueries {
         for (TradingState st : TradingState.values()) {
             m.append("trader_trading_state{state=\"").append(st.wireName()).append("\"} ").append(st == state ? 1 : 0).append('\n');
         }
+        m.append("# HELP trader_ha_role 1 for this gateway's role (active, standby: see ha.standby)\n# TYPE trader_ha_role gauge\n"
+                + "trader_ha_role{role=\"active\"} 1\ntrader_ha_role{role=\"standby\"} 0\n");
         m.append("# HELP trader_engine_backlog events waiting for the trading engine\n# TYPE trader_engine_backlog gauge\n");
         m.append("trader_engine_backlog ").append(engine.backlog()).append('\n');
         m.append("# HELP trader_exec_reports_last_sequence sequence of the newest exec-report\n# TYPE trader_exec_reports_last_sequence gauge\n");

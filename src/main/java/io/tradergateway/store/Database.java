@@ -119,34 +119,66 @@ public final class Database implements AutoCloseable {
 
     /** The writer lock is held by another session: another gateway writes this schema. */
     public static final class WriterLockHeld extends SQLException {
-        WriterLockHeld(String message) {
+        public WriterLockHeld(String message) {
             super(message);
         }
     }
 
     /**
-     * Whether a gateway could take the writer lock of this PostgreSQL schema now (a hot standby's probe): tries it on a
-     * connection of its own and gives it back at once; {@link #open} then takes it for good, or is refused if a third
-     * gateway was quicker. False when the database cannot be reached.
+     * A hot standby's probe of the writer lock of a PostgreSQL schema, on one connection of its own kept between tries
+     * (opened again after a failure). {@link #free()} tries the lock and gives it back at once; {@link #open} then takes
+     * it for good, or is refused if a third gateway was quicker.
      */
-    public static boolean writerLockFree(String url, String user, String password) {
-        try (Connection c = DriverManager.getConnection(url, user, password)) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT pg_try_advisory_lock(?, hashtext(COALESCE(current_schema(), '')))")) {
-                ps.setInt(1, PG_WRITER_LOCK);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) return false;
+    public static final class WriterLockProbe implements AutoCloseable {
+        private final String url;
+        private final String user;
+        private final String password;
+        private Connection connection;
+        private String lastProblem;
+
+        public WriterLockProbe(String url, String user, String password) {
+            this.url = url;
+            this.user = user;
+            this.password = password;
+        }
+
+        /** Whether the lock is free now; false (and the reason logged once) when the database cannot be reached. */
+        public boolean free() {
+            try {
+                if (connection == null) connection = DriverManager.getConnection(url, user, password);
+                boolean got;
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "SELECT pg_try_advisory_lock(?, hashtext(COALESCE(current_schema(), '')))")) {
+                    ps.setInt(1, PG_WRITER_LOCK);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        got = rs.getBoolean(1);
+                    }
                 }
+                if (got) {
+                    try (PreparedStatement ps = connection.prepareStatement(
+                            "SELECT pg_advisory_unlock(?, hashtext(COALESCE(current_schema(), '')))")) {
+                        ps.setInt(1, PG_WRITER_LOCK);
+                        ps.execute();
+                    }
+                }
+                if (lastProblem != null) log.info("writer lock probe: database {} reachable again", url);
+                lastProblem = null;
+                return got;
+            } catch (SQLException e) {
+                if (!String.valueOf(e.getMessage()).equals(lastProblem)) {
+                    log.warn("writer lock probe: cannot ask database {}: {}", url, e.getMessage());
+                }
+                lastProblem = String.valueOf(e.getMessage());
+                close();
+                return false;
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(COALESCE(current_schema(), '')))")) {
-                ps.setInt(1, PG_WRITER_LOCK);
-                ps.execute();
-            }
-            return true;
-        } catch (SQLException e) {
-            log.debug("writer lock probe of {}: {}", url, e.getMessage());
-            return false;
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) closeQuietly(connection);
+            connection = null;
         }
     }
 
