@@ -153,25 +153,32 @@ public final class GatewayApp implements AutoCloseable {
         return app;
     }
 
-    /** The active gateway's watch over its writer lock (ha.standby): a daemon thread, one check every ha.poll.ms. */
+    /** The active gateway's watch over its writer lock (ha.standby): daemon threads, one check every ha.poll.ms. */
     private volatile Thread lockWatch;
+    private volatile Thread leaseWatch;
     private final AtomicBoolean failStopping = new AtomicBoolean();
-    /** Checks the lock is failing (the server cannot be asked) for this many polls in a row: fail-stop. */
-    static final int LOCK_CHECK_FAILURES = 6;
+    /**
+     * The lease: the writer lock not confirmed for this many polls, and at least {@link #MIN_LEASE} (a busy machine must
+     * not stop a healthy active), because the server is unreachable or a check hangs: fail-stop.
+     */
+    static final int LOCK_CHECK_FAILURES = 10;
+    static final Duration MIN_LEASE = Duration.ofSeconds(5);
 
     /**
      * Hot standby, the active side: the writer lock must stay ours for as long as we trade. It is lost only with the writer's
      * session; then a standby may take it and log on to the venues. So the active stops at once (fail-stop) when the
      * writer, reconnected, finds the lock taken ({@link Database#onWriterLockLost}), when the server says the writer's
-     * session no longer holds it, and when the server cannot be asked for {@value #LOCK_CHECK_FAILURES} polls in a row (a
-     * standby could take the lock only after the server dropped our session, which on a network cut takes the server's
-     * TCP keepalive time: set it longer than this, see README).
+     * session no longer holds it, and when the lock has not been confirmed for {@value #LOCK_CHECK_FAILURES} polls (the
+     * lease: the server unreachable, or a check hanging on a silent network). A standby can take the lock only once the
+     * server has dropped our session, which on a network cut takes the server's TCP keepalive time: set it well above
+     * the lease (README, hot standby).
      */
     private void guardWriterLock() {
         db.onWriterLockLost(() -> failStop("another gateway holds the database writer lock"));
         Duration poll = config.haPoll();
-        Thread t = new Thread(() -> {
-            int failures = 0;
+        long lease = Math.max(poll.toNanos() * LOCK_CHECK_FAILURES, MIN_LEASE.toNanos());
+        java.util.concurrent.atomic.AtomicLong confirmed = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        Thread check = new Thread(() -> {
             while (!failStopping.get()) {
                 try {
                     Thread.sleep(poll.toMillis());
@@ -183,19 +190,33 @@ public final class GatewayApp implements AutoCloseable {
                         failStop("this gateway's database writer session no longer holds the writer lock");
                         return;
                     }
-                    failures = 0;
+                    confirmed.set(System.nanoTime());
                 } catch (RuntimeException e) {
-                    log.warn("cannot check the database writer lock ({} of {}): {}", failures + 1, LOCK_CHECK_FAILURES, e.getMessage());
-                    if (++failures >= LOCK_CHECK_FAILURES) {
-                        failStop("the database writer lock could not be confirmed for " + failures + " checks in a row");
-                        return;
-                    }
+                    log.warn("cannot check the database writer lock: {}", e.getMessage());
                 }
             }
         }, "writer-lock-watch");
-        t.setDaemon(true);
-        t.start();
-        lockWatch = t;
+        // A second thread, so that a check stuck on a silent connection cannot hold the lease open.
+        Thread leaseCheck = new Thread(() -> {
+            while (!failStopping.get()) {
+                try {
+                    Thread.sleep(poll.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long since = System.nanoTime() - confirmed.get();
+                if (since > lease) {
+                    failStop("the database writer lock has not been confirmed for " + TimeUnit.NANOSECONDS.toMillis(since) + " ms");
+                    return;
+                }
+            }
+        }, "writer-lock-lease");
+        check.setDaemon(true);
+        leaseCheck.setDaemon(true);
+        check.start();
+        leaseCheck.start();
+        lockWatch = check;
+        leaseWatch = leaseCheck;
     }
 
     /**
@@ -232,8 +253,9 @@ public final class GatewayApp implements AutoCloseable {
     @Override
     public void close() {
         // Reverse order: stop taking requests, stop the venues talking, drain the engine, then storage.
-        Thread watch = lockWatch;
-        if (watch != null) watch.interrupt();
+        for (Thread watch : new Thread[]{lockWatch, leaseWatch}) {
+            if (watch != null) watch.interrupt();
+        }
         closeQuietly(api);
         closeQuietly(fix);
         closeQuietly(engine);
