@@ -25,7 +25,7 @@ final class HotStandby {
         StandbyApi standbyApi = null;
         try (Database.WriterLockProbe probe = new Database.WriterLockProbe(config.dbUrl(), config.dbUser(), config.dbPassword())) {
             while (true) {
-                if (probe.free()) {
+                if (free(probe)) {
                     probe.close();
                     if (standbyApi != null) {
                         standbyApi.close();
@@ -43,7 +43,11 @@ final class HotStandby {
                 }
                 if (standbyApi == null) {
                     log.info("hot standby: another gateway holds {}; waiting (trying every {} ms)", config.dbUrl(), config.haPoll().toMillis());
-                    standbyApi = new StandbyApi(config.httpBind(), config.httpPort(), config.apiToken(), clock);
+                    try {
+                        standbyApi = new StandbyApi(config.httpBind(), config.httpPort(), config.apiToken(), clock);
+                    } catch (RuntimeException e) {
+                        throw new ConfigException("setting http.port (TRADER_HTTP_PORT): " + StartupErrors.oneLine(e), e);
+                    }
                 }
                 Thread.sleep(config.haPoll().toMillis());
             }
@@ -52,6 +56,15 @@ final class HotStandby {
             throw new IllegalStateException("interrupted while waiting as a hot standby", e);
         } finally {
             if (standbyApi != null) standbyApi.close();
+        }
+    }
+
+    /** The probe's answer; a database that cannot be opened on the first try stops start-up naming db.url. */
+    private static boolean free(Database.WriterLockProbe probe) {
+        try {
+            return probe.free();
+        } catch (IllegalStateException e) {
+            throw new ConfigException("setting db.url (TRADER_DB_URL): " + StartupErrors.oneLine(e), e);
         }
     }
 

@@ -135,6 +135,7 @@ public final class Database implements AutoCloseable {
         private final String password;
         private Connection connection;
         private String lastProblem;
+        private boolean everConnected;
 
         public WriterLockProbe(String url, String user, String password) {
             this.url = url;
@@ -142,10 +143,14 @@ public final class Database implements AutoCloseable {
             this.password = password;
         }
 
-        /** Whether the lock is free now; false (and the reason logged once) when the database cannot be reached. */
+        /**
+         * Whether the lock is free now; false (and the reason logged once) when the database cannot be reached, except
+         * on the first try: a database that cannot be opened at all is a start-up error ({@link IllegalStateException}).
+         */
         public boolean free() {
             try {
                 if (connection == null) connection = DriverManager.getConnection(url, user, password);
+                everConnected = true;
                 boolean got;
                 try (PreparedStatement ps = connection.prepareStatement(
                         "SELECT pg_try_advisory_lock(?, hashtext(COALESCE(current_schema(), '')))")) {
@@ -166,6 +171,7 @@ public final class Database implements AutoCloseable {
                 lastProblem = null;
                 return got;
             } catch (SQLException e) {
+                if (!everConnected) throw new IllegalStateException("cannot open database " + url + ": " + e.getMessage(), e);
                 if (!String.valueOf(e.getMessage()).equals(lastProblem)) {
                     log.warn("writer lock probe: cannot ask database {}: {}", url, e.getMessage());
                 }

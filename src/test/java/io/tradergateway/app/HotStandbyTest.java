@@ -108,6 +108,29 @@ class HotStandbyTest {
                 .isInstanceOf(java.io.IOException.class);
     }
 
+    @Test
+    void aDatabaseThatCannotBeOpenedOrAPortInUseStopsStartUpWithOneLine() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        GatewayConfig unreachable = GatewayConfig.load(null, Map.of("TRADER_HA_STANDBY", "true",
+                "TRADER_DB_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/trader"));
+        assertThatThrownBy(() -> HotStandby.startWhenActive(unreachable, Clock.systemUTC(), () -> null))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("setting db.url (TRADER_DB_URL): cannot open database");
+
+        PostgresTestServer pg = PostgresTestServer.shared();
+        dbUrl = pg.createDatabase();
+        try (ServerSocket taken = new ServerSocket(0);
+             Connection holder = DriverManager.getConnection(dbUrl, pg.user(), pg.password()); Statement st = holder.createStatement()) {
+            st.execute("SELECT pg_advisory_lock(" + PG_WRITER_LOCK + ", hashtext(COALESCE(current_schema(), '')))");
+            GatewayConfig config = GatewayConfig.load(null, Map.of("TRADER_HA_STANDBY", "true", "TRADER_DB_URL", dbUrl,
+                    "TRADER_DB_USER", pg.user(), "TRADER_HTTP_PORT", Integer.toString(taken.getLocalPort()), "TRADER_HTTP_BIND", "0.0.0.0"));
+            assertThatThrownBy(() -> HotStandby.startWhenActive(config, Clock.systemUTC(), () -> null))
+                    .isInstanceOf(ConfigException.class).hasMessageStartingWith("setting http.port (TRADER_HTTP_PORT)");
+        }
+    }
+
     private JsonNode get(int port, String path, String token) throws Exception {
         return Json.MAPPER.readTree(send(port, path, token, null).body());
     }
