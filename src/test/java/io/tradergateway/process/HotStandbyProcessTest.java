@@ -101,6 +101,7 @@ class HotStandbyProcessTest {
         // Plans stream in, each sent to whichever gateway takes it; a 503 or a refused connection is retried.
         Map<String, Integer> acceptedBy = new ConcurrentHashMap<>();
         List<String> problems = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
         Thread poster = new Thread(() -> {
             for (int i = 1; i <= PLANS && posting; i++) {
                 String id = "ha-" + i;
@@ -114,7 +115,11 @@ class HotStandbyProcessTest {
                                 acceptedBy.put(id, port);
                                 break;
                             }
-                            if (r.statusCode() != 503) problems.add(id + ": " + r.statusCode() + " " + r.body());
+                            if (r.statusCode() == 503) {
+                                retried.incrementAndGet();
+                            } else {
+                                problems.add(id + ": " + r.statusCode() + " " + r.body());
+                            }
                         } catch (IOException e) {
                             // the killed one, or the standby between its standby API and its full API
                         } catch (InterruptedException e) {
@@ -197,7 +202,7 @@ class HotStandbyProcessTest {
         }
         System.out.println("hot standby took over in " + takeover.toMillis() + " ms; plans taken by A: "
                 + acceptedBy.values().stream().filter(p -> p == portA).count() + ", by B: "
-                + acceptedBy.values().stream().filter(p -> p == portB).count());
+                + acceptedBy.values().stream().filter(p -> p == portB).count() + "; 503 answers retried: " + retried.get());
     }
 
     /** The child gateways' logs, kept under target/ for a look after a failure. */
