@@ -224,11 +224,25 @@ public final class GatewayApp implements AutoCloseable {
      * process exits with status 3 through the normal shutdown (which closes the rest). Never on the engine thread's stack:
      * the shutdown waits for the engine.
      */
+    /** How long a fail-stop gives the orderly shutdown before halting the process. */
+    static final Duration FAIL_STOP_GRACE = Duration.ofSeconds(10);
+
     private void failStop(String why) {
         if (!failStopping.compareAndSet(false, true)) return;
         log.error("FAIL-STOP: {}; stopping the FIX sessions and exiting (status 3) so that only one gateway trades", why);
         Thread t = new Thread(() -> {
             closeQuietly(fix);
+            // The orderly shutdown may hang on a dead database connection: the FIX sessions are closed already, so halt.
+            Thread halt = new Thread(() -> {
+                try {
+                    Thread.sleep(FAIL_STOP_GRACE.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Runtime.getRuntime().halt(3);
+            }, "fail-stop-halt");
+            halt.setDaemon(true);
+            halt.start();
             System.exit(3);
         }, "fail-stop");
         t.start();
