@@ -62,6 +62,7 @@ public final class GatewayApp implements AutoCloseable {
         this.metrics = GatewayMetrics.withJvm();
         venues.bindMetrics(metrics.registry());
         Database openedDb = openDatabase(config);
+        if (config.haStandby()) venues.useJdbcStore(openedDb.pooledDataSource());
         ReportsLog openedLog = null;
         TradingEngine createdEngine = null;
         KafkaBridge createdKafka = null;
@@ -165,12 +166,108 @@ public final class GatewayApp implements AutoCloseable {
             app.dispatcher.start();
             if (app.kafka != null) app.kafka.start(app.engine, app.ready);
             app.api.start();
+            if (config.haStandby()) app.guardWriterLock();
         } catch (RuntimeException e) {
             app.close();
             throw e;
         }
         log.info("gateway started: API on port {}, venues {}, data in {}", app.api.port(), app.fix.venues(), config.dataDir().toAbsolutePath());
         return app;
+    }
+
+    /** The active gateway's watch over its writer lock (ha.standby): daemon threads, one check every ha.poll.ms. */
+    private volatile Thread lockWatch;
+    private volatile Thread leaseWatch;
+    private final AtomicBoolean failStopping = new AtomicBoolean();
+    /**
+     * The lease: the writer lock not confirmed for this many polls, and at least {@link #MIN_LEASE} (a busy machine must
+     * not stop a healthy active), because the server is unreachable or a check hangs: fail-stop.
+     */
+    static final int LOCK_CHECK_FAILURES = 10;
+    static final Duration MIN_LEASE = Duration.ofSeconds(5);
+
+    /**
+     * Hot standby, the active side: the writer lock must stay ours for as long as we trade. It is lost only with the writer's
+     * session; then a standby may take it and log on to the venues. So the active stops at once (fail-stop) when the
+     * writer, reconnected, finds the lock taken ({@link Database#onWriterLockLost}), when the server says the writer's
+     * session no longer holds it, and when the lock has not been confirmed for {@value #LOCK_CHECK_FAILURES} polls (the
+     * lease: the server unreachable, or a check hanging on a silent network). A standby can take the lock only once the
+     * server has dropped our session, which on a network cut takes the server's TCP keepalive time: set it well above
+     * the lease (README, hot standby).
+     */
+    private void guardWriterLock() {
+        db.onWriterLockLost(() -> failStop("another gateway holds the database writer lock"));
+        Duration poll = config.haPoll();
+        long lease = Math.max(poll.toNanos() * LOCK_CHECK_FAILURES, MIN_LEASE.toNanos());
+        java.util.concurrent.atomic.AtomicLong confirmed = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        Thread check = new Thread(() -> {
+            while (!failStopping.get()) {
+                try {
+                    Thread.sleep(poll.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    if (!db.writerHoldsLock()) {
+                        failStop("this gateway's database writer session no longer holds the writer lock");
+                        return;
+                    }
+                    confirmed.set(System.nanoTime());
+                } catch (RuntimeException e) {
+                    log.warn("cannot check the database writer lock: {}", e.getMessage());
+                }
+            }
+        }, "writer-lock-watch");
+        // A second thread, so that a check stuck on a silent connection cannot hold the lease open.
+        Thread leaseCheck = new Thread(() -> {
+            while (!failStopping.get()) {
+                try {
+                    Thread.sleep(poll.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long since = System.nanoTime() - confirmed.get();
+                if (since > lease) {
+                    failStop("the database writer lock has not been confirmed for " + TimeUnit.NANOSECONDS.toMillis(since) + " ms");
+                    return;
+                }
+            }
+        }, "writer-lock-lease");
+        check.setDaemon(true);
+        leaseCheck.setDaemon(true);
+        check.start();
+        leaseCheck.start();
+        lockWatch = check;
+        leaseWatch = leaseCheck;
+    }
+
+    /**
+     * Stops trading at once: FIX sessions first (so the venue sees this gateway go, and a standby can log on), then the
+     * process exits with status 3 through the normal shutdown (which closes the rest). Never on the engine thread's stack:
+     * the shutdown waits for the engine.
+     */
+    /** How long a fail-stop gives the orderly shutdown before halting the process. */
+    static final Duration FAIL_STOP_GRACE = Duration.ofSeconds(10);
+
+    private void failStop(String why) {
+        if (!failStopping.compareAndSet(false, true)) return;
+        log.error("FAIL-STOP: {}; stopping the FIX sessions and exiting (status 3) so that only one gateway trades", why);
+        Thread t = new Thread(() -> {
+            closeQuietly(fix);
+            // The orderly shutdown may hang on a dead database connection: the FIX sessions are closed already, so halt.
+            Thread halt = new Thread(() -> {
+                try {
+                    Thread.sleep(FAIL_STOP_GRACE.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Runtime.getRuntime().halt(3);
+            }, "fail-stop-halt");
+            halt.setDaemon(true);
+            halt.start();
+            System.exit(3);
+        }, "fail-stop");
+        t.start();
     }
 
     public int httpPort() {
@@ -192,6 +289,9 @@ public final class GatewayApp implements AutoCloseable {
     @Override
     public void close() {
         // Reverse order: stop taking requests, stop the venues talking, drain the engine, then storage.
+        for (Thread watch : new Thread[]{lockWatch, leaseWatch}) {
+            if (watch != null) watch.interrupt();
+        }
         closeQuietly(api);
         if (kafka != null) closeQuietly(kafka);
         closeQuietly(fix);

@@ -168,6 +168,12 @@ public record GatewayConfig(
         } else if (!dbUrl.startsWith("jdbc:")) {
             throw new ConfigException(r.describe("db.url") + " must be a JDBC URL starting with jdbc:, got " + quote(dbUrl));
         }
+        r.bool("ha.standby");
+        r.integer("ha.poll.ms", 10, 60_000);
+        if (r.bool("ha.standby") && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException(r.describe("ha.standby") + " needs a PostgreSQL db.url (TRADER_DB_URL): the gateways share "
+                    + "its writer lock, got " + quote(dbUrl));
+        }
         Map<String, URI> consumers = new LinkedHashMap<>();
         for (String consumer : CONSUMERS) {
             String key = "consumer." + consumer + ".url";
@@ -239,6 +245,28 @@ public record GatewayConfig(
         return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
                 portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
                 fixPortOverrides, limits, kafka, settings);
+    }
+
+    /** {@code ha.standby}: wait as a hot standby while another gateway holds the database, take over when it is gone. */
+    public boolean haStandby() {
+        Setting s = settings.get("ha.standby");
+        return s != null && Boolean.parseBoolean(s.value());
+    }
+
+    /** {@code ha.poll.ms}: how often a standby tries the writer lock, and the active checks that it still holds it. */
+    public Duration haPoll() {
+        Setting s = settings.get("ha.poll.ms");
+        return Duration.ofMillis(s == null || s.value().isEmpty() ? 500 : Long.parseLong(s.value()));
+    }
+
+    /** The same settings with {@code ha.standby} and {@code ha.poll.ms} set (tests). */
+    public GatewayConfig withHaStandby(boolean standby, Duration poll) {
+        Map<String, Setting> changed = new LinkedHashMap<>(settings);
+        changed.put("ha.standby", new Setting(Boolean.toString(standby), "test"));
+        changed.put("ha.poll.ms", new Setting(Long.toString(poll.toMillis()), "test"));
+        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
+                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
+                fixPortOverrides, risk, kafka, changed);
     }
 
     /** The bad value as it goes into a one-line error: quoted, line breaks made visible. */
@@ -374,6 +402,13 @@ public record GatewayConfig(
             } catch (NumberFormatException e) {
                 throw new ConfigException(describe(key) + " must be an integer, got " + quote(value));
             }
+        }
+
+        boolean bool(String key) {
+            String value = required(key);
+            if (value.equalsIgnoreCase("true")) return true;
+            if (value.equalsIgnoreCase("false")) return false;
+            throw new ConfigException(describe(key) + " must be true or false, got " + quote(value));
         }
 
         BigDecimal positiveDecimal(String key) {

@@ -108,7 +108,8 @@ public final class Main {
         SimVenue sim = withSim ? startSimVenue(config) : null;
         GatewayApp app;
         try {
-            app = GatewayApp.start(config, Clock.systemUTC());
+            app = config.haStandby() ? HotStandby.startWhenActive(config, Clock.systemUTC(), () -> GatewayApp.start(config, Clock.systemUTC()))
+                    : GatewayApp.start(config, Clock.systemUTC());
         } catch (RuntimeException e) {
             if (sim != null) sim.close();
             throw e;

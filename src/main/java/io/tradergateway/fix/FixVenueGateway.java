@@ -101,6 +101,8 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
     /** Venues whose market data messages are logged ({@code LogMarketData=Y}). */
     private final Set<String> logMarketData = ConcurrentHashMap.newKeySet();
     private ThreadedSocketInitiator initiator;
+    /** Set by {@link #useJdbcStore}: the FIX store lives in the gateway's database instead of files (hot standby). */
+    private volatile javax.sql.DataSource jdbcStore;
 
     /**
      * @param configFile    QuickFIX/J settings with one [session] per venue (TargetCompID = venue name)
@@ -219,13 +221,32 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
         try {
             // One mechanism for FIX message logs: SLF4J, one category per session, rotated and size-capped by Logback.
             LogFactory logs = new WatchedLogFactory(new SLF4JLogFactory(settings), watch, logMarketData::contains);
-            MessageStoreFactory store = new PasswordMaskingStoreFactory(new FileStoreFactory(settings));
+            MessageStoreFactory store = new PasswordMaskingStoreFactory(jdbcStore != null ? jdbcStoreFactory(jdbcStore)
+                    : new FileStoreFactory(settings));
             initiator = new ThreadedSocketInitiator(this, store, settings, logs, new DefaultMessageFactory());
             initiator.start();
             log.info("FIX initiator started for venues {}", sessionsByVenue.keySet());
         } catch (ConfigError e) {
             throw new IllegalStateException("FIX initiator configuration error: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Before {@link #start}: keep sequence numbers and sent messages in QuickFIX/J's JDBC store, tables {@code fix_sessions}
+     * and {@code fix_messages} of the gateway's database (migration V3), instead of the file store under the data folder. A
+     * hot standby on another machine then logs on with the numbers the active one stopped at.
+     */
+    public void useJdbcStore(javax.sql.DataSource dataSource) {
+        this.jdbcStore = dataSource;
+    }
+
+    private MessageStoreFactory jdbcStoreFactory(javax.sql.DataSource dataSource) {
+        settings.setString(quickfix.JdbcSetting.SETTING_JDBC_STORE_SESSIONS_TABLE_NAME, "fix_sessions");
+        settings.setString(quickfix.JdbcSetting.SETTING_JDBC_STORE_MESSAGES_TABLE_NAME, "fix_messages");
+        quickfix.JdbcStoreFactory factory = new quickfix.JdbcStoreFactory(settings);
+        factory.setDataSource(dataSource);
+        log.info("FIX store: QuickFIX/J JDBC store in the gateway database (fix_sessions, fix_messages)");
+        return factory;
     }
 
     public Set<String> venues() {

@@ -172,6 +172,7 @@ public final class ApiQueries {
         ObjectNode out = Json.MAPPER.createObjectNode();
         Map<String, Boolean> states = sessions.get();
         out.put("status", "up");
+        out.put("role", "active");
         out.put("trading_state", engine.tradingState().wireName());
         out.put("all_sessions_logged_on", states.values().stream().allMatch(Boolean::booleanValue));
         ObjectNode s = out.putObject("sessions");

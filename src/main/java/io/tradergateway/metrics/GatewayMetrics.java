@@ -115,6 +115,11 @@ public final class GatewayMetrics implements AutoCloseable {
         }
         Gauge.builder("trader.kill.switch.engaged", this, m -> m.snapshot.killSwitch() ? 1 : 0)
                 .description("1 while the kill switch is engaged: working entries cancelled, new plans refused").strongReference(true).register(registry);
+        // A gateway that runs its engine is the active one (a hot standby answers /metrics from its own small server).
+        for (String role : List.of("active", "standby")) {
+            Gauge.builder("trader.ha.role", () -> role.equals("active") ? 1 : 0).tag("role", role)
+                    .description("1 for this gateway's role (active, standby: see ha.standby)").strongReference(true).register(registry);
+        }
         for (TradingState state : TradingState.values()) {
             Gauge.builder("trader.trading.state", engine, e -> e.tradingState() == state ? 1 : 0).tag("state", state.wireName())
                     .description("1 for the trading state in force (active, reducing, halted)").strongReference(true).register(registry);

@@ -45,6 +45,9 @@ public final class Database implements AutoCloseable {
     private volatile Connection writer;
     private final String instanceId;
     private final String startEpoch;
+    /** PostgreSQL backend of the writer connection (the holder of the writer lock). */
+    private volatile int writerPid;
+    private volatile Runnable writerLockLost = () -> { };
 
     private Database(String url, String user, String password) throws SQLException {
         this.url = url;
@@ -55,7 +58,10 @@ public final class Database implements AutoCloseable {
         try {
             this.writer = connect();
             writer.setAutoCommit(false);
-            if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(writer);
+            if (url.startsWith("jdbc:postgresql:")) {
+                lockOutASecondWriter(writer);
+                writerPid = backendPid(writer);
+            }
             if (h2Pool == null) readers = serverReaders(url, user, password);
             this.serverReaders = readers;
             migrate();
@@ -103,12 +109,126 @@ public final class Database implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    throw new SQLException("another gateway is already writing schema " + rs.getString(2)
+                    throw new WriterLockHeld("another gateway is already writing schema " + rs.getString(2)
                             + " of this database (PostgreSQL advisory lock " + PG_WRITER_LOCK + " held)");
                 }
             }
         }
         writer.commit();
+    }
+
+    /** The writer lock is held by another session: another gateway writes this schema. */
+    public static final class WriterLockHeld extends SQLException {
+        public WriterLockHeld(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A hot standby's probe of the writer lock of a PostgreSQL schema, on one connection of its own kept between tries
+     * (opened again after a failure). {@link #free()} tries the lock and gives it back at once; {@link #open} then takes
+     * it for good, or is refused if a third gateway was quicker.
+     */
+    public static final class WriterLockProbe implements AutoCloseable {
+        private final String url;
+        private final String user;
+        private final String password;
+        private Connection connection;
+        private String lastProblem;
+        private boolean everConnected;
+
+        public WriterLockProbe(String url, String user, String password) {
+            this.url = url;
+            this.user = user;
+            this.password = password;
+        }
+
+        /**
+         * Whether the lock is free now; false (and the reason logged once) when the database cannot be reached, except
+         * on the first try: a database that cannot be opened at all is a start-up error ({@link IllegalStateException}).
+         */
+        public boolean free() {
+            try {
+                if (connection == null) connection = DriverManager.getConnection(url, user, password);
+                everConnected = true;
+                boolean got;
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "SELECT pg_try_advisory_lock(?, hashtext(COALESCE(current_schema(), '')))")) {
+                    ps.setInt(1, PG_WRITER_LOCK);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        got = rs.getBoolean(1);
+                    }
+                }
+                if (got) {
+                    try (PreparedStatement ps = connection.prepareStatement(
+                            "SELECT pg_advisory_unlock(?, hashtext(COALESCE(current_schema(), '')))")) {
+                        ps.setInt(1, PG_WRITER_LOCK);
+                        ps.execute();
+                    }
+                }
+                if (lastProblem != null) log.info("writer lock probe: database {} reachable again", url);
+                lastProblem = null;
+                return got;
+            } catch (SQLException e) {
+                if (!everConnected) throw new IllegalStateException("cannot open database " + url + ": " + e.getMessage(), e);
+                if (!String.valueOf(e.getMessage()).equals(lastProblem)) {
+                    log.warn("writer lock probe: cannot ask database {}: {}", url, e.getMessage());
+                }
+                lastProblem = String.valueOf(e.getMessage());
+                close();
+                return false;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) closeQuietly(connection);
+            connection = null;
+        }
+    }
+
+    /** Whether this is a database server whose writer lock fences other gateways off (PostgreSQL). */
+    public boolean hasWriterLock() {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    /**
+     * What to do when the writer connection broke and the writer lock, taken again, is held by another gateway: a hot
+     * standby has taken over, so this one must stop at once (fail-stop) rather than go on trading beside it.
+     */
+    public void onWriterLockLost(Runnable action) {
+        this.writerLockLost = action;
+    }
+
+    /**
+     * Whether the writer's session still holds the writer lock, asked on a pooled connection (any thread; the active's
+     * watchdog). False when the writer's session is gone; an {@link IllegalStateException} when the question cannot be
+     * asked (the server is unreachable).
+     */
+    public boolean writerHoldsLock() {
+        if (!hasWriterLock()) return true;
+        int pid = writerPid;
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+                    + " AND classid = ?::oid AND objsubid = 2 AND pid = ? AND granted)")) {
+                ps.setLong(1, PG_WRITER_LOCK);
+                ps.setInt(2, pid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            int pid = rs.getInt(1);
+            c.commit();
+            return pid;
+        }
     }
 
     /** Opens the database, creating or migrating the schema to the latest version. */
@@ -173,13 +293,26 @@ public final class Database implements AutoCloseable {
         try {
             fresh = connect();
             fresh.setAutoCommit(false);
-            if (url.startsWith("jdbc:postgresql:")) lockOutASecondWriter(fresh);
+            if (url.startsWith("jdbc:postgresql:")) {
+                lockOutASecondWriter(fresh);
+                writerPid = backendPid(fresh);
+            }
             writer = fresh;
             log.warn("database writer connection was broken; opened a new one");
+        } catch (WriterLockHeld e) {
+            closeQuietly(fresh);
+            log.error("database writer connection was broken and another gateway now holds the writer lock ({}): stopping",
+                    e.getMessage());
+            writerLockLost.run();
         } catch (SQLException e) {
             if (fresh != null) closeQuietly(fresh);
             log.warn("database writer connection is broken and cannot be opened again yet: {}", e.getMessage());
         }
+    }
+
+    /** The pooled connections (autocommit): for QuickFIX/J's JDBC store. */
+    public javax.sql.DataSource pooledDataSource() {
+        return h2Pool != null ? h2Pool : serverReaders;
     }
 
     /** Runs a read on a pooled connection (any thread). */

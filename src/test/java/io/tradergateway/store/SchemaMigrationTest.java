@@ -55,7 +55,7 @@ class SchemaMigrationTest {
         db.close();
         db = fresh.open();
 
-        assertThat(history()).containsExactly("1 SQL baseline", "2 JDBC WidenFillsKey");
+        assertThat(history()).containsExactly("1 SQL baseline", "2 JDBC WidenFillsKey", "3 SQL quickfixj store");
         assertThat(fillKey()).containsExactlyInAnyOrder("venue", "cl_ord_id", "exec_id");
     }
 
@@ -75,7 +75,8 @@ class SchemaMigrationTest {
         db = fresh.open();
         JdbcTradeJournal journal = new JdbcTradeJournal(db);
 
-        assertThat(history()).containsExactly("0 BASELINE db/schema.sql before Flyway", "1 SQL baseline", "2 JDBC WidenFillsKey");
+        assertThat(history()).containsExactly("0 BASELINE db/schema.sql before Flyway", "1 SQL baseline", "2 JDBC WidenFillsKey",
+                "3 SQL quickfixj store");
         assertThat(db.instanceId()).as("rows of the old database are kept").isEqualTo("OLD1");
         assertThat(journal.fillExists("VENUE_A", new ClOrdId("GWOLD-000001"), new ExecId("E-1"))).isTrue();
         assertThat(fillKey()).containsExactlyInAnyOrder("venue", "cl_ord_id", "exec_id");
