@@ -70,6 +70,13 @@ class FixLogFilesTest {
             assertThat(context.getLogger("quickfixj").isAdditive()).as("FIX lines stay out of gateway.log").isFalse();
             assertThat(context.getLogger("quickfixj.msg").getLevel()).as("no level of its own: the quickfixj logger decides").isNull();
             assertThat(context.getLogger("quickfixj.event").getLevel()).isNull();
+
+            // The ops log fits a disk too: rolled by day and size, capped in all.
+            RollingFileAppender<ILoggingEvent> ops = (RollingFileAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME)
+                    .getAppender("FILE");
+            SizeAndTimeBasedRollingPolicy<?> opsPolicy = (SizeAndTimeBasedRollingPolicy<?>) ops.getRollingPolicy();
+            assertThat(opsPolicy.getFileNamePattern()).endsWith("gateway.%d{yyyy-MM-dd}.%i.log.gz");
+            assertThat(((FileSize) cap.get(opsPolicy)).getSize()).isEqualTo(FileSize.valueOf("5GB").getSize());
         } finally {
             context.stop();
         }
