@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 import io.tradergateway.kafka.KafkaSettings;
 import io.tradergateway.risk.RiskLimits;
@@ -236,15 +237,11 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withKafka(KafkaSettings kafkaSettings) {
-        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, kafkaSettings, settings);
+        return with(d -> d.kafka = kafkaSettings);
     }
 
     public GatewayConfig withRisk(RiskLimits limits) {
-        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, limits, kafka, settings);
+        return with(d -> d.risk = limits);
     }
 
     /** {@code ha.standby}: wait as a hot standby while another gateway holds the database, take over when it is gone. */
@@ -264,9 +261,63 @@ public record GatewayConfig(
         Map<String, Setting> changed = new LinkedHashMap<>(settings);
         changed.put("ha.standby", new Setting(Boolean.toString(standby), "test"));
         changed.put("ha.poll.ms", new Setting(Long.toString(poll.toMillis()), "test"));
-        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, kafka, changed);
+        return with(d -> d.settings = changed);
+    }
+
+    /** A copy with {@code change} applied: how every {@code with...} method is made (one place names every field). */
+    private GatewayConfig with(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return new GatewayConfig(d.httpBind, d.httpPort, d.apiToken, d.dataDir, d.dbUrl, d.dbUser, d.dbPassword, d.fixConfig,
+                d.simVenueDir, d.portfolioEquity, d.marketWindow, d.venueStatsAlpha, d.venueStatsHalfLife, d.apiTimeout, d.consumerUrls,
+                d.consumerTimeout, d.fixPortOverrides, d.risk, d.kafka, d.settings);
+    }
+
+    /** The fields of a configuration being changed (see {@link #with}). */
+    private static final class Draft {
+        String httpBind;
+        int httpPort;
+        String apiToken;
+        Path dataDir;
+        String dbUrl;
+        String dbUser;
+        String dbPassword;
+        Path fixConfig;
+        Path simVenueDir;
+        BigDecimal portfolioEquity;
+        Duration marketWindow;
+        double venueStatsAlpha;
+        Duration venueStatsHalfLife;
+        Duration apiTimeout;
+        Map<String, URI> consumerUrls;
+        Duration consumerTimeout;
+        Map<String, Integer> fixPortOverrides;
+        RiskLimits risk;
+        KafkaSettings kafka;
+        Map<String, Setting> settings;
+
+        Draft(GatewayConfig c) {
+            httpBind = c.httpBind;
+            httpPort = c.httpPort;
+            apiToken = c.apiToken;
+            dataDir = c.dataDir;
+            dbUrl = c.dbUrl;
+            dbUser = c.dbUser;
+            dbPassword = c.dbPassword;
+            fixConfig = c.fixConfig;
+            simVenueDir = c.simVenueDir;
+            portfolioEquity = c.portfolioEquity;
+            marketWindow = c.marketWindow;
+            venueStatsAlpha = c.venueStatsAlpha;
+            venueStatsHalfLife = c.venueStatsHalfLife;
+            apiTimeout = c.apiTimeout;
+            consumerUrls = c.consumerUrls;
+            consumerTimeout = c.consumerTimeout;
+            fixPortOverrides = c.fixPortOverrides;
+            risk = c.risk;
+            kafka = c.kafka;
+            settings = c.settings;
+        }
     }
 
     /** The bad value as it goes into a one-line error: quoted, line breaks made visible. */
@@ -293,59 +344,48 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withHttpPort(int port) {
-        return new GatewayConfig(httpBind, port, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, kafka, settings);
+        return with(d -> d.httpPort = port);
     }
 
     public GatewayConfig withDataDir(Path dir) {
-        return new GatewayConfig(httpBind, httpPort, apiToken, dir, defaultDbUrl(dir), dbUser, dbPassword, fixConfig,
-                simVenueDir, portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, kafka, settings);
+        return with(d -> {
+            d.dataDir = dir;
+            d.dbUrl = defaultDbUrl(dir);
+        });
     }
 
     /** A database server (db.url, db.user, db.password) instead of the embedded H2; the data folder keeps the rest. */
     public GatewayConfig withDb(String url, String user, String password) {
-        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, url, user, password, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, kafka, settings);
+        return with(d -> {
+            d.dbUrl = url;
+            d.dbUser = user;
+            d.dbPassword = password;
+        });
     }
 
     public GatewayConfig withFixPorts(Map<String, Integer> ports) {
-        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                ports, risk, kafka, settings);
+        return with(d -> d.fixPortOverrides = ports);
     }
 
     /** Another QuickFIX/J settings file (other venues, other versions and capabilities). */
     public GatewayConfig withFixConfig(Path file) {
-        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, file, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, kafka, settings);
+        return with(d -> d.fixConfig = file);
     }
 
     public GatewayConfig withConsumerUrls(Map<String, URI> urls) {
-        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, urls, consumerTimeout,
-                fixPortOverrides, risk, kafka, settings);
+        return with(d -> d.consumerUrls = urls);
     }
 
     public GatewayConfig withConsumerTimeout(Duration timeout) {
-        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, timeout,
-                fixPortOverrides, risk, kafka, settings);
+        return with(d -> d.consumerTimeout = timeout);
     }
 
     public GatewayConfig withMarketWindow(Duration window) {
-        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, window, venueStatsAlpha, venueStatsHalfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, kafka, settings);
+        return with(d -> d.marketWindow = window);
     }
 
     public GatewayConfig withVenueStatsHalfLife(Duration halfLife) {
-        return new GatewayConfig(httpBind, httpPort, apiToken, dataDir, dbUrl, dbUser, dbPassword, fixConfig, simVenueDir,
-                portfolioEquity, marketWindow, venueStatsAlpha, halfLife, apiTimeout, consumerUrls, consumerTimeout,
-                fixPortOverrides, risk, kafka, settings);
+        return with(d -> d.venueStatsHalfLife = halfLife);
     }
 
     /** Typed access to the raw values; every failure names the key and the variable that overrides it. */
