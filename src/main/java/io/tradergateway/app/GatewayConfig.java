@@ -328,7 +328,9 @@ public record GatewayConfig(
     public static String defaultDbUrl(Path dataDir) {
         // WRITE_DELAY=0: a commit is written to the file before it returns. H2's default (500 ms) loses the last
         // half second of committed rows on a kill -9, which would break "stored before anything leaves".
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("gateway") + ";WRITE_DELAY=0";
+        // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database under the gateway's (SIGTERM, Ctrl-C),
+        // before the engine's last commit; the gateway closes it itself, last.
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("gateway") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public Path fixStoreDir() {

@@ -28,7 +28,7 @@ class GatewayConfigTest {
         assertThat(config.apiToken()).isEqualTo("dev-token-change-me");
         assertThat(config.dataDir()).isEqualTo(Path.of("data"));
         // Empty db.url = embedded H2 under the data dir.
-        assertThat(config.dbUrl()).isEqualTo("jdbc:h2:file:" + Path.of("data").toAbsolutePath().resolve("db").resolve("gateway") + ";WRITE_DELAY=0");
+        assertThat(config.dbUrl()).isEqualTo("jdbc:h2:file:" + Path.of("data").toAbsolutePath().resolve("db").resolve("gateway") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(config.dbUser()).isEqualTo("sa");
         assertThat(config.dbPassword()).isEmpty();
         assertThat(config.fixConfig()).isEqualTo(Path.of("fix-config/gateway.cfg"));
@@ -72,7 +72,7 @@ class GatewayConfigTest {
     void dataDirOverrideMovesTheEmbeddedDatabaseWithIt(@TempDir Path dir) {
         GatewayConfig config = GatewayConfig.load(null, Map.of("TRADER_DATA_DIR", dir.toString()));
 
-        assertThat(config.dbUrl()).isEqualTo("jdbc:h2:file:" + dir.toAbsolutePath().resolve("db").resolve("gateway") + ";WRITE_DELAY=0");
+        assertThat(config.dbUrl()).isEqualTo("jdbc:h2:file:" + dir.toAbsolutePath().resolve("db").resolve("gateway") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(config.fixStoreDir()).isEqualTo(dir.resolve("fix").resolve("store"));
     }
 

@@ -61,6 +61,24 @@ class TradingStateProcessTest {
         assertThat(Files.readString(dir.resolve("gateway-process.log"))).contains("trading state halted (stored)");
     }
 
+    @Test
+    void aSigtermStopsInOrderWithTheDatabaseClosedLast() throws Exception {
+        String fixCfg = Files.readString(Path.of("fix-config/gateway.cfg"))
+                .replaceAll("(SocketConnectPort=)\\d+", "$1" + closedPort());
+        Path cfgFile = Files.writeString(dir.resolve("gateway.cfg"), fixCfg);
+        Path settings = Files.writeString(dir.resolve("test.properties"), "fix.config=" + cfgFile.toAbsolutePath() + "\n");
+        httpPort = closedPort();
+        gateway = startGateway(settings);
+        awaitUp();
+
+        gateway.destroy(); // SIGTERM: the shutdown hook stops the gateway
+        assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(dir.resolve("gateway-process.log"));
+        // The engine's last commit and the listing of working orders happen before the database closes, not after
+        // H2's own shutdown hook closed it under them.
+        assertThat(log).contains("gateway stopping: no working orders", "gateway stopped").doesNotContain("already closed");
+    }
+
     private Process startGateway(Path settings) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.tradergateway.app.Main", "gateway",
