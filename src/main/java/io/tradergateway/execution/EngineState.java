@@ -34,6 +34,8 @@ final class EngineState {
     final Map<String, Map<String, Instrument>> instruments = new LinkedHashMap<>();
     /** Symbols subscribed to on each venue's current session (cleared when it goes down). */
     final Map<String, Set<String>> subscribed = new HashMap<>();
+    /** When each venue's latest market-data subscription went out (its first prices may still be on their way). */
+    final Map<String, Instant> subscribedAt = new HashMap<>();
     /** Venues that refused an OrderStatusRequest in this run: they are not asked again. */
     final Set<String> statusRequestsRefused = new java.util.HashSet<>();
     /** When each order's latest cancel request went out (back-off between attempts; not durable). */

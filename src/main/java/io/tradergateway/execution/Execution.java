@@ -307,7 +307,17 @@ final class Execution {
         ActivePlan ap = new ActivePlan(plan, planJson, sha256(planJson), now, new PlanProgress());
         List<PlanIssue> issues = new ArrayList<>(validator.validate(plan, validationContext(now)));
         preferredVenuesIssue(plan).ifPresent(issues::add);
-        if (issues.isEmpty()) noMarketPriceIssue(plan).ifPresent(issues::add);
+        Optional<PlanIssue> unpriced = issues.isEmpty() ? noMarketPriceIssue(plan) : Optional.empty();
+        if (unpriced.isPresent() && firstPricesOnTheirWay(plan.symbol())) {
+            // Just after a logon the subscription is out but its first prices are not in: a transient refusal that does
+            // not use up the plan_id (the client retries).
+            OpsLog.info(plan.planId(), currentOrder(plan.planId()), "refused for now: no price for {} yet, its market data "
+                    + "subscription is under {} old", plan.symbol(), FIRST_PRICES_WAIT);
+            String why = "no market price for " + plan.symbol() + " yet: its market data subscription was just sent; retry shortly";
+            reply(answer, 503, plan.planId(), null, List.of(new PlanIssue("no_market_price_yet", "symbol", why)), why);
+            return;
+        }
+        unpriced.ifPresent(issues::add);
         if (!issues.isEmpty()) {
             String why = issues.stream().map(i -> i.code() + ": " + i.message()).collect(Collectors.joining("; "));
             OpsLog.warn(plan.planId(), currentOrder(plan.planId()), "invalid: {}", why);
@@ -356,6 +366,22 @@ final class Execution {
         return Optional.of(new PlanIssue("not_tradeable", "venue_preferences", "symbol " + plan.symbol()
                 + " is not listed by any connected preferred venue " + plan.venuePreferences()
                 + " (each of them is down or does not list it)"));
+    }
+
+    /** How long after a subscription a symbol without a price is "prices on their way" (503) rather than unpriced (422). */
+    static final Duration FIRST_PRICES_WAIT = Duration.ofSeconds(10);
+
+    /** A logged-on session was subscribed to the symbol less than {@link #FIRST_PRICES_WAIT} ago. */
+    private boolean firstPricesOnTheirWay(String symbol) {
+        Instant now = clock.instant();
+        for (Map.Entry<String, java.util.Set<String>> e : s.subscribed.entrySet()) {
+            Instant at = s.subscribedAt.get(e.getKey());
+            if (s.sessionUp(e.getKey()) && e.getValue().contains(symbol) && at != null
+                    && now.isBefore(at.plus(FIRST_PRICES_WAIT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -771,6 +797,7 @@ final class Execution {
         symbols.removeAll(s.subscribed.getOrDefault(venue, java.util.Set.of()));
         if (symbols.isEmpty()) return;
         s.subscribed.computeIfAbsent(venue, v -> new java.util.HashSet<>()).addAll(symbols);
+        s.subscribedAt.put(venue, clock.instant());
         String requestId = "MD-" + venue + "-" + clock.millis();
         tx.afterCommit(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, requestId, List.copyOf(symbols))));
     }

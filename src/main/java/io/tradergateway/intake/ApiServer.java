@@ -356,10 +356,12 @@ public final class ApiServer implements AutoCloseable {
             ArrayNode list = out.putArray("errors");
             for (PlanIssue i : o.issues()) list.addObject().put("field", i.field()).put("code", i.code()).put("message", i.message());
         }
+        if (o.httpStatus() == 503) ex.getResponseHeaders().set("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
         send(ex, o.httpStatus(), out, o.httpStatus() >= 400 ? PROBLEM_JSON : JSON);
     }
 
     private static String outcomeCode(TradingEngine.SubmitOutcome o) {
+        if (o.httpStatus() == 503 && !o.issues().isEmpty()) return o.issues().get(0).code();
         return switch (o.httpStatus()) {
             case 404 -> "unknown_plan";
             case 409 -> "conflict";

@@ -87,6 +87,9 @@ class LimitedVenueEngineTest {
         start(broker(true, true));
         await().atMost(WAIT).until(() -> f.commands(OrderCommand.SubscribeMarketData.class).size() == 1);
 
+        // Just after the subscription its first prices may be on their way: come back later (503), the plan_id unused.
+        assertThat(f.submit(Plans.market("lv-no-price", "AAPL", "long")).httpStatus()).isEqualTo(503);
+        f.clock.advance(Execution.FIRST_PRICES_WAIT.plusSeconds(1));
         TradingEngine.SubmitOutcome refused = f.submit(Plans.market("lv-no-price", "AAPL", "long"));
         assertThat(refused.httpStatus()).isEqualTo(422);
         assertThat(refused.issues()).anySatisfy(i -> {

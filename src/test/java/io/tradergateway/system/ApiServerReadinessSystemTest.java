@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -67,7 +68,14 @@ class ApiServerReadinessSystemTest {
         sim = SimVenue.start(simConfig);
         await().atMost(GatewayHarness.WAIT).until(() -> call("GET", "/ready", null).statusCode() == 200);
 
-        HttpResponse<String> accepted = call("POST", "/v1/plans", plan);
+        // Ready, but the first prices may still be on their way: a 503 again (never a 422) until they are in, as a client
+        // that honours Retry-After sees.
+        AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+        await().atMost(GatewayHarness.WAIT).until(() -> {
+            answer.set(call("POST", "/v1/plans", plan));
+            return answer.get().statusCode() != 503;
+        });
+        HttpResponse<String> accepted = answer.get();
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         // The id round-trips: + stays a plus, %2F is the slash, %25 the percent sign.
         HttpResponse<String> view = call("GET", "/v1/plans/late+1%2F%25x", null);
