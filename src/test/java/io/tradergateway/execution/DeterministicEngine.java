@@ -1,9 +1,7 @@
 package io.tradergateway.execution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tradergateway.domain.ExecId;
 import io.tradergateway.domain.Instrument;
-import io.tradergateway.domain.OrderId;
 import io.tradergateway.domain.Side;
 import io.tradergateway.market.BookLevel;
 import io.tradergateway.market.BookSnapshot;
@@ -49,7 +47,7 @@ final class DeterministicEngine implements AutoCloseable {
     final GroupCommitTest.CountingJournal commits;
     final EngineState state;
     final Execution execution;
-    private int execIds;
+    private final FakeVenueReports venueReports = new FakeVenueReports(clock);
 
     DeterministicEngine(Path dir, List<VenueCapabilities> venues) {
         this(dir, venues, RiskLimits.none());
@@ -194,23 +192,18 @@ final class DeterministicEngine implements AutoCloseable {
 
     // ---------------------------------------------------------------- venue reports
 
+    /** A report of the venue on {@code order}; a fill of {@code fillQty} at {@code price} when both are given. */
     VenueExecutionReport report(OrderCommand.NewOrder order, ExecType type, OrderStatus status, BigDecimal fillQty, BigDecimal price) {
-        return report(order, type, status, fillQty, price, "E-" + (++execIds), order.symbol(), order.side());
+        return venueReports.report(order, type, status, fillQty, price);
     }
 
     VenueExecutionReport report(OrderCommand.NewOrder order, ExecType type, OrderStatus status, BigDecimal fillQty) {
-        BigDecimal price = order.limitPrice() == null ? new BigDecimal("100.01") : order.limitPrice();
-        return report(order, type, status, fillQty, price);
+        return venueReports.report(order, type, status, fillQty);
     }
 
     VenueExecutionReport report(OrderCommand.NewOrder order, ExecType type, OrderStatus status, BigDecimal fillQty,
                                 BigDecimal price, String execId, String symbol, Side side) {
-        boolean fill = fillQty != null;
-        return new VenueExecutionReport(order.venue(), order.clOrdId(), null, new OrderId("O-" + order.clOrdId()),
-                new ExecId(execId), type, status, symbol, side, fill ? fillQty : BigDecimal.ZERO, fill ? price : null,
-                fill ? fillQty : BigDecimal.ZERO, fill ? BigDecimal.ZERO : order.quantity(), fill ? price : BigDecimal.ZERO,
-                BigDecimal.ZERO, type == ExecType.REJECTED ? "order type not allowed" : null, clock.instant(), false,
-                clock.instant());
+        return venueReports.report(order, type, status, fillQty, price, execId, symbol, side);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.tradergateway.execution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tradergateway.domain.ExecId;
-import io.tradergateway.domain.OrderId;
 import io.tradergateway.domain.Side;
 import io.tradergateway.market.BookLevel;
 import io.tradergateway.market.BookSnapshot;
@@ -47,7 +45,7 @@ final class EngineFixture implements AutoCloseable {
     final Database db;
     final JdbcTradeJournal journal;
     final TradingEngine engine;
-    private int execIds;
+    private final FakeVenueReports venueReports = new FakeVenueReports(clock);
 
     /**
      * Starts the engine with these venues (logged on at once); {@code journalTweak} may wrap the journal (to fail
@@ -140,22 +138,16 @@ final class EngineFixture implements AutoCloseable {
 
     /** A report of the venue on {@code order}; a fill of {@code fillQty} at {@code price} when both are given. */
     VenueExecutionReport report(OrderCommand.NewOrder order, ExecType type, OrderStatus status, BigDecimal fillQty, BigDecimal price) {
-        return report(order, type, status, fillQty, price, "E-" + (++execIds), order.symbol(), order.side());
+        return venueReports.report(order, type, status, fillQty, price);
     }
 
     VenueExecutionReport report(OrderCommand.NewOrder order, ExecType type, OrderStatus status, BigDecimal fillQty) {
-        BigDecimal price = order.limitPrice() == null ? new BigDecimal("100.01") : order.limitPrice();
-        return report(order, type, status, fillQty, price);
+        return venueReports.report(order, type, status, fillQty);
     }
 
     VenueExecutionReport report(OrderCommand.NewOrder order, ExecType type, OrderStatus status, BigDecimal fillQty,
                                 BigDecimal price, String execId, String symbol, Side side) {
-        boolean fill = fillQty != null;
-        return new VenueExecutionReport(order.venue(), order.clOrdId(), null, new OrderId("O-" + order.clOrdId()),
-                new ExecId(execId), type, status, symbol, side, fill ? fillQty : BigDecimal.ZERO, fill ? price : null,
-                fill ? fillQty : BigDecimal.ZERO, fill ? BigDecimal.ZERO : order.quantity(), fill ? price : BigDecimal.ZERO,
-                BigDecimal.ZERO, type == ExecType.REJECTED ? "order type not allowed" : null, clock.instant(), false,
-                clock.instant());
+        return venueReports.report(order, type, status, fillQty, price, execId, symbol, side);
     }
 
     @Override
