@@ -91,6 +91,7 @@ public final class GatewayApp implements AutoCloseable {
             ApiQueries queries = new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher,
                     venues::sessionStatus, venues, metrics);
             queries.kafka(createdKafka);
+            if (createdKafka != null) metrics.bindKafka(createdKafka);
             this.api = openApi(config, createdEngine, queries, ready);
             this.kafka = createdKafka;
             this.engine = createdEngine;

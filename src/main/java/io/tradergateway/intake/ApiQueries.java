@@ -428,9 +428,7 @@ public final class ApiQueries {
 
     /** {@code GET /metrics}: Prometheus text from the Micrometer registry (never blocks long on the engine). */
     public String metrics() {
-        // The Kafka transport's gauges (when Kafka is on) follow the registry's scrape as Prometheus text of their own.
-        io.tradergateway.kafka.KafkaBridge k = kafka;
-        return k == null ? metrics.scrape() : metrics.scrape() + k.metricsText();
+        return metrics.scrape();
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class KafkaBridge implements AutoCloseable {
 
-    /** One Prometheus gauge sample: the lead can re-home these in any metrics registry. */
+    /** One gauge sample, registered in the metrics registry by {@code GatewayMetrics.bindKafka}. */
     public record Gauge(String name, String help, String labelName, String labelValue, long value) {
     }
 
@@ -128,16 +128,6 @@ public final class KafkaBridge implements AutoCloseable {
         g.add(new Gauge("trader_kafka_plans_dead_lettered", "plan records sent to the dead-letter topic since start",
                 "topic", plans, c == null ? 0 : c.deadLettered()));
         return g;
-    }
-
-    /** The gauges as Prometheus text lines. */
-    public String metricsText() {
-        StringBuilder m = new StringBuilder();
-        for (Gauge g : gauges()) {
-            m.append("# HELP ").append(g.name()).append(' ').append(g.help()).append("\n# TYPE ").append(g.name()).append(" gauge\n");
-            m.append(g.name()).append('{').append(g.labelName()).append("=\"").append(g.labelValue()).append("\"} ").append(g.value()).append('\n');
-        }
-        return m.toString();
     }
 
     private long lastSequence() {

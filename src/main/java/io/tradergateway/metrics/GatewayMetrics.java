@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.execution.TradingState;
+import io.tradergateway.kafka.KafkaBridge;
 import io.tradergateway.report.delivery.ConsumerStatus;
 import io.tradergateway.report.delivery.ReportDispatcher;
 
@@ -85,6 +86,19 @@ public final class GatewayMetrics implements AutoCloseable {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Registers the Kafka transport's gauges ({@link KafkaBridge#gauges()}: publisher and plan-consumer lag, state and
+     * counts), each read from the bridge at every scrape. Called only when Kafka is on.
+     */
+    public void bindKafka(KafkaBridge kafka) {
+        for (KafkaBridge.Gauge g : kafka.gauges()) {
+            String name = g.name();
+            Gauge.builder(name.replace('_', '.'), kafka, k -> k.gauges().stream().filter(x -> x.name().equals(name))
+                            .mapToLong(KafkaBridge.Gauge::value).findFirst().orElse(-1))
+                    .tag(g.labelName(), g.labelValue()).description(g.help()).strongReference(true).register(registry);
+        }
     }
 
     /**

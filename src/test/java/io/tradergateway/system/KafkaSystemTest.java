@@ -284,7 +284,8 @@ class KafkaSystemTest {
     /** The value of a one-sample gauge in {@code /metrics}. */
     static long metric(String name) {
         for (String line : h.metrics().split("\n")) {
-            if (line.startsWith(name + "{")) return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+            // Micrometer writes every value as a double (0.0): read it as one, compare it as the whole number it is.
+            if (line.startsWith(name + "{")) return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         }
         throw new AssertionError("no metric " + name);
     }
