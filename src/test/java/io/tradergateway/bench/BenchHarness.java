@@ -3,6 +3,7 @@ package io.tradergateway.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tradergateway.app.GatewayApp;
 import io.tradergateway.app.GatewayConfig;
+import io.tradergateway.risk.RiskLimits;
 import io.tradergateway.report.Json;
 import io.tradergateway.simvenue.SimVenue;
 import io.tradergateway.simvenue.SimVenueConfig;
@@ -63,7 +64,11 @@ final class BenchHarness implements AutoCloseable {
             GatewayConfig config = GatewayConfig.load(null, Map.of("TRADER_API_TOKEN", TOKEN))
                     .withDataDir(dataDir.resolve("gateway"))
                     .withHttpPort(0)
-                    .withFixPorts(ports);
+                    .withFixPorts(ports)
+                    // The benchmark sets its own risk limits (SPEC 7): every check runs, none binds (the default order
+                    // rate of 50 a second per venue would otherwise be what is measured).
+                    .withRisk(new RiskLimits(new BigDecimal("1e12"), new BigDecimal("1e9"), new BigDecimal("1e12"),
+                            new BigDecimal("1e13"), new BigDecimal("0.5"), 1_000_000, 1_000_000, 2000));
             app = GatewayApp.start(config, Clock.systemUTC());
         } catch (RuntimeException e) {
             sim.close();
@@ -124,7 +129,7 @@ final class BenchHarness implements AutoCloseable {
     long metric(HttpClient http, String name) {
         String text = send(http, request("/metrics").GET().build()).body();
         for (String line : text.split("\n")) {
-            if (line.startsWith(name + " ")) return Long.parseLong(line.substring(name.length() + 1).trim());
+            if (line.startsWith(name + " ")) return (long) Double.parseDouble(line.substring(name.length() + 1).trim()); // Micrometer writes 0.0
         }
         throw new IllegalStateException("no metric " + name + " in /metrics");
     }
