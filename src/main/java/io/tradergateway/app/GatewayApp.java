@@ -1,6 +1,7 @@
 package io.tradergateway.app;
 
 import io.tradergateway.execution.Order;
+import io.tradergateway.execution.TradeJournal;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.fix.FixVenueGateway;
 import io.tradergateway.intake.ApiQueries;
@@ -15,6 +16,7 @@ import io.tradergateway.report.delivery.ReportDispatcher;
 import io.tradergateway.store.Database;
 import io.tradergateway.store.JdbcReportOutbox;
 import io.tradergateway.store.JdbcTradeJournal;
+import io.tradergateway.store.WriteAheadJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +46,11 @@ public final class GatewayApp implements AutoCloseable {
     private final TradingEngine engine;
     private final FixVenueGateway fix;
     private final ApiServer api;
-    private final JdbcTradeJournal journal;
+    private final TradeJournal journal;
+    /** Null with journal.mode=sql. */
+    private final WriteAheadJournal fileJournal;
+    /** Size at which a journal file is closed and a new one begun. */
+    static final long JOURNAL_SEGMENT_BYTES = 64L * 1024 * 1024;
     private final GatewayMetrics metrics;
     /** Null when kafka.bootstrap.servers is empty. */
     private final KafkaBridge kafka;
@@ -66,10 +72,15 @@ public final class GatewayApp implements AutoCloseable {
         ReportsLog openedLog = null;
         TradingEngine createdEngine = null;
         KafkaBridge createdKafka = null;
+        WriteAheadJournal createdJournal = null;
         try {
             openedLog = new ReportsLog(config.reportsLog());
             ReportsLog reports = openedLog;
-            JdbcTradeJournal journal = new JdbcTradeJournal(openedDb);
+            JdbcTradeJournal tables = new JdbcTradeJournal(openedDb);
+            // The write-ahead journal replays what the tables miss before anything reads them (the reports log below).
+            createdJournal = config.fileJournal() ? WriteAheadJournal.open(openedDb, tables, new WriteAheadJournal.Settings(
+                    config.dataDir().resolve("journal"), config.journalFsync(), JOURNAL_SEGMENT_BYTES)) : null;
+            TradeJournal journal = createdJournal != null ? createdJournal : tables;
             JdbcReportOutbox outbox = new JdbcReportOutbox(openedDb, clock);
             // A crash between a commit and its append lost the line: the file catches up before anything new is added.
             reports.backfill(outbox);
@@ -87,8 +98,10 @@ public final class GatewayApp implements AutoCloseable {
                 if (kafkaBridge != null) kafkaBridge.wakeUp();
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250), config.risk()));
-            this.ready = readiness(venues, clock);
-            ApiQueries queries = new ApiQueries(createdEngine, journal, outbox, venues::sessionStates, dispatcher,
+            BooleanSupplier venuesReady = readiness(venues, clock);
+            TradingEngine startedEngine = createdEngine;
+            this.ready = () -> !startedEngine.stopped() && venuesReady.getAsBoolean();
+            ApiQueries queries = new ApiQueries(createdEngine, tables, outbox, venues::sessionStates, dispatcher,
                     venues::sessionStatus, venues, metrics);
             queries.kafka(createdKafka);
             if (createdKafka != null) metrics.bindKafka(createdKafka);
@@ -97,9 +110,11 @@ public final class GatewayApp implements AutoCloseable {
             this.engine = createdEngine;
             this.fix = venues;
             this.journal = journal;
+            this.fileJournal = createdJournal;
         } catch (RuntimeException e) {
             // Nothing has started yet; only the engine's ticker, the files and the database are open.
             if (createdEngine != null) closeQuietly(createdEngine);
+            if (createdJournal != null) closeQuietly(createdJournal);
             if (createdKafka != null) closeQuietly(createdKafka);
             if (openedLog != null) closeQuietly(openedLog);
             closeQuietly(openedDb);
@@ -298,6 +313,7 @@ public final class GatewayApp implements AutoCloseable {
         closeQuietly(fix);
         closeQuietly(engine);
         logWorkingOrders();
+        if (fileJournal != null) closeQuietly(fileJournal);
         closeQuietly(dispatcher);
         closeQuietly(reportsLog);
         closeQuietly(db);

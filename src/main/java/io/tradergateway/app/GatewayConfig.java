@@ -175,6 +175,15 @@ public record GatewayConfig(
             throw new ConfigException(r.describe("ha.standby") + " needs a PostgreSQL db.url (TRADER_DB_URL): the gateways share "
                     + "its writer lock, got " + quote(dbUrl));
         }
+        String journalMode = r.required("journal.mode");
+        if (!List.of("auto", "file", "sql").contains(journalMode)) {
+            throw new ConfigException(r.describe("journal.mode") + " must be auto, file or sql, got " + quote(journalMode));
+        }
+        r.bool("journal.fsync");
+        if (r.bool("ha.standby") && journalMode.equals("file")) {
+            throw new ConfigException(r.describe("journal.mode") + " must be sql or auto with ha.standby=true: the standby takes over "
+                    + "from the shared database, so the journal must be in it");
+        }
         Map<String, URI> consumers = new LinkedHashMap<>();
         for (String consumer : CONSUMERS) {
             String key = "consumer." + consumer + ".url";
@@ -248,6 +257,30 @@ public record GatewayConfig(
     public boolean haStandby() {
         Setting s = settings.get("ha.standby");
         return s != null && Boolean.parseBoolean(s.value());
+    }
+
+    /**
+     * The write-ahead journal file with the tables as its projection ({@code journal.mode} file, or auto without
+     * ha.standby); otherwise one database transaction per engine batch.
+     */
+    public boolean fileJournal() {
+        Setting s = settings.get("journal.mode");
+        String mode = s == null ? "auto" : s.value();
+        return mode.equals("file") || mode.equals("auto") && !haStandby();
+    }
+
+    /** {@code journal.fsync}: force each journal batch to the device. */
+    public boolean journalFsync() {
+        Setting s = settings.get("journal.fsync");
+        return s == null || Boolean.parseBoolean(s.value());
+    }
+
+    /** The same settings with {@code journal.mode} and {@code journal.fsync} set (tests, benchmarks). */
+    public GatewayConfig withJournal(boolean file, boolean fsync) {
+        Map<String, Setting> changed = new LinkedHashMap<>(settings);
+        changed.put("journal.mode", new Setting(file ? "file" : "sql", "test"));
+        changed.put("journal.fsync", new Setting(Boolean.toString(fsync), "test"));
+        return with(d -> d.settings = changed);
     }
 
     /** {@code ha.poll.ms}: how often a standby tries the writer lock, and the active checks that it still holds it. */

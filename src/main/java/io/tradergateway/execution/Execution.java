@@ -164,6 +164,8 @@ final class Execution {
                 }
             }
             journal.commit(current.writes);
+        } catch (JournalFailedException e) {
+            throw e;
         } catch (RuntimeException e) {
             // No rollback actions here: they would answer "not stored" to API calls that the replay below may still
             // store. The reload resets every in-memory effect; each event's own run decides its answer.
@@ -183,6 +185,8 @@ final class Execution {
     private void runAlone(Runnable event) {
         try {
             inTransaction(event);
+        } catch (JournalFailedException e) {
+            throw e;
         } catch (RuntimeException e) {
             log.error("engine event failed; reloading state from the journal", e);
             reloadAfterFailure();

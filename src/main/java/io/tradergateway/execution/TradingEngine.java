@@ -68,6 +68,7 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
     private final Thread thread;
     private final ScheduledExecutorService ticker;
     private volatile boolean running = true;
+    private volatile boolean stopped;
 
     /** Everything below is touched only on the engine thread. */
     private final EngineState state;
@@ -114,8 +115,20 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
             batch.clear();
             batch.add(first);
             inbox.drainTo(batch, Execution.MAX_BATCH - 1);
-            execution.runBatch(batch);
+            try {
+                execution.runBatch(batch);
+            } catch (JournalFailedException e) {
+                // Fail-stop: nothing decided from here could be recovered; a restart replays the journal.
+                log.error("ENGINE STOPPED: {}", e.getMessage());
+                stopped = true;
+                running = false;
+            }
         }
+    }
+
+    /** Whether the engine stopped because its journal failed (readiness and health say so). */
+    public boolean stopped() {
+        return stopped;
     }
 
     private void post(Runnable event) {

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.Supplier;
 import java.util.Locale;
 
 /**
@@ -315,9 +316,47 @@ public final class Database implements AutoCloseable {
         return h2Pool != null ? h2Pool : serverReaders;
     }
 
-    /** Runs a read on a pooled connection (any thread). */
+    /** Runs a read on a pooled connection (any thread); fenced reads first wait for the journal (see fenceReads). */
     public <T> T read(SqlFunction<T> query) {
+        Runnable fence = readFence;
+        if (fence != null && !UNFENCED.get()) fence.run();
         return pooled(query, "read");
+    }
+
+    private volatile Runnable readFence;
+    private static final ThreadLocal<Boolean> UNFENCED = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Makes every {@link #read} first run {@code fence} (null: none): the write-ahead journal's wait until the tables
+     * hold every batch journaled before the read began, so a reader never misses what the engine acknowledged.
+     */
+    public void fenceReads(Runnable fence) {
+        this.readFence = fence;
+    }
+
+    /** Runs {@code reads} without the fence: the engine thread, which knows what the tables do not hold yet. */
+    public <T> T unfenced(Supplier<T> reads) {
+        boolean before = UNFENCED.get();
+        UNFENCED.set(true);
+        try {
+            return reads.get();
+        } finally {
+            UNFENCED.set(before);
+        }
+    }
+
+    /**
+     * Makes what is committed durable on the device before the journal deletes files the tables now hold: H2 commits
+     * reach the file but are not forced ({@code CHECKPOINT SYNC} forces them); a PostgreSQL commit is durable already.
+     */
+    public void syncToDevice() {
+        if (h2Pool == null) return;
+        try (Statement st = writer.createStatement()) {
+            st.execute("CHECKPOINT SYNC");
+            writer.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("database sync failed: " + e.getMessage(), e);
+        }
     }
 
     /** Runs a small write transaction on a pooled connection (consumer cursors; never trading state). */

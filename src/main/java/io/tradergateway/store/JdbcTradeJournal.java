@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,19 +53,18 @@ public final class JdbcTradeJournal implements TradeJournal {
     @Override
     public void commit(List<JournalWrite> writes) {
         if (writes.isEmpty()) return;
+        commit(writes, -1);
+    }
+
+    /**
+     * Writes all rows in one transaction, and with them (when {@code journalSequence} is not negative) the sequence of
+     * the last write-ahead journal batch they contain, so a replay after a crash knows where the tables stand.
+     */
+    void commit(Collection<JournalWrite> writes, long journalSequence) {
         Connection c = db.writer();
         try {
-            for (JournalWrite w : writes) {
-                if (w instanceof JournalWrite.PutPlan p) putPlan(c, p.plan());
-                else if (w instanceof JournalWrite.PutOrder o) putOrder(c, o.order());
-                else if (w instanceof JournalWrite.PutFill f) putFill(c, f);
-                else if (w instanceof JournalWrite.PutPosition p) putPosition(c, p);
-                else if (w instanceof JournalWrite.PutReport r) putReport(c, r);
-                else if (w instanceof JournalWrite.PutVenueStats v) putVenueStats(c, v);
-                else if (w instanceof JournalWrite.PutQuarantined q) putQuarantined(c, q);
-                else if (w instanceof JournalWrite.PutTradingState t) putGatewayState(c, "trading_state", t.state().name(), t.at());
-                else throw new IllegalArgumentException("unknown journal write " + w);
-            }
+            for (JournalWrite w : writes) apply(c, w);
+            if (journalSequence >= 0) putGatewayState(c, JOURNAL_APPLIED, Long.toString(journalSequence), Instant.now());
             c.commit();
         } catch (SQLException | RuntimeException e) {
             try {
@@ -75,6 +75,33 @@ public final class JdbcTradeJournal implements TradeJournal {
             db.reopenWriterIfBroken();
             throw new IllegalStateException("journal commit of " + writes.size() + " rows failed: " + e.getMessage(), e);
         }
+    }
+
+    private static void apply(Connection c, JournalWrite w) throws SQLException {
+        if (w instanceof JournalWrite.PutPlan p) putPlan(c, p.plan());
+        else if (w instanceof JournalWrite.PutOrder o) putOrder(c, o.order());
+        else if (w instanceof JournalWrite.PutFill f) putFill(c, f);
+        else if (w instanceof JournalWrite.PutPosition p) putPosition(c, p);
+        else if (w instanceof JournalWrite.PutReport r) putReport(c, r);
+        else if (w instanceof JournalWrite.PutVenueStats v) putVenueStats(c, v);
+        else if (w instanceof JournalWrite.PutQuarantined q) putQuarantined(c, q);
+        else if (w instanceof JournalWrite.PutTradingState t) putGatewayState(c, "trading_state", t.state().name(), t.at());
+        else throw new IllegalArgumentException("unknown journal write " + w);
+    }
+
+    /** {@code gateway_state} row holding the sequence of the last write-ahead journal batch in the tables. */
+    static final String JOURNAL_APPLIED = "journal_applied";
+
+    /** The sequence of the last write-ahead journal batch written to the tables; 0 when none ever was. */
+    long journalApplied() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state_value FROM gateway_state WHERE name = ?")) {
+                ps.setString(1, JOURNAL_APPLIED);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Long.parseLong(rs.getString(1)) : 0L;
+                }
+            }
+        });
     }
 
     private static void putPlan(Connection c, StoredPlan p) throws SQLException {

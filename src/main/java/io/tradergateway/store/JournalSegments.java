@@ -1,0 +1,183 @@
+package io.tradergateway.store;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The write-ahead journal's files: {@code journal-<first sequence>.wal} in one folder, each a run of records
+ * {@code [payload length: int][CRC32C of sequence and payload: int][sequence: long][payload]}, appended and (with
+ * fsync on) forced to the device before {@link #append} returns. A file is closed once it passes the segment size and a
+ * new one begins; closed files are deleted once the tables hold everything in them.
+ *
+ * <p>Reading back: a record cut short or failing its checksum at the end of the <em>last</em> file is a write that a crash
+ * or power loss interrupted (its batch was never acknowledged): the file is truncated there. The same anywhere else is
+ * damage, and start-up stops rather than skip a batch.
+ */
+final class JournalSegments implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JournalSegments.class);
+    static final int HEADER = 16;
+    private static final int MAX_PAYLOAD = 256 * 1024 * 1024;
+
+    /** One batch read back: its sequence and payload. */
+    record Record(long sequence, byte[] payload) {
+    }
+
+    private record Closed(Path file, long lastSequence) {
+    }
+
+    private final Path dir;
+    private final long segmentBytes;
+    private final boolean fsync;
+    private final Deque<Closed> closed = new ArrayDeque<>();
+    private FileChannel channel;
+    private Path file;
+    private long lastSequence;
+    private final ByteBuffer header = ByteBuffer.allocate(HEADER);
+    private final CRC32C crc = new CRC32C();
+
+    JournalSegments(Path dir, long segmentBytes, boolean fsync) {
+        this.dir = dir;
+        this.segmentBytes = segmentBytes;
+        this.fsync = fsync;
+    }
+
+    /** Every record in the folder, oldest first; a torn last record is cut off the last file. */
+    static List<Record> readAll(Path dir) throws IOException {
+        List<Path> files = files(dir);
+        List<Record> out = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            read(files.get(i), i == files.size() - 1, out);
+        }
+        return out;
+    }
+
+    /** The journal files of the folder, oldest first. */
+    static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("journal-\\d{20}\\.wal")).sorted().toList();
+        }
+    }
+
+    private static void read(Path path, boolean last, List<Record> out) throws IOException {
+        byte[] bytes = Files.readAllBytes(path);
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        CRC32C crc = new CRC32C();
+        while (buf.remaining() > 0) {
+            int start = buf.position();
+            String damage = null;
+            if (buf.remaining() < HEADER) {
+                damage = "a record header cut short";
+            } else {
+                int length = buf.getInt();
+                int sum = buf.getInt();
+                long sequence = buf.getLong();
+                if (length < 0 || length > MAX_PAYLOAD || length > buf.remaining()) {
+                    damage = "a record cut short";
+                } else {
+                    byte[] payload = new byte[length];
+                    buf.get(payload);
+                    crc.reset();
+                    crc.update(bytes, start + 8, 8 + length);
+                    if ((int) crc.getValue() != sum) damage = "a record failing its checksum";
+                    else if (!out.isEmpty() && sequence != out.get(out.size() - 1).sequence() + 1) {
+                        throw new IOException("journal file " + path + " has batch " + sequence + " after batch "
+                                + out.get(out.size() - 1).sequence() + " at offset " + start + ": a batch is missing");
+                    } else out.add(new Record(sequence, payload));
+                }
+            }
+            if (damage != null) {
+                if (!last) throw new IOException("journal file " + path + " is damaged at offset " + start + ": " + damage);
+                log.warn("journal file {}: {} at offset {} (a write a crash interrupted, never acknowledged); cut there",
+                        path, damage, start);
+                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                    ch.truncate(start);
+                    ch.force(true);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Starts a new file whose first batch will be {@code nextSequence}. */
+    void start(long nextSequence) throws IOException {
+        Files.createDirectories(dir);
+        file = dir.resolve(String.format("journal-%020d.wal", nextSequence));
+        channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        lastSequence = nextSequence - 1;
+        forceFolder();
+    }
+
+    /** Appends one batch; with fsync on, it is on the device when this returns. */
+    void append(long sequence, byte[] payload) throws IOException {
+        crc.reset();
+        header.clear();
+        header.putInt(payload.length).putInt(0).putLong(sequence);
+        crc.update(header.array(), 8, 8);
+        crc.update(payload);
+        header.putInt(4, (int) crc.getValue());
+        header.flip();
+        ByteBuffer body = ByteBuffer.wrap(payload);
+        ByteBuffer[] record = {header, body};
+        while (header.hasRemaining() || body.hasRemaining()) channel.write(record);
+        if (fsync) channel.force(false);
+        lastSequence = sequence;
+        if (channel.position() >= segmentBytes) roll();
+    }
+
+    private void roll() throws IOException {
+        channel.close();
+        synchronized (closed) {
+            closed.add(new Closed(file, lastSequence));
+        }
+        start(lastSequence + 1);
+    }
+
+    /** Whether a closed file holds only batches up to {@code applied} (then {@link #deleteApplied} can delete it). */
+    boolean anyApplied(long applied) {
+        synchronized (closed) {
+            return !closed.isEmpty() && closed.peekFirst().lastSequence() <= applied;
+        }
+    }
+
+    /** Deletes the closed files whose batches are all in the tables (call after the tables are on the device). */
+    void deleteApplied(long applied) throws IOException {
+        while (true) {
+            Closed c;
+            synchronized (closed) {
+                if (closed.isEmpty() || closed.peekFirst().lastSequence() > applied) return;
+                c = closed.pollFirst();
+            }
+            Files.deleteIfExists(c.file());
+            log.info("journal file {} deleted: its batches up to {} are in the tables", c.file().getFileName(), c.lastSequence());
+        }
+    }
+
+    /** A new file's name is durable too (Linux: force the folder); where a folder cannot be forced, the file is enough. */
+    private void forceFolder() {
+        if (!fsync) return;
+        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
+            folder.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("cannot force folder {}: {}", dir, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (channel != null && channel.isOpen()) channel.close();
+    }
+}

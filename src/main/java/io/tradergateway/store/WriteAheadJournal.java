@@ -1,0 +1,350 @@
+package io.tradergateway.store;
+
+import io.tradergateway.domain.ClOrdId;
+import io.tradergateway.domain.ExecId;
+import io.tradergateway.execution.JournalFailedException;
+import io.tradergateway.execution.JournalWrite;
+import io.tradergateway.execution.Order;
+import io.tradergateway.execution.StoredPlan;
+import io.tradergateway.execution.TradeJournal;
+import io.tradergateway.execution.TradingState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's journal as an append-only file with the SQL tables as a projection of it (issue 12).
+ *
+ * <p>{@link #commit} encodes the event batch's rows, appends them to the journal file and (with fsync on) forces them to
+ * the device: one write and one fsync per engine batch, so the engine's group commit is a group fsync. Only then does
+ * the engine let anything leave the process. The rows then go to the tables on the {@code journal-projector} thread,
+ * many batches per SQL transaction, each transaction recording the last batch it holds ({@code gateway_state
+ * journal_applied}), so a replay after a crash applies exactly the batches the tables miss ({@link #open}).
+ *
+ * <p>Reads: the engine thread answers its own questions (a plan already known, a fill already booked) from the batches
+ * not yet in the tables, then from the tables. Every other reader of the database (API queries, report delivery, Kafka)
+ * is fenced ({@link Database#fenceReads}): its read waits until the tables hold every batch journaled before it began,
+ * so nothing the engine acknowledged is ever missing from an answer.
+ *
+ * <p>Failure is fail-stop: a failed append or fsync, or tables that cannot be written after bounded retries, make
+ * every later {@link #commit} throw {@link JournalFailedException}, which stops the engine. What the journal holds is
+ * replayed at the next start.
+ */
+public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WriteAheadJournal.class);
+
+    /**
+     * @param dir          the journal's folder
+     * @param fsync        force each batch to the device before the engine acts on it (off only for tests and benchmarks
+     *                     that measure something else: then a power loss can lose acknowledged batches)
+     * @param segmentBytes size at which a journal file is closed and a new one begun
+     */
+    public record Settings(Path dir, boolean fsync, long segmentBytes) {
+        public static Settings in(Path dir) {
+            return new Settings(dir, true, 64L * 1024 * 1024);
+        }
+    }
+
+    /** How often the projector tries a failing table write before it stops the journal, and its first back-off. */
+    static final int PROJECTION_ATTEMPTS = 8;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** How long a fenced read waits for the tables before it reads them as they are. */
+    private static final Duration FENCE_WAIT = Duration.ofSeconds(10);
+    /** Batches waiting for the tables before the engine waits for the projector (back-pressure, bounded memory). */
+    private static final int MAX_PENDING = 65_536;
+    /** Most batches written to the tables in one transaction. */
+    private static final int MAX_PROJECTION = 1_024;
+
+    private final Database db;
+    private final JdbcTradeJournal tables;
+    private final JournalSegments segments;
+    private final PendingRows pending = new PendingRows();
+    private final BlockingQueue<Batch> toProject = new LinkedBlockingQueue<>(MAX_PENDING);
+    private final Object progress = new Object();
+    private final Thread projector;
+    private volatile boolean running = true;
+    private volatile JournalFailedException failure;
+    /** Next batch sequence; engine thread only. */
+    private long nextSequence;
+    private volatile long journaled;
+    private volatile long applied;
+
+    private record Batch(long sequence, List<JournalWrite> writes) {
+    }
+
+    private WriteAheadJournal(Database db, JdbcTradeJournal tables, JournalSegments segments, long lastSequence) {
+        this.db = db;
+        this.tables = tables;
+        this.segments = segments;
+        this.nextSequence = lastSequence + 1;
+        this.journaled = lastSequence;
+        this.applied = lastSequence;
+        this.projector = new Thread(this::project, "journal-projector");
+        projector.setDaemon(true);
+    }
+
+    /**
+     * Opens the journal in {@code settings.dir()}: replays into the tables every batch they miss (a crash or power loss
+     * left them behind the file), makes the tables durable, deletes the replayed files and starts a new one.
+     */
+    public static WriteAheadJournal open(Database db, JdbcTradeJournal tables, Settings settings) {
+        try {
+            long inTables = tables.journalApplied();
+            long last = replay(tables, JournalSegments.readAll(settings.dir()), inTables);
+            List<Path> old = JournalSegments.files(settings.dir());
+            if (!old.isEmpty()) {
+                db.syncToDevice();
+                for (Path p : old) Files.delete(p);
+            }
+            JournalSegments segments = new JournalSegments(settings.dir(), settings.segmentBytes(), settings.fsync());
+            segments.start(last + 1);
+            WriteAheadJournal journal = new WriteAheadJournal(db, tables, segments, last);
+            db.fenceReads(journal::awaitTables);
+            journal.projector.start();
+            log.info("journal {} open at batch {} (fsync {})", settings.dir(), last + 1, settings.fsync() ? "on" : "OFF");
+            return journal;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the journal in " + settings.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies the batches after {@code inTables} to the tables; the last batch sequence known. */
+    private static long replay(JdbcTradeJournal tables, List<JournalSegments.Record> records, long inTables) throws IOException {
+        List<Batch> missing = new ArrayList<>();
+        long last = inTables;
+        for (JournalSegments.Record r : records) {
+            if (r.sequence() <= inTables) continue;
+            if (missing.isEmpty() && r.sequence() != inTables + 1) {
+                throw new IOException("the tables hold batches up to " + inTables + " but the journal's next batch is "
+                        + r.sequence() + ": batches are missing");
+            }
+            missing.add(new Batch(r.sequence(), JournalCodec.decode(r.payload())));
+            last = r.sequence();
+        }
+        for (int from = 0; from < missing.size(); from += MAX_PROJECTION) {
+            List<Batch> group = missing.subList(from, Math.min(missing.size(), from + MAX_PROJECTION));
+            tables.commit(PendingRows.latestRows(group.stream().map(Batch::writes).toList()), group.get(group.size() - 1).sequence());
+        }
+        if (!missing.isEmpty()) {
+            log.warn("journal: replayed {} batches ({}..{}) the tables did not hold yet", missing.size(),
+                    missing.get(0).sequence(), last);
+        }
+        return Math.max(last, records.isEmpty() ? 0 : records.get(records.size() - 1).sequence());
+    }
+
+    @Override
+    public void commit(List<JournalWrite> writes) {
+        JournalFailedException failed = failure;
+        if (failed != null) throw failed;
+        if (writes.isEmpty()) return;
+        long sequence = nextSequence;
+        List<JournalWrite> rows = List.copyOf(writes);
+        try {
+            segments.append(sequence, JournalCodec.encode(rows));
+        } catch (IOException | RuntimeException e) {
+            throw fail("appending batch " + sequence + " to the journal failed", e);
+        }
+        nextSequence++;
+        pending.add(sequence, rows);
+        journaled = sequence;
+        try {
+            toProject.put(new Batch(sequence, rows));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail("interrupted while handing batch " + sequence + " to the tables", e);
+        }
+    }
+
+    private JournalFailedException fail(String what, Throwable cause) {
+        JournalFailedException e = new JournalFailedException(what + " (" + cause.getMessage() + "): the engine stops; "
+                + "a restart replays the journal", cause);
+        if (failure == null) {
+            failure = e;
+            log.error("JOURNAL FAILED: {}", e.getMessage(), cause);
+        }
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+        return failure;
+    }
+
+    /** Whether the journal stopped (see {@link JournalFailedException}); for health and readiness. */
+    public boolean failed() {
+        return failure != null;
+    }
+
+    // ================================================================= projection to the tables
+
+    private void project() {
+        List<Batch> group = new ArrayList<>(MAX_PROJECTION);
+        while (running || !toProject.isEmpty()) {
+            Batch first;
+            try {
+                first = toProject.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (first == null) continue;
+            group.clear();
+            group.add(first);
+            toProject.drainTo(group, MAX_PROJECTION - 1);
+            long last = group.get(group.size() - 1).sequence();
+            if (!writeToTables(group, last)) return;
+            applied = last;
+            for (Batch b : group) pending.forget(b.sequence(), b.writes());
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+            deleteAppliedFiles(last);
+        }
+    }
+
+    /** Writes a group of batches in one transaction, retried with back-off a bounded number of times. */
+    private boolean writeToTables(List<Batch> group, long last) {
+        var rows = PendingRows.latestRows(group.stream().map(Batch::writes).toList());
+        Duration backoff = FIRST_BACKOFF;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                tables.commit(rows, last);
+                if (attempt > 1) log.warn("journal: the tables took batches up to {} at attempt {}", last, attempt);
+                return true;
+            } catch (RuntimeException e) {
+                if (attempt >= PROJECTION_ATTEMPTS) {
+                    fail("writing batches up to " + last + " to the tables failed " + attempt + " times", e);
+                    return false;
+                }
+                log.warn("journal: writing batches up to {} to the tables failed (attempt {} of {}), again in {} ms: {}",
+                        last, attempt, PROJECTION_ATTEMPTS, backoff.toMillis(), e.getMessage());
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void deleteAppliedFiles(long last) {
+        if (!segments.anyApplied(last)) return;
+        try {
+            db.syncToDevice();
+            segments.deleteApplied(last);
+        } catch (IOException | RuntimeException e) {
+            log.warn("journal: cannot delete files already in the tables (kept, retried later): {}", e.getMessage());
+        }
+    }
+
+    /** Waits until the tables hold every batch journaled before the call (a fenced read); bounded by FENCE_WAIT. */
+    private void awaitTables() {
+        awaitTables(journaled, FENCE_WAIT);
+    }
+
+    /** Whether the tables hold batch {@code sequence} within {@code max}. */
+    boolean awaitTables(long sequence, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (progress) {
+            while (applied < sequence && failure == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(progress, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return applied >= sequence;
+        }
+    }
+
+    // ================================================================= reads (engine thread)
+
+    @Override
+    public Optional<StoredPlan> findPlan(String planId) {
+        StoredPlan p = pending.plan(planId);
+        return p != null ? Optional.of(p) : db.unfenced(() -> tables.findPlan(planId));
+    }
+
+    @Override
+    public boolean fillExists(String venue, ClOrdId clOrdId, ExecId execId) {
+        return pending.hasFill(venue, clOrdId, execId) || db.unfenced(() -> tables.fillExists(venue, clOrdId, execId));
+    }
+
+    @Override
+    public Optional<Order> findOrder(ClOrdId clOrdId) {
+        Order o = pending.order(clOrdId);
+        return o != null ? Optional.of(o) : db.unfenced(() -> tables.findOrder(clOrdId));
+    }
+
+    @Override
+    public Optional<TradingState> tradingState() {
+        TradingState s = pending.tradingState();
+        return s != null ? Optional.of(s) : db.unfenced(tables::tradingState);
+    }
+
+    /** Waits for the tables to hold every batch, then reads them (start-up, and the engine's reload after a failure). */
+    @Override
+    public Recovered recover() {
+        long last = journaled;
+        if (!awaitTables(last, Duration.ofMinutes(2))) {
+            JournalFailedException failed = failure;
+            throw failed != null ? failed : new IllegalStateException("the tables did not catch up with batch " + last);
+        }
+        return db.unfenced(tables::recover);
+    }
+
+    @Override
+    public String instanceId() {
+        return tables.instanceId();
+    }
+
+    @Override
+    public String clOrdIdPrefix() {
+        return tables.clOrdIdPrefix();
+    }
+
+    /** Batches journaled, and batches in the tables (metrics, tests). */
+    public long journaled() {
+        return journaled;
+    }
+
+    public long inTables() {
+        return applied;
+    }
+
+    /** Closes the journal file under the journal, as a failing disk would make it unwritable (tests). */
+    void closeFileForTest() throws IOException {
+        segments.close();
+    }
+
+    /** Lets the projector write what is journaled, then closes the file. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            projector.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        db.fenceReads(null);
+        try {
+            segments.close();
+        } catch (IOException e) {
+            log.warn("closing the journal file: {}", e.getMessage());
+        }
+    }
+}
