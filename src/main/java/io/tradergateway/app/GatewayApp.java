@@ -8,7 +8,7 @@ import io.tradergateway.intake.ApiQueries;
 import io.tradergateway.kafka.KafkaBridge;
 import io.tradergateway.intake.ApiServer;
 import io.tradergateway.metrics.GatewayMetrics;
-import io.tradergateway.report.Json;
+import io.tradergateway.report.ReportOutput;
 import io.tradergateway.report.ReportsLog;
 import io.tradergateway.report.delivery.ConsumerEndpoint;
 import io.tradergateway.report.delivery.DeliveryPolicy;
@@ -47,6 +47,7 @@ public final class GatewayApp implements AutoCloseable {
     private final FixVenueGateway fix;
     private final ApiServer api;
     private final TradeJournal journal;
+    private final ReportOutput reportOutput;
     /** Null with journal.mode=sql. */
     private final WriteAheadJournal fileJournal;
     /** Size at which a journal file is closed and a new one begun. */
@@ -73,13 +74,14 @@ public final class GatewayApp implements AutoCloseable {
         TradingEngine createdEngine = null;
         KafkaBridge createdKafka = null;
         WriteAheadJournal createdJournal = null;
+        ReportOutput createdOutput = null;
         try {
             openedLog = new ReportsLog(config.reportsLog());
             ReportsLog reports = openedLog;
             JdbcTradeJournal tables = new JdbcTradeJournal(openedDb);
             // The write-ahead journal replays what the tables miss before anything reads them (the reports log below).
             createdJournal = config.fileJournal() ? WriteAheadJournal.open(openedDb, tables, new WriteAheadJournal.Settings(
-                    config.dataDir().resolve("journal"), config.journalFsync(), JOURNAL_SEGMENT_BYTES)) : null;
+                    config.dataDir().resolve("journal"), config.journalFsync(), JOURNAL_SEGMENT_BYTES), clock) : null;
             TradeJournal journal = createdJournal != null ? createdJournal : tables;
             JdbcReportOutbox outbox = new JdbcReportOutbox(openedDb, clock);
             // A crash between a commit and its append lost the line: the file catches up before anything new is added.
@@ -92,11 +94,10 @@ public final class GatewayApp implements AutoCloseable {
             this.dispatcher = new ReportDispatcher(outbox, outbox, endpoints, DeliveryPolicy.defaults(), clock);
             createdKafka = config.kafka().enabled() ? new KafkaBridge(config.kafka(), outbox, outbox, clock) : null;
             KafkaBridge kafkaBridge = createdKafka;
-            createdEngine = new TradingEngine(journal, venues, venues.venues(), report -> {
-                reports.append(Json.write(report));
-                dispatcher.wakeUp();
-                if (kafkaBridge != null) kafkaBridge.wakeUp();
-            }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
+            List<Runnable> wakeUps = new ArrayList<>(List.of(dispatcher::wakeUp));
+            if (kafkaBridge != null) wakeUps.add(kafkaBridge::wakeUp);
+            createdOutput = new ReportOutput(reports, wakeUps);
+            createdEngine = new TradingEngine(journal, venues, venues.venues(), createdOutput, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250), config.risk()));
             BooleanSupplier venuesReady = readiness(venues, clock);
             TradingEngine startedEngine = createdEngine;
@@ -111,10 +112,12 @@ public final class GatewayApp implements AutoCloseable {
             this.fix = venues;
             this.journal = journal;
             this.fileJournal = createdJournal;
+            this.reportOutput = createdOutput;
         } catch (RuntimeException e) {
             // Nothing has started yet; only the engine's ticker, the files and the database are open.
             if (createdEngine != null) closeQuietly(createdEngine);
             if (createdJournal != null) closeQuietly(createdJournal);
+            if (createdOutput != null) closeQuietly(createdOutput);
             if (createdKafka != null) closeQuietly(createdKafka);
             if (openedLog != null) closeQuietly(openedLog);
             closeQuietly(openedDb);
@@ -314,6 +317,7 @@ public final class GatewayApp implements AutoCloseable {
         closeQuietly(engine);
         logWorkingOrders();
         if (fileJournal != null) closeQuietly(fileJournal);
+        closeQuietly(reportOutput);
         closeQuietly(dispatcher);
         closeQuietly(reportsLog);
         closeQuietly(db);

@@ -53,18 +53,19 @@ public final class JdbcTradeJournal implements TradeJournal {
     @Override
     public void commit(List<JournalWrite> writes) {
         if (writes.isEmpty()) return;
-        commit(writes, -1);
+        commit(writes, -1, null);
     }
 
     /**
      * Writes all rows in one transaction, and with them (when {@code journalSequence} is not negative) the sequence of
-     * the last write-ahead journal batch they contain, so a replay after a crash knows where the tables stand.
+     * the last write-ahead journal batch they contain (as of {@code at}), so a replay after a crash knows where the tables
+     * stand.
      */
-    void commit(Collection<JournalWrite> writes, long journalSequence) {
+    void commit(Collection<JournalWrite> writes, long journalSequence, Instant at) {
         Connection c = db.writer();
         try {
             for (JournalWrite w : writes) apply(c, w);
-            if (journalSequence >= 0) putGatewayState(c, JOURNAL_APPLIED, Long.toString(journalSequence), Instant.now());
+            if (journalSequence >= 0) putGatewayState(c, JOURNAL_APPLIED, Long.toString(journalSequence), at);
             c.commit();
         } catch (SQLException | RuntimeException e) {
             try {

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private static final int MAX_PROJECTION = 1_024;
 
     private final Database db;
+    private final Clock clock;
     private final JdbcTradeJournal tables;
     private final JournalSegments segments;
     private final PendingRows pending = new PendingRows();
@@ -83,8 +85,9 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private record Batch(long sequence, List<JournalWrite> writes) {
     }
 
-    private WriteAheadJournal(Database db, JdbcTradeJournal tables, JournalSegments segments, long lastSequence) {
+    private WriteAheadJournal(Database db, JdbcTradeJournal tables, JournalSegments segments, long lastSequence, Clock clock) {
         this.db = db;
+        this.clock = clock;
         this.tables = tables;
         this.segments = segments;
         this.nextSequence = lastSequence + 1;
@@ -98,10 +101,10 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
      * Opens the journal in {@code settings.dir()}: replays into the tables every batch they miss (a crash or power loss
      * left them behind the file), makes the tables durable, deletes the replayed files and starts a new one.
      */
-    public static WriteAheadJournal open(Database db, JdbcTradeJournal tables, Settings settings) {
+    public static WriteAheadJournal open(Database db, JdbcTradeJournal tables, Settings settings, Clock clock) {
         try {
             long inTables = tables.journalApplied();
-            long last = replay(tables, JournalSegments.readAll(settings.dir()), inTables);
+            long last = replay(tables, JournalSegments.readAll(settings.dir()), inTables, clock);
             List<Path> old = JournalSegments.files(settings.dir());
             if (!old.isEmpty()) {
                 db.syncToDevice();
@@ -109,7 +112,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
             }
             JournalSegments segments = new JournalSegments(settings.dir(), settings.segmentBytes(), settings.fsync());
             segments.start(last + 1);
-            WriteAheadJournal journal = new WriteAheadJournal(db, tables, segments, last);
+            WriteAheadJournal journal = new WriteAheadJournal(db, tables, segments, last, clock);
             db.fenceReads(journal::awaitTables);
             journal.projector.start();
             log.info("journal {} open at batch {} (fsync {})", settings.dir(), last + 1, settings.fsync() ? "on" : "OFF");
@@ -120,7 +123,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     }
 
     /** Applies the batches after {@code inTables} to the tables; the last batch sequence known. */
-    private static long replay(JdbcTradeJournal tables, List<JournalSegments.Record> records, long inTables) throws IOException {
+    private static long replay(JdbcTradeJournal tables, List<JournalSegments.Record> records, long inTables, Clock clock)
+            throws IOException {
         List<Batch> missing = new ArrayList<>();
         long last = inTables;
         for (JournalSegments.Record r : records) {
@@ -134,7 +138,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         }
         for (int from = 0; from < missing.size(); from += MAX_PROJECTION) {
             List<Batch> group = missing.subList(from, Math.min(missing.size(), from + MAX_PROJECTION));
-            tables.commit(PendingRows.latestRows(group.stream().map(Batch::writes).toList()), group.get(group.size() - 1).sequence());
+            tables.commit(PendingRows.latestRows(group.stream().map(Batch::writes).toList()), group.get(group.size() - 1).sequence(),
+                    clock.instant());
         }
         if (!missing.isEmpty()) {
             log.warn("journal: replayed {} batches ({}..{}) the tables did not hold yet", missing.size(),
@@ -217,7 +222,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
             try {
-                tables.commit(rows, last);
+                tables.commit(rows, last, clock.instant());
                 if (attempt > 1) log.warn("journal: the tables took batches up to {} at attempt {}", last, attempt);
                 return true;
             } catch (RuntimeException e) {

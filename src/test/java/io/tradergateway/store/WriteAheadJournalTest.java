@@ -27,8 +27,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +65,7 @@ class WriteAheadJournalTest {
 
     private WriteAheadJournal journal(Database db, boolean fsync) {
         WriteAheadJournal j = WriteAheadJournal.open(db, new JdbcTradeJournal(db),
-                new WriteAheadJournal.Settings(dir.resolve("journal"), fsync, 64L * 1024 * 1024));
+                new WriteAheadJournal.Settings(dir.resolve("journal"), fsync, 64L * 1024 * 1024), Clock.fixed(T0, ZoneOffset.UTC));
         open.add(j);
         return j;
     }

@@ -1,0 +1,83 @@
+package io.tradergateway.report;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The engine's output stage for exec-reports it has made durable: on its own {@code report-output} thread, each
+ * report is written to the reports log and then every listener is told (push delivery, Kafka, streams), in sequence
+ * order. The engine thread only enqueues, so neither the JSON nor the file write is on its path. A report lost from
+ * this queue by a crash is safe in the outbox, and the reports log is back-filled at the next start.
+ */
+public final class ReportOutput implements Consumer<ExecReport>, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReportOutput.class);
+    private static final int MAX_DRAIN = 256;
+
+    private final ReportsLog reportsLog;
+    private final List<Runnable> wakeUps;
+    private final BlockingQueue<ExecReport> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** @param wakeUps told after each run of reports written (deliveries that read the outbox themselves) */
+    public ReportOutput(ReportsLog reportsLog, List<Runnable> wakeUps) {
+        this.reportsLog = reportsLog;
+        this.wakeUps = List.copyOf(wakeUps);
+        this.thread = new Thread(this::run, "report-output");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void accept(ExecReport report) {
+        queue.add(report);
+    }
+
+    private void run() {
+        List<ExecReport> batch = new ArrayList<>(MAX_DRAIN);
+        while (running || !queue.isEmpty()) {
+            ExecReport first;
+            try {
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (first == null) continue;
+            batch.clear();
+            batch.add(first);
+            queue.drainTo(batch, MAX_DRAIN - 1);
+            for (ExecReport report : batch) reportsLog.append(Json.write(report));
+            for (Runnable wakeUp : wakeUps) {
+                try {
+                    wakeUp.run();
+                } catch (RuntimeException e) {
+                    log.warn("report listener failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /** Reports waiting to be written (a gauge). */
+    public int backlog() {
+        return queue.size();
+    }
+
+    /** Writes what is queued, then stops. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
