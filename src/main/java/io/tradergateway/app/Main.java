@@ -1,5 +1,6 @@
 package io.tradergateway.app;
 
+import io.tradergateway.logging.Logging;
 import io.tradergateway.simvenue.SimVenue;
 import io.tradergateway.simvenue.SimVenueCommand;
 import io.tradergateway.simvenue.SimVenueConfig;
@@ -44,7 +45,11 @@ public final class Main {
 
     public static void main(String[] args) {
         int code = run(args, System.getenv(), System.out, System.err);
-        if (code != 0) System.exit(code);
+        if (code != 0) {
+            // The log files are buffered and their lines queued: written before the process ends.
+            Logging.stop();
+            System.exit(code);
+        }
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream err) {
@@ -118,6 +123,8 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
             if (sim != null) sim.close();
+            // Last: writes the lines still queued and the files' buffers (nothing logged after it is written).
+            Logging.stop();
             stopped.countDown();
         }, "shutdown"));
         if (feedDir != null) new PlanFeeder(config, app.httpPort(), feedDir).feedWhenReady();

@@ -84,8 +84,14 @@ final class Entries extends ExecutionCollaborator {
         p.triggeredAt = now;
         p.triggerDetail = trigger;
         if (!ap.moveTo(PlanState.WORKING, "entry triggered (" + trigger + ")")) return;
-        OpsLog.info(plan.planId(), x.currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
-                plan.direction().entrySide().wireName(), qty.toPlainString(), plan.symbol(), reference.get().toPlainString());
+        // A plan without entry conditions triggers as it is validated: that is no step of its own (DEBUG).
+        if (plan.entryConditions().isEmpty()) {
+            OpsLog.debug(plan.planId(), x.currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
+                    plan.direction().entrySide().wireName(), qty, plan.symbol(), reference.get());
+        } else {
+            OpsLog.info(plan.planId(), x.currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
+                    plan.direction().entrySide().wireName(), qty.toPlainString(), plan.symbol(), reference.get().toPlainString());
+        }
         switch (plan.executionStrategy()) {
             case MARKET -> routeEntry(ap, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0);
             case LIMIT -> {
@@ -142,8 +148,14 @@ final class Entries extends ExecutionCollaborator {
             OpsLog.info(ap.id(), x.currentOrder(ap.id()), "TWAP slice {}/{}: nothing to send{}", slice + 1, ap.twap.sliceCount(), catchUp);
         } else {
             BigDecimal limit = marketableLimit(ap.plan, ap.plan.direction().entrySide());
-            OpsLog.info(ap.id(), x.currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}{}", slice + 1, ap.twap.sliceCount(),
-                    target.toPlainString(), limit == null ? "market" : limit.toPlainString(), catchUp);
+            // The order line names its slice: this one is INFO only when it catches up overdue slices.
+            if (overdue == 0) {
+                OpsLog.debug(ap.id(), x.currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}", slice + 1,
+                        ap.twap.sliceCount(), target, limit == null ? "market" : limit);
+            } else {
+                OpsLog.info(ap.id(), x.currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}{}", slice + 1,
+                        ap.twap.sliceCount(), target.toPlainString(), limit == null ? "market" : limit.toPlainString(), catchUp);
+            }
             if (limit == null) {
                 routeEntry(ap, target, OrderType.MARKET, null, TimeInForce.IOC, null, slice + 1);
             } else {
@@ -214,8 +226,9 @@ final class Entries extends ExecutionCollaborator {
         VenueScore venue = chosen.get();
         // The ClOrdID is made first, so that the routing line names the order it routes.
         long seq = ++s.lastOrderSeqNo;
-        if (ranking != null) {
-            OpsLog.info(ap.id(), x.clOrdIdOf(seq), "routed to {} score {} (liquidity {}, latency {}, slippage {}, success {}); others {}",
+        if (ranking != null && OpsLog.isDebugEnabled()) {
+            OpsLog.debug(ap.id(), x.clOrdIdOf(seq), "routed to {} score {} (liquidity {}, latency {}, slippage {}, success {}); "
+                    + "others {}",
                     venue.venue(), Execution.fmt(venue.total()), Execution.fmt(venue.liquidity()), Execution.fmt(venue.latency()), Execution.fmt(venue.slippage()),
                     Execution.fmt(venue.success()), ranking.ranked().stream().skip(1).map(v -> v.venue() + "=" + Execution.fmt(v.total())).toList());
         }
@@ -271,9 +284,9 @@ final class Entries extends ExecutionCollaborator {
                     p.filledQty.toPlainString(), p.state.wireName(), p.state.wireName());
             x.storePlan(ap);
         } else {
-            OpsLog.info(ap.id(), x.currentOrder(ap.id()), "entry complete: {} {} avg {}; no exit rules to watch", p.filledQty.toPlainString(),
-                    ap.plan.symbol(), p.avgPrice.toPlainString());
-            x.endPlan(ap, PlanState.FILLED, null);
+            // The plan ends here: one line, the done line, says both.
+            x.endPlan(ap, PlanState.FILLED, null, "done: {}: entry complete: {} {} avg {}; no exit rules to watch",
+                    p.filledQty.toPlainString(), ap.plan.symbol(), p.avgPrice.toPlainString());
         }
     }
 

@@ -33,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.MDC;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -333,10 +334,11 @@ final class Execution {
             return;
         }
         s.plans.put(plan.planId(), ap);
-        OpsLog.info(plan.planId(), currentOrder(plan.planId()), "validated: {} {} {}% of equity via {}{}{}", plan.direction().wireName(), plan.symbol(),
-                plan.positionSize().toPlainString(), plan.executionStrategy().wireName(),
-                plan.venuePreferences().isEmpty() ? "" : ", venues " + plan.venuePreferences(),
-                plan.executionNotes() == null ? "" : ", notes: " + plan.executionNotes());
+        OpsLog.info(plan.planId(), currentOrder(plan.planId()), "validated: {} {} {}% of equity via {}{}{}{}{}",
+                plan.direction().wireName(), plan.symbol(), plan.positionSize().toPlainString(),
+                plan.executionStrategy().wireName(), plan.venuePreferences().isEmpty() ? "" : ", venues ",
+                plan.venuePreferences().isEmpty() ? "" : plan.venuePreferences(),
+                plan.executionNotes() == null ? "" : ", notes: ", plan.executionNotes() == null ? "" : plan.executionNotes());
         if (!plan.entryConditions().isEmpty()) {
             // A new plan's progress starts PENDING_ENTRY: it stays there until its entry conditions hold.
             OpsLog.info(plan.planId(), currentOrder(plan.planId()), "waiting for entry conditions {}", plan.entryConditions());
@@ -593,9 +595,16 @@ final class Execution {
                 venue.total(), now, now, null, null, 0, null);
         s.orders.put(order);
         tx.writes.add(new JournalWrite.PutOrder(order));
-        OpsLog.info(ap.id(), id, "new {} order: {} {} {} {}{} tif {} to {}{}", leg.wireName(), side.wireName(),
-                qty.toPlainString(), ap.plan.symbol(), type.name().toLowerCase(), limit == null ? "" : " " + limit.toPlainString(),
-                tif, venue.venue(), adapted);
+        // One line for the order (its TWAP slice included); the send itself is DEBUG unless it waited for the order rate.
+        if (slice > 0 && ap.twap != null) {
+            OpsLog.info(ap.id(), id, "new {} order (TWAP slice {}/{}): {} {} {} {}{}{} tif {} to {}{}", leg.wireName(), slice,
+                    ap.twap.sliceCount(), side.wireName(), qty.toPlainString(), ap.plan.symbol(), type.wireName(),
+                    limit == null ? "" : " ", limit == null ? "" : limit.toPlainString(), tif, venue.venue(), adapted);
+        } else {
+            OpsLog.info(ap.id(), id, "new {} order: {} {} {} {}{}{} tif {} to {}{}", leg.wireName(), side.wireName(),
+                    qty.toPlainString(), ap.plan.symbol(), type.wireName(), limit == null ? "" : " ",
+                    limit == null ? "" : limit.toPlainString(), tif, venue.venue(), adapted);
+        }
         if (refused != null) {
             String why = refused;
             // Not a venue answer: the venue learns nothing, and the plan fails over like after a reject.
@@ -697,7 +706,11 @@ final class Execution {
         if (sent) {
             Order stamped = order.withSent(sendTime);
             s.orders.put(stamped);
-            OpsLog.info(order.planId(), id, "sent NewOrderSingle to {}", order.venue());
+            if (queueHead) {
+                OpsLog.info(order.planId(), id, "sent NewOrderSingle to {} (it waited for the order rate)", order.venue());
+            } else {
+                OpsLog.debug(order.planId(), id, "sent NewOrderSingle to {}", order.venue());
+            }
         } else {
             OpsLog.warn(order.planId(), id, "not sent: FIX session to {} is not logged on", order.venue());
             notSent(id, "not sent: FIX session to " + order.venue() + " is down");
@@ -914,11 +927,21 @@ final class Execution {
      * {@code why}) leaves the plan as it is, in memory and watched, and returns false.
      */
     boolean endPlan(ActivePlan ap, PlanState terminal, String why) {
+        return endPlan(ap, terminal, why, null);
+    }
+
+    /**
+     * As {@link #endPlan(ActivePlan, PlanState, String)}, with its own done line: {@code donePattern} starts
+     * {@code "done: {}"} (the terminal state), {@code args} fill the rest.
+     */
+    boolean endPlan(ActivePlan ap, PlanState terminal, String why, String donePattern, Object... args) {
         if (!ap.moveTo(terminal, "end " + terminal.wireName() + (why == null ? "" : ": " + why))) return false;
         if (why != null) ap.progress.reason = why;
         ap.exitMonitor = null;
         storePlan(ap);
-        OpsLog.info(ap.id(), currentOrder(ap.id()), "done: {}{}", terminal.wireName(), why == null ? "" : " (" + why + ")");
+        if (donePattern != null) OpsLog.info(ap.id(), currentOrder(ap.id()), donePattern, withFirst(terminal.wireName(), args));
+        else if (why == null) OpsLog.info(ap.id(), currentOrder(ap.id()), "done: {}", terminal.wireName());
+        else OpsLog.info(ap.id(), currentOrder(ap.id()), "done: {} ({})", terminal.wireName(), why);
         s.plans.remove(ap.id());
         tx.onRollback.add(() -> s.plans.putIfAbsent(ap.id(), ap));
         return true;
@@ -1075,7 +1098,7 @@ final class Execution {
         boolean endedByUs = order.status() == OrderStatus.EXPIRED
                 || (order.status() == OrderStatus.CANCELED && order.requestCount() > 0);
         if (endedByUs && order.cumQty().signum() == 0) {
-            OpsLog.info(order.planId(), order.clOrdId(), "venue {} not scored on this order: ended unfilled by us ({})",
+            OpsLog.debug(order.planId(), order.clOrdId(), "venue {} not scored on this order: ended unfilled by us ({})",
                     order.venue(), order.status());
             return;
         }
@@ -1087,9 +1110,11 @@ final class Execution {
         ExecutionObservation observation = new ExecutionObservation(order.venue(), order.latencyMs(), slippage, success, clock.instant());
         VenueStats stats = s.venueStats.observe(observation);
         tx.writes.add(new JournalWrite.PutVenueStats(order.venue(), Json.write(stats), clock.instant()));
-        OpsLog.info(order.planId(), order.clOrdId(), "venue {} learned from {}: latency {} ms, slippage {}, success {} -> avg latency {} ms, "
-                + "avg slippage {}, success rate {}", order.venue(), order.clOrdId(), order.latencyMs(), bps(slippage), success, fmt(stats.avgLatencyMs()),
-                bps(stats.avgSlippage()), fmt(stats.successRate()));
+        if (OpsLog.isDebugEnabled()) {
+            OpsLog.debug(order.planId(), order.clOrdId(), "venue {} learned from {}: latency {} ms, slippage {}, success {} "
+                    + "-> avg latency {} ms, avg slippage {}, success rate {}", order.venue(), order.clOrdId(), order.latencyMs(),
+                    bps(slippage), success, fmt(stats.avgLatencyMs()), bps(stats.avgSlippage()), fmt(stats.successRate()));
+        }
     }
 
     // ================================================================= helpers
@@ -1138,8 +1163,17 @@ final class Execution {
         }
     }
 
+    /** Three decimals ({@code 0.740}), as {@code %.3f} wrote them, without a Formatter (ops lines are on the hot path). */
     static String fmt(double d) {
-        return String.format(java.util.Locale.ROOT, "%.3f", d);
+        if (!Double.isFinite(d)) return Double.toString(d);
+        return BigDecimal.valueOf(d).setScale(3, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    private static Object[] withFirst(Object first, Object[] rest) {
+        Object[] all = new Object[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
     }
 
     static String plain(BigDecimal d) {
@@ -1148,7 +1182,10 @@ final class Execution {
 
     /** A slippage fraction as basis points for the ops log ({@code 6.31 bps}); {@code -} when there is none. */
     static String bps(Double fraction) {
-        return fraction == null ? "-" : String.format(java.util.Locale.ROOT, "%.2f bps", fraction * 10_000);
+        if (fraction == null) return "-";
+        double bps = fraction * 10_000;
+        if (!Double.isFinite(bps)) return bps + " bps";
+        return BigDecimal.valueOf(bps).setScale(2, RoundingMode.HALF_UP).toPlainString() + " bps";
     }
 
     // ================================================================= queries

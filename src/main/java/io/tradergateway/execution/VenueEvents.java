@@ -171,7 +171,8 @@ final class VenueEvents extends ExecutionCollaborator {
 
     private void logVenueEvent(Order order, Order before, VenueExecutionReport r) {
         switch (r.execType()) {
-            case NEW -> OpsLog.info(order.planId(), order.clOrdId(), "acked by {} (OrderID {}, {} ms)",
+            // DEBUG: the fill, reject, cancel or expiry line says what came of the order.
+            case NEW -> OpsLog.debug(order.planId(), order.clOrdId(), "acked by {} (OrderID {}, {} ms)",
                     order.venue(), order.venueOrderId(), order.latencyMs());
             case REJECTED -> OpsLog.warn(order.planId(), order.clOrdId(), "rejected by {}: {}", order.venue(), r.text());
             case CANCELED -> OpsLog.info(order.planId(), order.clOrdId(), "cancelled at {} with {} of {} filled{}",

@@ -1,5 +1,6 @@
 package io.tradergateway.simvenue;
 
+import io.tradergateway.logging.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public final class SimVenueCommand {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("sim-venue: shutting down");
             venue.close();
+            Logging.stop();
             stopped.countDown();
         }, "sim-venue-shutdown"));
         try {

@@ -11,10 +11,12 @@ import org.slf4j.Logger;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The shipped logback.xml (not the tests' one): where its files go, and that a message cannot forge a line. */
 @Timeout(30)
@@ -52,6 +54,34 @@ class LoggingConfigTest {
         List<String> lines = Files.readAllLines(dir.resolve("logs").resolve("gateway.log"));
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).endsWith("notes: fine\\r\\n12:00:00 INFO plan=p-2 clOrdId=X filled");
+    }
+
+    @Test
+    void aWarningIsInTheFileWhenTheCallReturnsAfterTheInfoLinesLoggedBeforeIt() throws Exception {
+        Logger ops = shippedLogback(dir.resolve("logs"));
+        for (int i = 0; i < 500; i++) ops.info("plan=p-{} clOrdId=- validated", i);
+        ops.error("plan=p-x clOrdId=- NEEDS ATTENTION: journal write failed");
+
+        // No stop, no wait: the ERROR line and everything queued before it are in the file (what a kill -9 leaves).
+        List<String> lines = Files.readAllLines(dir.resolve("logs").resolve("gateway.log"));
+        assertThat(lines).hasSize(501);
+        for (int i = 0; i < 500; i++) assertThat(lines.get(i)).endsWith("plan=p-" + i + " clOrdId=- validated");
+        assertThat(lines.get(500)).contains(" ERROR ").endsWith("plan=p-x clOrdId=- NEEDS ATTENTION: journal write failed");
+    }
+
+    @Test
+    void queuedInfoLinesAreAllWrittenByTheStopAndABufferedLineWithinAboutASecond() throws Exception {
+        Logger ops = shippedLogback(dir.resolve("logs"));
+        Path file = dir.resolve("logs").resolve("gateway.log");
+        ops.info("plan=p-0 clOrdId=- validated");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.exists(file) && Files.readString(file).contains("plan=p-0 clOrdId=- validated"));
+
+        for (int i = 1; i <= 2_000; i++) ops.info("plan=p-{} clOrdId=- validated", i);
+        ctx.stop();
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(2_001);
+        assertThat(lines.get(2_000)).endsWith("plan=p-2000 clOrdId=- validated");
     }
 
     @Test

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.FileAppender;
@@ -46,9 +47,20 @@ final class BenchLogging implements AutoCloseable {
             started.add(file);
             started.add(fixFile);
         }
+        if (file != null) {
+            // The stage clock times steps the ops log writes at DEBUG (the send, the ack): the ops logger is at DEBUG for
+            // it, and the file keeps INFO and up, as in production.
+            ThresholdFilter info = new ThresholdFilter();
+            info.setLevel("INFO");
+            info.start();
+            file.addFilter(info);
+        }
         Logger gateway = context.getLogger("io.tradergateway");
         save(gateway);
         gateway.setLevel(Level.INFO);
+        Logger ops = context.getLogger("io.tradergateway.ops");
+        save(ops);
+        ops.setLevel(Level.DEBUG);
         gateway.setAdditive(false);
         gateway.detachAndStopAllAppenders();
         gateway.addAppender(clock);

@@ -1,5 +1,6 @@
 package io.tradergateway.fix;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.sift.SiftingAppender;
@@ -17,8 +18,10 @@ import org.slf4j.MDC;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The production logback.xml (issue 11 item 6): FIX messages and session events go to one file per session under the
@@ -51,12 +54,18 @@ class FixLogFilesTest {
             }
             context.getLogger("io.tradergateway.ops").info("an ops line");
 
-            assertThat(Files.readString(dir.resolve("fix/SIM_A.log"))).contains("quickfixj.msg.SIM_A.out - 8=FIX.4.4")
-                    .doesNotContain("Initiated logon request");
-            assertThat(Files.readString(dir.resolve("fix/SIM_B.log"))).contains("Initiated logon request");
-            assertThat(Files.readString(dir.resolve("gateway.log"))).contains("an ops line").doesNotContain("35=D");
+            // Written by the asynchronous appenders' worker threads, the buffers flushed within about a second.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(Files.readString(dir.resolve("fix/SIM_A.log"))).contains("quickfixj.msg.SIM_A.out - 8=FIX.4.4");
+                assertThat(Files.readString(dir.resolve("fix/SIM_B.log"))).contains("Initiated logon request");
+                assertThat(Files.readString(dir.resolve("gateway.log"))).contains("an ops line");
+            });
+            // Each queue keeps its order: a line sent to the wrong file would be there by now.
+            assertThat(Files.readString(dir.resolve("fix/SIM_A.log"))).doesNotContain("Initiated logon request");
+            assertThat(Files.readString(dir.resolve("gateway.log"))).doesNotContain("35=D");
 
-            SiftingAppender sift = (SiftingAppender) context.getLogger("quickfixj").getAppender("FIX");
+            AsyncAppender asyncFix = (AsyncAppender) context.getLogger("quickfixj").getAppender("ASYNC_FIX");
+            SiftingAppender sift = (SiftingAppender) asyncFix.getAppender("FIX");
             Appender<ILoggingEvent> perSession = sift.getAppenderTracker().find("SIM_A");
             assertThat(perSession).isInstanceOf(RollingFileAppender.class);
             RollingFileAppender<ILoggingEvent> file = (RollingFileAppender<ILoggingEvent>) perSession;
@@ -72,8 +81,8 @@ class FixLogFilesTest {
             assertThat(context.getLogger("quickfixj.event").getLevel()).isNull();
 
             // The ops log fits a disk too: rolled by day and size, capped in all.
-            RollingFileAppender<ILoggingEvent> ops = (RollingFileAppender<ILoggingEvent>) context.getLogger(Logger.ROOT_LOGGER_NAME)
-                    .getAppender("FILE");
+            AsyncAppender asyncOps = (AsyncAppender) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ASYNC_FILE");
+            RollingFileAppender<ILoggingEvent> ops = (RollingFileAppender<ILoggingEvent>) asyncOps.getAppender("FILE");
             SizeAndTimeBasedRollingPolicy<?> opsPolicy = (SizeAndTimeBasedRollingPolicy<?>) ops.getRollingPolicy();
             assertThat(opsPolicy.getFileNamePattern()).endsWith("gateway.%d{yyyy-MM-dd}.%i.log.gz");
             assertThat(((FileSize) cap.get(opsPolicy)).getSize()).isEqualTo(FileSize.valueOf("5GB").getSize());

@@ -1,5 +1,6 @@
 package io.tradergateway.system;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -9,16 +10,19 @@ import java.util.List;
 
 /**
  * Captures what the ops log ({@code io.tradergateway.ops}) says while it is open, for tests that assert on the lines a
- * developer follows an order by. Attached programmatically; {@link #close} detaches it.
+ * developer follows an order by, DEBUG lines included (the logger is at DEBUG while it captures; logback-test.xml keeps
+ * them off the console). Attached programmatically; {@link #close} detaches it and puts the level back.
  */
 public final class OpsLogCapture implements AutoCloseable {
     private final Logger logger = (Logger) LoggerFactory.getLogger("io.tradergateway.ops");
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final Level level = logger.getLevel();
 
     private OpsLogCapture() {
         appender.setName("ops-log-capture");
         appender.start();
         logger.addAppender(appender);
+        logger.setLevel(Level.DEBUG);
     }
 
     public static OpsLogCapture start() {
@@ -33,6 +37,14 @@ public final class OpsLogCapture implements AutoCloseable {
         }
     }
 
+    /** The lines so far at {@code least} or above (INFO: what the shipped configuration writes), in order. */
+    public List<String> lines(Level least) {
+        synchronized (appender) {
+            return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(least))
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
     /** The lines so far that contain every one of {@code parts}. */
     public List<String> linesWith(String... parts) {
         return lines().stream().filter(line -> List.of(parts).stream().allMatch(line::contains)).toList();
@@ -41,6 +53,7 @@ public final class OpsLogCapture implements AutoCloseable {
     @Override
     public void close() {
         logger.detachAppender(appender);
+        logger.setLevel(level);
         appender.stop();
     }
 }
