@@ -140,7 +140,7 @@ final class Execution {
     }
 
     /** Most queued events the engine commits in one transaction (group commit). */
-    static final int MAX_BATCH = 32;
+    static final int MAX_BATCH = 256;
 
     /**
      * Group commit: runs the events already queued one after the other, commits all their rows in <b>one</b>
@@ -214,6 +214,9 @@ final class Execution {
                 return true;
             }
         }
+        // An order in memory with nothing filled has no fill stored: its fills and its filled quantity are written together.
+        Order known = s.orders.get(order);
+        if (known != null && known.cumQty().signum() == 0) return false;
         return journal.fillExists(venue, order, execId);
     }
 
@@ -644,8 +647,8 @@ final class Execution {
             @Override
             public BigDecimal working(String symbol) {
                 BigDecimal total = BigDecimal.ZERO;
-                for (Order o : s.orders.all()) {
-                    if (o.symbol().equals(symbol) && o.status().isWorking()) {
+                for (Order o : s.orders.working()) {
+                    if (o.symbol().equals(symbol)) {
                         total = total.add(o.side() == Side.BUY ? o.leavesQty() : o.leavesQty().negate());
                     }
                 }
@@ -656,9 +659,7 @@ final class Execution {
             public BigDecimal grossNotional() {
                 Map<String, BigDecimal> bySymbol = new TreeMap<>();
                 for (Position p : s.positions.all()) bySymbol.merge(p.symbol(), p.quantity().abs(), BigDecimal::add);
-                for (Order o : s.orders.all()) {
-                    if (o.status().isWorking()) bySymbol.merge(o.symbol(), o.leavesQty(), BigDecimal::add);
-                }
+                for (Order o : s.orders.working()) bySymbol.merge(o.symbol(), o.leavesQty(), BigDecimal::add);
                 BigDecimal gross = BigDecimal.ZERO;
                 for (Map.Entry<String, BigDecimal> e : bySymbol.entrySet()) {
                     Optional<BigDecimal> px = markPrice(e.getKey());
@@ -669,9 +670,7 @@ final class Execution {
 
             @Override
             public int openOrders() {
-                int n = 0;
-                for (Order o : s.orders.all()) if (o.status().isWorking()) n++;
-                return n;
+                return s.orders.working().size();
             }
         };
     }
@@ -740,8 +739,8 @@ final class Execution {
         if (up) {
             VenueCapabilities caps = s.capabilities(venue);
             // Reconcile: any order at this venue whose outcome we do not know is asked about, never assumed.
-            for (Order o : s.orders.all()) {
-                if (o.venue().equals(venue) && o.status().isWorking()) {
+            for (Order o : new ArrayList<>(s.orders.working())) {
+                if (o.venue().equals(venue)) {
                     if (!askStatus(o, "reconciling " + o.status() + " order with " + venue + " after logon")) {
                         OpsLog.warn(o.planId(), o.clOrdId(), "{} order at {} cannot be reconciled after logon: the venue "
                                 + "takes no OrderStatusRequest; it stays {} until the venue reports on it", o.status(), venue,

@@ -62,7 +62,7 @@ final class Exits extends ExecutionCollaborator {
      */
     private BigDecimal workingExitQty(String symbol, Side side) {
         BigDecimal total = BigDecimal.ZERO;
-        for (Order o : s.orders.all()) {
+        for (Order o : s.orders.working()) {
             if (o.leg() == Leg.EXIT && o.side() == side && o.symbol().equals(symbol)) total = total.add(o.leavesQty());
         }
         return total;

@@ -101,7 +101,7 @@ final class Timers extends ExecutionCollaborator {
                 }
             }
         }
-        for (Order o : new ArrayList<>(s.orders.all())) {
+        for (Order o : new ArrayList<>(s.orders.working())) {
             // IOC means the venue answers at once; one it leaves working would hold its plan forever. At a venue that
             // takes no IOC the order went out as DAY and what rests is cancelled right after the ack.
             boolean emulated = VenueOrderTerms.emulatesImmediate(s.capabilities(o.venue()), o.timeInForce());

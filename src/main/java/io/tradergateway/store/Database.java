@@ -15,8 +15,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.function.Supplier;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Connections to the gateway's database: one dedicated writer connection for the engine thread (manual
@@ -318,9 +318,27 @@ public final class Database implements AutoCloseable {
 
     /** Runs a read on a pooled connection (any thread); fenced reads first wait for the journal (see fenceReads). */
     public <T> T read(SqlFunction<T> query) {
+        if (UNFENCED.get()) return engineRead(query);
         Runnable fence = readFence;
-        if (fence != null && !UNFENCED.get()) fence.run();
+        if (fence != null) fence.run();
         return pooled(query, "read");
+    }
+
+    /** The engine's own read connection, kept open (no pool round trip, and H2 keeps its parsed statements). */
+    private Connection engineReader;
+    private final Object engineReaderLock = new Object();
+
+    private <T> T engineRead(SqlFunction<T> query) {
+        synchronized (engineReaderLock) {
+            try {
+                if (engineReader == null) engineReader = borrowReader();
+                return query.apply(engineReader);
+            } catch (SQLException e) {
+                if (engineReader != null) returnReader(engineReader, true);
+                engineReader = null;
+                throw new IllegalStateException("database read failed: " + e.getMessage(), e);
+            }
+        }
     }
 
     private volatile Runnable readFence;
@@ -334,7 +352,10 @@ public final class Database implements AutoCloseable {
         this.readFence = fence;
     }
 
-    /** Runs {@code reads} without the fence: the engine thread, which knows what the tables do not hold yet. */
+    /**
+     * Runs {@code reads} without the fence, on a connection of their own: the engine thread, which knows what the tables
+     * do not hold yet.
+     */
     public <T> T unfenced(Supplier<T> reads) {
         boolean before = UNFENCED.get();
         UNFENCED.set(true);
@@ -491,6 +512,10 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (engineReaderLock) {
+            if (engineReader != null) closeQuietly(engineReader);
+            engineReader = null;
+        }
         if (serverReaders != null) serverReaders.close();
         closeWriterAndH2();
     }

@@ -31,6 +31,9 @@ class OrdersInMemoryTest {
         assertThat(orders.get(new ClOrdId("TG-X-1")).status()).isEqualTo(OrderStatus.NEW);
         assertThat(orders.ofPlan("P-404")).isEmpty();
         assertThat(orders.size()).isEqualTo(3);
+        assertThat(orders.working()).as("the working index follows each order's current version").hasSize(3);
+        orders.put(order(2, "P-2", OrderStatus.FILLED));
+        assertThat(orders.working()).extracting(Order::seqNo).containsExactly(1L, 3L);
     }
 
     @Test
@@ -54,6 +57,7 @@ class OrdersInMemoryTest {
         assertThat(orders.ofPlan("P-1")).extracting(Order::seqNo).containsExactly(2L);
         assertThat(orders.ofPlan("P-2")).isEmpty();
         assertThat(orders.ids()).containsExactly(new ClOrdId("TG-X-2"));
+        assertThat(orders.working()).extracting(Order::seqNo).containsExactly(2L);
         assertThat(orders.get(new ClOrdId("TG-X-1"))).isNull();
         orders.clear();
         assertThat(orders.all()).isEmpty();
