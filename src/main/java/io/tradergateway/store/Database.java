@@ -118,6 +118,15 @@ public final class Database implements AutoCloseable {
         writer.commit();
     }
 
+    private static void releaseWriterLock(Connection writer) {
+        try (Statement st = writer.createStatement()) {
+            st.execute("SELECT pg_advisory_unlock_all()");
+            writer.commit();
+        } catch (SQLException e) {
+            log.debug("releasing the writer lock at close: {}", e.getMessage());
+        }
+    }
+
     /** The writer lock is held by another session: another gateway writes this schema. */
     public static final class WriterLockHeld extends SQLException {
         public WriterLockHeld(String message) {
@@ -522,6 +531,9 @@ public final class Database implements AutoCloseable {
 
     private void closeWriterAndH2() {
         try {
+            // The server drops a closed session's locks only when its backend process has ended, a moment after the
+            // close: released here, the next gateway (a restart, a test reopening) never finds the lock still held.
+            if (writer != null && hasWriterLock() && !writer.isClosed()) releaseWriterLock(writer);
             if (writer != null) writer.close();
         } catch (SQLException e) {
             log.warn("closing writer connection: {}", e.getMessage());

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -151,6 +152,24 @@ class GatewayConfigTest {
 
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("db.url").contains("TRADER_DB_URL").doesNotContain("\n", "\r");
+    }
+
+    @Test
+    void theJournalIsAFileByDefaultAndInTheDatabaseForAHotStandby() {
+        GatewayConfig defaults = GatewayConfig.load(null, Map.of());
+        assertThat(defaults.fileJournal()).isTrue();
+        assertThat(defaults.journalFsync()).isTrue();
+        Map<String, String> standby = Map.of("TRADER_HA_STANDBY", "true", "TRADER_DB_URL", "jdbc:postgresql://db:5432/trader");
+        assertThat(GatewayConfig.load(null, standby).fileJournal()).as("auto: the standby reads the shared database").isFalse();
+        assertThat(GatewayConfig.load(null, Map.of("TRADER_JOURNAL_MODE", "sql", "TRADER_JOURNAL_FSYNC", "false")))
+                .satisfies(c -> assertThat(c.fileJournal()).isFalse()).satisfies(c -> assertThat(c.journalFsync()).isFalse());
+
+        assertThatThrownBy(() -> GatewayConfig.load(null, Map.of("TRADER_JOURNAL_MODE", "disk")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("journal.mode (TRADER_JOURNAL_MODE) must be auto, file or sql");
+        Map<String, String> fileStandby = new HashMap<>(standby);
+        fileStandby.put("TRADER_JOURNAL_MODE", "file");
+        assertThatThrownBy(() -> GatewayConfig.load(null, fileStandby))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("must be sql or auto with ha.standby=true");
     }
 
     @Test
