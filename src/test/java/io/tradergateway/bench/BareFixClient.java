@@ -37,10 +37,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Bare QuickFIX/J against the simulated venue: what a FIX order round trip costs with nothing of the gateway in the
  * way. One initiator session as the gateway opens it (same SenderCompID, version, dictionary and validation, a
- * {@link ThreadedSocketInitiator}), but an in-memory store and no message log (SLF4J, in a category left at WARN). Sends MARKET IOC NewOrderSingles,
- * as the gateway does for a market plan, rotating over the symbols and alternating buy and sell per round so that
- * the frozen book stays balanced, and counts the ExecutionReports that end an order (filled, cancelled, rejected,
- * expired).
+ * {@link ThreadedSocketInitiator}), but an in-memory store and no message log (SLF4J, in a category left at WARN).
+ * Sends MARKET IOC NewOrderSingles, as the gateway does for a market plan, rotating over the symbols and alternating
+ * buy and sell per round so that the frozen book stays balanced, and counts the ExecutionReports that end an order
+ * (filled, cancelled, rejected, expired).
  */
 final class BareFixClient implements AutoCloseable {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -61,7 +61,9 @@ final class BareFixClient implements AutoCloseable {
     private BareFixClient(SimVenue sim, String venue, int quantity) throws ConfigError {
         SimVenueConfig config = sim.config();
         String beginString = config.beginString(venue);
-        if (!beginString.equals("FIX.4.4")) throw new IllegalArgumentException(venue + " speaks " + beginString + ", not FIX.4.4");
+        if (!beginString.equals("FIX.4.4")) {
+            throw new IllegalArgumentException(venue + " speaks " + beginString + ", not FIX.4.4");
+        }
         this.sessionId = new SessionID(beginString, SimVenueConfig.GATEWAY, venue);
         this.symbols = config.profile(venue).symbols();
         this.quantity = quantity;
@@ -76,15 +78,16 @@ final class BareFixClient implements AutoCloseable {
         settings.setString(sessionId, "EndTime", "00:00:00");
         settings.setString(sessionId, "NonStopSession", "Y");
         settings.setString(sessionId, "UseDataDictionary", "Y");
-        settings.setString(sessionId, "DataDictionary", dictionaryDir == null ? "FIX44.xml" : dictionaryDir.resolve("FIX44.xml").toString());
+        String dictionary = dictionaryDir == null ? "FIX44.xml" : dictionaryDir.resolve("FIX44.xml").toString();
+        settings.setString(sessionId, "DataDictionary", dictionary);
         settings.setString(sessionId, "ValidateUserDefinedFields", "N");
         settings.setString(sessionId, "ValidateIncomingMessage", "Y");
         // QuickFIX/J's default would be its screen log: SLF4J instead, into a category nothing turns on (root is at WARN).
         settings.setString(sessionId, "SLF4JLogIncomingMessageCategory", LOG_CATEGORY);
         settings.setString(sessionId, "SLF4JLogOutgoingMessageCategory", LOG_CATEGORY);
         settings.setString(sessionId, "SLF4JLogEventCategory", LOG_CATEGORY);
-        this.initiator = new ThreadedSocketInitiator(new Reports(), new MemoryStoreFactory(), settings, new SLF4JLogFactory(settings),
-                new DefaultMessageFactory());
+        this.initiator = new ThreadedSocketInitiator(new Reports(), new MemoryStoreFactory(), settings,
+                new SLF4JLogFactory(settings), new DefaultMessageFactory());
     }
 
     /** Connects to the venue's session and returns once logged on. */
@@ -160,7 +163,8 @@ final class BareFixClient implements AutoCloseable {
         try {
             while (terminal.get() < count) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("bare QuickFIX/J: " + terminal.get() + " of " + count + " orders ended after " + WAIT);
+                    throw new IllegalStateException("bare QuickFIX/J: " + terminal.get() + " of " + count
+                            + " orders ended after " + WAIT);
                 }
                 LockSupport.parkNanos(this, 1_000_000);
             }
@@ -179,7 +183,8 @@ final class BareFixClient implements AutoCloseable {
                 case OrdStatus.FILLED -> { }
                 case OrdStatus.CANCELED, OrdStatus.REJECTED, OrdStatus.EXPIRED, OrdStatus.DONE_FOR_DAY -> {
                     if (notFilled.getAndIncrement() == 0) {
-                        firstNotFilled = "OrdStatus " + status + (message.isSetField(Text.FIELD) ? " " + message.getString(Text.FIELD) : "");
+                        String text = message.isSetField(Text.FIELD) ? " " + message.getString(Text.FIELD) : "";
+                        firstNotFilled = "OrdStatus " + status + text;
                     }
                 }
                 default -> {

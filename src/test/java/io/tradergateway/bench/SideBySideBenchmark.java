@@ -71,7 +71,8 @@ class SideBySideBenchmark {
 
         /** The load generator's own threads: clients and the report reader. */
         long loadGeneratorCpu() {
-            return cpuByFamily.entrySet().stream().filter(e -> e.getKey().startsWith("bench-")).mapToLong(Map.Entry::getValue).sum();
+            return cpuByFamily.entrySet().stream().filter(e -> e.getKey().startsWith("bench-"))
+                    .mapToLong(Map.Entry::getValue).sum();
         }
     }
 
@@ -198,10 +199,11 @@ class SideBySideBenchmark {
         StringBuilder out = new StringBuilder();
         out.append("\n=== SideBySideBenchmark ").append(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS)).append(" ===\n");
         out.append(GatewayBenchmark.machine()).append('\n');
-        out.append(String.format(Locale.ROOT, "bare QuickFIX/J: %s, MARKET IOC qty %d, %d round trips after %d warm-up, %d bursts of %d; "
-                        + "gateway: %d plans after %d warm-up, %d clients (raw keep-alive HTTP), segments of %d, logging %s; "
-                        + "venue ack latency 0, frozen market%n", BARE_VENUE, BARE_QTY, BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS,
-                BARE_BURST, PLANS, WARMUP, CLIENTS, SEGMENT, QUIET ? "quiet" : "ops + FIX log to a file (as shipped)"));
+        out.append(String.format(Locale.ROOT, "bare QuickFIX/J: %s, MARKET IOC qty %d, %d round trips after %d warm-up, "
+                        + "%d bursts of %d; gateway: %d plans after %d warm-up, %d clients (raw keep-alive HTTP), "
+                        + "segments of %d, logging %s; venue ack latency 0, frozen market%n", BARE_VENUE, BARE_QTY,
+                BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST, PLANS, WARMUP, CLIENTS, SEGMENT,
+                QUIET ? "quiet" : "ops + FIX log to a file (as shipped)"));
         out.append("load average (1/5/15 min) before the gateway run ").append(g.loadBefore()).append(", after ")
                 .append(g.loadAfter()).append("\n\n");
         out.append("| measure | bare QuickFIX/J | gateway | ratio | target | verdict |\n|---|---|---|---|---|---|\n");
@@ -211,11 +213,12 @@ class SideBySideBenchmark {
                 gwP50 <= 3 * bareP50);
         row(out, "latency p99, us: round trip vs POST -> filled readable", f0(bareP99), f0(gwP99), gwP99 / bareP99, "<= 5x",
                 gwP99 <= 5 * bareP99);
-        out.append(String.format(Locale.ROOT, "| engine-thread CPU per plan, us | - | %.1f | - | <= 50 us | %s |%n", enginePerPlan,
-                verdict(enginePerPlan <= 50)));
-        out.append(String.format(Locale.ROOT, "| heap after GC, MB: mid-run vs end | %.1f (at %.0f s) | %.1f (at %.0f s) | %+.1f %% "
-                        + "| flat (<= +10 %% over the second half) | %s |%n", middle.heapMb(), middle.seconds(), last.heapMb(),
-                last.seconds(), growth, longEnough ? verdict(growth <= 10) : "n/a: run under " + (int) FLAT_NEEDS_SECONDS + " s"));
+        out.append(String.format(Locale.ROOT, "| engine-thread CPU per plan, us | - | %.1f | - | <= 50 us | %s |%n",
+                enginePerPlan, verdict(enginePerPlan <= 50)));
+        String flat = longEnough ? verdict(growth <= 10) : "n/a: run under " + (int) FLAT_NEEDS_SECONDS + " s";
+        out.append(String.format(Locale.ROOT, "| heap after GC, MB: mid-run vs end | %.1f (at %.0f s) | %.1f (at %.0f s) "
+                        + "| %+.1f %% | flat (<= +10 %% over the second half) | %s |%n", middle.heapMb(), middle.seconds(),
+                last.heapMb(), last.seconds(), growth, flat));
 
         out.append("\n--- bare QuickFIX/J ---\n");
         out.append("round trip (send -> terminal ExecutionReport), us: ").append(micros(bare.roundTrip())).append('\n');
@@ -228,20 +231,23 @@ class SideBySideBenchmark {
         out.append(String.format(Locale.ROOT, "%d plans filled in %.1f s measured (segments only, checkpoints left out)%n",
                 g.plans(), measuredSeconds));
         out.append("POST -> filled readable, us: ").append(micros(g.postToFilled())).append('\n');
-        out.append(String.format(Locale.ROOT, "CPU per plan, us: engine thread %.1f, whole process %.1f (gateway + venue + load), "
-                        + "load generator threads %.1f (%.0f %% of one core)%n", enginePerPlan,
+        out.append(String.format(Locale.ROOT, "CPU per plan, us: engine thread %.1f, whole process %.1f "
+                        + "(gateway + venue + load), load generator threads %.1f (%.0f %% of one core)%n", enginePerPlan,
                 g.processCpuNanos() / us / Math.max(1, g.plans()), g.loadGeneratorCpu() / us / Math.max(1, g.plans()),
                 100.0 * g.loadGeneratorCpu() / g.windowNanos()));
         out.append(String.format(Locale.ROOT, "CPU: process %.2f cores busy on average; per thread family (share of one core): ",
                 (double) g.processCpuNanos() / g.windowNanos()));
         g.cpuByFamily().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
-                .forEach(e -> out.append(String.format(Locale.ROOT, "%s %.0f%%, ", e.getKey(), 100.0 * e.getValue() / g.windowNanos())));
+                .forEach(e -> out.append(String.format(Locale.ROOT, "%s %.0f%%, ", e.getKey(),
+                        100.0 * e.getValue() / g.windowNanos())));
         out.append("\nheap after a full GC at the checkpoints (first: after warm-up):\n").append(g.heap().render(20));
         return out.toString();
     }
 
-    private static void row(StringBuilder out, String what, String bare, String gateway, double ratio, String target, boolean met) {
-        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2fx | %s | %s |%n", what, bare, gateway, ratio, target, verdict(met)));
+    private static void row(StringBuilder out, String what, String bare, String gateway, double ratio, String target,
+                            boolean met) {
+        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2fx | %s | %s |%n", what, bare, gateway, ratio, target,
+                verdict(met)));
     }
 
     private static String verdict(boolean met) {
