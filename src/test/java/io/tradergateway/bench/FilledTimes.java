@@ -10,24 +10,22 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * What the side-by-side benchmark keeps of the reports a {@link ReportReader} reads: per plan number only whether
  * its end was seen (a {@code boolean[]} sized for the run, so a million-plan run holds no per-plan objects), and
- * for measured plans the time from its POST to its {@code filled} report being readable, in an HdrHistogram
- * (nanoseconds). Plans are numbered: plan id = prefix + number, numbers below {@code measuredFrom} are warm-up.
+ * the time from each plan's POST to its {@code filled} report being readable, in an HdrHistogram (nanoseconds)
+ * that {@link #restart()} hands over and replaces. Plans are numbered: plan id = prefix + number.
  */
 final class FilledTimes implements ReportReader.Sink {
     private final String prefix;
     private final long[] postStart;
-    private final int measuredFrom;
     private final boolean[] ended;
-    private final Histogram postToFilled = new Histogram(3);
+    private volatile Histogram postToFilled = new Histogram(3);
     private final AtomicInteger endedCount = new AtomicInteger();
     private final AtomicInteger notFilled = new AtomicInteger();
     private volatile String firstNotFilled;
     private volatile long lastEndNanos;
 
-    FilledTimes(String prefix, long[] postStart, int measuredFrom) {
+    FilledTimes(String prefix, long[] postStart) {
         this.prefix = prefix;
         this.postStart = postStart;
-        this.measuredFrom = measuredFrom;
         this.ended = new boolean[postStart.length];
     }
 
@@ -40,7 +38,7 @@ final class FilledTimes implements ReportReader.Sink {
         if (ended[i]) return;
         ended[i] = true;
         if (status.equals("filled")) {
-            if (i >= measuredFrom) postToFilled.recordValue(seenAtNanos - postStart[i]);
+            postToFilled.recordValue(seenAtNanos - postStart[i]);
         } else if (notFilled.getAndIncrement() == 0) {
             firstNotFilled = plan + " ended " + status + ": " + report;
         }
@@ -66,14 +64,24 @@ final class FilledTimes implements ReportReader.Sink {
         return last;
     }
 
+    /** Plans whose end (filled or not) was read. */
+    int ended() {
+        return endedCount.get();
+    }
+
     /** When the latest end was read ({@link System#nanoTime()}). */
     long lastEndNanos() {
         return lastEndNanos;
     }
 
-    /** POST → {@code filled} readable of the measured plans, ns; read it once the reader has stopped. */
-    Histogram postToFilled() {
-        return postToFilled;
+    /**
+     * POST → {@code filled} readable (ns) of the plans that ended since the last restart, and a new histogram for the
+     * next ones. Call it only while every plan posted has ended (the reader then records nothing).
+     */
+    Histogram restart() {
+        Histogram done = postToFilled;
+        postToFilled = new Histogram(3);
+        return done;
     }
 
     int notFilled() {

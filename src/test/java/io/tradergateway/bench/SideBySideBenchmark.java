@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -16,8 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +34,9 @@ class SideBySideBenchmark {
     private static final int PLANS = Integer.getInteger("bench.plans", 20_000);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 5_000);
     private static final int CLIENTS = Integer.getInteger("bench.clients", 4);
-    private static final int SEGMENT = Integer.getInteger("bench.segment", 2_500);
+    /** At most this many plans between two book refills: SIM_CHEAP's thinnest book lasts ≈ 2,000 (BENCHMARKS.md). */
+    private static final int LATENCY_PLANS = Integer.getInteger("bench.latency.plans", 2_000);
+    private static final int SEGMENT = Integer.getInteger("bench.segment", 1_000);
     private static final int BARE_ROUND_TRIPS = Integer.getInteger("bench.bare.roundTrips", 10_000);
     private static final int BARE_WARMUP = Integer.getInteger("bench.bare.warmup", 20_000);
     private static final int BARE_BURST = Integer.getInteger("bench.bare.burst", 20_000);
@@ -61,19 +62,12 @@ class SideBySideBenchmark {
         }
     }
 
-    /** The gateway end to end over the measured segments. */
-    record Gateway(int plans, double plansPerSecond, Histogram postToFilled, long windowNanos, Map<String, Long> cpuByFamily,
-                   long processCpuNanos, int refused, String firstRefusal, int lost, int notFilled, String firstNotFilled,
-                   HeapCheckpoints heap, String loadBefore, String loadAfter) {
-        long cpu(String family) {
-            return cpuByFamily.getOrDefault(family, 0L);
-        }
-
-        /** The load generator's own threads: clients and the report reader. */
-        long loadGeneratorCpu() {
-            return cpuByFamily.entrySet().stream().filter(e -> e.getKey().startsWith("bench-"))
-                    .mapToLong(Map.Entry::getValue).sum();
-        }
+    /**
+     * The gateway end to end: the throughput phase ({@code bench.clients} clients; its segments carry the heap
+     * checkpoints) and the latency phase (one client, one plan at a time, as the bare round trip).
+     */
+    record Gateway(PlanSegments.Phase load, PlanSegments.Phase single, int refused, String firstRefusal, int lost,
+                   int notFilled, String firstNotFilled, HeapCheckpoints heap, String loadBefore, String loadAfter) {
     }
 
     @Test
@@ -120,59 +114,34 @@ class SideBySideBenchmark {
     // ---------------------------------------------------------------- the gateway
 
     private static Gateway runGateway(Path dataDir) throws Exception {
-        int total = WARMUP + PLANS;
+        int total = WARMUP + PLANS + LATENCY_PLANS;
         long[] postStart = new long[total];
-        FilledTimes times = new FilledTimes(PREFIX, postStart, WARMUP);
+        FilledTimes times = new FilledTimes(PREFIX, postStart);
         HeapCheckpoints heap = new HeapCheckpoints();
-        Map<String, Long> cpuByFamily = new TreeMap<>();
-        long processCpu = 0;
-        long window = 0;
-        int ended;
         String loadBefore = GatewayBenchmark.loadAverage();
-        PlanLoad load = null;
         try (BenchHarness h = BenchHarness.start(dataDir);
              RawHttpConnection readerSocket = new RawHttpConnection(h.app.httpPort(), BenchHarness.TOKEN)) {
-            HttpClient control = BenchHarness.newClient();
-            checkpoint(h, control, null, 0);
-            long cursor = h.metric(control, "trader_exec_reports_last_sequence");
+            PlanSegments segments = new PlanSegments(h, times, SEGMENT, STALL);
+            segments.settle();
+            long cursor = h.metric(BenchHarness.newClient(), "trader_exec_reports_last_sequence");
             List<String> symbols = List.copyOf(h.symbols());
-            try (ReportReader reader = new ReportReader(readerSocket::getJson, cursor, times).start()) {
-                load = new PlanLoad(h.app.httpPort(), BenchHarness.TOKEN, CLIENTS, i -> plan(i, symbols), postStart);
-                load.post(0, WARMUP);
-                ended = times.awaitEnded(WARMUP, STALL);
-                checkpoint(h, control, heap, 0);
-                ThreadCpu cpu = new ThreadCpu();
-                for (int from = WARMUP; from < total && ended == from; from += SEGMENT) {
-                    int to = Math.min(total, from + SEGMENT);
-                    cpu.start();
-                    long start = System.nanoTime();
-                    load.post(from, to);
-                    ended = times.awaitEnded(to, STALL);
-                    ThreadCpu.Usage usage = cpu.stop();
-                    window += times.lastEndNanos() - start;
-                    processCpu += usage.processCpuNanos();
-                    usage.cpuByFamily().forEach((k, v) -> cpuByFamily.merge(k, v, Long::sum));
-                    checkpoint(h, control, heap, to - WARMUP);
-                }
+            IntFunction<String> plans = i -> plan(i, symbols);
+            int port = h.app.httpPort();
+            try (ReportReader reader = new ReportReader(readerSocket::getJson, cursor, times).start();
+                 PlanLoad many = new PlanLoad(port, BenchHarness.TOKEN, CLIENTS, plans, postStart);
+                 PlanLoad one = new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart)) {
+                PlanSegments.Phase warmUp = segments.run(many, 0, WARMUP, null);
+                heap.take(0);
+                PlanSegments.Phase load = warmUp.complete()
+                        ? segments.run(many, WARMUP, WARMUP + PLANS, heap) : PlanSegments.Phase.SKIPPED;
+                PlanSegments.Phase single = load.complete()
+                        ? segments.run(one, WARMUP + PLANS, total, null) : PlanSegments.Phase.SKIPPED;
                 reader.throwIfFailed();
-            } finally {
-                if (load != null) load.close();
+                return new Gateway(load, single, many.refused() + one.refused(),
+                        many.firstRefusal() != null ? many.firstRefusal() : one.firstRefusal(), total - times.ended(),
+                        times.notFilled(), times.firstNotFilled(), heap, loadBefore, GatewayBenchmark.loadAverage());
             }
         }
-        int measured = Math.max(0, ended - WARMUP);
-        return new Gateway(measured, measured / (window / 1e9), times.postToFilled(), window, cpuByFamily, processCpu,
-                load.refused(), load.firstRefusal(), total - ended, times.notFilled(), times.firstNotFilled(), heap,
-                loadBefore, GatewayBenchmark.loadAverage());
-    }
-
-    /**
-     * Between segments, outside the timed windows: books refilled (the market is frozen: nothing else refills what
-     * the plans took), the engine idle, then (heap not null) a full GC and the heap used after it.
-     */
-    private static void checkpoint(BenchHarness h, HttpClient control, HeapCheckpoints heap, long measuredPlans) {
-        h.refillBooks();
-        h.awaitEngineIdle(control);
-        if (heap != null) heap.take(measuredPlans);
     }
 
     /** Plan number i: rotating over the symbols, long and short by turns per round (positions and books stay balanced). */
@@ -184,38 +153,39 @@ class SideBySideBenchmark {
     // ---------------------------------------------------------------- output
 
     private static String render(Bare bare, Gateway g) {
-        double us = 1000.0;
-        double bareP50 = bare.roundTrip().getValueAtPercentile(50) / us;
-        double bareP99 = bare.roundTrip().getValueAtPercentile(99) / us;
-        double gwP50 = g.postToFilled().getValueAtPercentile(50) / us;
-        double gwP99 = g.postToFilled().getValueAtPercentile(99) / us;
-        double enginePerPlan = g.cpu(ENGINE_THREAD) / us / Math.max(1, g.plans());
-        double measuredSeconds = g.windowNanos() / 1e9;
+        PlanSegments.Phase load = g.load();
+        PlanSegments.Phase single = g.single();
+        double bareP50 = micros(bare.roundTrip(), 50);
+        double bareP99 = micros(bare.roundTrip(), 99);
+        double gwP50 = micros(single.postToFilled(), 50);
+        double gwP99 = micros(single.postToFilled(), 99);
+        double enginePerPlan = perPlanMicros(load, load.cpu(ENGINE_THREAD));
         HeapCheckpoints.Point middle = g.heap().middle();
         HeapCheckpoints.Point last = g.heap().last();
         double growth = g.heap().secondHalfGrowthPercent();
-        boolean longEnough = last.seconds() >= FLAT_NEEDS_SECONDS;
 
         StringBuilder out = new StringBuilder();
         out.append("\n=== SideBySideBenchmark ").append(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS)).append(" ===\n");
         out.append(GatewayBenchmark.machine()).append('\n');
         out.append(String.format(Locale.ROOT, "bare QuickFIX/J: %s, MARKET IOC qty %d, %d round trips after %d warm-up, "
-                        + "%d bursts of %d; gateway: %d plans after %d warm-up, %d clients (raw keep-alive HTTP), "
-                        + "segments of %d, logging %s; venue ack latency 0, frozen market%n", BARE_VENUE, BARE_QTY,
-                BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST, PLANS, WARMUP, CLIENTS, SEGMENT,
+                        + "%d bursts of %d; gateway: %d warm-up plans, %d plans with %d clients, then %d with 1 (raw keep-alive "
+                        + "HTTP), segments of %d, logging %s; venue ack latency 0, frozen market%n", BARE_VENUE, BARE_QTY,
+                BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST, WARMUP, PLANS, CLIENTS, LATENCY_PLANS, SEGMENT,
                 QUIET ? "quiet" : "ops + FIX log to a file (as shipped)"));
         out.append("load average (1/5/15 min) before the gateway run ").append(g.loadBefore()).append(", after ")
                 .append(g.loadAfter()).append("\n\n");
         out.append("| measure | bare QuickFIX/J | gateway | ratio | target | verdict |\n|---|---|---|---|---|---|\n");
-        row(out, "throughput: burst orders/s vs sustained plans/s", f0(bare.burst()), f0(g.plansPerSecond()),
-                g.plansPerSecond() / bare.burst(), ">= 0.5x", g.plansPerSecond() >= 0.5 * bare.burst());
-        row(out, "latency p50, us: round trip vs POST -> filled readable", f0(bareP50), f0(gwP50), gwP50 / bareP50, "<= 3x",
-                gwP50 <= 3 * bareP50);
-        row(out, "latency p99, us: round trip vs POST -> filled readable", f0(bareP99), f0(gwP99), gwP99 / bareP99, "<= 5x",
-                gwP99 <= 5 * bareP99);
-        out.append(String.format(Locale.ROOT, "| engine-thread CPU per plan, us | - | %.1f | - | <= 50 us | %s |%n",
-                enginePerPlan, verdict(enginePerPlan <= 50)));
-        String flat = longEnough ? verdict(growth <= 10) : "n/a: run under " + (int) FLAT_NEEDS_SECONDS + " s";
+        row(out, "throughput: burst orders/s vs sustained plans/s (" + CLIENTS + " clients)", f0(bare.burst()),
+                f0(load.plansPerSecond()), load.plansPerSecond() / bare.burst(), ">= 0.5x",
+                load.plansPerSecond() >= 0.5 * bare.burst());
+        row(out, "latency p50, us: round trip vs POST -> filled readable (1 client)", f0(bareP50), f0(gwP50),
+                gwP50 / bareP50, "<= 3x", gwP50 <= 3 * bareP50);
+        row(out, "latency p99, us: round trip vs POST -> filled readable (1 client)", f0(bareP99), f0(gwP99),
+                gwP99 / bareP99, "<= 5x", gwP99 <= 5 * bareP99);
+        out.append(String.format(Locale.ROOT, "| engine-thread CPU per plan, us (%d clients) | - | %.1f | - | <= 50 us | %s |%n",
+                CLIENTS, enginePerPlan, verdict(enginePerPlan <= 50)));
+        String flat = last.seconds() >= FLAT_NEEDS_SECONDS ? verdict(growth <= 10)
+                : "n/a: run under " + (int) FLAT_NEEDS_SECONDS + " s";
         out.append(String.format(Locale.ROOT, "| heap after GC, MB: mid-run vs end | %.1f (at %.0f s) | %.1f (at %.0f s) "
                         + "| %+.1f %% | flat (<= +10 %% over the second half) | %s |%n", middle.heapMb(), middle.seconds(),
                 last.heapMb(), last.seconds(), growth, flat));
@@ -225,23 +195,38 @@ class SideBySideBenchmark {
         out.append("bursts, orders/s (median used above): ");
         for (double b : bare.bursts()) out.append(f0(b)).append(' ');
         out.append(String.format(Locale.ROOT, "%nwhole-process CPU per order in the bursts (client + venue): %.1f us%n",
-                bare.cpuPerOrderNanos() / us));
+                bare.cpuPerOrderNanos() / 1000.0));
 
         out.append("\n--- gateway end to end ---\n");
-        out.append(String.format(Locale.ROOT, "%d plans filled in %.1f s measured (segments only, checkpoints left out)%n",
-                g.plans(), measuredSeconds));
-        out.append("POST -> filled readable, us: ").append(micros(g.postToFilled())).append('\n');
-        out.append(String.format(Locale.ROOT, "CPU per plan, us: engine thread %.1f, whole process %.1f "
-                        + "(gateway + venue + load), load generator threads %.1f (%.0f %% of one core)%n", enginePerPlan,
-                g.processCpuNanos() / us / Math.max(1, g.plans()), g.loadGeneratorCpu() / us / Math.max(1, g.plans()),
-                100.0 * g.loadGeneratorCpu() / g.windowNanos()));
-        out.append(String.format(Locale.ROOT, "CPU: process %.2f cores busy on average; per thread family (share of one core): ",
-                (double) g.processCpuNanos() / g.windowNanos()));
-        g.cpuByFamily().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
-                .forEach(e -> out.append(String.format(Locale.ROOT, "%s %.0f%%, ", e.getKey(),
-                        100.0 * e.getValue() / g.windowNanos())));
-        out.append("\nheap after a full GC at the checkpoints (first: after warm-up):\n").append(g.heap().render(20));
+        phase(out, CLIENTS + " clients", load);
+        phase(out, "1 client", single);
+        out.append("heap after a full GC at the checkpoints of the " + CLIENTS + "-client phase (first: after warm-up):\n")
+                .append(g.heap().render(20));
         return out.toString();
+    }
+
+    private static void phase(StringBuilder out, String name, PlanSegments.Phase p) {
+        out.append(String.format(Locale.ROOT, "%s: %d plans filled in %.1f s measured (%.0f plans/s; segments only)%n", name,
+                p.plans(), p.windowNanos() / 1e9, p.plansPerSecond()));
+        out.append("  POST -> filled readable, us: ").append(micros(p.postToFilled())).append('\n');
+        out.append(String.format(Locale.ROOT, "  CPU per plan, us: engine thread %.1f, whole process %.1f (gateway + venue + "
+                        + "load), load generator threads %.1f (%.0f %% of one core)%n", perPlanMicros(p, p.cpu(ENGINE_THREAD)),
+                perPlanMicros(p, p.processCpuNanos()), perPlanMicros(p, p.loadGeneratorCpu()),
+                100.0 * p.loadGeneratorCpu() / p.windowNanos()));
+        out.append(String.format(Locale.ROOT, "  CPU: process %.2f cores busy on average; per thread family (share of one "
+                + "core): ", (double) p.processCpuNanos() / p.windowNanos()));
+        p.cpuByFamily().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                .forEach(e -> out.append(String.format(Locale.ROOT, "%s %.0f%%, ", e.getKey(),
+                        100.0 * e.getValue() / p.windowNanos())));
+        out.append('\n');
+    }
+
+    private static double perPlanMicros(PlanSegments.Phase p, long nanos) {
+        return nanos / 1000.0 / Math.max(1, p.plans());
+    }
+
+    private static double micros(Histogram h, double percentile) {
+        return h.getValueAtPercentile(percentile) / 1000.0;
     }
 
     private static void row(StringBuilder out, String what, String bare, String gateway, double ratio, String target,
@@ -256,8 +241,7 @@ class SideBySideBenchmark {
 
     private static String micros(Histogram h) {
         return String.format(Locale.ROOT, "n=%d p50 %.0f p90 %.0f p99 %.0f max %.0f mean %.0f", h.getTotalCount(),
-                h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                h.getMaxValue() / 1000.0, h.getMean() / 1000.0);
+                micros(h, 50), micros(h, 90), micros(h, 99), h.getMaxValue() / 1000.0, h.getMean() / 1000.0);
     }
 
     private static String f0(double v) {
