@@ -34,8 +34,8 @@ class SideBySideBenchmark {
     private static final int PLANS = Integer.getInteger("bench.plans", 20_000);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 5_000);
     private static final int CLIENTS = Integer.getInteger("bench.clients", 4);
-    /** At most this many plans between two book refills: SIM_CHEAP's thinnest book lasts ≈ 2,000 (BENCHMARKS.md). */
     private static final int LATENCY_PLANS = Integer.getInteger("bench.latency.plans", 2_000);
+    /** At most this many plans between two book refills: SIM_CHEAP's thinnest book lasts ≈ 2,000 (BENCHMARKS.md). */
     private static final int SEGMENT = Integer.getInteger("bench.segment", 1_000);
     private static final int BARE_ROUND_TRIPS = Integer.getInteger("bench.bare.roundTrips", 10_000);
     private static final int BARE_WARMUP = Integer.getInteger("bench.bare.warmup", 20_000);
