@@ -47,18 +47,9 @@ final class BenchHarness implements AutoCloseable {
     }
 
     static BenchHarness start(Path dataDir) {
-        SimVenueConfig simConfig = SimVenueConfig.load(Path.of("sim-venue"))
-                .withSeed(42)
-                .withTickInterval(Duration.ZERO)
-                .withDataDir(dataDir.resolve("sim"))
-                .withEveryProfile(p -> p.predictable().withAckLatency(Duration.ZERO));
+        SimVenue sim = startSim(dataDir.resolve("sim"));
         Map<String, Integer> ports = new LinkedHashMap<>();
-        for (String venue : simConfig.venues()) {
-            int port = freePort();
-            ports.put(venue, port);
-            simConfig = simConfig.withPort(venue, port);
-        }
-        SimVenue sim = SimVenue.start(simConfig);
+        for (String venue : sim.venues()) ports.put(venue, sim.config().port(venue));
         GatewayApp app;
         try {
             GatewayConfig config = GatewayConfig.load(null, Map.of("TRADER_API_TOKEN", TOKEN))
@@ -82,6 +73,20 @@ final class BenchHarness implements AutoCloseable {
             throw e;
         }
         return h;
+    }
+
+    /**
+     * The bundled simulated venue as the benchmarks measure against it, on free ports: seed 42, frozen market (no
+     * background ticks), every profile predictable with ack latency 0.
+     */
+    static SimVenue startSim(Path dataDir) {
+        SimVenueConfig simConfig = SimVenueConfig.load(Path.of("sim-venue"))
+                .withSeed(42)
+                .withTickInterval(Duration.ZERO)
+                .withDataDir(dataDir)
+                .withEveryProfile(p -> p.predictable().withAckLatency(Duration.ZERO));
+        for (String venue : simConfig.venues()) simConfig = simConfig.withPort(venue, freePort());
+        return SimVenue.start(simConfig);
     }
 
     /** Every session logged on, every venue's symbols known, market data for every symbol. */
@@ -111,10 +116,11 @@ final class BenchHarness implements AutoCloseable {
      * the previous one (the market is frozen: nothing else refills them).
      */
     void refillBooks() {
-        for (String symbol : symbols()) {
-            BigDecimal mid = sim.mid(symbol);
-            sim.setMid(symbol, mid);
-        }
+        refillBooks(sim);
+    }
+
+    static void refillBooks(SimVenue venue) {
+        for (String symbol : venue.config().symbols().keySet()) venue.setMid(symbol, venue.mid(symbol));
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.List;
  * another, so the benchmark pays the file-logging cost of a real gateway (not its console copy of the ops log)
  * without flooding the Maven console. With
  * {@code quiet} the file is left out (and FIX messages are not logged through SLF4J), to see what logging
- * costs. The {@link StageClock} listens on the {@code io.tradergateway} loggers in both modes.
+ * costs. The {@link StageClock}, if any (null: none), listens on the {@code io.tradergateway} loggers in both modes.
  * {@link #close()} puts the previous configuration back.
  */
 final class BenchLogging implements AutoCloseable {
@@ -35,9 +35,11 @@ final class BenchLogging implements AutoCloseable {
 
     BenchLogging(Path logFile, boolean quiet, StageClock clock) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        clock.setContext(context);
-        clock.start();
-        started.add(clock);
+        if (clock != null) {
+            clock.setContext(context);
+            clock.start();
+            started.add(clock);
+        }
         FileAppender<ILoggingEvent> file = null;
         FileAppender<ILoggingEvent> fixFile = null;
         if (!quiet) {
@@ -63,7 +65,7 @@ final class BenchLogging implements AutoCloseable {
         ops.setLevel(Level.DEBUG);
         gateway.setAdditive(false);
         gateway.detachAndStopAllAppenders();
-        gateway.addAppender(clock);
+        if (clock != null) gateway.addAppender(clock);
         if (file != null) gateway.addAppender(file);
         for (String name : FIX_LOGGERS) {
             Logger fix = context.getLogger(name);

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Percentiles of a set of samples, from a sorted copy (no HdrHistogram on the classpath; a few thousand
+ * Percentiles of a set of samples, from a sorted copy (GatewayBenchmark predates HdrHistogram here; a few thousand
  * samples sort in microseconds). Nearest-rank definition: p-th percentile = the smallest sample with at least
  * p % of the samples at or below it.
  */

@@ -1,0 +1,85 @@
+package io.tradergateway.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Drives the gateway through numbered plans in segments: each segment is posted by a {@link PlanLoad} and waited for
+ * until every plan of it has ended ({@link FilledTimes}); between two segments, outside the timed windows, the books
+ * are refilled (the market is frozen: nothing else refills what the plans took), the engine left to go idle and,
+ * when asked, the heap measured after a full GC. CPU time per thread is summed over the segments only.
+ */
+final class PlanSegments {
+
+    /**
+     * What one run of segments measured: plans that ended, the sum of the segments' windows (first POST to the last
+     * end read), CPU over those windows, POST → {@code filled} readable (ns); {@code complete} false when a wait
+     * stalled (plans lost).
+     */
+    record Phase(int plans, boolean complete, long windowNanos, long processCpuNanos, Map<String, Long> cpuByFamily,
+                 Histogram postToFilled) {
+        static final Phase SKIPPED = new Phase(0, false, 0, 0, Map.of(), new Histogram(3));
+
+        double plansPerSecond() {
+            return plans / (windowNanos / 1e9);
+        }
+
+        long cpu(String family) {
+            return cpuByFamily.getOrDefault(family, 0L);
+        }
+
+        /** The load generator's own threads: clients and the report reader. */
+        long loadGeneratorCpu() {
+            return cpuByFamily.entrySet().stream().filter(e -> e.getKey().startsWith("bench-"))
+                    .mapToLong(Map.Entry::getValue).sum();
+        }
+    }
+
+    private final BenchHarness h;
+    private final HttpClient control = BenchHarness.newClient();
+    private final FilledTimes times;
+    private final int segment;
+    private final Duration stall;
+    private final ThreadCpu cpu = new ThreadCpu();
+
+    PlanSegments(BenchHarness h, FilledTimes times, int segment, Duration stall) {
+        this.h = h;
+        this.times = times;
+        this.segment = segment;
+        this.stall = stall;
+    }
+
+    /** Books refilled and the engine idle: what every segment starts from. */
+    void settle() {
+        h.refillBooks();
+        h.awaitEngineIdle(control);
+    }
+
+    /** Plans {@code from} to {@code to} (exclusive), all of them before anything else ended; heap: null for none. */
+    Phase run(PlanLoad load, int from, int to, HeapCheckpoints heap) throws InterruptedException, ExecutionException {
+        Map<String, Long> cpuByFamily = new TreeMap<>();
+        long window = 0;
+        long processCpu = 0;
+        int ended = from;
+        times.restart();
+        for (int a = from, b; a < to && ended == a; a = b) {
+            b = Math.min(to, a + segment);
+            cpu.start();
+            long start = System.nanoTime();
+            load.post(a, b);
+            ended = times.awaitEnded(b, stall);
+            ThreadCpu.Usage usage = cpu.stop();
+            window += times.lastEndNanos() - start;
+            processCpu += usage.processCpuNanos();
+            usage.cpuByFamily().forEach((k, v) -> cpuByFamily.merge(k, v, Long::sum));
+            settle();
+            if (heap != null) heap.take(b - from);
+        }
+        return new Phase(ended - from, ended == to, window, processCpu, cpuByFamily, times.restart());
+    }
+}

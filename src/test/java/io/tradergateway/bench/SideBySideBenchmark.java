@@ -1,0 +1,250 @@
+package io.tradergateway.bench;
+
+import io.tradergateway.simvenue.SimVenue;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 12 in one run: bare QuickFIX/J against the simulated venue (a round trip at a time, then pipelined bursts),
+ * then the gateway end to end against the same venue set-up (market plans over raw keep-alive HTTP, {@code filled}
+ * reports polled on a raw socket), and both side by side with the ratios the issue sets as targets. Not part of
+ * {@code mvn test} (tag {@code benchmark}); run it with
+ * <pre>mvn -B test -Dexcluded.groups= -Dgroups=benchmark -Dtest=SideBySideBenchmark</pre>
+ * Knobs (system properties) and what each number means: BENCHMARKS.md, "Side by side with bare QuickFIX/J".
+ */
+@Tag("benchmark")
+@Timeout(value = 180, unit = TimeUnit.MINUTES)
+class SideBySideBenchmark {
+    private static final int PLANS = Integer.getInteger("bench.plans", 20_000);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 5_000);
+    private static final int CLIENTS = Integer.getInteger("bench.clients", 4);
+    private static final int LATENCY_PLANS = Integer.getInteger("bench.latency.plans", 2_000);
+    /** At most this many plans between two book refills: SIM_CHEAP's thinnest book lasts ≈ 2,000 (BENCHMARKS.md). */
+    private static final int SEGMENT = Integer.getInteger("bench.segment", 1_000);
+    private static final int BARE_ROUND_TRIPS = Integer.getInteger("bench.bare.roundTrips", 10_000);
+    private static final int BARE_WARMUP = Integer.getInteger("bench.bare.warmup", 20_000);
+    private static final int BARE_BURST = Integer.getInteger("bench.bare.burst", 20_000);
+    private static final int BARE_BURSTS = Integer.getInteger("bench.bare.bursts", 3);
+    private static final int BARE_QTY = Integer.getInteger("bench.bare.qty", 10);
+    private static final String BARE_VENUE = System.getProperty("bench.bare.venue", "SIM_DEEP");
+    private static final boolean QUIET = "quiet".equals(System.getProperty("bench.log", "file"));
+    private static final Duration STALL = Duration.ofSeconds(Long.getLong("bench.stallSeconds", 15));
+    /** A run must be this long for its heap series to say "flat": orders stay in memory for a minute or more. */
+    private static final double FLAT_NEEDS_SECONDS = 180;
+    private static final String PREFIX = "sbs-";
+    private static final String ENGINE_THREAD = "engine";
+
+    @TempDir
+    Path dir;
+
+    /** Bare QuickFIX/J: round trips (ns) and the orders/s of each measured burst. */
+    record Bare(Histogram roundTrip, double[] bursts, long cpuPerOrderNanos, int notFilled, String firstNotFilled) {
+        double burst() {
+            double[] sorted = bursts.clone();
+            Arrays.sort(sorted);
+            return sorted[sorted.length / 2];
+        }
+    }
+
+    /**
+     * The gateway end to end: the throughput phase ({@code bench.clients} clients; its segments carry the heap
+     * checkpoints) and the latency phase (one client, one plan at a time, as the bare round trip).
+     */
+    record Gateway(PlanSegments.Phase load, PlanSegments.Phase single, int refused, String firstRefusal, int lost,
+                   int notFilled, String firstNotFilled, HeapCheckpoints heap, String loadBefore, String loadAfter) {
+    }
+
+    @Test
+    void gatewaySideBySideWithBareQuickFixJ() throws Exception {
+        Bare bare;
+        Gateway gateway;
+        // Both phases log alike (the venue's order lines, the gateway's ops and FIX logs) to files, as shipped.
+        try (BenchLogging ignored = new BenchLogging(dir.resolve("ops.log"), QUIET, null)) {
+            bare = runBare(dir.resolve("bare"));
+            gateway = runGateway(dir.resolve("gateway"));
+        }
+        String table = render(bare, gateway);
+        System.out.println(table);
+        GatewayBenchmark.writeResults(table);
+
+        assertThat(bare.notFilled()).as("bare QuickFIX/J orders not filled: " + bare.firstNotFilled()).isZero();
+        assertThat(gateway.refused()).as("POSTs not answered 202: " + gateway.firstRefusal()).isZero();
+        assertThat(gateway.lost()).as("plans without a terminal report").isZero();
+        assertThat(gateway.notFilled()).as("plans not filled: " + gateway.firstNotFilled()).isZero();
+    }
+
+    // ---------------------------------------------------------------- bare QuickFIX/J
+
+    private static Bare runBare(Path dataDir) {
+        try (SimVenue sim = BenchHarness.startSim(dataDir);
+             BareFixClient client = BareFixClient.connect(sim, BARE_VENUE, BARE_QTY)) {
+            BenchHarness.refillBooks(sim);
+            client.roundTrips(BARE_WARMUP);
+            client.burst(BARE_WARMUP);
+            BenchHarness.refillBooks(sim);
+            Histogram roundTrip = client.roundTrips(BARE_ROUND_TRIPS);
+            double[] bursts = new double[BARE_BURSTS];
+            ThreadCpu cpu = new ThreadCpu();
+            cpu.start();
+            for (int b = 0; b < BARE_BURSTS; b++) {
+                BenchHarness.refillBooks(sim);
+                bursts[b] = client.burst(BARE_BURST);
+            }
+            long cpuPerOrder = cpu.stop().processCpuNanos() / ((long) BARE_BURSTS * BARE_BURST);
+            return new Bare(roundTrip, bursts, cpuPerOrder, client.notFilled(), client.firstNotFilled());
+        }
+    }
+
+    // ---------------------------------------------------------------- the gateway
+
+    private static Gateway runGateway(Path dataDir) throws Exception {
+        int total = WARMUP + PLANS + LATENCY_PLANS;
+        long[] postStart = new long[total];
+        FilledTimes times = new FilledTimes(PREFIX, postStart);
+        HeapCheckpoints heap = new HeapCheckpoints();
+        String loadBefore = GatewayBenchmark.loadAverage();
+        try (BenchHarness h = BenchHarness.start(dataDir);
+             RawHttpConnection readerSocket = new RawHttpConnection(h.app.httpPort(), BenchHarness.TOKEN)) {
+            PlanSegments segments = new PlanSegments(h, times, SEGMENT, STALL);
+            segments.settle();
+            long cursor = h.metric(BenchHarness.newClient(), "trader_exec_reports_last_sequence");
+            List<String> symbols = List.copyOf(h.symbols());
+            IntFunction<String> plans = i -> plan(i, symbols);
+            int port = h.app.httpPort();
+            try (ReportReader reader = new ReportReader(readerSocket::getJson, cursor, times).start();
+                 PlanLoad many = new PlanLoad(port, BenchHarness.TOKEN, CLIENTS, plans, postStart);
+                 PlanLoad one = new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart)) {
+                PlanSegments.Phase warmUp = segments.run(many, 0, WARMUP, null);
+                heap.take(0);
+                PlanSegments.Phase load = warmUp.complete()
+                        ? segments.run(many, WARMUP, WARMUP + PLANS, heap) : PlanSegments.Phase.SKIPPED;
+                PlanSegments.Phase single = load.complete()
+                        ? segments.run(one, WARMUP + PLANS, total, null) : PlanSegments.Phase.SKIPPED;
+                reader.throwIfFailed();
+                return new Gateway(load, single, many.refused() + one.refused(),
+                        many.firstRefusal() != null ? many.firstRefusal() : one.firstRefusal(), total - times.ended(),
+                        times.notFilled(), times.firstNotFilled(), heap, loadBefore, GatewayBenchmark.loadAverage());
+            }
+        }
+    }
+
+    /** Plan number i: rotating over the symbols, long and short by turns per round (positions and books stay balanced). */
+    private static String plan(int i, List<String> symbols) {
+        String direction = (i / symbols.size()) % 2 == 0 ? "long" : "short";
+        return GatewayBenchmark.marketPlan(PREFIX + i, symbols.get(i % symbols.size()), direction).toString();
+    }
+
+    // ---------------------------------------------------------------- output
+
+    private static String render(Bare bare, Gateway g) {
+        PlanSegments.Phase load = g.load();
+        PlanSegments.Phase single = g.single();
+        double bareP50 = micros(bare.roundTrip(), 50);
+        double bareP99 = micros(bare.roundTrip(), 99);
+        double gwP50 = micros(single.postToFilled(), 50);
+        double gwP99 = micros(single.postToFilled(), 99);
+        double enginePerPlan = perPlanMicros(load, load.cpu(ENGINE_THREAD));
+        HeapCheckpoints.Point middle = g.heap().middle();
+        HeapCheckpoints.Point last = g.heap().last();
+        double growth = g.heap().secondHalfGrowthPercent();
+
+        StringBuilder out = new StringBuilder();
+        out.append("\n=== SideBySideBenchmark ").append(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS)).append(" ===\n");
+        out.append(GatewayBenchmark.machine()).append('\n');
+        out.append(String.format(Locale.ROOT, "bare QuickFIX/J: %s, MARKET IOC qty %d, %d round trips after %d warm-up, "
+                        + "%d bursts of %d; gateway: %d warm-up plans, %d plans with %d clients, then %d with 1 (raw keep-alive "
+                        + "HTTP), segments of %d, logging %s; venue ack latency 0, frozen market%n", BARE_VENUE, BARE_QTY,
+                BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST, WARMUP, PLANS, CLIENTS, LATENCY_PLANS, SEGMENT,
+                QUIET ? "quiet" : "ops + FIX log to a file (as shipped)"));
+        out.append("load average (1/5/15 min) before the gateway run ").append(g.loadBefore()).append(", after ")
+                .append(g.loadAfter()).append("\n\n");
+        out.append("| measure | bare QuickFIX/J | gateway | ratio | target | verdict |\n|---|---|---|---|---|---|\n");
+        row(out, "throughput: burst orders/s vs sustained plans/s (" + CLIENTS + " clients)", f0(bare.burst()),
+                f0(load.plansPerSecond()), load.plansPerSecond() / bare.burst(), ">= 0.5x",
+                load.plansPerSecond() >= 0.5 * bare.burst());
+        row(out, "latency p50, us: round trip vs POST -> filled readable (1 client)", f0(bareP50), f0(gwP50),
+                gwP50 / bareP50, "<= 3x", gwP50 <= 3 * bareP50);
+        row(out, "latency p99, us: round trip vs POST -> filled readable (1 client)", f0(bareP99), f0(gwP99),
+                gwP99 / bareP99, "<= 5x", gwP99 <= 5 * bareP99);
+        out.append(String.format(Locale.ROOT, "| engine-thread CPU per plan, us (%d clients) | - | %.1f | - | <= 50 us | %s |%n",
+                CLIENTS, enginePerPlan, verdict(enginePerPlan <= 50)));
+        String flat = last.seconds() >= FLAT_NEEDS_SECONDS ? verdict(growth <= 10)
+                : "n/a: run under " + (int) FLAT_NEEDS_SECONDS + " s";
+        out.append(String.format(Locale.ROOT, "| heap after GC, MB: mid-run vs end | %.1f (at %.0f s) | %.1f (at %.0f s) "
+                        + "| %+.1f %% | flat (<= +10 %% over the second half) | %s |%n", middle.heapMb(), middle.seconds(),
+                last.heapMb(), last.seconds(), growth, flat));
+
+        out.append("\n--- bare QuickFIX/J ---\n");
+        out.append("round trip (send -> terminal ExecutionReport), us: ").append(micros(bare.roundTrip())).append('\n');
+        out.append("bursts, orders/s (median used above): ");
+        for (double b : bare.bursts()) out.append(f0(b)).append(' ');
+        out.append(String.format(Locale.ROOT, "%nwhole-process CPU per order in the bursts (client + venue): %.1f us%n",
+                bare.cpuPerOrderNanos() / 1000.0));
+
+        out.append("\n--- gateway end to end ---\n");
+        phase(out, CLIENTS + " clients", load);
+        phase(out, "1 client", single);
+        out.append("heap after a full GC at the checkpoints of the " + CLIENTS + "-client phase (first: after warm-up):\n")
+                .append(g.heap().render(20));
+        return out.toString();
+    }
+
+    private static void phase(StringBuilder out, String name, PlanSegments.Phase p) {
+        out.append(String.format(Locale.ROOT, "%s: %d plans filled in %.1f s measured (%.0f plans/s; segments only)%n", name,
+                p.plans(), p.windowNanos() / 1e9, p.plansPerSecond()));
+        out.append("  POST -> filled readable, us: ").append(micros(p.postToFilled())).append('\n');
+        out.append(String.format(Locale.ROOT, "  CPU per plan, us: engine thread %.1f, whole process %.1f (gateway + venue + "
+                        + "load), load generator threads %.1f (%.0f %% of one core)%n", perPlanMicros(p, p.cpu(ENGINE_THREAD)),
+                perPlanMicros(p, p.processCpuNanos()), perPlanMicros(p, p.loadGeneratorCpu()),
+                100.0 * p.loadGeneratorCpu() / p.windowNanos()));
+        out.append(String.format(Locale.ROOT, "  CPU: process %.2f cores busy on average; per thread family (share of one "
+                + "core): ", (double) p.processCpuNanos() / p.windowNanos()));
+        p.cpuByFamily().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                .forEach(e -> out.append(String.format(Locale.ROOT, "%s %.0f%%, ", e.getKey(),
+                        100.0 * e.getValue() / p.windowNanos())));
+        out.append('\n');
+    }
+
+    private static double perPlanMicros(PlanSegments.Phase p, long nanos) {
+        return nanos / 1000.0 / Math.max(1, p.plans());
+    }
+
+    private static double micros(Histogram h, double percentile) {
+        return h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    private static void row(StringBuilder out, String what, String bare, String gateway, double ratio, String target,
+                            boolean met) {
+        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2fx | %s | %s |%n", what, bare, gateway, ratio, target,
+                verdict(met)));
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "not met";
+    }
+
+    private static String micros(Histogram h) {
+        return String.format(Locale.ROOT, "n=%d p50 %.0f p90 %.0f p99 %.0f max %.0f mean %.0f", h.getTotalCount(),
+                micros(h, 50), micros(h, 90), micros(h, 99), h.getMaxValue() / 1000.0, h.getMean() / 1000.0);
+    }
+
+    private static String f0(double v) {
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+}
