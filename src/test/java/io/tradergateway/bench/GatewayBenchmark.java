@@ -180,7 +180,7 @@ class GatewayBenchmark {
                 return System.nanoTime() - progress[1] > STALL.toNanos();
             });
             usage = cpu.stop();
-            if (profiler != null) profileSummary = profiler.stopAndSummarise("engine", 25);
+            if (profiler != null) profileSummary = profiler.stopAndSummarise(System.getProperty("bench.jfr.thread", "engine"), 25);
             assertThat(status).as(name + ": every POST answered 202").containsOnly(202);
 
             // ---- what was measured
