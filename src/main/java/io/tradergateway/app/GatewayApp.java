@@ -6,6 +6,7 @@ import io.tradergateway.fix.FixVenueGateway;
 import io.tradergateway.intake.ApiQueries;
 import io.tradergateway.kafka.KafkaBridge;
 import io.tradergateway.intake.ApiServer;
+import io.tradergateway.intake.ReportStreams;
 import io.tradergateway.metrics.GatewayMetrics;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.ReportsLog;
@@ -81,10 +82,12 @@ public final class GatewayApp implements AutoCloseable {
             this.dispatcher = new ReportDispatcher(outbox, outbox, endpoints, DeliveryPolicy.defaults(), clock);
             createdKafka = config.kafka().enabled() ? new KafkaBridge(config.kafka(), outbox, outbox, clock) : null;
             KafkaBridge kafkaBridge = createdKafka;
+            ReportStreams streams = new ReportStreams();
             createdEngine = new TradingEngine(journal, venues, venues.venues(), report -> {
                 reports.append(Json.write(report));
                 dispatcher.wakeUp();
                 if (kafkaBridge != null) kafkaBridge.wakeUp();
+                streams.committed(report.sequence());
             }, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
                     Duration.ofMillis(250), config.risk()));
             this.ready = readiness(venues, clock);
@@ -92,7 +95,7 @@ public final class GatewayApp implements AutoCloseable {
                     venues::sessionStatus, venues, metrics);
             queries.kafka(createdKafka);
             if (createdKafka != null) metrics.bindKafka(createdKafka);
-            this.api = openApi(config, createdEngine, queries, ready);
+            this.api = openApi(config, createdEngine, queries, ready, streams);
             this.kafka = createdKafka;
             this.engine = createdEngine;
             this.fix = venues;
@@ -150,9 +153,11 @@ public final class GatewayApp implements AutoCloseable {
         };
     }
 
-    private static ApiServer openApi(GatewayConfig config, TradingEngine engine, ApiQueries queries, BooleanSupplier ready) {
+    private static ApiServer openApi(GatewayConfig config, TradingEngine engine, ApiQueries queries, BooleanSupplier ready,
+                                     ReportStreams streams) {
         try {
-            return new ApiServer(config.httpBind(), config.httpPort(), config.apiToken(), config.apiTimeout(), engine, queries, ready);
+            return new ApiServer(config.httpBind(), config.httpPort(), config.apiToken(), config.apiTimeout(), engine, queries, ready,
+                    streams);
         } catch (RuntimeException e) {
             throw new ConfigException("setting http.port (TRADER_HTTP_PORT): " + StartupErrors.oneLine(e), e);
         }
