@@ -156,8 +156,8 @@ public final class GatewayApp implements AutoCloseable {
     private static ApiServer openApi(GatewayConfig config, TradingEngine engine, ApiQueries queries, BooleanSupplier ready,
                                      ReportStreams streams) {
         try {
-            return new ApiServer(config.httpBind(), config.httpPort(), config.apiToken(), config.apiTimeout(), engine, queries, ready,
-                    streams);
+            return new ApiServer(config.httpBind(), config.httpPort(), config.apiToken(), config.apiTimeout(), engine, queries,
+                    ready, streams);
         } catch (RuntimeException e) {
             throw new ConfigException("setting http.port (TRADER_HTTP_PORT): " + StartupErrors.oneLine(e), e);
         }

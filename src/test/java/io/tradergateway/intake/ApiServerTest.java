@@ -193,7 +193,8 @@ class ApiServerTest {
         when(engine.submit(any(), anyString())).thenAnswer(call -> {
             String planId = ((TradingPlan) call.getArgument(0)).planId();
             if (planId.equals("slow")) return new CompletableFuture<>();
-            return CompletableFuture.completedFuture(new TradingEngine.SubmitOutcome(202, planId, "pending", List.of(), "accepted"));
+            var accepted = new TradingEngine.SubmitOutcome(202, planId, "pending", List.of(), "accepted");
+            return CompletableFuture.completedFuture(accepted);
         });
         HttpResponse<String> r = send(batch(plan("fast-1") + "\n" + plan("slow") + "\n" + plan("fast-2")));
         List<JsonNode> lines = r.body().lines().map(ApiServerTest::readLine).toList();
