@@ -7,6 +7,7 @@ import io.tradergateway.fix.FixVenueGateway;
 import io.tradergateway.intake.ApiQueries;
 import io.tradergateway.kafka.KafkaBridge;
 import io.tradergateway.intake.ApiServer;
+import io.tradergateway.intake.ReportStreams;
 import io.tradergateway.metrics.GatewayMetrics;
 import io.tradergateway.report.ReportOutput;
 import io.tradergateway.report.ReportsLog;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /** The gateway assembled: database, engine, FIX sessions, report delivery and the API, started and stopped in order. */
 public final class GatewayApp implements AutoCloseable {
@@ -94,10 +96,13 @@ public final class GatewayApp implements AutoCloseable {
             this.dispatcher = new ReportDispatcher(outbox, outbox, endpoints, DeliveryPolicy.defaults(), clock);
             createdKafka = config.kafka().enabled() ? new KafkaBridge(config.kafka(), outbox, outbox, clock) : null;
             KafkaBridge kafkaBridge = createdKafka;
-            List<Runnable> wakeUps = new ArrayList<>(List.of(dispatcher::wakeUp));
-            if (kafkaBridge != null) wakeUps.add(kafkaBridge::wakeUp);
-            createdOutput = new ReportOutput(reports, wakeUps);
-            createdEngine = new TradingEngine(journal, venues, venues.venues(), createdOutput, clock, new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(), config.venueStatsHalfLife(),
+            ReportStreams streams = new ReportStreams();
+            List<LongConsumer> listeners = new ArrayList<>(List.of(sequence -> dispatcher.wakeUp(), streams::committed));
+            if (kafkaBridge != null) listeners.add(sequence -> kafkaBridge.wakeUp());
+            createdOutput = new ReportOutput(reports, listeners);
+            createdEngine = new TradingEngine(journal, venues, venues.venues(), createdOutput, clock,
+                    new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(),
+                            config.venueStatsHalfLife(),
                     Duration.ofMillis(250), config.risk()));
             BooleanSupplier venuesReady = readiness(venues, clock);
             TradingEngine startedEngine = createdEngine;
@@ -106,7 +111,7 @@ public final class GatewayApp implements AutoCloseable {
                     venues::sessionStatus, venues, metrics);
             queries.kafka(createdKafka);
             if (createdKafka != null) metrics.bindKafka(createdKafka);
-            this.api = openApi(config, createdEngine, queries, ready);
+            this.api = openApi(config, createdEngine, queries, ready, streams);
             this.kafka = createdKafka;
             this.engine = createdEngine;
             this.fix = venues;
@@ -168,9 +173,11 @@ public final class GatewayApp implements AutoCloseable {
         };
     }
 
-    private static ApiServer openApi(GatewayConfig config, TradingEngine engine, ApiQueries queries, BooleanSupplier ready) {
+    private static ApiServer openApi(GatewayConfig config, TradingEngine engine, ApiQueries queries, BooleanSupplier ready,
+                                     ReportStreams streams) {
         try {
-            return new ApiServer(config.httpBind(), config.httpPort(), config.apiToken(), config.apiTimeout(), engine, queries, ready);
+            return new ApiServer(config.httpBind(), config.httpPort(), config.apiToken(), config.apiTimeout(), engine, queries,
+                    ready, streams);
         } catch (RuntimeException e) {
             throw new ConfigException("setting http.port (TRADER_HTTP_PORT): " + StartupErrors.oneLine(e), e);
         }

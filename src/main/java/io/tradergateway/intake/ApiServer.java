@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -60,6 +61,12 @@ public final class ApiServer implements AutoCloseable {
      * plan text (column {@code plans.plan_json}) far inside its width, so an oversized body is a 413, never a failed commit.
      */
     static final int MAX_BODY = 64 * 1024;
+    /** Most plans in one {@code application/x-ndjson} batch (blank lines not counted); more is a 413. */
+    static final int MAX_BATCH_PLANS = 10_000;
+    /** Largest {@code application/x-ndjson} body: room for {@link #MAX_BATCH_PLANS} plans of 1.6 KiB; more is a 413. */
+    static final int MAX_BATCH_BODY = 16 * 1024 * 1024;
+    /** What is kept back from the server's answer time limit (maxRspTime) for writing the answer itself. */
+    private static final Duration ANSWER_MARGIN = Duration.ofSeconds(5);
 
     static {
         // Without TCP_NODELAY every answer's last segment waits ~40 ms for the client's delayed ACK (BENCHMARKS.md).
@@ -86,10 +93,13 @@ public final class ApiServer implements AutoCloseable {
      * API behind four idle connections.)
      */
     static final int MAX_WORKERS = 4096;
+    /** How long a stop waits for open report streams to end cleanly before it closes their connections. */
+    private static final Duration STREAMS_STOP_WAIT = Duration.ofSeconds(1);
     /** What {@code Retry-After} says on a 503 (not ready, engine time-out). */
     static final int RETRY_AFTER_SECONDS = 1;
     private static final String JSON = "application/json";
     private static final String PROBLEM_JSON = "application/problem+json";
+    private static final String NDJSON = "application/x-ndjson";
 
     private final HttpServer server;
     private final ExecutorService workers;
@@ -99,13 +109,23 @@ public final class ApiServer implements AutoCloseable {
     private final TradingEngine engine;
     private final ApiQueries queries;
     private final BooleanSupplier ready;
+    private final ReportStreams streams;
 
-    /**
-     * @param bind  the address to listen on ({@code 127.0.0.1} = this machine only, {@code 0.0.0.0} = every interface)
-     * @param ready whether the venues are ready: until then {@code GET /ready} and {@code POST /v1/plans} answer 503
-     */
+    /** An API whose report streams are never told of a commit (they see new reports at their heartbeat): tests. */
     public ApiServer(String bind, int port, String token, Duration timeout, TradingEngine engine, ApiQueries queries,
                      BooleanSupplier ready) {
+        this(bind, port, token, timeout, engine, queries, ready, new ReportStreams());
+    }
+
+    /**
+     * @param bind    the address to listen on ({@code 127.0.0.1} = this machine only, {@code 0.0.0.0} = every interface)
+     * @param ready   whether the venues are ready: until then {@code GET /ready} and {@code POST /v1/plans} answer 503
+     * @param streams what {@code GET /v1/exec-reports/stream} answers wait on; the engine side tells it of each commit, and
+     *                {@link #close()} closes it
+     */
+    public ApiServer(String bind, int port, String token, Duration timeout, TradingEngine engine, ApiQueries queries,
+                     BooleanSupplier ready, ReportStreams streams) {
+        this.streams = streams;
         this.token = ("Bearer " + token).getBytes(UTF_8);
         this.timeout = timeout;
         this.engine = engine;
@@ -138,6 +158,14 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // Open report streams end first, each with a clean end of its answer, for a moment at most: the stop closes every
+        // connection, and one stream stuck writing to a client that reads nothing must not hold the stop.
+        streams.close();
+        try {
+            if (!streams.awaitEnded(STREAMS_STOP_WAIT)) log.info("internal API: report streams still open at stop are cut off");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.stop(0);
         // No interrupts: a worker interrupted inside H2 file I/O would close the database (H2 issue #227).
         workers.shutdown();
@@ -242,13 +270,24 @@ public final class ApiServer implements AutoCloseable {
                     return;
                 }
             }
-            case "positions", "venues", "exec-reports", "consumers" -> {
+            case "exec-reports" -> {
+                if (n == 3 && parts.get(2).equals("stream")) {
+                    allow(method, "GET");
+                    streamReports(ex);
+                    return;
+                }
+                if (n == 2) {
+                    allow(method, "GET");
+                    execReports(ex);
+                    return;
+                }
+            }
+            case "positions", "venues", "consumers" -> {
                 if (n == 2) {
                     allow(method, "GET");
                     switch (resource) {
                         case "positions" -> send(ex, 200, await(queries.positions()));
                         case "venues" -> send(ex, 200, await(queries.venues()));
-                        case "exec-reports" -> execReports(ex);
                         default -> send(ex, 200, queries.consumers());
                     }
                     return;
@@ -328,26 +367,48 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void postPlan(HttpExchange ex) throws Exception {
+        if (NDJSON.equals(mediaType(ex))) {
+            postPlans(ex);
+            return;
+        }
         String body = readBody(ex);
-        if (body == null) throw new Problem(413, "body_too_large", "request body larger than " + MAX_BODY + " bytes");
+        if (body == null) throw bodyTooLarge();
+        Admission admission = admit(body);
+        if (admission.refused() != null) throw admission.refused();
+        outcome(ex, admission.outcome());
+    }
+
+    private static Problem bodyTooLarge() {
+        return new Problem(413, "body_too_large", "request body larger than " + MAX_BODY + " bytes");
+    }
+
+    /** One plan as {@code POST /v1/plans} takes it: refused here (400 malformed, 503 not ready), or handed to the engine. */
+    private record Admission(Problem refused, CompletableFuture<TradingEngine.SubmitOutcome> outcome) {
+    }
+
+    private Admission admit(String body) {
         ParseResult parsed = parser.parse(body);
-        if (parsed instanceof ParseResult.Parsed ok) {
-            if (!ok.ignoredKeys().isEmpty()) log.info("plan={} ignoring unknown fields {}", ok.plan().planId(), ok.ignoredKeys());
-            // Before the engine sees it: a plan refused for a transient reason must not burn its plan_id.
-            if (!ready.getAsBoolean()) {
-                log.info("plan={} refused (503): not ready", ok.plan().planId());
-                throw notReady().with("plan_id", ok.plan().planId()).withNull("state");
-            }
-            outcome(ex, engine.submit(ok.plan(), body));
-        } else {
+        if (!(parsed instanceof ParseResult.Parsed ok)) {
             List<FieldError> errors = parsed.errors();
             log.warn("plan refused (400): {}", errors);
-            throw Problem.badRequest("malformed plan", errors);
+            return new Admission(Problem.badRequest("malformed plan", errors), null);
         }
+        if (!ok.ignoredKeys().isEmpty()) log.info("plan={} ignoring unknown fields {}", ok.plan().planId(), ok.ignoredKeys());
+        // Before the engine sees it: a plan refused for a transient reason must not burn its plan_id.
+        if (!ready.getAsBoolean()) {
+            log.info("plan={} refused (503): not ready", ok.plan().planId());
+            return new Admission(notReady().with("plan_id", ok.plan().planId()).withNull("state"), null);
+        }
+        return new Admission(null, engine.submit(ok.plan(), body));
     }
 
     private void outcome(HttpExchange ex, CompletableFuture<TradingEngine.SubmitOutcome> future) throws Exception {
         TradingEngine.SubmitOutcome o = await(future);
+        if (o.httpStatus() == 503) ex.getResponseHeaders().set("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+        send(ex, o.httpStatus(), outcomeBody(o), o.httpStatus() >= 400 ? PROBLEM_JSON : JSON);
+    }
+
+    private static ObjectNode outcomeBody(TradingEngine.SubmitOutcome o) {
         ObjectNode out = o.httpStatus() >= 400 ? Problem.body(o.httpStatus(), outcomeCode(o), o.message()) : Json.MAPPER.createObjectNode();
         out.put("plan_id", o.planId());
         out.put("state", o.state());
@@ -356,8 +417,108 @@ public final class ApiServer implements AutoCloseable {
             ArrayNode list = out.putArray("errors");
             for (PlanIssue i : o.issues()) list.addObject().put("field", i.field()).put("code", i.code()).put("message", i.message());
         }
-        if (o.httpStatus() == 503) ex.getResponseHeaders().set("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
-        send(ex, o.httpStatus(), out, o.httpStatus() >= 400 ? PROBLEM_JSON : JSON);
+        return out;
+    }
+
+    /**
+     * {@code POST /v1/plans} with {@code Content-Type: application/x-ndjson}: every non-blank line is a plan taken exactly as
+     * if it were posted alone. All are handed to the engine before any answer is awaited (it commits them in groups); the
+     * answer is one line per plan, in order. Each answer may wait {@code api.timeout.ms} after the one before it, and all
+     * of them together the server's answer time limit less a margin; a plan not answered by then is a 503
+     * {@code engine_timeout} line (sending it again is safe: a plan the engine did take answers 200).
+     */
+    private void postPlans(HttpExchange ex) throws Exception {
+        List<String> lines = PlanBatch.lines(readBatch(ex));
+        if (lines.size() > MAX_BATCH_PLANS) {
+            throw new Problem(413, "too_many_plans", "a batch holds at most " + MAX_BATCH_PLANS + " plans, got " + lines.size());
+        }
+        List<Admission> admitted = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            boolean fits = line.getBytes(UTF_8).length <= MAX_BODY;
+            admitted.add(fits ? admit(line) : new Admission(bodyTooLarge(), null));
+        }
+        PlanBatch answers = new PlanBatch();
+        long end = System.nanoTime() + responseBudget().toNanos();
+        long progress = System.nanoTime();
+        for (int i = 0; i < admitted.size(); i++) {
+            long deadline = progress + Math.min(timeout.toNanos(), end - progress);
+            if (answer(answers, lines.get(i), admitted.get(i), deadline)) progress = System.nanoTime();
+        }
+        log.info("plan batch of {}: {}", lines.size(), answers.statusCounts());
+        sendBytes(ex, 200, answers.bytes(), NDJSON);
+    }
+
+    /** Adds the answer line of one plan of a batch; false when the engine did not answer it in time. */
+    private boolean answer(PlanBatch answers, String line, Admission a, long deadline) throws InterruptedException {
+        if (a.refused() != null) {
+            answers.add(line, a.refused().status, a.refused().body);
+            return true;
+        }
+        try {
+            TradingEngine.SubmitOutcome o = a.outcome().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            answers.add(line, o.httpStatus(), outcomeBody(o));
+            return true;
+        } catch (TimeoutException e) {
+            answers.add(line, 503, engineTimeout().body);
+            return false;
+        } catch (ExecutionException e) {
+            log.error("API plan batch: a plan failed in the engine", e.getCause());
+            answers.add(line, 500, Problem.body(500, "internal_error", "internal error: " + e.getCause()));
+            return true;
+        }
+    }
+
+    /**
+     * How long an answer may take to be complete: the JDK server cuts a connection whose answer is not finished within
+     * {@code sun.net.httpserver.maxRspTime} seconds, so a batch and a report stream end on their own a margin before that.
+     * A day when that limit is off.
+     */
+    static Duration responseBudget() {
+        long seconds = Long.getLong("sun.net.httpserver.maxRspTime", -1);
+        if (seconds <= 0) return Duration.ofDays(1);
+        Duration limit = Duration.ofSeconds(seconds);
+        Duration margin = limit.dividedBy(2).compareTo(ANSWER_MARGIN) < 0 ? limit.dividedBy(2) : ANSWER_MARGIN;
+        return limit.minus(margin);
+    }
+
+    /**
+     * {@code GET /v1/exec-reports/stream?after=N}: server-sent events (see {@link ExecReportStream}). The cursor is the
+     * {@code Last-Event-ID} header when present (an EventSource sends it back on every reconnect), else {@code after}, else 0.
+     * At most {@link ReportStreams#DEFAULT_MAX_STREAMS} streams are open at once; one more is a 503.
+     */
+    private void streamReports(HttpExchange ex) throws IOException {
+        long after = streamCursor(ex);
+        if (!streams.open()) {
+            throw new Problem(503, "too_many_streams", "too many report streams are open; retry shortly, or page with "
+                    + "GET /v1/exec-reports").header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+        }
+        try {
+            ExecReportStream.serve(ex, streams, queries.outbox(), after);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            streams.release();
+        }
+    }
+
+    private static long streamCursor(HttpExchange ex) {
+        String lastEventId = ex.getRequestHeaders().getFirst("Last-Event-ID");
+        if (lastEventId != null && !lastEventId.isBlank()) return cursor("Last-Event-ID", lastEventId.strip());
+        return cursor("after", query(ex.getRequestURI()).getOrDefault("after", "0"));
+    }
+
+    private static long cursor(String field, String text) {
+        long value;
+        try {
+            value = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            value = -1;
+        }
+        if (value < 0) {
+            throw Problem.badRequest(field + " must be a sequence (an integer, 0 or more), got " + text,
+                    List.of(new FieldError(field, "must be an integer, 0 or more")));
+        }
+        return value;
     }
 
     private static String outcomeCode(TradingEngine.SubmitOutcome o) {
@@ -455,9 +616,21 @@ public final class ApiServer implements AutoCloseable {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             log.warn("the trading engine did not answer an API call within {} ms", timeout.toMillis());
-            throw new Problem(503, "engine_timeout", "the trading engine did not answer within " + timeout.toMillis() + " ms")
-                    .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            throw engineTimeout();
         }
+    }
+
+    private Problem engineTimeout() {
+        return new Problem(503, "engine_timeout", "the trading engine did not answer within " + timeout.toMillis() + " ms")
+                .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+    }
+
+    /** The request's media type, lower case without parameters ({@code ""} when none is given). */
+    private static String mediaType(HttpExchange ex) {
+        String header = ex.getRequestHeaders().getFirst("Content-Type");
+        if (header == null) return "";
+        int semicolon = header.indexOf(';');
+        return (semicolon < 0 ? header : header.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
     }
 
     private boolean authorized(HttpExchange ex) {
@@ -466,9 +639,20 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static String readBody(HttpExchange ex) throws IOException {
+        return readBody(ex, MAX_BODY);
+    }
+
+    private static String readBatch(HttpExchange ex) throws IOException {
+        String body = readBody(ex, MAX_BATCH_BODY);
+        if (body == null) throw new Problem(413, "body_too_large", "a plan batch is at most " + MAX_BATCH_BODY + " bytes");
+        return body;
+    }
+
+    /** The body as text, or null when it is longer than {@code max} bytes. */
+    private static String readBody(HttpExchange ex, int max) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) return null;
+            byte[] bytes = in.readNBytes(max + 1);
+            if (bytes.length > max) return null;
             return new String(bytes, UTF_8);
         }
     }
@@ -534,17 +718,15 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, Object body, String contentType) throws IOException {
-        byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        sendBytes(ex, status, bytesOf(body), contentType);
     }
 
     private static void sendText(HttpExchange ex, int status, String text) throws IOException {
-        byte[] bytes = text.getBytes(UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+        sendBytes(ex, status, text.getBytes(UTF_8), "text/plain; version=0.0.4");
+    }
+
+    private static void sendBytes(HttpExchange ex, int status, byte[] bytes, String contentType) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The engine's output stage for exec-reports it has made durable: on its own {@code report-output} thread, each
@@ -21,15 +22,18 @@ public final class ReportOutput implements Consumer<ExecReport>, AutoCloseable {
     private static final int MAX_DRAIN = 256;
 
     private final ReportsLog reportsLog;
-    private final List<Runnable> wakeUps;
+    private final List<LongConsumer> listeners;
     private final BlockingQueue<ExecReport> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** @param wakeUps told after each run of reports written (deliveries that read the outbox themselves) */
-    public ReportOutput(ReportsLog reportsLog, List<Runnable> wakeUps) {
+    /**
+     * @param listeners told the last sequence of each run of reports written (deliveries and streams that read the
+     *                  outbox themselves)
+     */
+    public ReportOutput(ReportsLog reportsLog, List<LongConsumer> listeners) {
         this.reportsLog = reportsLog;
-        this.wakeUps = List.copyOf(wakeUps);
+        this.listeners = List.copyOf(listeners);
         this.thread = new Thread(this::run, "report-output");
         thread.setDaemon(true);
         thread.start();
@@ -55,9 +59,10 @@ public final class ReportOutput implements Consumer<ExecReport>, AutoCloseable {
             batch.add(first);
             queue.drainTo(batch, MAX_DRAIN - 1);
             for (ExecReport report : batch) reportsLog.append(Json.write(report));
-            for (Runnable wakeUp : wakeUps) {
+            long last = batch.get(batch.size() - 1).sequence();
+            for (LongConsumer listener : listeners) {
                 try {
-                    wakeUp.run();
+                    listener.accept(last);
                 } catch (RuntimeException e) {
                     log.warn("report listener failed: {}", e.toString());
                 }

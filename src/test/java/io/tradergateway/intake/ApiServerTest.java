@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.TradingEngine;
+import io.tradergateway.plan.TradingPlan;
 import io.tradergateway.report.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,6 +175,42 @@ class ApiServerTest {
     }
 
     @Test
+    void aBatchWhileNotReadyAnswers503LinesAndNeverReachesTheEngine() throws Exception {
+        ready.set(false);
+        HttpResponse<String> r = send(batch(plan("nr-1") + "\n\n" + plan("nr-2") + "\n{\"plan_id\": \"nr-3\"}\n"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+        List<JsonNode> lines = r.body().lines().map(ApiServerTest::readLine).toList();
+        assertThat(lines).extracting(l -> l.path("status").asInt()).containsExactly(503, 503, 400);
+        assertThat(lines).extracting(l -> l.path("plan_id").asText()).containsExactly("nr-1", "nr-2", "nr-3");
+        assertThat(lines.get(0).path("code").asText()).isEqualTo("not_ready");
+        assertThat(lines.get(0).path("state").isNull()).isTrue();
+        verify(engine, never()).submit(any(), any());
+    }
+
+    @Test
+    void aBatchPlanTheEngineDoesNotAnswerInTimeIsA503LineAndTheOthersStillAnswer() throws Exception {
+        when(engine.submit(any(), anyString())).thenAnswer(call -> {
+            String planId = ((TradingPlan) call.getArgument(0)).planId();
+            if (planId.equals("slow")) return new CompletableFuture<>();
+            var accepted = new TradingEngine.SubmitOutcome(202, planId, "pending", List.of(), "accepted");
+            return CompletableFuture.completedFuture(accepted);
+        });
+        HttpResponse<String> r = send(batch(plan("fast-1") + "\n" + plan("slow") + "\n" + plan("fast-2")));
+        List<JsonNode> lines = r.body().lines().map(ApiServerTest::readLine).toList();
+        assertThat(lines).extracting(l -> l.path("status").asInt()).containsExactly(202, 503, 202);
+        assertThat(lines.get(1).path("code").asText()).isEqualTo("engine_timeout");
+    }
+
+    @Test
+    void aBatchWithoutTheTokenIs401ForTheWholeRequest() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/plans")).header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(plan("no-token"))));
+        assertProblem(r, 401);
+        verify(engine, never()).submit(any(), any());
+    }
+
+    @Test
     void stalledAndIdleClientsDoNotStarveAHealthCheck() throws Exception {
         // Far more half-sent requests and silent connections than the old 4 workers (which froze behind four of them).
         for (int i = 0; i < 100; i++) stall();
@@ -268,6 +305,19 @@ class ApiServerTest {
 
     private static JsonNode json(HttpResponse<String> r) throws IOException {
         return Json.MAPPER.readTree(r.body());
+    }
+
+    private HttpRequest.Builder batch(String ndjson) {
+        return request("/v1/plans").header("Content-Type", "application/x-ndjson; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson));
+    }
+
+    private static JsonNode readLine(String line) {
+        try {
+            return Json.MAPPER.readTree(line);
+        } catch (IOException e) {
+            throw new AssertionError("not a JSON line: " + line, e);
+        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -1,0 +1,94 @@
+package io.tradergateway.intake;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the open {@code GET /v1/exec-reports/stream} answers share: the highest report sequence committed so far (the
+ * engine says so after each commit, {@link #committed}), a cap on how many streams are open at once, and the stop that
+ * ends them all when the API closes. A stream sleeps here until a report above what it has sent is committed, then reads
+ * the new reports from the outbox itself: no stream polls the database while nothing happens.
+ */
+public final class ReportStreams implements AutoCloseable {
+    /** Streams open at once; each holds one HTTP worker thread while it is open. */
+    public static final int DEFAULT_MAX_STREAMS = 64;
+    /** A comment line is sent after this long without an event, so that proxies keep the connection. */
+    static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
+    final Duration heartbeat;
+    /** How long one stream stays open before it ends itself cleanly (the client resumes with Last-Event-ID). */
+    final Duration lifetime;
+    private final int maxStreams;
+    private final Semaphore slots;
+    private long latest;
+    private boolean closed;
+
+    public ReportStreams() {
+        this(DEFAULT_MAX_STREAMS, DEFAULT_HEARTBEAT, ApiServer.responseBudget());
+    }
+
+    ReportStreams(int maxStreams, Duration heartbeat, Duration lifetime) {
+        this.maxStreams = maxStreams;
+        this.slots = new Semaphore(maxStreams);
+        this.heartbeat = heartbeat;
+        this.lifetime = lifetime;
+    }
+
+    /** A report with this sequence is committed (called on the engine thread after the commit; never blocks for long). */
+    public synchronized void committed(long sequence) {
+        if (sequence <= latest) return;
+        latest = sequence;
+        notifyAll();
+    }
+
+    /** The highest sequence {@link #committed} has been told of (0 before the first). */
+    synchronized long latest() {
+        return latest;
+    }
+
+    /** A slot for one more stream, or false when {@link #DEFAULT_MAX_STREAMS} (or the cap given) are open or this is closed. */
+    boolean open() {
+        if (closed()) return false;
+        return slots.tryAcquire();
+    }
+
+    /** Gives back the slot {@link #open} took. */
+    void release() {
+        slots.release();
+    }
+
+    synchronized boolean closed() {
+        return closed;
+    }
+
+    /**
+     * Waits until a sequence above {@code seen} is committed, this is closed, or {@code timeout} has passed (real elapsed
+     * time); whichever comes first.
+     */
+    synchronized void awaitAbove(long seen, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (latest <= seen && !closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /** Ends every open stream at its next wake-up (at once for those waiting) and refuses new ones. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        notifyAll();
+    }
+
+    /**
+     * Waits up to {@code timeout} for every open stream to have ended (after {@link #close}); false if some are still open,
+     * such as one blocked writing to a client that reads nothing.
+     */
+    boolean awaitEnded(Duration timeout) throws InterruptedException {
+        if (!slots.tryAcquire(maxStreams, timeout.toNanos(), TimeUnit.NANOSECONDS)) return false;
+        slots.release(maxStreams);
+        return true;
+    }
+}
