@@ -110,6 +110,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
                 db.syncToDevice();
                 for (Path p : old) Files.delete(p);
             }
+            db.relaxWriteDelay();
             JournalSegments segments = new JournalSegments(settings.dir(), settings.segmentBytes(), settings.fsync());
             segments.start(last + 1);
             WriteAheadJournal journal = new WriteAheadJournal(db, tables, segments, last, clock);
