@@ -59,7 +59,10 @@ final class BenchHarness implements AutoCloseable {
                     // The benchmark sets its own risk limits (SPEC 7): every check runs, none binds (the default order
                     // rate of 50 a second per venue would otherwise be what is measured).
                     .withRisk(new RiskLimits(new BigDecimal("1e12"), new BigDecimal("1e9"), new BigDecimal("1e12"),
-                            new BigDecimal("1e13"), new BigDecimal("0.5"), 1_000_000, 1_000_000, 2000));
+                            new BigDecimal("1e13"), new BigDecimal("0.5"), 1_000_000, 1_000_000, 2000))
+                    // bench.journal: file (the default, as shipped) or sql; bench.fsync: true (as shipped) or false.
+                    .withJournal(!"sql".equals(System.getProperty("bench.journal", "file")),
+                            Boolean.parseBoolean(System.getProperty("bench.fsync", "true")));
             app = GatewayApp.start(config, Clock.systemUTC());
         } catch (RuntimeException e) {
             sim.close();
