@@ -97,9 +97,9 @@ public final class GatewayApp implements AutoCloseable {
             createdKafka = config.kafka().enabled() ? new KafkaBridge(config.kafka(), outbox, outbox, clock) : null;
             KafkaBridge kafkaBridge = createdKafka;
             ReportStreams streams = new ReportStreams();
-            List<LongConsumer> listeners = new ArrayList<>(List.of(sequence -> dispatcher.wakeUp(), streams::committed));
+            List<LongConsumer> listeners = new ArrayList<>(List.of(sequence -> dispatcher.wakeUp()));
             if (kafkaBridge != null) listeners.add(sequence -> kafkaBridge.wakeUp());
-            createdOutput = new ReportOutput(reports, listeners);
+            createdOutput = new ReportOutput(reports, (json, sequence) -> streams.published(sequence, json), listeners);
             createdEngine = new TradingEngine(journal, venues, venues.venues(), createdOutput, clock,
                     new TradingEngine.Settings(config.portfolioEquity(), config.marketWindow(), config.venueStatsAlpha(),
                             config.venueStatsHalfLife(),

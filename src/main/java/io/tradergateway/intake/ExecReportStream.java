@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -72,15 +73,26 @@ final class ExecReportStream {
 
     /** Sends the next page of stored reports, if any; false when there was nothing after the cursor. */
     private boolean sendPage() throws IOException {
+        List<Map.Entry<Long, String>> recent = streams.recentAfter(cursor, PAGE);
+        if (recent != null) {
+            if (recent.isEmpty()) return false;
+            StringBuilder events = new StringBuilder();
+            for (Map.Entry<Long, String> e : recent) event(events, e.getKey(), e.getValue());
+            write(events.toString());
+            cursor = recent.get(recent.size() - 1).getKey();
+            return true;
+        }
         List<OutboxEntry> page = ReportDispatcher.page(outbox, cursor, PAGE);
         if (page.isEmpty()) return false;
         StringBuilder events = new StringBuilder();
-        for (OutboxEntry e : page) {
-            events.append("id: ").append(e.sequence()).append('\n').append("data: ").append(oneLine(e.json())).append("\n\n");
-        }
+        for (OutboxEntry e : page) event(events, e.sequence(), e.json());
         write(events.toString());
         cursor = page.get(page.size() - 1).sequence();
         return true;
+    }
+
+    private static void event(StringBuilder events, long sequence, String json) throws IOException {
+        events.append("id: ").append(sequence).append('\n').append("data: ").append(oneLine(json)).append("\n\n");
     }
 
     /** The stored report, which is compact already; one holding a line break is written again on one line. */

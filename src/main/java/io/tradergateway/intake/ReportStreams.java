@@ -1,5 +1,10 @@
 package io.tradergateway.intake;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +40,51 @@ public final class ReportStreams implements AutoCloseable {
         this.lifetime = lifetime;
     }
 
-    /** A report with this sequence is committed (called on the engine thread after the commit; never blocks for long). */
+    /** A report with this sequence is committed (called after the commit; never blocks for long). */
     public synchronized void committed(long sequence) {
         if (sequence <= latest) return;
         latest = sequence;
         notifyAll();
+    }
+
+    /** Recent reports kept in memory for the streams, newest last: a run of consecutive sequences. */
+    static final int RECENT = 4096;
+    private final ArrayDeque<String> recent = new ArrayDeque<>();
+    private long recentFirst;
+
+    /**
+     * A report, durable in the journal, as the report output stage wrote it: kept among the recent ones, so that an
+     * open stream sends it from memory rather than read it back from the outbox (which is a moment behind the journal).
+     */
+    public synchronized void published(long sequence, String json) {
+        if (recent.isEmpty() || sequence != recentFirst + recent.size()) {
+            recent.clear();
+            recentFirst = sequence;
+        }
+        recent.addLast(json);
+        if (recent.size() > RECENT) {
+            recent.removeFirst();
+            recentFirst++;
+        }
+        committed(sequence);
+    }
+
+    /**
+     * Up to {@code max} reports after {@code cursor} from memory, as (sequence, JSON) pairs; null when memory does not
+     * hold the report right after the cursor (a stream catching up from older reports reads the outbox).
+     */
+    synchronized List<Map.Entry<Long, String>> recentAfter(long cursor, int max) {
+        long next = cursor + 1;
+        long end = recentFirst + recent.size();
+        if (recent.isEmpty() || next < recentFirst || next > end) return null;
+        List<Map.Entry<Long, String>> out = new ArrayList<>();
+        long seq = recentFirst;
+        for (String json : recent) {
+            if (seq >= next) out.add(Map.entry(seq, json));
+            if (out.size() == max) break;
+            seq++;
+        }
+        return out;
     }
 
     /** The highest sequence {@link #committed} has been told of (0 before the first). */

@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.ObjLongConsumer;
 
 /**
  * The engine's output stage for exec-reports it has made durable: on its own {@code report-output} thread, each
@@ -23,16 +24,18 @@ public final class ReportOutput implements Consumer<ExecReport>, AutoCloseable {
 
     private final ReportsLog reportsLog;
     private final List<LongConsumer> listeners;
+    private final ObjLongConsumer<String> eachReport;
     private final BlockingQueue<ExecReport> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
     /**
-     * @param listeners told the last sequence of each run of reports written (deliveries and streams that read the
-     *                  outbox themselves)
+     * @param eachReport told each report's JSON and sequence once it is in the reports log (the live streams)
+     * @param listeners  told the last sequence of each run of reports written (deliveries that read the outbox themselves)
      */
-    public ReportOutput(ReportsLog reportsLog, List<LongConsumer> listeners) {
+    public ReportOutput(ReportsLog reportsLog, ObjLongConsumer<String> eachReport, List<LongConsumer> listeners) {
         this.reportsLog = reportsLog;
+        this.eachReport = eachReport;
         this.listeners = List.copyOf(listeners);
         this.thread = new Thread(this::run, "report-output");
         thread.setDaemon(true);
@@ -58,7 +61,11 @@ public final class ReportOutput implements Consumer<ExecReport>, AutoCloseable {
             batch.clear();
             batch.add(first);
             queue.drainTo(batch, MAX_DRAIN - 1);
-            for (ExecReport report : batch) reportsLog.append(Json.write(report));
+            for (ExecReport report : batch) {
+                String json = Json.write(report);
+                reportsLog.append(json);
+                eachReport.accept(json, report.sequence());
+            }
             long last = batch.get(batch.size() - 1).sequence();
             for (LongConsumer listener : listeners) {
                 try {

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 12 in one run: bare QuickFIX/J against the simulated venue (a round trip at a time, then pipelined bursts),
  * then the gateway end to end against the same venue set-up (market plans over raw keep-alive HTTP, {@code filled}
- * reports polled on a raw socket), and both side by side with the ratios the issue sets as targets. Not part of
+ * reports read from the server-sent events stream, or polled), and both side by side with the ratios the issue sets as targets. Not part of
  * {@code mvn test} (tag {@code benchmark}); run it with
  * <pre>mvn -B test -Dexcluded.groups= -Dgroups=benchmark -Dtest=SideBySideBenchmark</pre>
  * Knobs (system properties) and what each number means: BENCHMARKS.md, "Side by side with bare QuickFIX/J".
@@ -48,6 +48,8 @@ class SideBySideBenchmark {
     /** A run must be this long for its heap series to say "flat": orders stay in memory for a minute or more. */
     private static final double FLAT_NEEDS_SECONDS = 180;
     private static final String PREFIX = "sbs-";
+    /** bench.reader: stream (GET /v1/exec-reports/stream, the default) or poll (GET /v1/exec-reports pages). */
+    private static final boolean STREAM = !"poll".equals(System.getProperty("bench.reader", "stream"));
     private static final String ENGINE_THREAD = "engine";
 
     @TempDir
@@ -127,7 +129,8 @@ class SideBySideBenchmark {
             List<String> symbols = List.copyOf(h.symbols());
             IntFunction<String> plans = i -> plan(i, symbols);
             int port = h.app.httpPort();
-            try (ReportReader reader = new ReportReader(readerSocket::getJson, cursor, times).start();
+            try (AutoCloseable reader = STREAM ? new StreamReportReader(port, BenchHarness.TOKEN, cursor, times).start()
+                    : new ReportReader(readerSocket::getJson, cursor, times).start();
                  PlanLoad many = new PlanLoad(port, BenchHarness.TOKEN, CLIENTS, plans, postStart);
                  PlanLoad one = new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart)) {
                 PlanSegments.Phase warmUp = segments.run(many, 0, WARMUP, null);
@@ -136,7 +139,8 @@ class SideBySideBenchmark {
                         ? segments.run(many, WARMUP, WARMUP + PLANS, heap) : PlanSegments.Phase.SKIPPED;
                 PlanSegments.Phase single = load.complete()
                         ? segments.run(one, WARMUP + PLANS, total, null) : PlanSegments.Phase.SKIPPED;
-                reader.throwIfFailed();
+                if (reader instanceof StreamReportReader r) r.throwIfFailed();
+                else ((ReportReader) reader).throwIfFailed();
                 return new Gateway(load, single, many.refused() + one.refused(),
                         many.firstRefusal() != null ? many.firstRefusal() : one.firstRefusal(), total - times.ended(),
                         times.notFilled(), times.firstNotFilled(), heap, loadBefore, GatewayBenchmark.loadAverage());
