@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The engine's journal as an append-only file with the SQL tables as a projection of it (issue 12).
@@ -202,6 +203,10 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+            while (heldForTest) {
+                if (abandonedForTest) return;
+                LockSupport.parkNanos(5_000_000);
+            }
             if (first == null) continue;
             group.clear();
             group.add(first);
@@ -330,6 +335,27 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
 
     public long inTables() {
         return applied;
+    }
+
+    private volatile boolean heldForTest;
+    private volatile boolean abandonedForTest;
+
+    /** Holds the projector back: the tables stop following the journal, as when a crash comes before they catch up. */
+    void holdProjectionForTest() {
+        heldForTest = true;
+    }
+
+    /** A kill -9 now: the projector stops where it is, nothing more reaches the tables, the file is left as it is. */
+    void crashForTest() throws IOException {
+        abandonedForTest = true;
+        heldForTest = true;
+        try {
+            projector.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        db.fenceReads(null);
+        segments.close();
     }
 
     /** Closes the journal file under the journal, as a failing disk would make it unwritable (tests). */

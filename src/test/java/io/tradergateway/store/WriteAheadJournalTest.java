@@ -217,4 +217,31 @@ class WriteAheadJournalTest {
         assertThat(journal.failed()).isTrue();
         assertThat(journal.awaitTables(1, Duration.ofSeconds(10))).isTrue();
     }
+
+    @Test
+    void batchesTheTablesNeverGotBeforeACrashAreReplayedAtTheNextStart() throws Exception {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, true);
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-20", PlanState.WORKING))));
+        assertThat(journal.awaitTables(1, Duration.ofSeconds(10))).isTrue();
+        journal.holdProjectionForTest();
+        journal.commit(List.of(new JournalWrite.PutOrder(order("C-20", "P-20", OrderStatus.NEW, "0"))));
+        journal.commit(List.of(new JournalWrite.PutOrder(order("C-20", "P-20", OrderStatus.FILLED, "100")),
+                new JournalWrite.PutFill(fill("C-20", "E-20"), "P-20"),
+                new JournalWrite.PutReport(1, "R-20", "P-20", "C-20", "filled", T0, "{\"sequence\":1}")));
+        // What the engine sees at once; the tables are still at batch 1.
+        assertThat(journal.fillExists("VENUE_A", new ClOrdId("C-20"), new ExecId("E-20"))).isTrue();
+        JdbcTradeJournal tables = new JdbcTradeJournal(db);
+        assertThat(db.unfenced(() -> tables.findOrder(new ClOrdId("C-20")))).isEmpty();
+        journal.crashForTest();
+
+        WriteAheadJournal restarted = journal(db, true);
+        assertThat(tables.journalApplied()).isEqualTo(3);
+        assertThat(tables.findOrder(new ClOrdId("C-20"))).get().extracting(Order::status).isEqualTo(OrderStatus.FILLED);
+        assertThat(tables.fillExists("VENUE_A", new ClOrdId("C-20"), new ExecId("E-20"))).isTrue();
+        assertThat(restarted.recover().lastReportSequence()).isEqualTo(1);
+        assertThat(restarted.recover().openOrders()).isEmpty();
+        restarted.commit(List.of(new JournalWrite.PutPlan(plan("P-21", PlanState.WORKING))));
+        assertThat(restarted.journaled()).as("sequences continue after the replayed ones").isEqualTo(4);
+    }
 }
