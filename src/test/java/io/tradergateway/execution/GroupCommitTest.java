@@ -94,6 +94,19 @@ class GroupCommitTest {
         assertThat(journal.findPlan("gc-bad")).isEmpty();
     }
 
+    @Test
+    void aJournalThatCannotWriteStopsTheEngineInsteadOfReplayingEventByEvent() throws Exception {
+        journal.journalFailed = new JournalFailedException("appending batch 7 to the journal failed (disk full)",
+                new java.io.IOException("No space left on device"));
+        List<CompletableFuture<TradingEngine.SubmitOutcome>> answers = submitWhileEngineIsBusy("js-a", "js-b");
+
+        await().atMost(Duration.ofSeconds(10)).until(engine::stopped);
+        for (var answer : answers) assertThat(answer).as("nothing is answered as if it were stored").isNotDone();
+        assertThat(journal.commits).noneSatisfy(planIds -> assertThat(planIds).contains("js-a"));
+        // The engine takes no more events: a query (answered after a commit) is never answered either.
+        assertThat(engine.query(view -> true)).failsWithin(Duration.ofMillis(500));
+    }
+
     /** Holds the engine thread in a query while the plans are queued, then lets it go: they drain as one batch. */
     private List<CompletableFuture<TradingEngine.SubmitOutcome>> submitWhileEngineIsBusy(String... planIds) throws Exception {
         CountDownLatch busy = new CountDownLatch(1);
@@ -137,6 +150,8 @@ class GroupCommitTest {
         final TradeJournal real;
         final List<List<String>> commits = new CopyOnWriteArrayList<>();
         volatile String failCommitsWith;
+        /** The journal itself failed (a failed append or fsync): every commit from then on throws it. */
+        volatile JournalFailedException journalFailed;
 
         CountingJournal(TradeJournal real) {
             this.real = real;
@@ -150,6 +165,7 @@ class GroupCommitTest {
                 if (w instanceof JournalWrite.PutPlan p) planIds.add(p.plan().planId());
                 if (w instanceof JournalWrite.PutReport r) planIds.add(r.planId());
             }
+            if (journalFailed != null) throw journalFailed;
             if (failCommitsWith != null && planIds.contains(failCommitsWith)) {
                 throw new IllegalStateException("simulated commit failure for " + failCommitsWith);
             }
