@@ -20,6 +20,8 @@ final class PlanLoad implements AutoCloseable {
     private final List<RawHttpConnection> connections = new ArrayList<>();
     private final ExecutorService pool;
     private final IntFunction<String> body;
+    /** Plans per request: 1 = one plan per POST ({@code application/json}); more = NDJSON batches. */
+    private final int batch;
     private final long[] postStart;
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicReference<String> firstRefusal = new AtomicReference<>();
@@ -29,7 +31,12 @@ final class PlanLoad implements AutoCloseable {
      * @param postStart where each plan's POST start is stamped, by plan number
      */
     PlanLoad(int httpPort, String token, int clients, IntFunction<String> body, long[] postStart) {
+        this(httpPort, token, clients, 1, body, postStart);
+    }
+
+    PlanLoad(int httpPort, String token, int clients, int batch, IntFunction<String> body, long[] postStart) {
         this.body = body;
+        this.batch = batch;
         this.postStart = postStart;
         AtomicInteger names = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(clients, r -> {
@@ -46,6 +53,10 @@ final class PlanLoad implements AutoCloseable {
         List<Callable<Void>> work = new ArrayList<>();
         for (RawHttpConnection connection : connections) {
             work.add(() -> {
+                if (batch > 1) {
+                    postBatches(connection, next, to);
+                    return null;
+                }
                 for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
                     String json = body.apply(i);
                     postStart[i] = System.nanoTime();
@@ -58,6 +69,23 @@ final class PlanLoad implements AutoCloseable {
             });
         }
         for (Future<Void> f : pool.invokeAll(work)) f.get();
+    }
+
+    /** Closed loop over NDJSON batches of {@code batch} plans; every plan's POST start is its batch's. */
+    private void postBatches(RawHttpConnection connection, AtomicInteger next, int to) {
+        for (int first = next.getAndAdd(batch); first < to; first = next.getAndAdd(batch)) {
+            int end = Math.min(to, first + batch);
+            StringBuilder lines = new StringBuilder(end - first << 10);
+            for (int i = first; i < end; i++) lines.append(body.apply(i)).append('\n');
+            long start = System.nanoTime();
+            for (int i = first; i < end; i++) postStart[i] = start;
+            RawHttpConnection.Response r = connection.postLines("/v1/plans", lines.toString());
+            String answer = r.text();
+            int accepted = answer.split("\"status\":202", -1).length - 1;
+            if ((r.status() != 200 || accepted != end - first) && refused.getAndAdd(end - first - accepted) == 0) {
+                firstRefusal.set("plans " + first + ".." + (end - 1) + ": HTTP " + r.status() + " " + answer);
+            }
+        }
     }
 
     int clients() {

@@ -50,11 +50,16 @@ final class RawHttpConnection implements AutoCloseable {
     }
 
     Response post(String path, String json) {
-        return exchange("POST", path, json.getBytes(StandardCharsets.UTF_8));
+        return exchange("POST", path, json.getBytes(StandardCharsets.UTF_8), "application/json");
+    }
+
+    /** Many plans in one request: one JSON object per line ({@code application/x-ndjson}, SPEC 3). */
+    Response postLines(String path, String lines) {
+        return exchange("POST", path, lines.getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
     }
 
     Response get(String path) {
-        return exchange("GET", path, null);
+        return exchange("GET", path, null, null);
     }
 
     /** A GET whose answer must be 200, as JSON. */
@@ -64,13 +69,14 @@ final class RawHttpConnection implements AutoCloseable {
         return r.json();
     }
 
-    private Response exchange(String method, String path, byte[] body) {
+    private Response exchange(String method, String path, byte[] body, String contentType) {
         try {
             if (socket == null) connect();
             StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                     .append("Host: 127.0.0.1:").append(port).append("\r\n").append(authorization);
             if (body != null) {
-                head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+                head.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(body.length)
+                        .append("\r\n");
             }
             byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
             byte[] request = headBytes;

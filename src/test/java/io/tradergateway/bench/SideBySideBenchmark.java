@@ -34,6 +34,8 @@ class SideBySideBenchmark {
     private static final int PLANS = Integer.getInteger("bench.plans", 20_000);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 5_000);
     private static final int CLIENTS = Integer.getInteger("bench.clients", 4);
+    /** Plans per request in the throughput phase: 1 = one POST each; more = NDJSON batches (SPEC 3). */
+    private static final int BATCH = Integer.getInteger("bench.batch", 1);
     private static final int LATENCY_PLANS = Integer.getInteger("bench.latency.plans", 2_000);
     /** At most this many plans between two book refills: SIM_CHEAP's thinnest book lasts ≈ 2,000 (BENCHMARKS.md). */
     private static final int SEGMENT = Integer.getInteger("bench.segment", 1_000);
@@ -131,7 +133,7 @@ class SideBySideBenchmark {
             int port = h.app.httpPort();
             try (AutoCloseable reader = STREAM ? new StreamReportReader(port, BenchHarness.TOKEN, cursor, times).start()
                     : new ReportReader(readerSocket::getJson, cursor, times).start();
-                 PlanLoad many = new PlanLoad(port, BenchHarness.TOKEN, CLIENTS, plans, postStart);
+                 PlanLoad many = new PlanLoad(port, BenchHarness.TOKEN, CLIENTS, BATCH, plans, postStart);
                  PlanLoad one = new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart)) {
                 PlanSegments.Phase warmUp = segments.run(many, 0, WARMUP, null);
                 heap.take(0);
