@@ -111,6 +111,9 @@ public final class GatewayApp implements AutoCloseable {
                     venues::sessionStatus, venues, metrics);
             queries.kafka(createdKafka);
             if (createdKafka != null) metrics.bindKafka(createdKafka);
+            WriteAheadJournal walForMetrics = createdJournal;
+            metrics.bindJournal(() -> walForMetrics == null ? 0 : walForMetrics.journaled() - walForMetrics.inTables(),
+                    startedEngine::stopped);
             this.api = openApi(config, createdEngine, queries, ready, streams);
             this.kafka = createdKafka;
             this.engine = createdEngine;

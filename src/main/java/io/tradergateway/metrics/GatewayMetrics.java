@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -99,6 +100,17 @@ public final class GatewayMetrics implements AutoCloseable {
                             .mapToLong(KafkaBridge.Gauge::value).findFirst().orElse(-1))
                     .tag(g.labelName(), g.labelValue()).description(g.help()).strongReference(true).register(registry);
         }
+    }
+
+    /**
+     * The engine's journal: batches journaled but not yet in the tables (the projection's lag), and whether the engine
+     * stopped because its journal failed (fail-stop: a restart replays the journal).
+     */
+    public void bindJournal(LongSupplier behindInTables, BooleanSupplier engineStopped) {
+        Gauge.builder("trader.journal.batches.behind", behindInTables, LongSupplier::getAsLong)
+                .description("journal batches the database tables do not hold yet").strongReference(true).register(registry);
+        Gauge.builder("trader.engine.stopped", engineStopped, s -> s.getAsBoolean() ? 1 : 0)
+                .description("1 when the engine stopped because its journal failed").strongReference(true).register(registry);
     }
 
     /**

@@ -71,6 +71,8 @@ class MetricsSystemTest {
         assertThat(value(before, "trader_kill_switch_engaged")).isZero();
         assertThat(value(before, "trader_engine_backlog")).isGreaterThanOrEqualTo(0);
         assertThat(value(before, "trader_plan_flags")).isZero();
+        assertThat(value(before, "trader_engine_stopped")).isZero();
+        assertThat(value(before, "trader_journal_batches_behind")).isGreaterThanOrEqualTo(0);
         assertThat(value(before, "trader_exec_reports_last_sequence")).isZero();
 
         assertThat(h.post("/v1/plans", Plans.market("metrics-1", "AAPL", "long")).status()).isEqualTo(202);
