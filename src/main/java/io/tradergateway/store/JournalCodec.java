@@ -52,10 +52,10 @@ final class JournalCodec {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                // Records by their fields only: helper methods such as Order.leavesQty() are not rows.
-                .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
-                .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
-                .setVisibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY);
+                // Records by their components (accessors and canonical constructor, no reflection on fields). Helpers
+                // named like bean getters (Position.isFlat()) are not components: not written, and ignored if read.
+                .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         m.addMixIn(JournalWrite.class, Tagged.class);
         for (Class<?> kind : JournalWrite.class.getPermittedSubclasses()) {
             m.registerSubtypes(new NamedType(kind, kind.getSimpleName()));

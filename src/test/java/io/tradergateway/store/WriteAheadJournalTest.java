@@ -105,6 +105,9 @@ class WriteAheadJournalTest {
         rows.add(new JournalWrite.PutTradingState(TradingState.HALTED, Instant.parse("2026-11-30T10:00:00.123456789Z")));
         assertThat(JournalWrite.class.getPermittedSubclasses()).hasSize(everyKind().size());
         assertThat(JournalCodec.decode(JournalCodec.encode(rows))).isEqualTo(rows);
+        String json = new String(JournalCodec.encode(rows), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json).as("record components only, no helper methods").contains("\"cumQty\":40")
+                .doesNotContain("leavesQty", "latencyMs", "\"flat\"", "notional");
     }
 
     @Test
