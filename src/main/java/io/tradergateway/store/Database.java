@@ -381,12 +381,25 @@ public final class Database implements AutoCloseable {
      * shipped URL's {@code WRITE_DELAY=0} asks for the {@code journal.mode=sql} case. A server database is left as it is.
      */
     public void relaxWriteDelay() {
+        setWriteDelay(500);
+    }
+
+    /**
+     * The other way round, for {@code journal.mode=sql}, where the tables are the journal: every H2 commit is written to
+     * the file before it returns. H2 keeps the setting in the database, so a database once run under the file journal
+     * would otherwise keep its delay when the URL does not say {@code WRITE_DELAY=0}.
+     */
+    public void writeEachCommit() {
+        setWriteDelay(0);
+    }
+
+    private void setWriteDelay(int millis) {
         if (h2Pool == null) return;
         try (Statement st = writer.createStatement()) {
-            st.execute("SET WRITE_DELAY 500");
+            st.execute("SET WRITE_DELAY " + millis);
             writer.commit();
         } catch (SQLException e) {
-            log.warn("cannot relax H2's write delay (commits stay written one by one): {}", e.getMessage());
+            log.warn("cannot set H2's write delay to {} ms: {}", millis, e.getMessage());
         }
     }
 

@@ -78,6 +78,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private final Thread projector;
     private volatile boolean running = true;
     private volatile JournalFailedException failure;
+    /** The projector gave up (or was interrupted): the tables will not catch up before a restart. */
+    private volatile boolean projectionStopped;
     /** Next batch sequence; engine thread only. */
     private long nextSequence;
     private volatile long journaled;
@@ -194,6 +196,17 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     // ================================================================= projection to the tables
 
     private void project() {
+        try {
+            projectUntilStopped();
+        } finally {
+            projectionStopped = true;
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+        }
+    }
+
+    private void projectUntilStopped() {
         List<Batch> group = new ArrayList<>(MAX_PROJECTION);
         while (running || !toProject.isEmpty()) {
             Batch first;
@@ -268,7 +281,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     boolean awaitTables(long sequence, Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (progress) {
-            while (applied < sequence && failure == null) {
+            while (applied < sequence && !projectionStopped) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return false;
                 try {
