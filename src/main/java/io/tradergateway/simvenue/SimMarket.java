@@ -24,14 +24,15 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The whole simulated market: reference prices, every venue's books, orders, scripted outcomes and market-data
@@ -117,7 +118,8 @@ final class SimMarket {
         final Deque<ScriptedOutcome> scripted = new ArrayDeque<>();
         final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
         final Map<String, PriceLevel> lastTrade = new HashMap<>();
-        final List<SimExecution> executions = new CopyOnWriteArrayList<>();
+        /** The newest fills reported ({@link RecentHistory#CAPACITY}). */
+        final RecentHistory<SimExecution> executions = new RecentHistory<>();
         long orderSeq;
         long execSeq;
         /** Fault switch: false = GTD orders outlive their ExpireTime (a venue that treats GTD as GTC). */
@@ -206,8 +208,27 @@ final class SimMarket {
         return working;
     }
 
+    /** Orders a venue remembers (for status requests and duplicate ClOrdIDs) before it forgets the oldest ended ones. */
+    static final int MAX_ORDERS = 200_000;
+
+    /**
+     * Forgets the oldest quarter of the venue's ended orders (live ones are always kept), so that a long run's memory
+     * stays flat: a status request for a forgotten order is answered as for an unknown one.
+     */
+    private static void forgetOldestEnded(VenueState v) {
+        int toForget = MAX_ORDERS / 4;
+        Set<SimOrder> forgotten = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (var it = v.ordersByOrderId.values().iterator(); it.hasNext() && forgotten.size() < toForget; ) {
+            SimOrder o = it.next();
+            if (o.isLive()) continue;
+            forgotten.add(o);
+            it.remove();
+        }
+        v.ordersByClOrdId.values().removeIf(forgotten::contains);
+    }
+
     List<SimExecution> executions(String venueName) {
-        return venue(venueName).executions;
+        return venue(venueName).executions.snapshot();
     }
 
     void setMid(String symbol, BigDecimal mid) {
@@ -343,6 +364,7 @@ final class SimMarket {
         SimOrder o = new SimOrder(v.name, v.nextOrderId(), r.clOrdId(), r.symbol(), side, ordType, tif,
                 tif == SimOrder.GTD ? r.expireTime() : null,
                 r.quantity() == null ? BigDecimal.ZERO : r.quantity(), ordType == SimOrder.LIMIT ? r.price() : null);
+        if (v.ordersByOrderId.size() >= MAX_ORDERS) forgetOldestEnded(v);
         v.ordersByClOrdId.put(o.clOrdId, o);
         v.ordersByOrderId.put(o.orderId, o);
 

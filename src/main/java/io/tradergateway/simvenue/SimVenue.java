@@ -82,7 +82,8 @@ public final class SimVenue implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final SimMarket market;
     private final Map<String, SessionID> sessions = new LinkedHashMap<>();
-    private final Map<String, List<SimOrderEvent>> received = new HashMap<>();
+    /** Per venue, the newest application messages received ({@link RecentHistory#CAPACITY}). */
+    private final Map<String, RecentHistory<SimOrderEvent>> received = new HashMap<>();
     private final Map<String, Deque<VenueLie>> lies = new ConcurrentHashMap<>();
     /** Requests waiting for their venue's ack delay, per venue, in arrival order (scheduler thread only). */
     private final Map<String, Deque<Pending>> waiting = new HashMap<>();
@@ -118,7 +119,7 @@ public final class SimVenue implements AutoCloseable {
         this.market = new SimMarket(config, clock, this::send, (task, delay) ->
                 scheduler.schedule(guarded(task), delay.toNanos(), TimeUnit.NANOSECONDS));
         for (String venue : config.venues()) {
-            received.put(venue, new CopyOnWriteArrayList<>());
+            received.put(venue, new RecentHistory<>());
             waiting.put(venue, new ArrayDeque<>());
             lastDueNanos.put(venue, Long.MIN_VALUE);
         }
@@ -344,14 +345,14 @@ public final class SimVenue implements AutoCloseable {
         }
     }
 
-    /** Every application message the venue received (D, F, G, H), in order. */
+    /** The application messages the venue received (D, F, G, H), in order: the newest 100,000. */
     public List<SimOrderEvent> received(String venue) {
-        List<SimOrderEvent> list = received.get(venue);
+        RecentHistory<SimOrderEvent> list = received.get(venue);
         if (list == null) throw new IllegalArgumentException("unknown venue: " + venue);
-        return List.copyOf(list);
+        return list.snapshot();
     }
 
-    /** Every fill the venue reported, in order. */
+    /** The fills the venue reported, in order: the newest 100,000. */
     public List<SimExecution> executions(String venue) {
         return call(() -> List.copyOf(market.executions(venue)));
     }
