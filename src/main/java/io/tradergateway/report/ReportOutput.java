@@ -77,11 +77,6 @@ public final class ReportOutput implements Consumer<ExecReport>, AutoCloseable {
         }
     }
 
-    /** Reports waiting to be written (a gauge). */
-    public int backlog() {
-        return queue.size();
-    }
-
     /** Writes what is queued, then stops. */
     @Override
     public void close() {

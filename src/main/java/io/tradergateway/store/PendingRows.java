@@ -65,11 +65,6 @@ final class PendingRows {
         return t == null ? null : t.value();
     }
 
-    /** Rows pending (plans, orders and fills): a gauge. */
-    int size() {
-        return plans.size() + orders.size() + fills.size();
-    }
-
     private static String fillKey(JournalWrite.PutFill f) {
         return fillKey(f.fill().venue(), f.fill().clOrdId().value(), f.fill().execId().value());
     }

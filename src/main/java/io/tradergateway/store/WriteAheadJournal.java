@@ -52,9 +52,6 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
      * @param segmentBytes size at which a journal file is closed and a new one begun
      */
     public record Settings(Path dir, boolean fsync, long segmentBytes) {
-        public static Settings in(Path dir) {
-            return new Settings(dir, true, 64L * 1024 * 1024);
-        }
     }
 
     /** How often the projector tries a failing table write before it stops the journal, and its first back-off. */
@@ -181,9 +178,6 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         if (failure == null) {
             failure = e;
             log.error("JOURNAL FAILED: {}", e.getMessage(), cause);
-        }
-        synchronized (progress) {
-            progress.notifyAll();
         }
         return failure;
     }
