@@ -114,7 +114,8 @@ public final class GatewayApp implements AutoCloseable {
             if (createdKafka != null) metrics.bindKafka(createdKafka);
             WriteAheadJournal walForMetrics = createdJournal;
             metrics.bindJournal(() -> walForMetrics == null ? 0 : walForMetrics.journaled() - walForMetrics.inTables(),
-                    startedEngine::stopped);
+                    () -> walForMetrics == null ? 0 : walForMetrics.written(),
+                    () -> walForMetrics == null ? 0 : walForMetrics.syncs(), startedEngine::stopped);
             this.api = openApi(config, createdEngine, queries, ready, streams);
             this.kafka = createdKafka;
             this.engine = createdEngine;

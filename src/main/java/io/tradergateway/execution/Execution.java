@@ -127,7 +127,7 @@ final class Execution {
         tx = current;
         try {
             work.run();
-            journal.commit(current.writes);
+            store(current);
         } catch (RuntimeException e) {
             current.onRollback.forEach(Runnable::run);
             throw e;
@@ -137,6 +137,26 @@ final class Execution {
         for (Runnable action : current.afterCommit) {
             inTransaction(action);
         }
+    }
+
+    /**
+     * Journals a transaction's rows: durable before its after-commit actions run when it has any; a transaction with
+     * nothing to send, answer or publish (an order acknowledged, a quote, learned venue stats) is appended, to be
+     * forced by the next one that has (or within {@link TradeJournal#syncDueInNanos}).
+     */
+    private void store(Tx t) {
+        if (t.afterCommit.isEmpty()) journal.append(t.writes);
+        else journal.commit(t.writes);
+    }
+
+    /** Forces what was appended (the engine is idle, or it waited long enough). */
+    void syncJournal() {
+        journal.sync();
+    }
+
+    /** Nanoseconds until appended rows must be forced; {@link Long#MAX_VALUE} when none wait. */
+    long syncDueInNanos() {
+        return journal.syncDueInNanos();
     }
 
     /** Most queued events the engine commits in one transaction (group commit). */
@@ -164,7 +184,7 @@ final class Execution {
                     MDC.clear();
                 }
             }
-            journal.commit(current.writes);
+            store(current);
         } catch (JournalFailedException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -99,17 +99,28 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         ticker.scheduleAtFixedRate(() -> post(execution::onTick), tickMs, tickMs, TimeUnit.MILLISECONDS);
     }
 
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
     private void runLoop() {
         List<Runnable> batch = new ArrayList<>(Execution.MAX_BATCH);
         while (running) {
             Runnable first;
             try {
-                first = inbox.poll(200, TimeUnit.MILLISECONDS);
+                first = inbox.poll(Math.max(0, Math.min(IDLE_POLL_NANOS, execution.syncDueInNanos())), TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    // Idle until rows appended without an fsync were due (or longer): force them now.
+                    execution.syncJournal();
+                    continue;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (JournalFailedException e) {
+                log.error("ENGINE STOPPED: {}", e.getMessage());
+                stopped = true;
+                running = false;
+                return;
             }
-            if (first == null) continue;
             // Whatever queued up behind it is committed together (group commit); an idle engine still runs one event
             // at once, it never waits to fill a batch.
             batch.clear();

@@ -102,13 +102,23 @@ public final class GatewayMetrics implements AutoCloseable {
         }
     }
 
+    /** The journal's counter functions, held here: a function counter holds its object weakly. */
+    private List<LongSupplier> journalCounters = List.of();
+
     /**
-     * The engine's journal: batches journaled but not yet in the tables (the projection's lag), and whether the engine
-     * stopped because its journal failed (fail-stop: a restart replays the journal).
+     * The engine's journal: batches journaled but not yet in the tables (the projection's lag), batches written and the
+     * fsyncs that forced them (fewer: one fsync covers a group, and batches that send nothing wait for the next one), and
+     * whether the engine stopped because its journal failed (fail-stop: a restart replays the journal).
      */
-    public void bindJournal(LongSupplier behindInTables, BooleanSupplier engineStopped) {
+    public void bindJournal(LongSupplier behindInTables, LongSupplier batchesWritten, LongSupplier syncs,
+                            BooleanSupplier engineStopped) {
         Gauge.builder("trader.journal.batches.behind", behindInTables, LongSupplier::getAsLong)
                 .description("journal batches the database tables do not hold yet").strongReference(true).register(registry);
+        journalCounters = List.of(batchesWritten, syncs);
+        FunctionCounter.builder("trader.journal.batches", batchesWritten, LongSupplier::getAsLong)
+                .description("engine batches written to the journal").register(registry);
+        FunctionCounter.builder("trader.journal.syncs", syncs, LongSupplier::getAsLong)
+                .description("fsyncs of the journal (each forces every batch written before it)").register(registry);
         Gauge.builder("trader.engine.stopped", engineStopped, s -> s.getAsBoolean() ? 1 : 0)
                 .description("1 when the engine stopped because its journal failed").strongReference(true).register(registry);
     }

@@ -41,6 +41,8 @@ final class JournalSegments implements AutoCloseable {
     private final Path dir;
     private final long segmentBytes;
     private final boolean fsync;
+    /** Batches were written to the current file since its last force. */
+    private boolean unforced;
     private final Deque<Closed> closed = new ArrayDeque<>();
     private FileChannel channel;
     private Path file;
@@ -121,8 +123,17 @@ final class JournalSegments implements AutoCloseable {
         forceFolder();
     }
 
-    /** Appends one batch; with fsync on, it is on the device when this returns. */
+    /** Appends one batch and, with fsync on, forces it and every batch written before it to the device. */
     void append(long sequence, byte[] payload) throws IOException {
+        write(sequence, payload);
+        force();
+    }
+
+    /**
+     * Writes one batch without forcing it: it survives the process dying (it is in the operating system's cache) but
+     * not a power loss until the next {@link #force}.
+     */
+    void write(long sequence, byte[] payload) throws IOException {
         crc.reset();
         header.clear();
         header.putInt(payload.length).putInt(0).putLong(sequence);
@@ -133,12 +144,19 @@ final class JournalSegments implements AutoCloseable {
         ByteBuffer body = ByteBuffer.wrap(payload);
         ByteBuffer[] record = {header, body};
         while (header.hasRemaining() || body.hasRemaining()) channel.write(record);
-        if (fsync) channel.force(false);
         lastSequence = sequence;
+        unforced = true;
         if (channel.position() >= segmentBytes) roll();
     }
 
+    /** With fsync on, puts every batch written so far on the device (one fsync; none when nothing was written since). */
+    void force() throws IOException {
+        if (fsync && unforced) channel.force(false);
+        unforced = false;
+    }
+
     private void roll() throws IOException {
+        force();
         channel.close();
         synchronized (closed) {
             closed.add(new Closed(file, lastSequence));

@@ -29,7 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@link #commit} encodes the event batch's rows, appends them to the journal file and (with fsync on) forces them to
  * the device: one write and one fsync per engine batch, so the engine's group commit is a group fsync. Only then does
- * the engine let anything leave the process. The rows then go to the tables on the {@code journal-projector} thread,
+ * the engine let anything leave the process. A batch that sends, answers and publishes nothing ({@link #append}: an
+ * order acknowledged, say) is written without an fsync of its own; the next commit forces it, or {@link #sync} within
+ * {@link #MAX_UNSYNCED}. Batches reach the tables only once forced, on the {@code journal-projector} thread,
  * many batches per SQL transaction, each transaction recording the last batch it holds ({@code gateway_state
  * journal_applied}), so a replay after a crash applies exactly the batches the tables miss ({@link #open}).
  *
@@ -60,6 +62,11 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     /** How long a fenced read waits for the tables before it reads them as they are. */
     private static final Duration FENCE_WAIT = Duration.ofSeconds(10);
+    /**
+     * Longest a batch nothing outside waits on stays written but not forced (a power loss in that window loses it; it
+     * caused nothing outside the process, and its venue facts come back through reconciliation).
+     */
+    static final Duration MAX_UNSYNCED = Duration.ofMillis(5);
     /** Batches waiting for the tables before the engine waits for the projector (back-pressure, bounded memory). */
     private static final int MAX_PENDING = 65_536;
     /** Most batches written to the tables in one transaction. */
@@ -79,6 +86,12 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private volatile boolean projectionStopped;
     /** Next batch sequence; engine thread only. */
     private long nextSequence;
+    /** Batches written to the file but not forced yet, and when the first of them was written; engine thread only. */
+    private final List<Batch> unsynced = new ArrayList<>();
+    private long unsyncedSince;
+    private volatile long syncs;
+    private volatile long written;
+    /** Last batch forced to the device and handed to the tables. */
     private volatile long journaled;
     private volatile long applied;
 
@@ -92,6 +105,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         this.segments = segments;
         this.nextSequence = lastSequence + 1;
         this.journaled = lastSequence;
+        this.written = lastSequence;
         this.applied = lastSequence;
         this.projector = new Thread(this::project, "journal-projector");
         projector.setDaemon(true);
@@ -151,25 +165,78 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
 
     @Override
     public void commit(List<JournalWrite> writes) {
+        write(writes);
+        sync();
+    }
+
+    /**
+     * Writes a batch nothing outside the process waits on, without an fsync of its own: the next {@link #commit} or
+     * {@link #sync} forces it with whatever follows it, at the latest {@link #MAX_UNSYNCED} after it was written.
+     */
+    @Override
+    public void append(List<JournalWrite> writes) {
+        write(writes);
+        if (!unsynced.isEmpty() && System.nanoTime() - unsyncedSince >= MAX_UNSYNCED.toNanos()) sync();
+    }
+
+    @Override
+    public long syncDueInNanos() {
+        return unsynced.isEmpty() ? Long.MAX_VALUE : unsyncedSince + MAX_UNSYNCED.toNanos() - System.nanoTime();
+    }
+
+    /** Writes one batch to the file (no fsync); it stays readable to the engine from {@link PendingRows}. */
+    private void write(List<JournalWrite> writes) {
         JournalFailedException failed = failure;
         if (failed != null) throw failed;
         if (writes.isEmpty()) return;
         long sequence = nextSequence;
         List<JournalWrite> rows = List.copyOf(writes);
         try {
-            segments.append(sequence, JournalCodec.encode(rows));
+            segments.write(sequence, JournalCodec.encode(rows));
         } catch (IOException | RuntimeException e) {
             throw fail("appending batch " + sequence + " to the journal failed", e);
         }
         nextSequence++;
+        written = sequence;
         pending.add(sequence, rows);
-        journaled = sequence;
+        if (unsynced.isEmpty()) unsyncedSince = System.nanoTime();
+        unsynced.add(new Batch(sequence, rows));
+    }
+
+    /**
+     * Forces every batch written so far to the device with one fsync, then hands them to the tables: other readers see
+     * a batch only once it is durable.
+     */
+    @Override
+    public void sync() {
+        JournalFailedException failed = failure;
+        if (failed != null) throw failed;
+        if (unsynced.isEmpty()) return;
+        Batch last = unsynced.get(unsynced.size() - 1);
         try {
-            toProject.put(new Batch(sequence, rows));
+            segments.force();
+        } catch (IOException | RuntimeException e) {
+            throw fail("forcing batches up to " + last.sequence() + " to the device failed", e);
+        }
+        syncs++;
+        try {
+            for (Batch b : unsynced) toProject.put(b);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw fail("interrupted while handing batch " + sequence + " to the tables", e);
+            throw fail("interrupted while handing batch " + last.sequence() + " to the tables", e);
         }
+        unsynced.clear();
+        journaled = last.sequence();
+    }
+
+    /** The last batch written to the file (forced or not). */
+    public long written() {
+        return written;
+    }
+
+    /** How many fsyncs forced batches to the device (each may cover many batches); for metrics and benchmarks. */
+    public long syncs() {
+        return syncs;
     }
 
     private JournalFailedException fail(String what, Throwable cause) {
@@ -317,6 +384,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     /** Waits for the tables to hold every batch, then reads them (start-up, and the engine's reload after a failure). */
     @Override
     public Recovered recover() {
+        sync();
         long last = journaled;
         if (!awaitTables(last, Duration.ofMinutes(2))) {
             JournalFailedException failed = failure;
@@ -373,6 +441,11 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     /** Lets the projector write what is journaled, then closes the file. */
     @Override
     public void close() {
+        try {
+            sync();
+        } catch (JournalFailedException e) {
+            log.warn("closing the journal: the last batches were not forced to the device: {}", e.getMessage());
+        }
         running = false;
         try {
             projector.join(30_000);

@@ -71,7 +71,19 @@ class SideBySideBenchmark {
      * checkpoints) and the latency phase (one client, one plan at a time, as the bare round trip).
      */
     record Gateway(PlanSegments.Phase load, PlanSegments.Phase single, int refused, String firstRefusal, int lost,
-                   int notFilled, String firstNotFilled, HeapCheckpoints heap, String loadBefore, String loadAfter) {
+                   int notFilled, String firstNotFilled, HeapCheckpoints heap, String loadBefore, String loadAfter,
+                   JournalUse loadJournal, JournalUse singleJournal) {
+    }
+
+    /** Journal batches written and fsyncs over a phase (its idle checkpoints included), from the gateway's /metrics. */
+    record JournalUse(long batches, long syncs) {
+        static JournalUse read(BenchHarness h, java.net.http.HttpClient http) {
+            return new JournalUse(h.metric(http, "trader_journal_batches_total"), h.metric(http, "trader_journal_syncs_total"));
+        }
+
+        JournalUse since(JournalUse before) {
+            return new JournalUse(batches - before.batches, syncs - before.syncs);
+        }
     }
 
     @Test
@@ -135,17 +147,22 @@ class SideBySideBenchmark {
                     : new ReportReader(readerSocket::getJson, cursor, times).start();
                  PlanLoad many = new PlanLoad(port, BenchHarness.TOKEN, CLIENTS, BATCH, plans, postStart);
                  PlanLoad one = new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart)) {
+                var http = BenchHarness.newClient();
                 PlanSegments.Phase warmUp = segments.run(many, 0, WARMUP, null);
                 heap.take(0);
+                JournalUse atStart = JournalUse.read(h, http);
                 PlanSegments.Phase load = warmUp.complete()
                         ? segments.run(many, WARMUP, WARMUP + PLANS, heap) : PlanSegments.Phase.SKIPPED;
+                JournalUse afterLoad = JournalUse.read(h, http);
                 PlanSegments.Phase single = load.complete()
                         ? segments.run(one, WARMUP + PLANS, total, null) : PlanSegments.Phase.SKIPPED;
+                JournalUse afterSingle = JournalUse.read(h, http);
                 if (reader instanceof StreamReportReader r) r.throwIfFailed();
                 else ((ReportReader) reader).throwIfFailed();
                 return new Gateway(load, single, many.refused() + one.refused(),
                         many.firstRefusal() != null ? many.firstRefusal() : one.firstRefusal(), total - times.ended(),
-                        times.notFilled(), times.firstNotFilled(), heap, loadBefore, GatewayBenchmark.loadAverage());
+                        times.notFilled(), times.firstNotFilled(), heap, loadBefore, GatewayBenchmark.loadAverage(),
+                        afterLoad.since(atStart), afterSingle.since(afterLoad));
             }
         }
     }
@@ -204,14 +221,14 @@ class SideBySideBenchmark {
                 bare.cpuPerOrderNanos() / 1000.0));
 
         out.append("\n--- gateway end to end ---\n");
-        phase(out, CLIENTS + " clients", load);
-        phase(out, "1 client", single);
+        phase(out, CLIENTS + " clients", load, g.loadJournal());
+        phase(out, "1 client", single, g.singleJournal());
         out.append("heap after a full GC at the checkpoints of the " + CLIENTS + "-client phase (first: after warm-up):\n")
                 .append(g.heap().render(20));
         return out.toString();
     }
 
-    private static void phase(StringBuilder out, String name, PlanSegments.Phase p) {
+    private static void phase(StringBuilder out, String name, PlanSegments.Phase p, JournalUse journal) {
         out.append(String.format(Locale.ROOT, "%s: %d plans filled in %.1f s measured (%.0f plans/s; segments only)%n", name,
                 p.plans(), p.windowNanos() / 1e9, p.plansPerSecond()));
         out.append("  POST -> filled readable, us: ").append(micros(p.postToFilled())).append('\n');
@@ -219,6 +236,8 @@ class SideBySideBenchmark {
                         + "load), load generator threads %.1f (%.0f %% of one core)%n", perPlanMicros(p, p.cpu(ENGINE_THREAD)),
                 perPlanMicros(p, p.processCpuNanos()), perPlanMicros(p, p.loadGeneratorCpu()),
                 100.0 * p.loadGeneratorCpu() / p.windowNanos()));
+        out.append(String.format(Locale.ROOT, "  journal per plan: %.2f batches, %.2f fsyncs%n",
+                (double) journal.batches() / Math.max(1, p.plans()), (double) journal.syncs() / Math.max(1, p.plans())));
         out.append(String.format(Locale.ROOT, "  CPU: process %.2f cores busy on average; per thread family (share of one "
                 + "core): ", (double) p.processCpuNanos() / p.windowNanos()));
         p.cpuByFamily().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)

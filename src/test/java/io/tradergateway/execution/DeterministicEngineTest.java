@@ -3,6 +3,7 @@ package io.tradergateway.execution;
 import io.tradergateway.domain.ExecId;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.OrderId;
+import io.tradergateway.report.ExecReport;
 import io.tradergateway.system.Plans;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,31 @@ class DeterministicEngineTest {
         assertThat(e.position("AAPL")).isEqualByComparingTo(order.quantity());
         assertThat(e.journal.recover().positions()).singleElement()
                 .satisfies(p -> assertThat(p.quantity()).isEqualByComparingTo(order.quantity()));
+    }
+
+    /**
+     * Only what makes something leave the process waits for an fsync (issue 12): the plan (its order is sent, the API
+     * answered) and the fill (its exec-report is published) are committed; the acknowledgement, which sends, answers and
+     * publishes nothing, is appended and forced by the fill's commit.
+     */
+    @Test
+    void anAcknowledgementIsAppendedAndForcedWithTheFillThatFollows() {
+        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
+        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
+        e.price(VENUE, "AAPL", "99.99", "100.01");
+        e.commits.commits.clear();
+        e.commits.appends.clear();
+
+        assertThat(e.submit(Plans.market("det-sync", "AAPL", "long")).httpStatus()).isEqualTo(202);
+        assertThat(e.commits.commits).singleElement().satisfies(ids -> assertThat(ids).contains("det-sync"));
+        OrderCommand.NewOrder order = e.newOrders().get(0);
+        e.report(e.report(order, ExecType.NEW, OrderStatus.NEW, null));
+        assertThat(e.commits.appends).singleElement().isEqualTo(List.of("PutOrder"));
+        assertThat(e.commits.commits).hasSize(1);
+
+        e.report(e.report(order, ExecType.TRADE, OrderStatus.FILLED, order.quantity(), new BigDecimal("100.00")));
+        assertThat(e.commits.commits).hasSize(2).last().satisfies(ids -> assertThat(ids).contains("det-sync"));
+        assertThat(e.reports).extracting(ExecReport::status).contains("filled");
     }
 
     /** From LimitedVenueEngineTest: a refused cancel is retried twice with back-off, then flagged, never in a loop. */

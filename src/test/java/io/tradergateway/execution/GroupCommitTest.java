@@ -157,6 +157,17 @@ class GroupCommitTest {
             this.real = real;
         }
 
+        /** What each {@link #append} wrote (rows nothing outside waited on), by the kind of each row. */
+        final List<List<String>> appends = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void append(List<JournalWrite> writes) {
+            if (writes.isEmpty()) return;
+            appends.add(writes.stream().map(w -> w.getClass().getSimpleName()).toList());
+            commit(writes);
+            commits.remove(commits.size() - 1);
+        }
+
         @Override
         public void commit(List<JournalWrite> writes) {
             if (writes.isEmpty()) return;

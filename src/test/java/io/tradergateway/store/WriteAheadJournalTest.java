@@ -247,4 +247,72 @@ class WriteAheadJournalTest {
         restarted.commit(List.of(new JournalWrite.PutPlan(plan("P-21", PlanState.WORKING))));
         assertThat(restarted.journaled()).as("sequences continue after the replayed ones").isEqualTo(4);
     }
+
+    @Test
+    void aBatchNothingWaitsOnIsForcedByTheNextCommitAndOnlyThenReachesTheTables() {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, true);
+        JdbcTradeJournal tables = new JdbcTradeJournal(db);
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-30", PlanState.WORKING))));
+        assertThat(journal.syncs()).isEqualTo(1);
+
+        // An order acknowledged: nothing leaves the process after it, so no fsync of its own.
+        journal.append(List.of(new JournalWrite.PutOrder(order("C-30", "P-30", OrderStatus.NEW, "0"))));
+        assertThat(journal.syncs()).isEqualTo(1);
+        assertThat(journal.syncDueInNanos()).isPositive().isLessThanOrEqualTo(WriteAheadJournal.MAX_UNSYNCED.toNanos());
+        assertThat(journal.findOrder(new ClOrdId("C-30"))).get().extracting(Order::status).isEqualTo(OrderStatus.NEW);
+        assertThat(journal.journaled()).as("other readers see a batch only once it is durable").isEqualTo(1);
+
+        // The fill's batch publishes a report: one fsync forces both batches, and both go to the tables.
+        journal.commit(List.of(new JournalWrite.PutOrder(order("C-30", "P-30", OrderStatus.FILLED, "100")),
+                new JournalWrite.PutFill(fill("C-30", "E-30"), "P-30")));
+        assertThat(journal.syncs()).isEqualTo(2);
+        assertThat(journal.syncDueInNanos()).isEqualTo(Long.MAX_VALUE);
+        assertThat(journal.journaled()).isEqualTo(3);
+        assertThat(journal.awaitTables(3, Duration.ofSeconds(10))).isTrue();
+        assertThat(tables.findOrder(new ClOrdId("C-30"))).get().extracting(Order::status).isEqualTo(OrderStatus.FILLED);
+    }
+
+    @Test
+    void appendedRowsAreForcedOnceTheyHaveWaitedTheirLongest() throws Exception {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, true);
+        journal.append(List.of(new JournalWrite.PutPlan(plan("P-31", PlanState.WORKING))));
+        assertThat(journal.syncs()).isZero();
+        Thread.sleep(WriteAheadJournal.MAX_UNSYNCED.toMillis() + 1);
+        assertThat(journal.syncDueInNanos()).isNotPositive();
+
+        // The next append, whatever it holds, forces what waited too long.
+        journal.append(List.of());
+        assertThat(journal.syncs()).isEqualTo(1);
+        assertThat(journal.journaled()).isEqualTo(1);
+        journal.sync();
+        assertThat(journal.syncs()).as("nothing left to force: no fsync").isEqualTo(1);
+    }
+
+    @Test
+    void appendedBatchesSurviveTheProcessDyingBeforeTheirFsync() throws Exception {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, true);
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-32", PlanState.WORKING))));
+        journal.append(List.of(new JournalWrite.PutOrder(order("C-32", "P-32", OrderStatus.NEW, "0"))));
+        journal.crashForTest();
+
+        journal(db, true);
+        JdbcTradeJournal tables = new JdbcTradeJournal(db);
+        assertThat(tables.journalApplied()).isEqualTo(2);
+        assertThat(tables.findOrder(new ClOrdId("C-32"))).get().extracting(Order::status).isEqualTo(OrderStatus.NEW);
+    }
+
+    @Test
+    void aCleanCloseForcesWhatWasAppended() {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, true);
+        journal.append(List.of(new JournalWrite.PutPlan(plan("P-33", PlanState.WORKING))));
+        journal.close();
+        open.remove(journal);
+
+        assertThat(journal.syncs()).isEqualTo(1);
+        assertThat(new JdbcTradeJournal(db).findPlan("P-33")).isPresent();
+    }
 }

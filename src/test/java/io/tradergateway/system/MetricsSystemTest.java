@@ -84,6 +84,8 @@ class MetricsSystemTest {
         assertThat(value(after, "trader_venue_order_ack_seconds_count{venue=\"" + venue + "\"}")).isEqualTo(1);
         assertThat(value(after, "trader_venue_order_ack_seconds_sum{venue=\"" + venue + "\"}")).isPositive().isLessThan(10);
         assertThat(value(after, "trader_exec_reports_last_sequence")).isGreaterThanOrEqualTo(1);
+        assertThat(value(after, "trader_journal_syncs_total")).as("one fsync may force many batches").isPositive()
+                .isLessThanOrEqualTo(value(after, "trader_journal_batches_total"));
 
         ObjectNode resting = Plans.market("metrics-resting", "AAPL", "long");
         resting.put("execution_strategy", "limit");
