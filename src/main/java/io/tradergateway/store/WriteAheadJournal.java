@@ -430,12 +430,12 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         db.fenceReads(null);
-        segments.close();
+        segments.abandon();
     }
 
     /** Closes the journal file under the journal, as a failing disk would make it unwritable (tests). */
     void closeFileForTest() throws IOException {
-        segments.close();
+        segments.abandon();
     }
 
     /** Lets the projector write what is journaled, then closes the file. */

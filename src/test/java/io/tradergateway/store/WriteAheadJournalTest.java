@@ -315,4 +315,61 @@ class WriteAheadJournalTest {
         assertThat(journal.syncs()).isEqualTo(1);
         assertThat(new JdbcTradeJournal(db).findPlan("P-33")).isPresent();
     }
+
+    @Test
+    void spaceZeroedAheadOfTheRecordsReadsAsTheirEndAfterACrash() throws Exception {
+        Path journalDir = dir.resolve("journal");
+        JournalSegments segments = new JournalSegments(journalDir, 64L << 20, true);
+        segments.start(1);
+        segments.append(1, JournalCodec.encode(List.of(new JournalWrite.PutPlan(plan("P-40", PlanState.WORKING)))));
+        segments.append(2, JournalCodec.encode(List.of(new JournalWrite.PutPlan(plan("P-41", PlanState.WORKING)))));
+        segments.abandon();   // kill -9: the file keeps its zeroed space
+        Path file = JournalSegments.files(journalDir).get(0);
+        assertThat(Files.size(file)).isEqualTo(JournalSegments.ZEROED_AHEAD);
+
+        assertThat(JournalSegments.readAll(journalDir)).extracting(JournalSegments.Record::sequence).containsExactly(1L, 2L);
+        Database db = database();
+        journal(db, true);
+        assertThat(new JdbcTradeJournal(db).findPlan("P-41")).isPresent();
+    }
+
+    @Test
+    void aTornRecordInTheZeroedSpaceIsCutLikeAnyTornTail() throws Exception {
+        Path journalDir = dir.resolve("journal");
+        JournalSegments segments = new JournalSegments(journalDir, 64L << 20, true);
+        segments.start(1);
+        segments.append(1, JournalCodec.encode(List.of(new JournalWrite.PutPlan(plan("P-42", PlanState.WORKING)))));
+        segments.abandon();
+        Path file = JournalSegments.files(journalDir).get(0);
+        long end = recordsEnd(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            // Power went out while batch 2 was written: its header did not reach the disk, part of its payload did.
+            ch.write(java.nio.ByteBuffer.wrap(new byte[]{'[', '{'}), end + JournalSegments.HEADER + 10);
+        }
+
+        assertThat(JournalSegments.readAll(journalDir)).extracting(JournalSegments.Record::sequence).containsExactly(1L);
+        assertThat(Files.size(file)).as("cut after batch 1").isEqualTo(end);
+    }
+
+    @Test
+    void aClosedFileHoldsItsRecordsOnly() throws Exception {
+        Path journalDir = dir.resolve("journal");
+        byte[] payload = JournalCodec.encode(List.of(new JournalWrite.PutPlan(plan("P-43", PlanState.WORKING))));
+        try (JournalSegments segments = new JournalSegments(journalDir, 64L << 20, true)) {
+            segments.start(1);
+            segments.append(1, payload);
+        }
+        assertThat(Files.size(JournalSegments.files(journalDir).get(0))).isEqualTo(JournalSegments.HEADER + payload.length);
+    }
+
+    /** Where the records of a journal file end (the first header of zeros). */
+    private static long recordsEnd(Path file) throws IOException {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(Files.readAllBytes(file));
+        while (buf.remaining() >= JournalSegments.HEADER) {
+            int length = buf.getInt(buf.position());
+            if (length == 0) return buf.position();
+            buf.position(buf.position() + JournalSegments.HEADER + length);
+        }
+        return buf.position();
+    }
 }
