@@ -736,6 +736,14 @@ final class Execution {
         }
     }
 
+    /** The FIX adapter took the order but it never left (its session went down first). */
+    void onOrderNotSent(ClOrdId id, String why) {
+        Order order = s.orders.get(id);
+        if (order == null || order.status() != OrderStatus.PENDING_NEW) return;
+        OpsLog.warn(order.planId(), id, "{}", why);
+        notSent(id, why);
+    }
+
     /** An order that never left: rejected without a venue answer, and its plan fails over or ends. */
     private void notSent(ClOrdId id, String why) {
         Order order = s.orders.get(id);

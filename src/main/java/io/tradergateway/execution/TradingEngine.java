@@ -224,6 +224,11 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
     }
 
     @Override
+    public void onOrderNotSent(String venue, io.tradergateway.domain.ClOrdId clOrdId, String reason) {
+        post(() -> execution.onOrderNotSent(clOrdId, reason));
+    }
+
+    @Override
     public void onMarketDataReject(String venue, String requestId, String reason) {
         log.warn("market data request {} rejected by {}: {}", requestId, venue, reason);
     }

@@ -27,4 +27,10 @@ public interface VenueEventSink {
      * it will not tell us that order's status this way.
      */
     void onStatusRequestRefused(String venue, io.tradergateway.domain.ClOrdId clOrdId, String reason);
+
+    /**
+     * A NewOrderSingle the adapter accepted to send never left: the session went down (or refused it) before it did.
+     * The order ends as rejected without a venue answer, as one the adapter refused at once.
+     */
+    void onOrderNotSent(String venue, io.tradergateway.domain.ClOrdId clOrdId, String reason);
 }

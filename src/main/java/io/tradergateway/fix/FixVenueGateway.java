@@ -53,6 +53,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -62,6 +66,11 @@ import java.util.function.Function;
  * no heartbeats, market data only with {@code LogMarketData=Y}).
  * Each session speaks its own version (SPEC 4.1) and honours its venue keys (SPEC 4.2, {@link VenueSettings}).
  * Callbacks only translate and hand over to the {@link VenueEventSink}; they never block.
+ *
+ * <p>Commands from the engine ({@link #send}) are checked on the caller's thread (session, capabilities) and leave on
+ * the {@code fix-output} thread, one after the other in the order given: building the message, QuickFIX/J's store and
+ * the socket write stay off the engine's thread. An order that the session no longer takes by then comes back as
+ * {@link VenueEventSink#onOrderNotSent}.
  */
 public final class FixVenueGateway implements VenueGateway, Application, SessionControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FixVenueGateway.class);
@@ -91,6 +100,11 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
     private final SessionWatch watch;
     private final MarketDataTranslator marketData = new MarketDataTranslator();
     private final AtomicLong requestIds = new AtomicLong();
+    private final ExecutorService output = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "fix-output");
+        t.setDaemon(true);
+        return t;
+    });
     /** Per venue, our latest order messages by MsgSeqNum (see {@link FixTranslator.SentOrderMessage}). */
     private final Map<String, Map<Integer, FixTranslator.SentOrderMessage>> sentOrderMessages = new ConcurrentHashMap<>();
     private volatile boolean closing;
@@ -338,10 +352,26 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
             return false;
         }
         try {
-            return Session.sendToTarget(FixTranslator.toFix(versions.get(venue), command, venueSettings.get(venue).orderFields()), id);
-        } catch (SessionNotFound e) {
-            return false;
+            output.execute(() -> transmit(id, venue, command));
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false; // stopping
         }
+    }
+
+    /** On {@code fix-output}: the message leaves, or an order that could not is handed back to the engine. */
+    private void transmit(SessionID id, String venue, OrderCommand command) {
+        String failure;
+        try {
+            if (Session.sendToTarget(FixTranslator.toFix(versions.get(venue), command, venueSettings.get(venue).orderFields()), id)) {
+                return;
+            }
+            failure = "not sent: FIX session to " + venue + " went down before the message left";
+        } catch (SessionNotFound | RuntimeException e) {
+            failure = "not sent to " + venue + ": " + e.getMessage();
+        }
+        log.warn("{}: {}", failure, command);
+        if (command instanceof OrderCommand.NewOrder order) sink.onOrderNotSent(venue, order.clOrdId(), failure);
     }
 
     /**
@@ -351,6 +381,12 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
     @Override
     public void close() {
         closing = true;
+        output.shutdown();
+        try {
+            if (!output.awaitTermination(5, TimeUnit.SECONDS)) log.warn("venue commands still leaving after 5 s: stopping anyway");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (initiator == null) return;
         List<Session> up = new ArrayList<>();
         for (SessionID id : sessionsByVenue.values()) {

@@ -105,6 +105,28 @@ class DeterministicEngineTest {
         assertThat(e.reports).extracting(ExecReport::status).contains("filled");
     }
 
+    /**
+     * An order the FIX adapter took but could not send (its session went down before the message left) is rejected
+     * without a venue answer, like one refused at once; once the venue acknowledged it, a late "not sent" changes nothing.
+     */
+    @Test
+    void anOrderThatNeverLeftTheAdapterIsRejectedUnlessTheVenueAlreadyAnswered() {
+        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
+        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
+        e.price(VENUE, "AAPL", "99.99", "100.01");
+        assertThat(e.submit(Plans.market("det-unsent", "AAPL", "long")).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder lost = e.newOrders().get(0);
+        e.run(() -> e.execution.onOrderNotSent(lost.clOrdId(), "not sent: FIX session to V1 went down before the message left"));
+        assertThat(e.journal.findOrder(lost.clOrdId()).orElseThrow().status()).isEqualTo(OrderStatus.REJECTED);
+        assertThat(e.planState("det-unsent")).isEqualTo(PlanState.FAILED);
+
+        assertThat(e.submit(Plans.market("det-sent", "AAPL", "long")).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder sent = e.newOrders().get(1);
+        e.report(e.report(sent, ExecType.NEW, OrderStatus.NEW, null));
+        e.run(() -> e.execution.onOrderNotSent(sent.clOrdId(), "not sent"));
+        assertThat(e.journal.findOrder(sent.clOrdId()).orElseThrow().status()).isEqualTo(OrderStatus.NEW);
+    }
+
     /** From LimitedVenueEngineTest: a refused cancel is retried twice with back-off, then flagged, never in a loop. */
     @Test
     void aRefusedCancelIsRetriedTwiceWithBackOffThenFlagged() {

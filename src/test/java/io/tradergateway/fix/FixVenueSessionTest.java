@@ -167,6 +167,17 @@ class FixVenueSessionTest {
         assertThat(d50.getString(21)).isEqualTo("2");
         assertThat(d50.getString(44)).isEqualTo("141.25");
 
+        // Orders leave on the adapter's own thread; one whose message cannot be built (no quantity here) never leaves and
+        // comes back to the engine as not sent.
+        assertThat(venue.received("BROKER42", MsgType.ORDER_SINGLE)).singleElement();
+        assertThat(gateway.send(new OrderCommand.NewOrder("BROKER42", new ClOrdId("GW-42-2"), "IBM", Side.BUY, OrderType.LIMIT,
+                null, new BigDecimal("141.25"), TimeInForce.DAY, null, Instant.now()))).isTrue();
+        await(() -> !sink.notSent.isEmpty());
+        assertThat(sink.notSent).singleElement().asString().startsWith("BROKER42 GW-42-2 not sent to BROKER42");
+        assertThat(gateway.send(order("BROKER42", "GW-42-3", "IBM"))).isTrue();
+        await(() -> venue.received("BROKER42", MsgType.ORDER_SINGLE).size() == 2);
+        assertThat(venue.received("BROKER42", MsgType.ORDER_SINGLE).get(1).getString(11)).isEqualTo("GW-42-3");
+
         // MarketDataRequest=N: never a 35=V to BROKER42.
         assertThat(gateway.send(new OrderCommand.SubscribeMarketData("BROKER42", "MD-1", List.of("IBM")))).isFalse();
 
@@ -245,6 +256,7 @@ class FixVenueSessionTest {
     static final class RecordingSink implements VenueEventSink {
         final List<String> instruments = new CopyOnWriteArrayList<>();
         final List<String> statusRefused = new CopyOnWriteArrayList<>();
+        final List<String> notSent = new CopyOnWriteArrayList<>();
         final List<VenueExecutionReport> reports = new CopyOnWriteArrayList<>();
 
         @Override
@@ -276,6 +288,11 @@ class FixVenueSessionTest {
         @Override
         public void onStatusRequestRefused(String venue, ClOrdId clOrdId, String reason) {
             statusRefused.add(venue + " " + clOrdId + " " + reason);
+        }
+
+        @Override
+        public void onOrderNotSent(String venue, ClOrdId clOrdId, String reason) {
+            notSent.add(venue + " " + clOrdId + " " + reason);
         }
     }
 }
