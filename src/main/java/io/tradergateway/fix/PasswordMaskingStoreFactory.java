@@ -12,7 +12,8 @@ import java.util.Date;
 /**
  * Keeps the Logon password out of the message store: QuickFIX/J persists every sent message, admin ones too, and our
  * Logon carries Password (554). A Logon is never re-sent from the store (a resend gap-fills admin messages), so the
- * stored copy may safely read {@code 554=****}.
+ * stored copy may safely read {@code 554=****}; its BodyLength (9) and CheckSum (10) are set again for the masked text,
+ * because a resend parses every stored message in its range and gives up on the first one that does not check.
  */
 final class PasswordMaskingStoreFactory implements MessageStoreFactory {
     private final MessageStoreFactory delegate;
@@ -26,6 +27,21 @@ final class PasswordMaskingStoreFactory implements MessageStoreFactory {
         return new Store(delegate.create(sessionID));
     }
 
+    private static final char SOH = '\u0001';
+
+    /** {@code message} with BodyLength and CheckSum computed for its text as it is (unchanged if it is not framed). */
+    static String reframed(String message) {
+        int lengthField = message.indexOf(SOH + "9=");
+        int trailer = message.lastIndexOf(SOH + "10=");
+        if (lengthField < 0 || trailer < lengthField) return message;
+        int bodyStart = message.indexOf(SOH, lengthField + 1) + 1;
+        String body = message.substring(bodyStart, trailer + 1);
+        String framed = message.substring(0, lengthField + 1) + "9=" + body.length() + SOH + body;
+        int sum = 0;
+        for (int i = 0; i < framed.length(); i++) sum += framed.charAt(i);
+        return framed + String.format("10=%03d", sum % 256) + SOH;
+    }
+
     private static final class Store implements MessageStore, Closeable {
         private final MessageStore store;
 
@@ -35,7 +51,8 @@ final class PasswordMaskingStoreFactory implements MessageStoreFactory {
 
         @Override
         public boolean set(int sequence, String message) throws IOException {
-            return store.set(sequence, WatchedLogFactory.masked(message));
+            String masked = WatchedLogFactory.masked(message);
+            return store.set(sequence, masked == null || masked.equals(message) ? message : reframed(masked));
         }
 
         @Override
