@@ -70,6 +70,7 @@ final class Execution {
     private final TradeJournal journal;
     private final VenueGateway venues;
     private final Consumer<ExecReport> publisher;
+    private final Consumer<Runnable> handBack;
     private final Clock clock;
     private final TradingEngine.Settings settings;
     private final PlanParser parser = new PlanParser();
@@ -85,8 +86,13 @@ final class Execution {
     private final Map<String, java.util.concurrent.atomic.LongAdder> riskDenials = new java.util.concurrent.ConcurrentSkipListMap<>();
     private Tx tx;
 
+    /**
+     * @param handBack how an effect that failed outside the engine's thread (an order the FIX session no longer took)
+     *                 comes back to it as an event
+     */
     Execution(EngineState state, TradeJournal journal, VenueGateway venues, Consumer<ExecReport> publisher, Clock clock,
-              TradingEngine.Settings settings) {
+              TradingEngine.Settings settings, Consumer<Runnable> handBack) {
+        this.handBack = handBack;
         this.s = state;
         this.journal = journal;
         this.venues = venues;
@@ -113,10 +119,16 @@ final class Execution {
     static final class Tx {
         final List<JournalWrite> writes = new ArrayList<>();
         final List<Runnable> afterCommit = new ArrayList<>();
+        final List<Runnable> effects = new ArrayList<>();
         final List<Runnable> onRollback = new ArrayList<>();
 
         void afterCommit(Runnable action) {
             afterCommit.add(action);
+        }
+
+        /** What leaves the process because of this transaction: it happens once its rows are durable. */
+        void effect(Runnable action) {
+            effects.add(action);
         }
     }
 
@@ -140,23 +152,13 @@ final class Execution {
     }
 
     /**
-     * Journals a transaction's rows: durable before its after-commit actions run when it has any; a transaction with
-     * nothing to send, answer or publish (an order acknowledged, a quote, learned venue stats) is appended, to be
-     * forced by the next one that has (or within {@link TradeJournal#syncDueInNanos}).
+     * Journals a transaction's rows, then hands its effects (FIX messages, API answers, exec-reports) to the journal,
+     * which lets them out once those rows are durable: with the file journal, while the engine goes on with the next
+     * events.
      */
     private void store(Tx t) {
-        if (t.afterCommit.isEmpty()) journal.append(t.writes);
-        else journal.commit(t.writes);
-    }
-
-    /** Forces what was appended (the engine is idle, or it waited long enough). */
-    void syncJournal() {
-        journal.sync();
-    }
-
-    /** Nanoseconds until appended rows must be forced; {@link Long#MAX_VALUE} when none wait. */
-    long syncDueInNanos() {
-        return journal.syncDueInNanos();
+        journal.commit(t.writes);
+        if (!t.effects.isEmpty()) journal.release(List.copyOf(t.effects));
     }
 
     /** Most queued events the engine commits in one transaction (group commit). */
@@ -219,6 +221,11 @@ final class Execution {
     /** Runs {@code action} once the current event's rows are committed (with the rest of its batch). */
     void afterCommit(Runnable action) {
         tx.afterCommit(action);
+    }
+
+    /** Lets {@code action} (something leaving the process) happen once the current event's rows are durable. */
+    void effect(Runnable action) {
+        tx.effect(action);
     }
 
     /** Adds a row to the current event's transaction. */
@@ -438,7 +445,7 @@ final class Execution {
     private void reply(CompletableFuture<TradingEngine.SubmitOutcome> answer, int status, String planId, String state,
                        List<PlanIssue> issues, String message) {
         TradingEngine.SubmitOutcome outcome = new TradingEngine.SubmitOutcome(status, planId, state, issues, message);
-        tx.afterCommit(() -> answer.complete(outcome));
+        tx.effect(() -> answer.complete(outcome));
     }
 
     private ValidationContext validationContext(Instant now) {
@@ -491,7 +498,7 @@ final class Execution {
 
     void killSwitch(boolean engaged, CompletableFuture<Boolean> answer) {
         tradingState(engaged ? TradingState.HALTED : TradingState.ACTIVE, new CompletableFuture<>());
-        tx.afterCommit(() -> answer.complete(engaged));
+        tx.effect(() -> answer.complete(engaged));
     }
 
     /**
@@ -523,7 +530,7 @@ final class Execution {
                 }
             }
         }
-        tx.afterCommit(() -> {
+        tx.effect(() -> {
             committedTradingState = state;
             answer.complete(state);
         });
@@ -720,9 +727,16 @@ final class Execution {
         TimeInForce wire = wireTif(order);
         Instant expire = wire != TimeInForce.GTD ? null
                 : order.expireTime() != null ? order.expireTime() : order.createdAt().plus(Duration.ofDays(1));
-        boolean sent = venues.send(new OrderCommand.NewOrder(order.venue(), id, order.symbol(), order.side(), order.type(),
-                order.quantity(), order.limitPrice(), wire, expire, sendTime));
-        if (sent) {
+        OrderCommand.NewOrder command = new OrderCommand.NewOrder(order.venue(), id, order.symbol(), order.side(), order.type(),
+                order.quantity(), order.limitPrice(), wire, expire, sendTime);
+        if (venues.accepts(command)) {
+            // It leaves once its row is durable; a session that goes down before that hands it back, not sent.
+            String venue = order.venue();
+            tx.effect(() -> {
+                if (!venues.send(command)) {
+                    handBack.accept(() -> onOrderNotSent(id, "not sent: FIX session to " + venue + " went down before it left"));
+                }
+            });
             Order stamped = order.withSent(sendTime);
             s.orders.put(stamped);
             if (queueHead) {
@@ -798,7 +812,7 @@ final class Execution {
         s.statusRequests.put(o.clOrdId(), asked + 1);
         s.statusAsked.put(o.clOrdId(), clock.instant());
         OpsLog.info(o.planId(), o.clOrdId(), "{}: OrderStatusRequest {} of {} to {}", why, asked + 1, MAX_STATUS_REQUESTS, o.venue());
-        tx.afterCommit(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
+        tx.effect(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
         return true;
     }
 
@@ -843,7 +857,7 @@ final class Execution {
         s.subscribed.computeIfAbsent(venue, v -> new java.util.HashSet<>()).addAll(symbols);
         s.subscribedAt.put(venue, clock.instant());
         String requestId = "MD-" + venue + "-" + clock.millis();
-        tx.afterCommit(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, requestId, List.copyOf(symbols))));
+        tx.effect(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, requestId, List.copyOf(symbols))));
     }
 
     void onMarketData(MarketDataEvent event) {
@@ -926,8 +940,8 @@ final class Execution {
             OpsLog.info(report.planId(), report.clOrdId() != null ? report.clOrdId() : currentOrder(report.planId()), "exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})", report.sequence(), report.leg(), report.status(),
                     plain(report.executedQuantity()), plain(report.executedPrice()), plain(report.slippage()),
                     report.latencyMs() == null ? "-" : report.latencyMs(), fmt(report.adherenceScore()));
-            publisher.accept(report);
         });
+        tx.effect(() -> publisher.accept(report));
     }
 
     // ================================================================= plan completion
@@ -1075,7 +1089,7 @@ final class Execution {
         OpsLog.info(order.planId(), order.clOrdId(), "cancel requested ({}): OrderCancelRequest {} to {}{}", why,
                 requestId, order.venue(), order.requestCount() == 0 ? "" : " (attempt " + (order.requestCount() + 1) + " of "
                         + MAX_CANCEL_ATTEMPTS + ")");
-        tx.afterCommit(() -> venues.send(new OrderCommand.Cancel(order.venue(), requestId, order.clOrdId(), order.symbol(),
+        tx.effect(() -> venues.send(new OrderCommand.Cancel(order.venue(), requestId, order.clOrdId(), order.symbol(),
                 order.side(), order.quantity(), clock.instant())));
         return true;
     }

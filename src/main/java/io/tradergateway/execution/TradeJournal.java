@@ -11,28 +11,18 @@ import java.util.Optional;
 /** The engine's durable memory. Implemented on JDBC in the store package; only the engine thread writes. */
 public interface TradeJournal {
     /**
-     * Writes all rows in one transaction, all or nothing; they are durable when this returns, with every row
-     * {@link #append}ed before them.
+     * Writes all rows in one transaction, all or nothing, after every batch committed before them. They are durable when
+     * this returns, or (a journal that forces in the background) before any effect {@link #release}d after it runs.
      */
     void commit(List<JournalWrite> writes);
 
     /**
-     * Writes the rows of a batch that nothing outside the process waits on (no FIX message, API answer or exec-report
-     * follows from it), all or nothing, in order with every other batch. A journal may leave them unforced until its
-     * next {@link #commit} or {@link #sync}, at the latest {@link #syncDueInNanos} from now: they survive the process
-     * dying, and a power loss before then loses only them. By default, a {@link #commit}.
+     * Runs {@code effects}, in order and after those released before, once every batch committed so far is durable:
+     * what leaves the process (FIX messages, API answers, exec-reports) never runs ahead of the rows that decided it.
+     * By default at once ({@link #commit} is durable when it returns).
      */
-    default void append(List<JournalWrite> writes) {
-        commit(writes);
-    }
-
-    /** Makes every batch {@link #append}ed so far durable. */
-    default void sync() {
-    }
-
-    /** Nanoseconds until {@link #sync} is due for what was appended; {@link Long#MAX_VALUE} when nothing waits. */
-    default long syncDueInNanos() {
-        return Long.MAX_VALUE;
+    default void release(List<Runnable> effects) {
+        effects.forEach(Runnable::run);
     }
 
     Optional<StoredPlan> findPlan(String planId);

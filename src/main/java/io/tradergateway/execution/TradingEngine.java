@@ -82,7 +82,7 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         List<VenueCapabilities> capabilities = venueNames.stream()
                 .map(v -> configured.getOrDefault(v, VenueCapabilities.defaults(v))).toList();
         this.state = new EngineState(capabilities, settings, new VenueStatsBook(settings.venueStatsAlpha()));
-        this.execution = new Execution(state, journal, venues, reportPublisher, clock, settings);
+        this.execution = new Execution(state, journal, venues, reportPublisher, clock, settings, this::post);
         this.thread = new Thread(this::runLoop, "engine");
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "engine-ticker");
@@ -99,28 +99,17 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         ticker.scheduleAtFixedRate(() -> post(execution::onTick), tickMs, tickMs, TimeUnit.MILLISECONDS);
     }
 
-    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-
     private void runLoop() {
         List<Runnable> batch = new ArrayList<>(Execution.MAX_BATCH);
         while (running) {
             Runnable first;
             try {
-                first = inbox.poll(Math.max(0, Math.min(IDLE_POLL_NANOS, execution.syncDueInNanos())), TimeUnit.NANOSECONDS);
-                if (first == null) {
-                    // Idle until rows appended without an fsync were due (or longer): force them now.
-                    execution.syncJournal();
-                    continue;
-                }
+                first = inbox.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (JournalFailedException e) {
-                log.error("ENGINE STOPPED: {}", e.getMessage());
-                stopped = true;
-                running = false;
-                return;
             }
+            if (first == null) continue;
             // Whatever queued up behind it is committed together (group commit); an idle engine still runs one event
             // at once, it never waits to fill a batch.
             batch.clear();
@@ -153,7 +142,7 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
             try {
                 T result = question.apply(execution.view());
                 // Answered after the commit: the view may include rows of its batch that are not committed yet.
-                execution.afterCommit(() -> answer.complete(result));
+                execution.effect(() -> answer.complete(result));
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e);
             }

@@ -7,6 +7,14 @@ public interface VenueGateway {
     /** Sends the command; false when the venue's session is not logged on (nothing was sent). */
     boolean send(OrderCommand command);
 
+    /**
+     * Whether the venue's session would take {@code command} now (logged on): the engine decides with it whether an order
+     * goes, before {@link #send} runs, which happens once the order's row is durable.
+     */
+    default boolean accepts(OrderCommand command) {
+        return !Boolean.FALSE.equals(sessionStates().get(command.venue()));
+    }
+
     /** Session state per venue name: true when logged on. */
     Map<String, Boolean> sessionStates();
 

@@ -330,6 +330,13 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
     }
 
     @Override
+    public boolean accepts(OrderCommand command) {
+        SessionID id = sessionsByVenue.get(command.venue());
+        Session session = id == null ? null : Session.lookupSession(id);
+        return session != null && session.isLoggedOn();
+    }
+
+    @Override
     public boolean send(OrderCommand command) {
         String venue = command.venue();
         SessionID id = sessionsByVenue.get(venue);

@@ -47,10 +47,9 @@ final class JournalSegments implements AutoCloseable {
     private final Path dir;
     private final long segmentBytes;
     private final boolean fsync;
-    /** Batches were written to the current file since its last force. */
-    private boolean unforced;
     private final Deque<Closed> closed = new ArrayDeque<>();
-    private FileChannel channel;
+    /** The current file; replaced (under this object's lock) by the writing thread only. */
+    private volatile FileChannel channel;
     private Path file;
     private long lastSequence;
     private final ByteBuffer header = ByteBuffer.allocate(HEADER);
@@ -143,7 +142,7 @@ final class JournalSegments implements AutoCloseable {
         forceFolder();
     }
 
-    /** Appends one batch and, with fsync on, forces it and every batch written before it to the device. */
+    /** Appends one batch and, with fsync on, forces it and every batch written before it to the device (tests). */
     void append(long sequence, byte[] payload) throws IOException {
         write(sequence, payload);
         force();
@@ -166,14 +165,15 @@ final class JournalSegments implements AutoCloseable {
         zeroAhead(channel.position() + HEADER + payload.length);
         while (header.hasRemaining() || body.hasRemaining()) channel.write(record);
         lastSequence = sequence;
-        unforced = true;
         if (channel.position() >= segmentBytes) roll();
     }
 
-    /** With fsync on, puts every batch written so far on the device (one fsync; none when nothing was written since). */
-    void force() throws IOException {
-        if (fsync && unforced) channel.force(false);
-        unforced = false;
+    /**
+     * With fsync on, puts every batch written so far on the device (one fsync). May run on another thread than
+     * {@link #write}: a batch whose write returned before this began is covered.
+     */
+    synchronized void force() throws IOException {
+        if (fsync) channel.force(false);
     }
 
     /** Zeroes space past {@code end} when the records are about to pass the zeroed space. */
@@ -185,17 +185,15 @@ final class JournalSegments implements AutoCloseable {
             zeros.clear().limit((int) Math.min(ZEROED_AHEAD, target - zeroedTo));
             zeroedTo += channel.write(zeros, zeroedTo);
         }
-        unforced = true;
     }
 
     /** Cuts the current file to its records (the zeroed space goes) and puts it on the device. */
     private void cutToRecords() throws IOException {
         channel.truncate(channel.position());
         if (fsync) channel.force(true);
-        unforced = false;
     }
 
-    private void roll() throws IOException {
+    private synchronized void roll() throws IOException {
         cutToRecords();
         channel.close();
         synchronized (closed) {
@@ -235,12 +233,12 @@ final class JournalSegments implements AutoCloseable {
     }
 
     /** Closes the current file as a process killed now leaves it: zeroed space and all (tests). */
-    void abandon() throws IOException {
+    synchronized void abandon() throws IOException {
         if (channel != null && channel.isOpen()) channel.close();
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (channel == null || !channel.isOpen()) return;
         try {
             cutToRecords();

@@ -27,11 +27,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The engine's journal as an append-only file with the SQL tables as a projection of it (issue 12).
  *
- * <p>{@link #commit} encodes the event batch's rows, appends them to the journal file and (with fsync on) forces them to
- * the device: one write and one fsync per engine batch, so the engine's group commit is a group fsync. Only then does
- * the engine let anything leave the process. A batch that sends, answers and publishes nothing ({@link #append}: an
- * order acknowledged, say) is written without an fsync of its own; the next commit forces it, or {@link #sync} within
- * {@link #MAX_UNSYNCED}. Batches reach the tables only once forced, on the {@code journal-projector} thread,
+ * <p>{@link #commit} encodes an engine batch's rows and appends them to the journal file on the engine's thread; it does
+ * not wait for the device. The {@code journal-syncer} thread forces the file (one fsync for every batch written since the
+ * last) as soon as an effect waits ({@link #release}: a FIX order, an API answer, an exec-report), or within
+ * {@link #MAX_UNSYNCED} when none does, then runs those effects: nothing leaves the process before the rows that decided
+ * it are on the device, and the engine goes on with the next events while the device works (fsync pipelining). Batches
+ * reach the tables only once forced, on the {@code journal-projector} thread,
  * many batches per SQL transaction, each transaction recording the last batch it holds ({@code gateway_state
  * journal_applied}), so a replay after a crash applies exactly the batches the tables miss ({@link #open}).
  *
@@ -63,8 +64,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     /** How long a fenced read waits for the tables before it reads them as they are. */
     private static final Duration FENCE_WAIT = Duration.ofSeconds(10);
     /**
-     * Longest a batch nothing outside waits on stays written but not forced (a power loss in that window loses it; it
-     * caused nothing outside the process, and its venue facts come back through reconciliation).
+     * Longest a batch no effect waits on stays written but not forced (a power loss in that window loses it; it caused
+     * nothing outside the process, and its venue facts come back through reconciliation).
      */
     static final Duration MAX_UNSYNCED = Duration.ofMillis(5);
     /** Batches waiting for the tables before the engine waits for the projector (back-pressure, bounded memory). */
@@ -86,9 +87,17 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private volatile boolean projectionStopped;
     /** Next batch sequence; engine thread only. */
     private long nextSequence;
-    /** Batches written to the file but not forced yet, and when the first of them was written; engine thread only. */
+    /**
+     * Between the engine (writes, releases) and the {@code journal-syncer} (forces, runs effects): batches written but
+     * not forced yet, since when, and the effects waiting for them.
+     */
+    private final Object syncLock = new Object();
     private final List<Batch> unsynced = new ArrayList<>();
+    private final java.util.ArrayDeque<Effects> waiting = new java.util.ArrayDeque<>();
     private long unsyncedSince;
+    private boolean syncRequested;
+    private volatile boolean syncerRunning = true;
+    private final Thread syncer;
     private volatile long syncs;
     private volatile long written;
     /** Last batch forced to the device and handed to the tables. */
@@ -109,6 +118,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         this.applied = lastSequence;
         this.projector = new Thread(this::project, "journal-projector");
         projector.setDaemon(true);
+        this.syncer = new Thread(this::syncLoop, "journal-syncer");
+        syncer.setDaemon(true);
     }
 
     /**
@@ -130,6 +141,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
             WriteAheadJournal journal = new WriteAheadJournal(db, tables, segments, last, clock);
             db.fenceReads(journal::awaitTables);
             journal.projector.start();
+            journal.syncer.start();
             log.info("journal {} open at batch {} (fsync {})", settings.dir(), last + 1, settings.fsync() ? "on" : "OFF");
             return journal;
         } catch (IOException e) {
@@ -163,29 +175,12 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         return Math.max(last, records.isEmpty() ? 0 : records.get(records.size() - 1).sequence());
     }
 
-    @Override
-    public void commit(List<JournalWrite> writes) {
-        write(writes);
-        sync();
-    }
-
     /**
-     * Writes a batch nothing outside the process waits on, without an fsync of its own: the next {@link #commit} or
-     * {@link #sync} forces it with whatever follows it, at the latest {@link #MAX_UNSYNCED} after it was written.
+     * Writes the batch to the file on the engine's thread, without waiting for the device: the {@code journal-syncer}
+     * forces it (with every batch written before it) once an effect waits on it, or within {@link #MAX_UNSYNCED}.
      */
     @Override
-    public void append(List<JournalWrite> writes) {
-        write(writes);
-        if (!unsynced.isEmpty() && System.nanoTime() - unsyncedSince >= MAX_UNSYNCED.toNanos()) sync();
-    }
-
-    @Override
-    public long syncDueInNanos() {
-        return unsynced.isEmpty() ? Long.MAX_VALUE : unsyncedSince + MAX_UNSYNCED.toNanos() - System.nanoTime();
-    }
-
-    /** Writes one batch to the file (no fsync); it stays readable to the engine from {@link PendingRows}. */
-    private void write(List<JournalWrite> writes) {
+    public void commit(List<JournalWrite> writes) {
         JournalFailedException failed = failure;
         if (failed != null) throw failed;
         if (writes.isEmpty()) return;
@@ -197,36 +192,115 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
             throw fail("appending batch " + sequence + " to the journal failed", e);
         }
         nextSequence++;
-        written = sequence;
         pending.add(sequence, rows);
-        if (unsynced.isEmpty()) unsyncedSince = System.nanoTime();
-        unsynced.add(new Batch(sequence, rows));
+        synchronized (syncLock) {
+            if (unsynced.isEmpty()) unsyncedSince = System.nanoTime();
+            unsynced.add(new Batch(sequence, rows));
+            written = sequence;
+            if (unsynced.size() == 1) syncLock.notifyAll();
+        }
     }
 
-    /**
-     * Forces every batch written so far to the device with one fsync, then hands them to the tables: other readers see
-     * a batch only once it is durable.
-     */
+    /** Runs {@code effects} on the {@code journal-syncer} thread once every batch written so far is on the device. */
     @Override
-    public void sync() {
+    public void release(List<Runnable> effects) {
         JournalFailedException failed = failure;
         if (failed != null) throw failed;
-        if (unsynced.isEmpty()) return;
-        Batch last = unsynced.get(unsynced.size() - 1);
-        try {
-            segments.force();
-        } catch (IOException | RuntimeException e) {
-            throw fail("forcing batches up to " + last.sequence() + " to the device failed", e);
+        synchronized (syncLock) {
+            waiting.add(new Effects(written, effects));
+            syncLock.notifyAll();
         }
-        syncs++;
+    }
+
+    private record Effects(long afterBatch, List<Runnable> actions) {
+    }
+
+    private void syncLoop() {
+        while (true) {
+            long upTo;
+            List<Batch> batches;
+            synchronized (syncLock) {
+                while (!syncDue()) {
+                    if (abandonedForTest || failure != null) return;
+                    if (!syncerRunning && unsynced.isEmpty() && waiting.isEmpty()) return;
+                    long wait = unsynced.isEmpty() || !syncerRunning ? 100_000_000L
+                            : unsyncedSince + MAX_UNSYNCED.toNanos() - System.nanoTime();
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(syncLock, Math.max(1, wait));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                upTo = written;
+                batches = new ArrayList<>(unsynced);
+                unsynced.clear();
+            }
+            if (!syncTo(upTo, batches)) return;
+        }
+    }
+
+    /** Something waits on the device: effects, a {@link #syncNow}, rows written too long ago, or a stop. */
+    private boolean syncDue() {
+        if (failure != null || abandonedForTest) return false;
+        if (!waiting.isEmpty() || syncRequested) return true;
+        if (unsynced.isEmpty()) return false;
+        return !syncerRunning || System.nanoTime() - unsyncedSince >= MAX_UNSYNCED.toNanos();
+    }
+
+    /** Forces the batches up to {@code upTo}, hands them to the tables and runs the effects waiting on them. */
+    private boolean syncTo(long upTo, List<Batch> batches) {
         try {
-            for (Batch b : unsynced) toProject.put(b);
+            if (!batches.isEmpty()) segments.force();
+        } catch (IOException | RuntimeException e) {
+            fail("forcing batches up to " + upTo + " to the device failed", e);
+            synchronized (syncLock) {
+                syncLock.notifyAll();
+            }
+            return false;
+        }
+        if (!batches.isEmpty()) syncs++;
+        try {
+            for (Batch b : batches) toProject.put(b);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw fail("interrupted while handing batch " + last.sequence() + " to the tables", e);
+            fail("interrupted while handing batch " + upTo + " to the tables", e);
+            return false;
         }
-        unsynced.clear();
-        journaled = last.sequence();
+        List<Effects> due = new ArrayList<>();
+        synchronized (syncLock) {
+            if (upTo > journaled) journaled = upTo;
+            while (!waiting.isEmpty() && waiting.peekFirst().afterBatch() <= upTo) due.add(waiting.pollFirst());
+            if (unsynced.isEmpty() && waiting.isEmpty()) syncRequested = false;
+            syncLock.notifyAll();
+        }
+        for (Effects e : due) {
+            for (Runnable action : e.actions()) {
+                try {
+                    action.run();
+                } catch (RuntimeException ex) {
+                    log.error("an effect released after batch {} failed", e.afterBatch(), ex);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Waits until every batch written so far is on the device and its effects ran (recovery, reload, stop). */
+    void syncNow() {
+        synchronized (syncLock) {
+            long target = written;
+            syncRequested = true;
+            syncLock.notifyAll();
+            while (journaled < target && failure == null && syncer.isAlive()) {
+                try {
+                    syncLock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** The last batch written to the file (forced or not). */
@@ -384,7 +458,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     /** Waits for the tables to hold every batch, then reads them (start-up, and the engine's reload after a failure). */
     @Override
     public Recovered recover() {
-        sync();
+        syncNow();
         long last = journaled;
         if (!awaitTables(last, Duration.ofMinutes(2))) {
             JournalFailedException failed = failure;
@@ -424,6 +498,14 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     void crashForTest() throws IOException {
         abandonedForTest = true;
         heldForTest = true;
+        synchronized (syncLock) {
+            syncLock.notifyAll();
+        }
+        try {
+            syncer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             projector.join(5_000);
         } catch (InterruptedException e) {
@@ -441,11 +523,16 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     /** Lets the projector write what is journaled, then closes the file. */
     @Override
     public void close() {
-        try {
-            sync();
-        } catch (JournalFailedException e) {
-            log.warn("closing the journal: the last batches were not forced to the device: {}", e.getMessage());
+        synchronized (syncLock) {
+            syncerRunning = false;
+            syncLock.notifyAll();
         }
+        try {
+            syncer.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!unsynced.isEmpty()) log.warn("closing the journal: batches after {} were not forced to the device", journaled);
         running = false;
         try {
             projector.join(30_000);

@@ -40,6 +40,8 @@ final class DeterministicEngine implements AutoCloseable {
     final EngineFixture.MovableClock clock = new EngineFixture.MovableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     final List<OrderCommand> sent = new ArrayList<>();
     final List<ExecReport> reports = new ArrayList<>();
+    /** Events an effect handed back to the engine (as {@code TradingEngine} would queue them). */
+    private final List<Runnable> handedBack = new ArrayList<>();
     final Map<String, Boolean> sessions = new LinkedHashMap<>();
     final Database db;
     final JdbcTradeJournal journal;
@@ -81,7 +83,7 @@ final class DeterministicEngine implements AutoCloseable {
         TradingEngine.Settings settings = new TradingEngine.Settings(new BigDecimal("1000000"), Duration.ofSeconds(60), 0.2,
                 Duration.ZERO, Duration.ofMillis(250), risk);
         state = new EngineState(List.copyOf(caps.values()), settings, new VenueStatsBook(settings.venueStatsAlpha()));
-        execution = new Execution(state, commits, gateway, reports::add, clock, settings);
+        execution = new Execution(state, commits, gateway, reports::add, clock, settings, handedBack::add);
         execution.recover(commits.recover());
         for (String venue : caps.keySet()) {
             sessions.put(venue, true);
@@ -91,14 +93,20 @@ final class DeterministicEngine implements AutoCloseable {
 
     // ---------------------------------------------------------------- driving
 
-    /** One event in its own transaction, now, on this thread. */
+    /** One event in its own transaction, now, on this thread (then the events it handed back, each on its own). */
     void run(Runnable event) {
         execution.runBatch(List.of(event));
+        runHandedBack();
     }
 
     /** These events, in this order, committed together as one batch (what a busy engine's group commit does). */
     void batch(Runnable... events) {
         execution.runBatch(List.of(events));
+        runHandedBack();
+    }
+
+    private void runHandedBack() {
+        while (!handedBack.isEmpty()) execution.runBatch(List.of(handedBack.remove(0)));
     }
 
     /** The engine's timer tick (what the ticker thread posts every 250 ms). */

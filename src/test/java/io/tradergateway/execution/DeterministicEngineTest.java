@@ -81,27 +81,26 @@ class DeterministicEngineTest {
     }
 
     /**
-     * Only what makes something leave the process waits for an fsync (issue 12): the plan (its order is sent, the API
-     * answered) and the fill (its exec-report is published) are committed; the acknowledgement, which sends, answers and
-     * publishes nothing, is appended and forced by the fill's commit.
+     * Only what leaves the process waits for the device (issue 12): the plan's batch releases its answer and then its
+     * NewOrderSingle, the fill's its exec-report; the acknowledgement, which lets nothing out, releases nothing.
      */
     @Test
-    void anAcknowledgementIsAppendedAndForcedWithTheFillThatFollows() {
+    void effectsAreReleasedAfterTheBatchThatDecidedThemAndAnAcknowledgementReleasesNone() {
         e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
         e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
         e.price(VENUE, "AAPL", "99.99", "100.01");
-        e.commits.commits.clear();
-        e.commits.appends.clear();
+        e.commits.calls.clear();
 
         assertThat(e.submit(Plans.market("det-sync", "AAPL", "long")).httpStatus()).isEqualTo(202);
-        assertThat(e.commits.commits).singleElement().satisfies(ids -> assertThat(ids).contains("det-sync"));
+        assertThat(e.commits.calls).containsExactly("commit PutOrder,PutPlan", "release 1", "release 1");
         OrderCommand.NewOrder order = e.newOrders().get(0);
+        e.commits.calls.clear();
         e.report(e.report(order, ExecType.NEW, OrderStatus.NEW, null));
-        assertThat(e.commits.appends).singleElement().isEqualTo(List.of("PutOrder"));
-        assertThat(e.commits.commits).hasSize(1);
+        assertThat(e.commits.calls).singleElement().asString().startsWith("commit PutOrder");
 
+        e.commits.calls.clear();
         e.report(e.report(order, ExecType.TRADE, OrderStatus.FILLED, order.quantity(), new BigDecimal("100.00")));
-        assertThat(e.commits.commits).hasSize(2).last().satisfies(ids -> assertThat(ids).contains("det-sync"));
+        assertThat(e.commits.calls).hasSize(2).last().isEqualTo("release 1");
         assertThat(e.reports).extracting(ExecReport::status).contains("filled");
     }
 

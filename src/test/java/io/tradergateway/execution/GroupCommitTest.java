@@ -157,15 +157,13 @@ class GroupCommitTest {
             this.real = real;
         }
 
-        /** What each {@link #append} wrote (rows nothing outside waited on), by the kind of each row. */
-        final List<List<String>> appends = new CopyOnWriteArrayList<>();
+        /** What the engine did with the journal, in order: {@code commit PutPlan,PutOrder} or {@code release 2} (effects). */
+        final List<String> calls = new CopyOnWriteArrayList<>();
 
         @Override
-        public void append(List<JournalWrite> writes) {
-            if (writes.isEmpty()) return;
-            appends.add(writes.stream().map(w -> w.getClass().getSimpleName()).toList());
-            commit(writes);
-            commits.remove(commits.size() - 1);
+        public void release(List<Runnable> effects) {
+            calls.add("release " + effects.size());
+            real.release(effects);
         }
 
         @Override
@@ -182,6 +180,7 @@ class GroupCommitTest {
             }
             real.commit(writes);
             commits.add(planIds);
+            calls.add("commit " + String.join(",", writes.stream().map(w -> w.getClass().getSimpleName()).toList()));
         }
 
         @Override

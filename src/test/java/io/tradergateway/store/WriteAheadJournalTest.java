@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The write-ahead journal on real files and a real H2 database in a temp folder: rows read back exactly as written,
@@ -116,6 +117,7 @@ class WriteAheadJournalTest {
         WriteAheadJournal journal = journal(db, true);
         JdbcTradeJournal tables = new JdbcTradeJournal(db);
         journal.commit(everyKind());
+        journal.syncNow();
 
         // The engine thread's own reads answer at once; any other reader of the database waits for the tables.
         assertThat(journal.findPlan("P-1")).contains(plan("P-1", PlanState.WORKING));
@@ -139,6 +141,7 @@ class WriteAheadJournalTest {
                 new JournalWrite.PutOrder(order("C-2", "P-2", OrderStatus.FILLED, "100"))));
 
         assertThat(journal.findOrder(new ClOrdId("C-2"))).get().extracting(Order::status).isEqualTo(OrderStatus.FILLED);
+        journal.syncNow();   // other readers see batches once they are durable
         JdbcTradeJournal tables = new JdbcTradeJournal(db);
         assertThat(tables.findPlan("P-2")).get().extracting(StoredPlan::state).isEqualTo(PlanState.OPEN);
         assertThat(tables.findOrder(new ClOrdId("C-2"))).get().extracting(Order::status).isEqualTo(OrderStatus.FILLED);
@@ -164,6 +167,7 @@ class WriteAheadJournalTest {
         assertThat(JournalSegments.files(journalDir)).as("replayed files deleted; a new one begun at batch 3")
                 .extracting(p -> p.getFileName().toString()).containsExactly("journal-00000000000000000003.wal");
         journal.commit(List.of(new JournalWrite.PutPlan(plan("P-4", PlanState.WORKING))));
+        journal.syncNow();
         assertThat(journal.journaled()).isEqualTo(3);
     }
 
@@ -210,6 +214,7 @@ class WriteAheadJournalTest {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
         journal.commit(List.of(new JournalWrite.PutPlan(plan("P-9", PlanState.WORKING))));
+        journal.syncNow();
         // The file can no longer be written: the journal closed under it, as a failing disk would.
         journal.closeFileForTest();
 
@@ -245,57 +250,47 @@ class WriteAheadJournalTest {
         assertThat(restarted.recover().lastReportSequence()).isEqualTo(1);
         assertThat(restarted.recover().openOrders()).isEmpty();
         restarted.commit(List.of(new JournalWrite.PutPlan(plan("P-21", PlanState.WORKING))));
+        restarted.syncNow();
         assertThat(restarted.journaled()).as("sequences continue after the replayed ones").isEqualTo(4);
     }
 
     @Test
-    void aBatchNothingWaitsOnIsForcedByTheNextCommitAndOnlyThenReachesTheTables() {
+    void effectsRunOnTheSyncerOnceTheBatchesBeforeThemAreOnTheDevice() {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
         JdbcTradeJournal tables = new JdbcTradeJournal(db);
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         journal.commit(List.of(new JournalWrite.PutPlan(plan("P-30", PlanState.WORKING))));
-        assertThat(journal.syncs()).isEqualTo(1);
-
-        // An order acknowledged: nothing leaves the process after it, so no fsync of its own.
-        journal.append(List.of(new JournalWrite.PutOrder(order("C-30", "P-30", OrderStatus.NEW, "0"))));
-        assertThat(journal.syncs()).isEqualTo(1);
-        assertThat(journal.syncDueInNanos()).isPositive().isLessThanOrEqualTo(WriteAheadJournal.MAX_UNSYNCED.toNanos());
+        journal.commit(List.of(new JournalWrite.PutOrder(order("C-30", "P-30", OrderStatus.NEW, "0"))));
+        // The engine reads what it wrote at once, durable or not.
         assertThat(journal.findOrder(new ClOrdId("C-30"))).get().extracting(Order::status).isEqualTo(OrderStatus.NEW);
-        assertThat(journal.journaled()).as("other readers see a batch only once it is durable").isEqualTo(1);
+        journal.release(List.of(() -> seen.add(Thread.currentThread().getName() + " durable up to " + journal.journaled()
+                + ", fsyncs " + journal.syncs())));
 
-        // The fill's batch publishes a report: one fsync forces both batches, and both go to the tables.
-        journal.commit(List.of(new JournalWrite.PutOrder(order("C-30", "P-30", OrderStatus.FILLED, "100")),
-                new JournalWrite.PutFill(fill("C-30", "E-30"), "P-30")));
-        assertThat(journal.syncs()).isEqualTo(2);
-        assertThat(journal.syncDueInNanos()).isEqualTo(Long.MAX_VALUE);
-        assertThat(journal.journaled()).isEqualTo(3);
-        assertThat(journal.awaitTables(3, Duration.ofSeconds(10))).isTrue();
-        assertThat(tables.findOrder(new ClOrdId("C-30"))).get().extracting(Order::status).isEqualTo(OrderStatus.FILLED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+        assertThat(seen).singleElement().asString().startsWith("journal-syncer durable up to 2, fsyncs ");
+        assertThat(journal.syncs()).isBetween(1L, 2L);
+        assertThat(journal.awaitTables(2, Duration.ofSeconds(10))).isTrue();
+        assertThat(tables.findOrder(new ClOrdId("C-30"))).get().extracting(Order::status).isEqualTo(OrderStatus.NEW);
     }
 
     @Test
-    void appendedRowsAreForcedOnceTheyHaveWaitedTheirLongest() throws Exception {
+    void aBatchNoEffectWaitsOnIsForcedWithinItsLongestAnyway() {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
-        journal.append(List.of(new JournalWrite.PutPlan(plan("P-31", PlanState.WORKING))));
-        assertThat(journal.syncs()).isZero();
-        Thread.sleep(WriteAheadJournal.MAX_UNSYNCED.toMillis() + 1);
-        assertThat(journal.syncDueInNanos()).isNotPositive();
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-31", PlanState.WORKING))));
 
-        // The next append, whatever it holds, forces what waited too long.
-        journal.append(List.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> journal.journaled() == 1);
         assertThat(journal.syncs()).isEqualTo(1);
-        assertThat(journal.journaled()).isEqualTo(1);
-        journal.sync();
-        assertThat(journal.syncs()).as("nothing left to force: no fsync").isEqualTo(1);
+        assertThat(journal.written()).isEqualTo(1);
     }
 
     @Test
-    void appendedBatchesSurviveTheProcessDyingBeforeTheirFsync() throws Exception {
+    void writtenBatchesSurviveTheProcessDyingBeforeTheirFsync() throws Exception {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
         journal.commit(List.of(new JournalWrite.PutPlan(plan("P-32", PlanState.WORKING))));
-        journal.append(List.of(new JournalWrite.PutOrder(order("C-32", "P-32", OrderStatus.NEW, "0"))));
+        journal.commit(List.of(new JournalWrite.PutOrder(order("C-32", "P-32", OrderStatus.NEW, "0"))));
         journal.crashForTest();
 
         journal(db, true);
@@ -305,15 +300,29 @@ class WriteAheadJournalTest {
     }
 
     @Test
-    void aCleanCloseForcesWhatWasAppended() {
+    void aCleanCloseForcesWhatWasWrittenAndRunsWhatWaited() {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
-        journal.append(List.of(new JournalWrite.PutPlan(plan("P-33", PlanState.WORKING))));
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-33", PlanState.WORKING))));
+        journal.release(List.of(() -> seen.add("answered")));
         journal.close();
         open.remove(journal);
 
-        assertThat(journal.syncs()).isEqualTo(1);
+        assertThat(seen).containsExactly("answered");
+        assertThat(journal.journaled()).isEqualTo(1);
         assertThat(new JdbcTradeJournal(db).findPlan("P-33")).isPresent();
+    }
+
+    @Test
+    void afterAFailedWriteNothingMoreIsReleased() throws IOException {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, true);
+        journal.closeFileForTest();
+        assertThatThrownBy(() -> journal.commit(List.of(new JournalWrite.PutPlan(plan("P-34", PlanState.WORKING)))))
+                .isInstanceOf(JournalFailedException.class);
+        assertThatThrownBy(() -> journal.release(List.of(() -> { })))
+                .as("the answer of a batch that is not on the device never goes").isInstanceOf(JournalFailedException.class);
     }
 
     @Test
