@@ -55,7 +55,7 @@ final class JournalSegments implements AutoCloseable {
     private final ByteBuffer header = ByteBuffer.allocate(HEADER);
     private final CRC32C crc = new CRC32C();
     /** End of the zeroed space of the current file (its size). */
-    private long zeroedTo;
+    private volatile long zeroedTo;
     private ByteBuffer zeros;
 
     JournalSegments(Path dir, long segmentBytes, boolean fsync) {
@@ -162,7 +162,8 @@ final class JournalSegments implements AutoCloseable {
         header.flip();
         ByteBuffer body = ByteBuffer.wrap(payload);
         ByteBuffer[] record = {header, body};
-        zeroAhead(channel.position() + HEADER + payload.length);
+        long end = channel.position() + HEADER + payload.length;
+        if (end > zeroedTo) zeroAhead(end);   // usually done ahead by keepZeroedAhead, off the writer's thread
         while (header.hasRemaining() || body.hasRemaining()) channel.write(record);
         lastSequence = sequence;
         if (channel.position() >= segmentBytes) roll();
@@ -177,7 +178,7 @@ final class JournalSegments implements AutoCloseable {
     }
 
     /** Zeroes space past {@code end} when the records are about to pass the zeroed space. */
-    private void zeroAhead(long end) throws IOException {
+    private synchronized void zeroAhead(long end) throws IOException {
         if (end <= zeroedTo) return;
         if (zeros == null) zeros = ByteBuffer.allocateDirect(ZEROED_AHEAD);
         long target = (end / ZEROED_AHEAD + 1) * ZEROED_AHEAD;
@@ -185,6 +186,16 @@ final class JournalSegments implements AutoCloseable {
             zeros.clear().limit((int) Math.min(ZEROED_AHEAD, target - zeroedTo));
             zeroedTo += channel.write(zeros, zeroedTo);
         }
+    }
+
+    /**
+     * Zeroes the next {@link #ZEROED_AHEAD} once less than half of it is left past the records: called by the thread that
+     * forces the file, so the writer seldom zeroes space itself.
+     */
+    synchronized void keepZeroedAhead() throws IOException {
+        if (channel == null || !channel.isOpen()) return;
+        long position = channel.position();
+        if (zeroedTo - position < ZEROED_AHEAD / 2) zeroAhead(position + ZEROED_AHEAD / 2 + 1);
     }
 
     /** Cuts the current file to its records (the zeroed space goes) and puts it on the device. */

@@ -251,7 +251,10 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     /** Forces the batches up to {@code upTo}, hands them to the tables and runs the effects waiting on them. */
     private boolean syncTo(long upTo, List<Batch> batches) {
         try {
-            if (!batches.isEmpty()) segments.force();
+            if (!batches.isEmpty()) {
+                segments.force();
+                segments.keepZeroedAhead();
+            }
         } catch (IOException | RuntimeException e) {
             fail("forcing batches up to " + upTo + " to the device failed", e);
             synchronized (syncLock) {

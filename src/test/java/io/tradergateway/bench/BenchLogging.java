@@ -8,6 +8,7 @@ import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.FileAppender;
+import io.tradergateway.logging.AsyncLogAppender;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
@@ -49,36 +50,56 @@ final class BenchLogging implements AutoCloseable {
             started.add(file);
             started.add(fixFile);
         }
-        if (file != null) {
+        // As shipped: the logging threads only queue a line (AsyncLogAppender); one worker writes it to a buffered file.
+        Appender<ILoggingEvent> fileOut = file == null ? null : queued(context, "bench-file-async", file);
+        if (fileOut != null) {
             // The stage clock times steps the ops log writes at DEBUG (the send, the ack): the ops logger is at DEBUG for
-            // it, and the file keeps INFO and up, as in production.
+            // it, and the file keeps INFO and up, as in production (filtered before the queue).
             ThresholdFilter info = new ThresholdFilter();
             info.setLevel("INFO");
             info.start();
-            file.addFilter(info);
+            fileOut.addFilter(info);
         }
+        Appender<ILoggingEvent> fixOut = fixFile == null ? null : queued(context, "bench-fix-async", fixFile);
         Logger gateway = context.getLogger("io.tradergateway");
         save(gateway);
         gateway.setLevel(Level.INFO);
         Logger ops = context.getLogger("io.tradergateway.ops");
         save(ops);
-        ops.setLevel(Level.DEBUG);
+        ops.setLevel(clock != null ? Level.DEBUG : Level.INFO);
         gateway.setAdditive(false);
         gateway.detachAndStopAllAppenders();
         if (clock != null) gateway.addAppender(clock);
-        if (file != null) gateway.addAppender(file);
+        if (fileOut != null) gateway.addAppender(fileOut);
         for (String name : FIX_LOGGERS) {
             Logger fix = context.getLogger(name);
             save(fix);
             fix.setAdditive(false);
             fix.detachAndStopAllAppenders();
-            if (fixFile != null) {
+            if (fixOut != null) {
                 fix.setLevel(Level.INFO);
-                fix.addAppender(fixFile);
+                fix.addAppender(fixOut);
             } else {
                 fix.setLevel(Level.WARN);
             }
         }
+    }
+
+    /** {@code out} behind the gateway's own queue, set as logback.xml sets ASYNC_FILE and ASYNC_FIX. */
+    private Appender<ILoggingEvent> queued(LoggerContext context, String name, Appender<ILoggingEvent> out) {
+        AsyncLogAppender async = new AsyncLogAppender();
+        async.setContext(context);
+        async.setName(name);
+        async.setQueueSize(8192);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(false);
+        async.setIncludeCallerData(false);
+        async.setMaxFlushTime(10_000);
+        async.addAppender(out);
+        async.start();
+        // Stopped first on close (it writes what is queued), before the file under it.
+        started.add(0, async);
+        return async;
     }
 
     private static FileAppender<ILoggingEvent> fileAppender(LoggerContext context, String name, Path file, String pattern) {
@@ -91,6 +112,7 @@ final class BenchLogging implements AutoCloseable {
         appender.setName(name);
         appender.setFile(file.toString());
         appender.setEncoder(encoder);
+        appender.setImmediateFlush(false);   // buffered, as the shipped BufferedRollingFileAppender
         appender.start();
         return appender;
     }

@@ -343,6 +343,25 @@ class WriteAheadJournalTest {
     }
 
     @Test
+    void theForcingThreadZeroesTheNextSpaceBeforeTheWriterNeedsIt() throws Exception {
+        Path journalDir = dir.resolve("journal");
+        JournalSegments segments = new JournalSegments(journalDir, 64L << 20, false);
+        segments.start(1);
+        segments.write(1, new byte[1000]);
+        Path file = JournalSegments.files(journalDir).get(0);
+        segments.keepZeroedAhead();
+        assertThat(Files.size(file)).as("more than half of the zeroed space left: nothing to do").isEqualTo(JournalSegments.ZEROED_AHEAD);
+
+        segments.write(2, new byte[JournalSegments.ZEROED_AHEAD / 2]);
+        segments.keepZeroedAhead();
+        assertThat(Files.size(file)).isEqualTo(2L * JournalSegments.ZEROED_AHEAD);
+        segments.write(3, new byte[1000]);
+        assertThat(Files.size(file)).as("the writer found its space zeroed").isEqualTo(2L * JournalSegments.ZEROED_AHEAD);
+        segments.close();
+        assertThat(JournalSegments.readAll(journalDir)).extracting(JournalSegments.Record::sequence).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
     void aTornRecordInTheZeroedSpaceIsCutLikeAnyTornTail() throws Exception {
         Path journalDir = dir.resolve("journal");
         JournalSegments segments = new JournalSegments(journalDir, 64L << 20, true);
