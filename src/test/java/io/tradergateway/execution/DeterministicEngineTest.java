@@ -36,12 +36,18 @@ class DeterministicEngineTest {
         if (e != null) e.close();
     }
 
+    /** The engine with venue V1 up, AAPL listed there and a book at 99.99 / 100.01. */
+    private DeterministicEngine oneVenuePricingAapl() {
+        DeterministicEngine engine = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
+        engine.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
+        engine.price(VENUE, "AAPL", "99.99", "100.01");
+        return engine;
+    }
+
     /** From HostileVenueEngineTest: a fill and a plan the database refuses, committed as one batch that fails. */
     @Test
     void aBatchThatFailsToCommitIsReplayedWithoutDoublingThePosition() {
-        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
-        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
-        e.price(VENUE, "AAPL", "99.99", "100.01");
+        e = oneVenuePricingAapl();
         assertThat(e.submit(Plans.market("det-batch", "AAPL", "long")).httpStatus()).isEqualTo(202);
         OrderCommand.NewOrder order = e.newOrders().get(0);
         e.report(e.report(order, ExecType.NEW, OrderStatus.NEW, null));
@@ -63,9 +69,7 @@ class DeterministicEngineTest {
     /** The same two events in the other order replay the same way: the failure is contained whatever the order. */
     @Test
     void thePoisonedPlanFirstInTheBatchChangesNothingEither() {
-        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
-        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
-        e.price(VENUE, "AAPL", "99.99", "100.01");
+        e = oneVenuePricingAapl();
         assertThat(e.submit(Plans.market("det-batch2", "AAPL", "long")).httpStatus()).isEqualTo(202);
         OrderCommand.NewOrder order = e.newOrders().get(0);
         e.commits.failCommitsWith = "det-poison2";
@@ -86,9 +90,7 @@ class DeterministicEngineTest {
      */
     @Test
     void effectsAreReleasedAfterTheBatchThatDecidedThemAndAnAcknowledgementReleasesNone() {
-        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
-        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
-        e.price(VENUE, "AAPL", "99.99", "100.01");
+        e = oneVenuePricingAapl();
         e.commits.calls.clear();
 
         assertThat(e.submit(Plans.market("det-sync", "AAPL", "long")).httpStatus()).isEqualTo(202);
@@ -110,9 +112,7 @@ class DeterministicEngineTest {
      */
     @Test
     void anOrderThatNeverLeftTheAdapterIsRejectedUnlessTheVenueAlreadyAnswered() {
-        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
-        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
-        e.price(VENUE, "AAPL", "99.99", "100.01");
+        e = oneVenuePricingAapl();
         assertThat(e.submit(Plans.market("det-unsent", "AAPL", "long")).httpStatus()).isEqualTo(202);
         OrderCommand.NewOrder lost = e.newOrders().get(0);
         e.run(() -> e.execution.onOrderNotSent(lost.clOrdId(), "not sent: FIX session to V1 went down before the message left"));
@@ -156,9 +156,7 @@ class DeterministicEngineTest {
     /** A blocked exit is given up to OPEN and tried again exactly when its back-off (5 s, then 10 s) has passed. */
     @Test
     void aBlockedExitIsRetriedExactlyAfterItsBackOff() {
-        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
-        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
-        e.price(VENUE, "AAPL", "99.99", "100.01");
+        e = oneVenuePricingAapl();
         var plan = Plans.market("det-exit", "AAPL", "long");
         plan.put("stop_loss", 95.0);
         assertThat(e.submit(plan).httpStatus()).isEqualTo(202);
@@ -198,9 +196,7 @@ class DeterministicEngineTest {
      */
     @Test
     void aLateEntryFillNeverEndsAnOpenPlanFilled() {
-        e = new DeterministicEngine(dir, List.of(VenueCapabilities.defaults(VENUE)));
-        e.instruments(VENUE, List.of(new Instrument("AAPL", BigDecimal.ONE, new BigDecimal("0.01"))));
-        e.price(VENUE, "AAPL", "99.99", "100.01");
+        e = oneVenuePricingAapl();
         var plan = Plans.market("det-late", "AAPL", "long");
         plan.put("stop_loss", 95.0);
         assertThat(e.submit(plan).httpStatus()).isEqualTo(202);

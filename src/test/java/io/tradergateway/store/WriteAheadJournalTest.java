@@ -328,8 +328,7 @@ class WriteAheadJournalTest {
     @Test
     void spaceZeroedAheadOfTheRecordsReadsAsTheirEndAfterACrash() throws Exception {
         Path journalDir = dir.resolve("journal");
-        JournalSegments segments = new JournalSegments(journalDir, 64L << 20, true);
-        segments.start(1);
+        JournalSegments segments = startedSegments(journalDir);
         segments.append(1, JournalCodec.encode(List.of(new JournalWrite.PutPlan(plan("P-40", PlanState.WORKING)))));
         segments.append(2, JournalCodec.encode(List.of(new JournalWrite.PutPlan(plan("P-41", PlanState.WORKING)))));
         segments.abandon();   // kill -9: the file keeps its zeroed space
@@ -364,8 +363,7 @@ class WriteAheadJournalTest {
     @Test
     void aTornRecordInTheZeroedSpaceIsCutLikeAnyTornTail() throws Exception {
         Path journalDir = dir.resolve("journal");
-        JournalSegments segments = new JournalSegments(journalDir, 64L << 20, true);
-        segments.start(1);
+        JournalSegments segments = startedSegments(journalDir);
         segments.append(1, JournalCodec.encode(List.of(new JournalWrite.PutPlan(plan("P-42", PlanState.WORKING)))));
         segments.abandon();
         Path file = JournalSegments.files(journalDir).get(0);
@@ -388,6 +386,13 @@ class WriteAheadJournalTest {
             segments.append(1, payload);
         }
         assertThat(Files.size(JournalSegments.files(journalDir).get(0))).isEqualTo(JournalSegments.HEADER + payload.length);
+    }
+
+    /** Journal files in {@code journalDir} (64 MB each, fsync on), the first batch to come 1. */
+    private static JournalSegments startedSegments(Path journalDir) throws IOException {
+        JournalSegments segments = new JournalSegments(journalDir, 64L << 20, true);
+        segments.start(1);
+        return segments;
     }
 
     /** Where the records of a journal file end (the first header of zeros). */
