@@ -60,8 +60,9 @@ import java.util.stream.Collectors;
  * package-private parts that run on the same thread: one plan goes from {@link #submit} through {@link Entries}
  * (trigger, sizing, routing, TWAP slices, how the entry ended), {@link VenueEvents} (acks, fills, rejects,
  * reconciliation, late fills) and {@link Exits} (exit orders, close), with {@link Timers} for what time alone triggers.
- * Each handler adds rows to the current {@link Tx}; what must happen after the commit (sending FIX, answering
- * the API, publishing reports) is registered with {@link Tx#afterCommit}.
+ * Each handler adds rows to the current {@link Tx}; what leaves the process (sending FIX, answering the API,
+ * publishing reports) is registered with {@link Tx#effect} and happens once the rows are durable; engine work that
+ * follows the commit (transmitting an order, which may itself write rows) with {@link Tx#afterCommit}.
  */
 final class Execution {
     private static final Logger log = OpsLog.LOG;
@@ -166,9 +167,10 @@ final class Execution {
 
     /**
      * Group commit: runs the events already queued one after the other, commits all their rows in <b>one</b>
-     * transaction, then runs their after-commit actions (FIX sends, API answers, report publication) in order. Nothing
-     * leaves the process before the shared commit, so write-ahead holds as for a single event; under load one file
-     * write serves many events. If the batch fails before its commit, the state is reloaded from the journal and each
+     * transaction, hands their effects (FIX sends, API answers, report publication) to the journal, which runs them in
+     * order once the rows are durable, then runs their after-commit actions. Nothing leaves the process before the
+     * shared commit is durable, so write-ahead holds as for a single event; under load one file write serves many
+     * events. If the batch fails before its commit, the state is reloaded from the journal and each
      * event runs again on its own, so a bad event costs only itself, as without batching.
      */
     void runBatch(List<Runnable> events) {

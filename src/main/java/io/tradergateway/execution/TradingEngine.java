@@ -34,9 +34,10 @@ import java.util.function.Function;
 
 /**
  * The single writer of trading state. HTTP plans, venue ExecutionReports, market data and timer ticks are all
- * events on one queue, handled one at a time on the {@code engine} thread; each event's changes are committed
- * to the journal in one transaction <em>before</em> anything leaves the process (FIX orders, exec-reports,
- * API answers). No locks in the domain: whatever reads state from another thread asks through the queue.
+ * events on one queue, handled one at a time on the {@code engine} thread; each batch of events' changes is committed
+ * to the journal in one transaction, and what it lets out of the process (FIX orders, exec-reports, API answers)
+ * leaves only once that transaction is durable. No locks in the domain: whatever reads state from another thread asks
+ * through the queue.
  */
 public final class TradingEngine implements VenueEventSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TradingEngine.class);
