@@ -174,8 +174,16 @@ final class JournalSegments implements AutoCloseable {
      * {@link #write}: a batch whose write returned before this began is covered.
      */
     synchronized void force() throws IOException {
+        if (forcesFailForTest) throw new IOException("the device refused the fsync (test)");
         if (fsync) channel.force(false);
     }
+
+    /** From now on every {@link #force} fails, as a failing device would make it (tests). */
+    void failForcesForTest() {
+        forcesFailForTest = true;
+    }
+
+    private volatile boolean forcesFailForTest;
 
     /** Zeroes space past {@code end} when the records are about to pass the zeroed space. */
     private synchronized void zeroAhead(long end) throws IOException {

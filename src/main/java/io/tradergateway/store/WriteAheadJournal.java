@@ -518,6 +518,11 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         segments.abandon();
     }
 
+    /** Makes every later fsync fail, as a failing device would (tests). */
+    void failForcesForTest() {
+        segments.failForcesForTest();
+    }
+
     /** Closes the journal file under the journal, as a failing disk would make it unwritable (tests). */
     void closeFileForTest() throws IOException {
         segments.abandon();

@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,17 +46,7 @@ class GroupCommitTest {
     void start() {
         db = Database.open("jdbc:h2:file:" + dir + "/db;WRITE_DELAY=0", "sa", "");
         journal = new CountingJournal(new JdbcTradeJournal(db));
-        VenueGateway noVenues = new VenueGateway() {
-            @Override
-            public boolean send(OrderCommand command) {
-                return false;
-            }
-
-            @Override
-            public Map<String, Boolean> sessionStates() {
-                return Map.of();
-            }
-        };
+        VenueGateway noVenues = new NoVenues();
         engine = new TradingEngine(journal, noVenues, List.of(), report -> { }, Clock.systemUTC(),
                 new TradingEngine.Settings(new BigDecimal("1000000"), Duration.ofSeconds(60), 0.2, Duration.ZERO,
                         Duration.ofSeconds(1)));

@@ -8,14 +8,20 @@ import io.tradergateway.domain.Side;
 import io.tradergateway.execution.JournalFailedException;
 import io.tradergateway.execution.JournalWrite;
 import io.tradergateway.execution.Leg;
+import io.tradergateway.execution.NoVenues;
 import io.tradergateway.execution.Order;
 import io.tradergateway.execution.OrderStatus;
 import io.tradergateway.execution.OrderType;
 import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TimeInForce;
+import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.execution.TradingState;
+import io.tradergateway.execution.VenueGateway;
+import io.tradergateway.plan.ParseResult;
+import io.tradergateway.plan.PlanParser;
 import io.tradergateway.position.Position;
+import io.tradergateway.system.Plans;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,6 +39,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -312,6 +319,48 @@ class WriteAheadJournalTest {
         assertThat(seen).containsExactly("answered");
         assertThat(journal.journaled()).isEqualTo(1);
         assertThat(new JdbcTradeJournal(db).findPlan("P-33")).isPresent();
+    }
+
+    @Test
+    void effectsWaitingOnAFailedFsyncNeverRunAndTheJournalStops() {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, true);
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-35", PlanState.WORKING))));
+        journal.release(List.of(() -> seen.add("first answer")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+
+        journal.failForcesForTest();
+        journal.commit(List.of(new JournalWrite.PutOrder(order("C-35", "P-35", OrderStatus.NEW, "0"))));
+        journal.release(List.of(() -> seen.add("order sent")));
+        await().atMost(Duration.ofSeconds(10)).until(journal::failed);
+
+        assertThat(seen).as("nothing whose rows are not on the device leaves").containsExactly("first answer");
+        assertThat(journal.journaled()).isEqualTo(1);
+        assertThatThrownBy(() -> journal.commit(List.of(new JournalWrite.PutPlan(plan("P-36", PlanState.WORKING)))))
+                .isInstanceOf(JournalFailedException.class).hasMessageContaining("forcing batches up to 2");
+    }
+
+    /** The engine on the journal: a failed fsync stops it within a timer tick, and the answer it held back never goes. */
+    @Test
+    void anEngineWhoseFsyncFailsStopsAndNeverAnswers() throws Exception {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, true);
+        VenueGateway noVenues = new NoVenues();
+        TradingEngine engine = new TradingEngine(journal, noVenues, List.of(), report -> { }, Clock.systemUTC(),
+                new TradingEngine.Settings(new BigDecimal("1000000"), Duration.ofSeconds(60), 0.2, Duration.ZERO,
+                        Duration.ofMillis(250)));
+        open.add(engine);
+        engine.start();
+        String json = Plans.market("wal-stop", "AAPL", "long").toString();
+        var plan = ((ParseResult.Parsed) new PlanParser().parse(json)).plan();
+
+        journal.failForcesForTest();
+        CompletableFuture<TradingEngine.SubmitOutcome> answer = engine.submit(plan, json);
+
+        await().atMost(Duration.ofSeconds(10)).until(engine::stopped);
+        assertThat(journal.failed()).isTrue();
+        assertThat(answer).as("its batch never reached the device: no answer, not even a refusal").isNotDone();
     }
 
     @Test
