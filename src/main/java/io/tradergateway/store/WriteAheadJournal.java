@@ -68,7 +68,10 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
      * nothing outside the process, and its venue facts come back through reconciliation).
      */
     static final Duration MAX_UNSYNCED = Duration.ofMillis(5);
-    /** Batches waiting for the tables before the engine waits for the projector (back-pressure, bounded memory). */
+    /**
+     * Batches waiting for the device, or for the tables, before the engine waits (back-pressure, bounded memory): the
+     * engine on the syncer, the syncer on the projector.
+     */
     private static final int MAX_PENDING = 65_536;
     /** Most batches written to the tables in one transaction. */
     private static final int MAX_PROJECTION = 1_024;
@@ -97,6 +100,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private long unsyncedSince;
     private boolean syncRequested;
     private volatile boolean syncerRunning = true;
+    private volatile int maxUnsynced = MAX_PENDING;
     private final Thread syncer;
     private volatile long syncs;
     private volatile long written;
@@ -194,6 +198,15 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         nextSequence++;
         pending.add(sequence, rows);
         synchronized (syncLock) {
+            // Back-pressure: a syncer held up (a slow device, tables far behind) holds the engine up too, within a bound.
+            while (unsynced.size() >= maxUnsynced && failure == null && syncer.isAlive()) {
+                try {
+                    syncLock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw fail("interrupted while waiting for the journal's fsyncs", e);
+                }
+            }
             if (unsynced.isEmpty()) unsyncedSince = System.nanoTime();
             unsynced.add(new Batch(sequence, rows));
             written = sequence;
@@ -516,6 +529,11 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         }
         db.fenceReads(null);
         segments.abandon();
+    }
+
+    /** Lowers how many batches may wait for the device before the engine waits (tests). */
+    void limitUnsyncedForTest(int batches) {
+        maxUnsynced = batches;
     }
 
     /** Makes every later fsync fail, as a failing device would (tests). */

@@ -364,6 +364,35 @@ class WriteAheadJournalTest {
     }
 
     @Test
+    void aSyncerHeldUpHoldsTheWriterUpWithinItsBound() throws Exception {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, true);
+        journal.limitUnsyncedForTest(2);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-50", PlanState.WORKING))));
+        // An effect that takes its time (a full queue downstream, say): the syncer forces nothing more meanwhile.
+        journal.release(List.of(() -> {
+            try {
+                held.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        await().atMost(Duration.ofSeconds(10)).until(() -> journal.journaled() == 1);
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-51", PlanState.WORKING))));
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-52", PlanState.WORKING))));
+
+        CompletableFuture<Void> third = CompletableFuture.runAsync(
+                () -> journal.commit(List.of(new JournalWrite.PutPlan(plan("P-53", PlanState.WORKING)))));
+        Thread.sleep(300);
+        assertThat(third).as("two batches wait for the device: the writer waits").isNotDone();
+        held.countDown();
+        third.get(10, TimeUnit.SECONDS);
+        journal.syncNow();
+        assertThat(journal.journaled()).isEqualTo(4);
+    }
+
+    @Test
     void afterAFailedWriteNothingMoreIsReleased() throws IOException {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
