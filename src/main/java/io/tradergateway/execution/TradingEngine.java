@@ -142,7 +142,7 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         post(() -> {
             try {
                 T result = question.apply(execution.view());
-                // Answered after the commit: the view may include rows of its batch that are not committed yet.
+                // Answered once its batch is durable: the view may include rows of that batch.
                 execution.effect(() -> answer.complete(result));
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e);

@@ -4,7 +4,11 @@ import java.util.Map;
 
 /** The engine's view of the venues: send commands, know which sessions are up. Implemented by the FIX adapter. */
 public interface VenueGateway {
-    /** Sends the command; false when the venue's session is not logged on (nothing was sent). */
+    /**
+     * Sends the command, or hands it to the adapter to send: false when nothing will be sent (the venue's session is not
+     * logged on, or the venue takes no such message). An adapter that sends later reports a NewOrderSingle that did not
+     * leave through {@link VenueEventSink#onOrderNotSent}.
+     */
     boolean send(OrderCommand command);
 
     /**

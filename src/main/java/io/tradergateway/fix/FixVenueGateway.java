@@ -354,10 +354,7 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
             sink.onStatusRequestRefused(venue, s.clOrdId(), "not sent: " + venue + " has OrderStatusRequest=N");
             return false;
         }
-        Session session = Session.lookupSession(id);
-        if (session == null || !session.isLoggedOn()) {
-            return false;
-        }
+        if (!accepts(command)) return false;
         try {
             output.execute(() -> transmit(id, venue, command));
             return true;

@@ -56,6 +56,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private TradingEngine engine;
     private volatile EngineSnapshot snapshot = new EngineSnapshot(Map.of(), false);
     private volatile CompletableFuture<EngineSnapshot> asking;
+    /** The journal's counter functions, held here: a function counter holds its object weakly. */
+    private List<LongSupplier> journalCounters = List.of();
 
     private record EngineSnapshot(Map<String, Long> planCounts, boolean killSwitch) {
     }
@@ -101,9 +103,6 @@ public final class GatewayMetrics implements AutoCloseable {
                     .tag(g.labelName(), g.labelValue()).description(g.help()).strongReference(true).register(registry);
         }
     }
-
-    /** The journal's counter functions, held here: a function counter holds its object weakly. */
-    private List<LongSupplier> journalCounters = List.of();
 
     /**
      * The engine's journal: batches journaled but not yet in the tables (the projection's lag), batches written and the

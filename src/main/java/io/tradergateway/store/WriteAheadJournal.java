@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -96,7 +97,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
      */
     private final Object syncLock = new Object();
     private final List<Batch> unsynced = new ArrayList<>();
-    private final java.util.ArrayDeque<Effects> waiting = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Effects> waiting = new ArrayDeque<>();
     private long unsyncedSince;
     private boolean syncRequested;
     private volatile boolean syncerRunning = true;
@@ -302,7 +303,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         return true;
     }
 
-    /** Waits until every batch written so far is on the device and its effects ran (recovery, reload, stop). */
+    /** Waits until every batch written so far is on the device and handed to the tables (recovery, reload, tests). */
     void syncNow() {
         synchronized (syncLock) {
             long target = written;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -77,7 +78,7 @@ class SideBySideBenchmark {
 
     /** Journal batches written and fsyncs over a phase (its idle checkpoints included), from the gateway's /metrics. */
     record JournalUse(long batches, long syncs) {
-        static JournalUse read(BenchHarness h, java.net.http.HttpClient http) {
+        static JournalUse read(BenchHarness h, HttpClient http) {
             return new JournalUse(h.metric(http, "trader_journal_batches_total"), h.metric(http, "trader_journal_syncs_total"));
         }
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -266,7 +269,7 @@ class WriteAheadJournalTest {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
         JdbcTradeJournal tables = new JdbcTradeJournal(db);
-        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
         journal.commit(List.of(new JournalWrite.PutPlan(plan("P-30", PlanState.WORKING))));
         journal.commit(List.of(new JournalWrite.PutOrder(order("C-30", "P-30", OrderStatus.NEW, "0"))));
         // The engine reads what it wrote at once, durable or not.
@@ -310,7 +313,7 @@ class WriteAheadJournalTest {
     void aCleanCloseForcesWhatWasWrittenAndRunsWhatWaited() {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
-        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
         journal.commit(List.of(new JournalWrite.PutPlan(plan("P-33", PlanState.WORKING))));
         journal.release(List.of(() -> seen.add("answered")));
         journal.close();
@@ -325,7 +328,7 @@ class WriteAheadJournalTest {
     void effectsWaitingOnAFailedFsyncNeverRunAndTheJournalStops() {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
-        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
         journal.commit(List.of(new JournalWrite.PutPlan(plan("P-35", PlanState.WORKING))));
         journal.release(List.of(() -> seen.add("first answer")));
         await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
@@ -368,7 +371,7 @@ class WriteAheadJournalTest {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
         journal.limitUnsyncedForTest(2);
-        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
         journal.commit(List.of(new JournalWrite.PutPlan(plan("P-50", PlanState.WORKING))));
         // An effect that takes its time (a full queue downstream, say): the syncer forces nothing more meanwhile.
         journal.release(List.of(() -> {
@@ -384,8 +387,8 @@ class WriteAheadJournalTest {
 
         CompletableFuture<Void> third = CompletableFuture.runAsync(
                 () -> journal.commit(List.of(new JournalWrite.PutPlan(plan("P-53", PlanState.WORKING)))));
-        Thread.sleep(300);
-        assertThat(third).as("two batches wait for the device: the writer waits").isNotDone();
+        // Two batches wait for the device: the writer waits, and keeps waiting while the syncer is held.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !third.isDone());
         held.countDown();
         third.get(10, TimeUnit.SECONDS);
         journal.syncNow();
@@ -448,7 +451,7 @@ class WriteAheadJournalTest {
         long end = recordsEnd(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             // Power went out while batch 2 was written: its header did not reach the disk, part of its payload did.
-            ch.write(java.nio.ByteBuffer.wrap(new byte[]{'[', '{'}), end + JournalSegments.HEADER + 10);
+            ch.write(ByteBuffer.wrap(new byte[]{'[', '{'}), end + JournalSegments.HEADER + 10);
         }
 
         assertThat(JournalSegments.readAll(journalDir)).extracting(JournalSegments.Record::sequence).containsExactly(1L);
@@ -475,7 +478,7 @@ class WriteAheadJournalTest {
 
     /** Where the records of a journal file end (the first header of zeros). */
     private static long recordsEnd(Path file) throws IOException {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(Files.readAllBytes(file));
+        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file));
         while (buf.remaining() >= JournalSegments.HEADER) {
             int length = buf.getInt(buf.position());
             if (length == 0) return buf.position();
