@@ -2,11 +2,14 @@ package io.tradergateway.bench;
 
 import org.HdrHistogram.Histogram;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Drives the gateway through numbered plans in segments: each segment is posted by a {@link PlanLoad} and waited for
@@ -22,8 +25,13 @@ final class PlanSegments {
      * stalled (plans lost).
      */
     record Phase(int plans, boolean complete, long windowNanos, long processCpuNanos, Map<String, Long> cpuByFamily,
-                 Histogram postToFilled) {
-        static final Phase SKIPPED = new Phase(0, false, 0, 0, Map.of(), new Histogram(3));
+                 Histogram postToFilled, long jitNanos) {
+        static final Phase SKIPPED = new Phase(0, false, 0, 0, Map.of(), new Histogram(3), 0);
+
+        /** JIT compilation time over the windows, in cores busy (1.0 = one core compiling the whole time). */
+        double jitCores() {
+            return windowNanos == 0 ? 0 : (double) jitNanos / windowNanos;
+        }
 
         double plansPerSecond() {
             return plans / (windowNanos / 1e9);
@@ -46,6 +54,7 @@ final class PlanSegments {
     private final int segment;
     private final Duration stall;
     private final ThreadCpu cpu = new ThreadCpu();
+    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
 
     PlanSegments(BenchHarness h, FilledTimes times, int segment, Duration stall) {
         this.h = h;
@@ -65,21 +74,25 @@ final class PlanSegments {
         Map<String, Long> cpuByFamily = new TreeMap<>();
         long window = 0;
         long processCpu = 0;
+        long jitMillis = 0;
         int ended = from;
         times.restart();
         for (int a = from, b; a < to && ended == a; a = b) {
             b = Math.min(to, a + segment);
             cpu.start();
+            long jitBefore = jit.getTotalCompilationTime();
             long start = System.nanoTime();
             load.post(a, b);
             ended = times.awaitEnded(b, stall);
             ThreadCpu.Usage usage = cpu.stop();
+            jitMillis += jit.getTotalCompilationTime() - jitBefore;
             window += times.lastEndNanos() - start;
             processCpu += usage.processCpuNanos();
             usage.cpuByFamily().forEach((k, v) -> cpuByFamily.merge(k, v, Long::sum));
             settle();
             if (heap != null) heap.take(b - from);
         }
-        return new Phase(ended - from, ended == to, window, processCpu, cpuByFamily, times.restart());
+        return new Phase(ended - from, ended == to, window, processCpu, cpuByFamily, times.restart(),
+                TimeUnit.MILLISECONDS.toNanos(jitMillis));
     }
 }

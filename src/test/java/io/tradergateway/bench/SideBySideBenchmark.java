@@ -34,6 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SideBySideBenchmark {
     private static final int PLANS = Integer.getInteger("bench.plans", 20_000);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 5_000);
+    /**
+     * After {@code bench.warmup}, warm-up goes on in steps of this many plans until the JIT settles (compiling less
+     * than {@code bench.warmup.jitCores} of a core over a step), up to {@code bench.warmup.max} plans in all.
+     */
+    private static final int WARMUP_STEP = Integer.getInteger("bench.warmup.step", 5_000);
+    private static final int WARMUP_MAX = Integer.getInteger("bench.warmup.max", 60_000);
+    private static final double JIT_SETTLED = Double.parseDouble(System.getProperty("bench.warmup.jitCores", "0.10"));
     private static final int CLIENTS = Integer.getInteger("bench.clients", 4);
     /** Plans per request in the throughput phase: 1 = one POST each; more = NDJSON batches (SPEC 3). */
     private static final int BATCH = Integer.getInteger("bench.batch", 1);
@@ -71,9 +78,13 @@ class SideBySideBenchmark {
      * The gateway end to end: the throughput phase ({@code bench.clients} clients; its segments carry the heap
      * checkpoints) and the latency phase (one client, one plan at a time, as the bare round trip).
      */
-    record Gateway(PlanSegments.Phase load, PlanSegments.Phase single, int refused, String firstRefusal, int lost,
+    record Gateway(PlanSegments.Phase load, PlanSegments.Phase single, WarmUp warmUp, int refused, String firstRefusal, int lost,
                    int notFilled, String firstNotFilled, HeapCheckpoints heap, String loadBefore, String loadAfter,
                    JournalUse loadJournal, JournalUse singleJournal) {
+    }
+
+    /** Plans the warm-up took, and the JIT's compiling (in cores busy) over its last step. */
+    record WarmUp(int plans, double lastStepJitCores) {
     }
 
     /** Journal batches written and fsyncs over a phase (its idle checkpoints included), from the gateway's /metrics. */
@@ -131,8 +142,7 @@ class SideBySideBenchmark {
     // ---------------------------------------------------------------- the gateway
 
     private static Gateway runGateway(Path dataDir) throws Exception {
-        int total = WARMUP + PLANS + LATENCY_PLANS;
-        long[] postStart = new long[total];
+        long[] postStart = new long[Math.max(WARMUP, WARMUP_MAX) + PLANS + LATENCY_PLANS];
         FilledTimes times = new FilledTimes(PREFIX, postStart);
         HeapCheckpoints heap = new HeapCheckpoints();
         String loadBefore = GatewayBenchmark.loadAverage();
@@ -149,18 +159,26 @@ class SideBySideBenchmark {
                  PlanLoad many = new PlanLoad(port, BenchHarness.TOKEN, CLIENTS, BATCH, plans, postStart);
                  PlanLoad one = new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart)) {
                 var http = BenchHarness.newClient();
-                PlanSegments.Phase warmUp = segments.run(many, 0, WARMUP, null);
+                // Warm-up as measured: heap checkpoints (a full GC per segment) included, their series thrown away.
+                HeapCheckpoints warmUpHeap = new HeapCheckpoints();
+                PlanSegments.Phase warmUp = segments.run(many, 0, WARMUP, warmUpHeap);
+                int warmed = WARMUP;
+                while (warmUp.complete() && warmUp.jitCores() > JIT_SETTLED && warmed + WARMUP_STEP <= WARMUP_MAX) {
+                    warmUp = segments.run(many, warmed, warmed + WARMUP_STEP, warmUpHeap);
+                    warmed += WARMUP_STEP;
+                }
+                int total = warmed + PLANS + LATENCY_PLANS;
                 heap.take(0);
                 JournalUse atStart = JournalUse.read(h, http);
                 PlanSegments.Phase load = warmUp.complete()
-                        ? segments.run(many, WARMUP, WARMUP + PLANS, heap) : PlanSegments.Phase.SKIPPED;
+                        ? segments.run(many, warmed, warmed + PLANS, heap) : PlanSegments.Phase.SKIPPED;
                 JournalUse afterLoad = JournalUse.read(h, http);
                 PlanSegments.Phase single = load.complete()
-                        ? segments.run(one, WARMUP + PLANS, total, null) : PlanSegments.Phase.SKIPPED;
+                        ? segments.run(one, warmed + PLANS, total, null) : PlanSegments.Phase.SKIPPED;
                 JournalUse afterSingle = JournalUse.read(h, http);
                 if (reader instanceof StreamReportReader r) r.throwIfFailed();
                 else ((ReportReader) reader).throwIfFailed();
-                return new Gateway(load, single, many.refused() + one.refused(),
+                return new Gateway(load, single, new WarmUp(warmed, warmUp.jitCores()), many.refused() + one.refused(),
                         many.firstRefusal() != null ? many.firstRefusal() : one.firstRefusal(), total - times.ended(),
                         times.notFilled(), times.firstNotFilled(), heap, loadBefore, GatewayBenchmark.loadAverage(),
                         afterLoad.since(atStart), afterSingle.since(afterLoad));
@@ -192,9 +210,9 @@ class SideBySideBenchmark {
         out.append("\n=== SideBySideBenchmark ").append(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS)).append(" ===\n");
         out.append(GatewayBenchmark.machine()).append('\n');
         out.append(String.format(Locale.ROOT, "bare QuickFIX/J: %s, MARKET IOC qty %d, %d round trips after %d warm-up, "
-                        + "%d bursts of %d; gateway: %d warm-up plans, %d plans with %d clients, then %d with 1 (raw keep-alive "
+                        + "%d bursts of %d; gateway: %d warm-up plans (JIT then compiling %.2f of a core), %d plans with %d clients, then %d with 1 (raw keep-alive "
                         + "HTTP), segments of %d, logging %s; venue ack latency 0, frozen market%n", BARE_VENUE, BARE_QTY,
-                BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST, WARMUP, PLANS, CLIENTS, LATENCY_PLANS, SEGMENT,
+                BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST, g.warmUp().plans(), g.warmUp().lastStepJitCores(), PLANS, CLIENTS, LATENCY_PLANS, SEGMENT,
                 QUIET ? "quiet" : "ops + FIX log to a file (as shipped)"));
         out.append("load average (1/5/15 min) before the gateway run ").append(g.loadBefore()).append(", after ")
                 .append(g.loadAfter()).append("\n\n");
@@ -239,8 +257,8 @@ class SideBySideBenchmark {
                 100.0 * p.loadGeneratorCpu() / p.windowNanos()));
         out.append(String.format(Locale.ROOT, "  journal per plan: %.2f batches, %.2f fsyncs%n",
                 (double) journal.batches() / Math.max(1, p.plans()), (double) journal.syncs() / Math.max(1, p.plans())));
-        out.append(String.format(Locale.ROOT, "  CPU: process %.2f cores busy on average; per thread family (share of one "
-                + "core): ", (double) p.processCpuNanos() / p.windowNanos()));
+        out.append(String.format(Locale.ROOT, "  CPU: process %.2f cores busy on average (JIT compiling %.2f of them); per "
+                + "thread family (share of one core): ", (double) p.processCpuNanos() / p.windowNanos(), p.jitCores()));
         p.cpuByFamily().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
                 .forEach(e -> out.append(String.format(Locale.ROOT, "%s %.0f%%, ", e.getKey(),
                         100.0 * e.getValue() / p.windowNanos())));
