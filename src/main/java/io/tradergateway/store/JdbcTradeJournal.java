@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** {@link TradeJournal} on JDBC: every commit is one database transaction on the writer connection. */
 public final class JdbcTradeJournal implements TradeJournal {
@@ -347,6 +348,17 @@ public final class JdbcTradeJournal implements TradeJournal {
                     return rs.next() ? Optional.of(plan(rs)) : Optional.empty();
                 }
             }
+        });
+    }
+
+    /** Calls {@code each} with every stored {@code plan_id} (one pass over the plans, for {@link KeyFilter}). */
+    void forEachPlanId(Consumer<String> each) {
+        db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT plan_id FROM plans");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) each.accept(rs.getString(1));
+            }
+            return null;
         });
     }
 

@@ -76,6 +76,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private static final int MAX_PENDING = 65_536;
     /** Most batches written to the tables in one transaction. */
     private static final int MAX_PROJECTION = 1_024;
+    /** 2^24 bits (2 MiB) for the plan ids: see {@link KeyFilter} for its false positives by plans stored. */
+    private static final int PLAN_ID_FILTER_BITS = 24;
 
     private final Database db;
     private final Clock clock;
@@ -112,6 +114,13 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private record Batch(long sequence, List<JournalWrite> writes) {
     }
 
+    /** Every {@code plan_id} stored or written: "is this plan new?" answered without the tables (see findPlan). */
+    private final KeyFilter planIds = new KeyFilter(PLAN_ID_FILTER_BITS);
+    /** True once {@link #planIds} holds every plan the tables held at start (a background pass): a "no" is then final. */
+    private volatile boolean planIdsComplete;
+    /** Plan lookups {@link #findPlan} asked of the tables (written by the engine thread only; tests). */
+    private volatile long planLookups;
+
     private WriteAheadJournal(Database db, JdbcTradeJournal tables, JournalSegments segments, long lastSequence, Clock clock) {
         this.db = db;
         this.clock = clock;
@@ -147,11 +156,37 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
             db.fenceReads(journal::awaitTables);
             journal.projector.start();
             journal.syncer.start();
+            journal.loadPlanIds();
             log.info("journal {} open at batch {} (fsync {})", settings.dir(), last + 1, settings.fsync() ? "on" : "OFF");
             return journal;
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the journal in " + settings.dir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Adds every stored {@code plan_id} to {@link #planIds} on a thread of its own, so start-up does not wait; until it
+     * is done, {@link #findPlan} asks the tables. Plans written meanwhile are added by {@link #commit}.
+     */
+    private void loadPlanIds() {
+        Thread loader = new Thread(() -> {
+            try {
+                long start = System.nanoTime();
+                int[] count = {0};
+                tables.forEachPlanId(id -> {
+                    planIds.add(id);
+                    count[0]++;
+                });
+                planIdsComplete = true;
+                log.info("journal: {} stored plan ids loaded in {} ms: new plan ids are answered from memory", count[0],
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            } catch (RuntimeException e) {
+                log.warn("journal: cannot load the stored plan ids ({}): every new plan id is looked up in the tables",
+                        e.getMessage());
+            }
+        }, "journal-plan-ids");
+        loader.setDaemon(true);
+        loader.start();
     }
 
     /** Applies the batches after {@code inTables} to the tables; the last batch sequence known. */
@@ -197,6 +232,9 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
             throw fail("appending batch " + sequence + " to the journal failed", e);
         }
         nextSequence++;
+        for (JournalWrite w : rows) {
+            if (w instanceof JournalWrite.PutPlan p) planIds.add(p.plan().planId());
+        }
         pending.add(sequence, rows);
         synchronized (syncLock) {
             // Back-pressure: a syncer held up (a slow device, tables far behind) holds the engine up too, within a bound.
@@ -449,10 +487,22 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
 
     // ================================================================= reads (engine thread)
 
+    /** Whether every stored {@code plan_id} is in memory, so a new one is answered without the tables. */
+    boolean planIdsLoaded() {
+        return planIdsComplete;
+    }
+
+    long planLookups() {
+        return planLookups;
+    }
+
     @Override
     public Optional<StoredPlan> findPlan(String planId) {
         StoredPlan p = pending.plan(planId);
-        return p != null ? Optional.of(p) : db.unfenced(() -> tables.findPlan(planId));
+        if (p != null) return Optional.of(p);
+        if (planIdsComplete && !planIds.mightContain(planId)) return Optional.empty();
+        planLookups++;
+        return db.unfenced(() -> tables.findPlan(planId));
     }
 
     @Override

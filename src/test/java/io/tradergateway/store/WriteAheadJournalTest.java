@@ -182,6 +182,27 @@ class WriteAheadJournalTest {
     }
 
     @Test
+    void aRestartAnswersNewPlanIdsFromMemoryAndStoredOnesFromTheTables() throws Exception {
+        Database db = database();
+        WriteAheadJournal first = journal(db, false);
+        for (int i = 0; i < 200; i++) first.commit(List.of(new JournalWrite.PutPlan(plan("P-" + i, PlanState.WORKING))));
+        first.close();
+
+        WriteAheadJournal journal = journal(db, false);
+        await().atMost(Duration.ofSeconds(20)).until(journal::planIdsLoaded);
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-new", PlanState.WORKING))));
+        journal.syncNow();
+
+        for (int i = 200; i < 1_200; i++) assertThat(journal.findPlan("Q-" + i)).isEmpty();
+        assertThat(journal.planLookups()).as("new plan ids answered without the tables (a few false positives allowed)")
+                .isLessThan(5);
+        long before = journal.planLookups();
+        for (int i = 0; i < 200; i++) assertThat(journal.findPlan("P-" + i)).contains(plan("P-" + i, PlanState.WORKING));
+        assertThat(journal.findPlan("P-new")).isPresent();
+        assertThat(journal.planLookups() - before).as("stored plans are read from the tables").isGreaterThanOrEqualTo(200);
+    }
+
+    @Test
     void aTornLastRecordIsCutAndItsBatchWasNeverAcknowledged() throws Exception {
         Path journalDir = dir.resolve("journal");
         try (JournalSegments segments = new JournalSegments(journalDir, 1 << 20, true)) {
