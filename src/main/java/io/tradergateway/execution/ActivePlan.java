@@ -16,6 +16,8 @@ final class ActivePlan {
     final PlanProgress progress;
     ExitMonitor exitMonitor;
     TwapSchedule twap;
+    /** Its first row (the plan's JSON) is journaled: later rows carry its progress only. */
+    boolean firstRowWritten;
 
     ActivePlan(TradingPlan plan, String planJson, String contentHash, Instant receivedAt, PlanProgress progress) {
         this.plan = plan;

@@ -122,6 +122,8 @@ final class Execution {
         final List<Runnable> afterCommit = new ArrayList<>();
         final List<Runnable> effects = new ArrayList<>();
         final List<Runnable> onRollback = new ArrayList<>();
+        /** Plans whose row this transaction writes, once each, at its commit (see {@link #storePlan}). */
+        final Map<String, ActivePlan> plans = new LinkedHashMap<>();
 
         void afterCommit(Runnable action) {
             afterCommit.add(action);
@@ -158,6 +160,10 @@ final class Execution {
      * events.
      */
     private void store(Tx t) {
+        if (!t.plans.isEmpty()) {
+            Instant now = clock.instant();
+            for (ActivePlan ap : t.plans.values()) t.writes.add(planRow(ap, now));
+        }
         journal.commit(t.writes);
         if (!t.effects.isEmpty()) journal.release(List.copyOf(t.effects));
     }
@@ -289,6 +295,7 @@ final class Execution {
         TradingPlan plan = storedPlan(stored.planId(), stored.planJson());
         PlanProgress progress = Json.read(stored.progressJson(), PlanProgress.class);
         ActivePlan ap = new ActivePlan(plan, stored.planJson(), stored.contentHash(), stored.receivedAt(), progress);
+        ap.firstRowWritten = true;
         if (progress.state == PlanState.OPEN || progress.state == PlanState.EXITING) {
             ap.exitMonitor = ExitMonitor.restore(plan.direction(), progress.avgPrice, progress.firstFillAt,
                     ap.exitRules(), progress.bestPrice == null ? progress.avgPrice : progress.bestPrice);
@@ -1179,10 +1186,21 @@ final class Execution {
         return s.price(symbol);
     }
 
+    /**
+     * Writes the plan's row with the current transaction: once, at its commit, however many steps of the plan the
+     * transaction holds (its progress as it then stands).
+     */
     void storePlan(ActivePlan ap) {
-        Instant now = clock.instant();
-        tx.writes.add(new JournalWrite.PutPlan(new StoredPlan(ap.id(), ap.contentHash, ap.planJson, ap.plan.symbol(),
-                ap.progress.state, Json.write(ap.progress), ap.receivedAt, now)));
+        tx.plans.put(ap.id(), ap);
+    }
+
+    /** The plan's first row (its JSON and all), or after it only its progress. */
+    private static JournalWrite planRow(ActivePlan ap, Instant now) {
+        String progress = Json.write(ap.progress);
+        if (ap.firstRowWritten) return new JournalWrite.PutPlanProgress(ap.id(), ap.progress.state, progress, now);
+        ap.firstRowWritten = true;   // a failed commit reloads every plan from the journal: no flag outlives it
+        return new JournalWrite.PutPlan(new StoredPlan(ap.id(), ap.contentHash, ap.planJson, ap.plan.symbol(),
+                ap.progress.state, progress, ap.receivedAt, now));
     }
 
     List<Order> ordersOf(ActivePlan ap, Leg leg) {

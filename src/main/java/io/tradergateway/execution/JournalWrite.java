@@ -7,7 +7,15 @@ import java.time.Instant;
 
 /** One row the engine writes; a list of them is committed in one transaction. */
 public sealed interface JournalWrite {
+    /** A plan's first row: its canonical JSON and everything else (written once per plan). */
     record PutPlan(StoredPlan plan) implements JournalWrite {
+    }
+
+    /**
+     * A stored plan's later progress: what changes after its first row ({@link StoredPlan#withProgress}), without the
+     * plan's JSON again (a plan's rows are otherwise mostly its own text, written at every step).
+     */
+    record PutPlanProgress(String planId, PlanState state, String progressJson, Instant updatedAt) implements JournalWrite {
     }
 
     record PutOrder(Order order) implements JournalWrite {

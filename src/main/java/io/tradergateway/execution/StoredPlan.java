@@ -8,4 +8,10 @@ import java.time.Instant;
  */
 public record StoredPlan(String planId, String contentHash, String planJson, String symbol, PlanState state,
                          String progressJson, Instant receivedAt, Instant updatedAt) {
+
+    /** This plan as a later progress row leaves it. */
+    public StoredPlan withProgress(JournalWrite.PutPlanProgress p) {
+        if (!p.planId().equals(planId)) throw new IllegalArgumentException("progress of " + p.planId() + " for plan " + planId);
+        return new StoredPlan(planId, contentHash, planJson, symbol, p.state(), p.progressJson(), receivedAt, p.updatedAt());
+    }
 }

@@ -81,6 +81,7 @@ public final class JdbcTradeJournal implements TradeJournal {
 
     private static void apply(Connection c, JournalWrite w) throws SQLException {
         if (w instanceof JournalWrite.PutPlan p) putPlan(c, p.plan());
+        else if (w instanceof JournalWrite.PutPlanProgress p) putPlanProgress(c, p);
         else if (w instanceof JournalWrite.PutOrder o) putOrder(c, o.order());
         else if (w instanceof JournalWrite.PutFill f) putFill(c, f);
         else if (w instanceof JournalWrite.PutPosition p) putPosition(c, p);
@@ -104,6 +105,19 @@ public final class JdbcTradeJournal implements TradeJournal {
                 }
             }
         });
+    }
+
+    private static void putPlanProgress(Connection c, JournalWrite.PutPlanProgress p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE plans SET state = ?, progress_json = ?, updated_at = ? WHERE plan_id = ?")) {
+            ps.setString(1, p.state().name());
+            ps.setString(2, p.progressJson());
+            ps.setObject(3, ts(p.updatedAt()));
+            ps.setString(4, p.planId());
+            if (ps.executeUpdate() == 0) {
+                throw new SQLException("progress of plan " + p.planId() + ", which has no row: its first row was never written");
+            }
+        }
     }
 
     private static void putPlan(Connection c, StoredPlan p) throws SQLException {

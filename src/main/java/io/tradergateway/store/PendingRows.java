@@ -22,7 +22,8 @@ final class PendingRows {
     private record Row<T>(long sequence, T value) {
     }
 
-    private final Map<String, Row<StoredPlan>> plans = new ConcurrentHashMap<>();
+    /** A plan's pending row: the whole plan ({@link StoredPlan}), or only its progress (the rest is in the tables). */
+    private final Map<String, Row<Object>> plans = new ConcurrentHashMap<>();
     private final Map<ClOrdId, Row<Order>> orders = new ConcurrentHashMap<>();
     private final Map<String, Long> fills = new ConcurrentHashMap<>();
     private volatile Row<TradingState> tradingState;
@@ -30,6 +31,8 @@ final class PendingRows {
     void add(long sequence, List<JournalWrite> writes) {
         for (JournalWrite w : writes) {
             if (w instanceof JournalWrite.PutPlan p) plans.put(p.plan().planId(), new Row<>(sequence, p.plan()));
+            else if (w instanceof JournalWrite.PutPlanProgress p) plans.compute(p.planId(), (k, r) ->
+                    new Row<>(sequence, r != null && r.value() instanceof StoredPlan whole ? whole.withProgress(p) : p));
             else if (w instanceof JournalWrite.PutOrder o) orders.put(o.order().clOrdId(), new Row<>(sequence, o.order()));
             else if (w instanceof JournalWrite.PutFill f) fills.put(fillKey(f), sequence);
             else if (w instanceof JournalWrite.PutTradingState t) tradingState = new Row<>(sequence, t.state());
@@ -39,6 +42,7 @@ final class PendingRows {
     void forget(long sequence, List<JournalWrite> writes) {
         for (JournalWrite w : writes) {
             if (w instanceof JournalWrite.PutPlan p) plans.computeIfPresent(p.plan().planId(), (k, r) -> r.sequence() <= sequence ? null : r);
+            else if (w instanceof JournalWrite.PutPlanProgress p) plans.computeIfPresent(p.planId(), (k, r) -> r.sequence() <= sequence ? null : r);
             else if (w instanceof JournalWrite.PutOrder o) orders.computeIfPresent(o.order().clOrdId(), (k, r) -> r.sequence() <= sequence ? null : r);
             else if (w instanceof JournalWrite.PutFill f) fills.computeIfPresent(fillKey(f), (k, s) -> s <= sequence ? null : s);
         }
@@ -46,9 +50,16 @@ final class PendingRows {
         if (t != null && t.sequence() <= sequence) tradingState = null;
     }
 
+    /** The whole plan when its first row is pending (with any later progress applied), else null. */
     StoredPlan plan(String planId) {
-        Row<StoredPlan> r = plans.get(planId);
-        return r == null ? null : r.value();
+        Row<Object> r = plans.get(planId);
+        return r != null && r.value() instanceof StoredPlan whole ? whole : null;
+    }
+
+    /** The plan's latest progress when only progress is pending (its first row is in the tables), else null. */
+    JournalWrite.PutPlanProgress planProgress(String planId) {
+        Row<Object> r = plans.get(planId);
+        return r != null && r.value() instanceof JournalWrite.PutPlanProgress p ? p : null;
     }
 
     Order order(ClOrdId clOrdId) {
@@ -75,18 +86,27 @@ final class PendingRows {
 
     /**
      * The rows of several batches as one table write: for a row written by several batches (an order sent, acknowledged,
-     * filled) only its last state, in the place of its first; inserts (fills, reports) all, in order.
+     * filled) only its last state, in the place of its first; inserts (fills, reports) all, in order. A plan's progress
+     * after its first row in the same write is folded into that row.
      */
     static Collection<JournalWrite> latestRows(List<List<JournalWrite>> batches) {
         Map<Object, JournalWrite> rows = new LinkedHashMap<>();
         for (List<JournalWrite> batch : batches) {
-            for (JournalWrite w : batch) rows.put(key(w), w);
+            for (JournalWrite w : batch) {
+                Object key = key(w);
+                if (w instanceof JournalWrite.PutPlanProgress p && rows.get(key) instanceof JournalWrite.PutPlan whole) {
+                    rows.put(key, new JournalWrite.PutPlan(whole.plan().withProgress(p)));
+                } else {
+                    rows.put(key, w);
+                }
+            }
         }
         return rows.values();
     }
 
     private static Object key(JournalWrite w) {
         if (w instanceof JournalWrite.PutPlan p) return "plan\u0001" + p.plan().planId();
+        if (w instanceof JournalWrite.PutPlanProgress p) return "plan\u0001" + p.planId();
         if (w instanceof JournalWrite.PutOrder o) return o.order().clOrdId();
         if (w instanceof JournalWrite.PutPosition p) return "position\u0001" + p.position().symbol();
         if (w instanceof JournalWrite.PutVenueStats v) return "stats\u0001" + v.venue();

@@ -500,9 +500,11 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     public Optional<StoredPlan> findPlan(String planId) {
         StoredPlan p = pending.plan(planId);
         if (p != null) return Optional.of(p);
-        if (planIdsComplete && !planIds.mightContain(planId)) return Optional.empty();
+        JournalWrite.PutPlanProgress progress = pending.planProgress(planId);
+        if (progress == null && planIdsComplete && !planIds.mightContain(planId)) return Optional.empty();
         planLookups++;
-        return db.unfenced(() -> tables.findPlan(planId));
+        Optional<StoredPlan> stored = db.unfenced(() -> tables.findPlan(planId));
+        return progress == null ? stored : stored.map(s -> s.withProgress(progress));
     }
 
     @Override

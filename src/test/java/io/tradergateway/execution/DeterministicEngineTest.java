@@ -107,6 +107,31 @@ class DeterministicEngineTest {
     }
 
     /**
+     * A plan's JSON is journaled once: its first row carries it, every later one only the progress, one row per plan
+     * and transaction however many steps the transaction took; the tables end with the last state.
+     */
+    @Test
+    void aPlanIsWrittenWholeOnceThenAsProgressOneRowPerTransaction() {
+        e = oneVenuePricingAapl();
+        e.commits.calls.clear();
+        assertThat(e.submit(Plans.market("det-rows", "AAPL", "long")).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder order = e.newOrders().get(0);
+        e.report(e.report(order, ExecType.NEW, OrderStatus.NEW, null));
+        e.report(e.report(order, ExecType.TRADE, OrderStatus.FILLED, order.quantity(), new BigDecimal("100.00")));
+
+        List<List<String>> commits = e.commits.calls.stream().filter(c -> c.startsWith("commit "))
+                .map(c -> List.of(c.substring("commit ".length()).split(","))).toList();
+        List<List<String>> planRows = commits.stream()
+                .map(rows -> rows.stream().filter(r -> r.startsWith("PutPlan")).toList()).toList();
+        assertThat(planRows.get(0)).containsExactly("PutPlan");
+        assertThat(planRows).allSatisfy(rows -> assertThat(rows).hasSizeLessThanOrEqualTo(1));
+        assertThat(planRows.stream().skip(1).filter(rows -> !rows.isEmpty()))
+                .as("later plan rows").isNotEmpty().allSatisfy(rows -> assertThat(rows).containsExactly("PutPlanProgress"));
+        assertThat(e.planState("det-rows")).isEqualTo(PlanState.FILLED);
+        assertThat(e.journal.findPlan("det-rows").orElseThrow().planJson()).contains("det-rows");
+    }
+
+    /**
      * An order the FIX adapter took but could not send (its session went down before the message left) is rejected
      * without a venue answer, like one refused at once; once the venue acknowledged it, a late "not sent" changes nothing.
      */

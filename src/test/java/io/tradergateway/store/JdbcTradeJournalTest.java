@@ -148,7 +148,7 @@ class JdbcTradeJournalTest {
         Position fullPosition = new Position("AAPL", new BigDecimal("100"), new BigDecimal("189.288"),
                 new BigDecimal("-1.00"), new BigDecimal("1.00"), FILLED_AT);
         journal.commit(List.of(
-                new JournalWrite.PutPlan(filledPlan),
+                new JournalWrite.PutPlanProgress("P-1", PlanState.FILLED, "{\"entry_filled\":\"100\"}", LATER),
                 new JournalWrite.PutOrder(filledOrder),
                 new JournalWrite.PutFill(secondFill, "P-1"),
                 new JournalWrite.PutPosition(fullPosition, LATER),
@@ -168,6 +168,19 @@ class JdbcTradeJournalTest {
         assertThat(recovered.positions()).usingRecursiveFieldByFieldElementComparator(BY_VALUE).containsExactly(fullPosition);
         assertThat(recovered.venueStatsJson()).containsExactlyEntriesOf(Map.of("VENUE_A", "{\"fills\":2}"));
         assertThat(recovered.lastReportSequence()).isEqualTo(2);
+    }
+
+    @OnEachDatabase
+    void progressOfAPlanWithoutItsFirstRowFailsTheCommit(TestDatabase database) {
+        open(database);
+        journal.commit(firstFill());
+
+        assertThatThrownBy(() -> journal.commit(List.of(
+                new JournalWrite.PutReport(2, "R-2", "P-1", null, "cancelled", LATER, "{}"),
+                new JournalWrite.PutPlanProgress("P-unknown", PlanState.FILLED, "{}", LATER))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("progress of plan P-unknown, which has no row");
+        assertOnlyTheFirstCommitIsThere();
     }
 
     @OnEachDatabase

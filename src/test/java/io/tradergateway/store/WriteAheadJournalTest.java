@@ -97,9 +97,14 @@ class WriteAheadJournalTest {
                 new BigDecimal("189.27"), new BigDecimal("0.40"), T0);
     }
 
+    /** P-1's progress after its first row, in {@link #everyKind}. */
+    private static final JournalWrite.PutPlanProgress P1_PROGRESS = new JournalWrite.PutPlanProgress("P-1", PlanState.OPEN,
+            "{\"x\":\"2\"}", T0.plusMillis(9));
+
     private static List<JournalWrite> everyKind() {
         return List.of(
                 new JournalWrite.PutPlan(plan("P-1", PlanState.WORKING)),
+                P1_PROGRESS,
                 new JournalWrite.PutOrder(order("C-1", "P-1", OrderStatus.PARTIALLY_FILLED, "40")),
                 new JournalWrite.PutFill(fill("C-1", "E-1"), "P-1"),
                 new JournalWrite.PutPosition(new Position("AAPL", new BigDecimal("40"), new BigDecimal("189.27"),
@@ -130,10 +135,12 @@ class WriteAheadJournalTest {
         journal.syncNow();
 
         // The engine thread's own reads answer at once; any other reader of the database waits for the tables.
-        assertThat(journal.findPlan("P-1")).contains(plan("P-1", PlanState.WORKING));
+        StoredPlan p1 = plan("P-1", PlanState.WORKING).withProgress(P1_PROGRESS);
+        assertThat(p1.state()).isEqualTo(PlanState.OPEN);
+        assertThat(journal.findPlan("P-1")).contains(p1);
         assertThat(journal.fillExists("VENUE_A", new ClOrdId("C-1"), new ExecId("E-1"))).isTrue();
         assertThat(journal.tradingState()).contains(TradingState.REDUCING);
-        assertThat(tables.findPlan("P-1")).contains(plan("P-1", PlanState.WORKING));
+        assertThat(tables.findPlan("P-1")).contains(p1);
         assertThat(tables.ordersOfPlan("P-1")).singleElement().extracting(Order::cumQty).usingComparator(BigDecimal::compareTo)
                 .isEqualTo(new BigDecimal("40"));
         assertThat(journal.inTables()).isEqualTo(journal.journaled()).isEqualTo(1);
@@ -200,6 +207,46 @@ class WriteAheadJournalTest {
         for (int i = 0; i < 200; i++) assertThat(journal.findPlan("P-" + i)).contains(plan("P-" + i, PlanState.WORKING));
         assertThat(journal.findPlan("P-new")).isPresent();
         assertThat(journal.planLookups() - before).as("stored plans are read from the tables").isGreaterThanOrEqualTo(200);
+    }
+
+    @Test
+    void aPlansProgressIsReadOverItsFirstRowWhereverThatRowIs() throws Exception {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, false);
+        JournalWrite.PutPlanProgress working = new JournalWrite.PutPlanProgress("P-5", PlanState.WORKING, "{\"x\":\"w\"}",
+                T0.plusMillis(7));
+        JournalWrite.PutPlanProgress closed = new JournalWrite.PutPlanProgress("P-5", PlanState.CLOSED, "{\"x\":\"c\"}",
+                T0.plusMillis(8));
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-5", PlanState.PENDING_ENTRY))));
+        journal.commit(List.of(working));
+        // First row and progress both pending: the progress is folded into the row.
+        assertThat(journal.findPlan("P-5")).contains(plan("P-5", PlanState.PENDING_ENTRY).withProgress(working));
+        journal.syncNow();
+        await().atMost(Duration.ofSeconds(20)).until(() -> journal.inTables() == 2);
+
+        journal.holdProjectionForTest();
+        journal.commit(List.of(closed));
+        // Only the progress pending: read over the row in the tables.
+        assertThat(journal.findPlan("P-5")).contains(plan("P-5", PlanState.PENDING_ENTRY).withProgress(closed));
+        assertThat(db.unfenced(() -> new JdbcTradeJournal(db).findPlan("P-5"))).get().extracting(StoredPlan::state)
+                .isEqualTo(PlanState.WORKING);
+        journal.crashForTest();
+    }
+
+    @Test
+    void aRestartFoldsAPlansProgressIntoItsFirstRowWhenBothWereMissed() throws Exception {
+        JournalWrite.PutPlanProgress open = new JournalWrite.PutPlanProgress("P-6", PlanState.OPEN, "{\"x\":\"o\"}",
+                T0.plusMillis(7));
+        Path journalDir = dir.resolve("journal");
+        try (JournalSegments segments = new JournalSegments(journalDir, 1 << 20, true)) {
+            segments.start(1);
+            segments.append(1, JournalCodec.encode(List.of(new JournalWrite.PutPlan(plan("P-6", PlanState.WORKING)))));
+            segments.append(2, JournalCodec.encode(List.of(open)));
+        }
+        Database db = database();
+        journal(db, true);
+
+        assertThat(new JdbcTradeJournal(db).findPlan("P-6")).contains(plan("P-6", PlanState.WORKING).withProgress(open));
     }
 
     @Test
