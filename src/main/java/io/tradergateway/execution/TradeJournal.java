@@ -25,6 +25,12 @@ public interface TradeJournal {
         effects.forEach(Runnable::run);
     }
 
+    /** {@link #commit} then {@link #release} (when there are effects): a journal may hand both over at once. */
+    default void commit(List<JournalWrite> writes, List<Runnable> effects) {
+        commit(writes);
+        if (!effects.isEmpty()) release(effects);
+    }
+
     Optional<StoredPlan> findPlan(String planId);
 
     /** A fill of order {@code clOrdId} with this ExecID from this venue is stored (a re-sent report). */

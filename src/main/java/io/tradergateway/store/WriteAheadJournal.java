@@ -221,9 +221,21 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
      */
     @Override
     public void commit(List<JournalWrite> writes) {
+        commit(writes, List.of());
+    }
+
+    /**
+     * Writes the batch as {@link #commit(List)} does and queues {@code effects} behind it in the same hand-over: the
+     * syncer wakes once for both.
+     */
+    @Override
+    public void commit(List<JournalWrite> writes, List<Runnable> effects) {
         JournalFailedException failed = failure;
         if (failed != null) throw failed;
-        if (writes.isEmpty()) return;
+        if (writes.isEmpty()) {
+            if (!effects.isEmpty()) release(effects);
+            return;
+        }
         long sequence = nextSequence;
         List<JournalWrite> rows = List.copyOf(writes);
         try {
@@ -249,7 +261,12 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
             if (unsynced.isEmpty()) unsyncedSince = System.nanoTime();
             unsynced.add(new Batch(sequence, rows));
             written = sequence;
-            if (unsynced.size() == 1) syncLock.notifyAll();
+            if (!effects.isEmpty()) {
+                waiting.add(new Effects(sequence, effects));
+                syncLock.notifyAll();
+            } else if (unsynced.size() == 1) {
+                syncLock.notifyAll();   // starts the syncer's clock for the longest a batch may wait for the device
+            }
         }
     }
 

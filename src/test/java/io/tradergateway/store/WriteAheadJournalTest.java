@@ -353,6 +353,23 @@ class WriteAheadJournalTest {
     }
 
     @Test
+    void effectsHandedOverWithTheirBatchRunAfterItAndAfterThoseReleasedBefore() {
+        WriteAheadJournal journal = journal(database(), true);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-31", PlanState.WORKING))));
+        journal.release(List.of(() -> seen.add("first, durable up to " + journal.journaled())));
+        journal.commit(List.of(new JournalWrite.PutOrder(order("C-31", "P-31", OrderStatus.NEW, "0"))),
+                List.of(() -> seen.add("second, durable up to " + journal.journaled()),
+                        () -> seen.add("third on " + Thread.currentThread().getName())));
+        journal.commit(List.of(), List.of(() -> seen.add("fourth, with no rows of its own")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 4);
+        assertThat(seen.get(0)).isIn("first, durable up to 1", "first, durable up to 2");
+        assertThat(seen.subList(1, 4)).containsExactly("second, durable up to 2", "third on journal-syncer",
+                "fourth, with no rows of its own");
+    }
+
+    @Test
     void aBatchNoEffectWaitsOnIsForcedWithinItsLongestAnyway() {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
