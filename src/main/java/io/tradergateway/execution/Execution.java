@@ -1176,13 +1176,8 @@ final class Execution {
      * priced from (a stale trade would cap marketable limits away from the market and misstate slippage).
      */
     Optional<BigDecimal> markPrice(String symbol) {
-        var market = s.market.symbol(symbol);
-        var bid = market.bestBid();
-        var offer = market.bestOffer();
-        if (bid.isPresent() && offer.isPresent()) {
-            return Optional.of(bid.get().price().add(offer.get().price()).divide(BigDecimal.valueOf(2)));
-        }
-        return s.price(symbol);
+        Optional<BigDecimal> mid = s.market.symbol(symbol).mid();
+        return mid.isPresent() ? mid : s.price(symbol);
     }
 
     /**

@@ -30,6 +30,11 @@ public final class SymbolMarket {
     private BigDecimal lastTradePrice;
     private Instant lastTradeTime;
     private String lastTradeVenue;
+    /** Best bid, best offer and their mid across venues, worked out once per book change (null: to work out). */
+    private Top top;
+
+    private record Top(Optional<BookLevel> bid, Optional<BookLevel> offer, Optional<BigDecimal> mid) {
+    }
 
     public SymbolMarket(String symbol) {
         this(symbol, MarketDataWindow.DEFAULT_LENGTH);
@@ -54,8 +59,10 @@ public final class SymbolMarket {
         } else if (event instanceof BookSnapshot snapshot) {
             book(snapshot.venue()).replace(snapshot.bids(), snapshot.offers(), snapshot.time());
             snapshot.lastTrade().ifPresent(this::moveLastPrice);
+            top = null;
         } else if (event instanceof BookLevelUpdate update) {
             book(update.venue()).apply(update);
+            top = null;
         }
     }
 
@@ -81,6 +88,7 @@ public final class SymbolMarket {
     public void clearVenue(String venue) {
         VenueBook book = books.get(venue);
         if (book != null) book.clear();
+        top = null;
     }
 
     /** Venues that have sent a book for this symbol, in name order. */
@@ -115,24 +123,39 @@ public final class SymbolMarket {
      */
     public Optional<BigDecimal> price() {
         if (lastTradePrice != null) return Optional.of(lastTradePrice);
-        Optional<BookLevel> bid = bestBid();
-        Optional<BookLevel> offer = bestOffer();
-        if (bid.isEmpty() || offer.isEmpty()) return Optional.empty();
-        return Optional.of(bid.get().price().add(offer.get().price()).divide(TWO));
+        return mid();
+    }
+
+    /** The mid of the best bid and the best offer across venues; empty without a two-sided market anywhere. */
+    public Optional<BigDecimal> mid() {
+        return top().mid();
     }
 
     /** The highest bid across venues. */
     public Optional<BookLevel> bestBid() {
-        return books.values().stream().map(VenueBook::quote).flatMap(Optional::stream)
-                .map(Quote::bid).filter(Objects::nonNull)
-                .max((a, b) -> a.price().compareTo(b.price()));
+        return top().bid();
     }
 
     /** The lowest offer across venues. */
     public Optional<BookLevel> bestOffer() {
-        return books.values().stream().map(VenueBook::quote).flatMap(Optional::stream)
-                .map(Quote::offer).filter(Objects::nonNull)
-                .min((a, b) -> a.price().compareTo(b.price()));
+        return top().offer();
+    }
+
+    private Top top() {
+        Top t = top;
+        if (t == null) {
+            Optional<BookLevel> bid = books.values().stream().map(VenueBook::quote).flatMap(Optional::stream)
+                    .map(Quote::bid).filter(Objects::nonNull)
+                    .max((a, b) -> a.price().compareTo(b.price()));
+            Optional<BookLevel> offer = books.values().stream().map(VenueBook::quote).flatMap(Optional::stream)
+                    .map(Quote::offer).filter(Objects::nonNull)
+                    .min((a, b) -> a.price().compareTo(b.price()));
+            Optional<BigDecimal> mid = bid.isPresent() && offer.isPresent()
+                    ? Optional.of(bid.get().price().add(offer.get().price()).divide(TWO)) : Optional.empty();
+            t = new Top(bid, offer, mid);
+            top = t;
+        }
+        return t;
     }
 
     /** A venue's top of book; empty when the venue has no level on either side. */

@@ -51,6 +51,29 @@ class SymbolMarketTest {
                 size == null ? null : d(size), T.plusSeconds(1));
     }
 
+    /** The best levels and their mid are worked out once per book change: every kind of change is seen at once. */
+    @Test
+    void theTopOfBookFollowsEveryChangeOfTheBooks() {
+        deepSnapshot();
+        assertEquals(d("99.975"), aapl().mid().orElseThrow());
+        assertEquals(d("99.95"), aapl().bestBid().orElseThrow().price());
+
+        book.apply(new BookSnapshot(FAST, "AAPL", List.of(lvl("99.97", "10")), List.of(lvl("99.99", "20")), Optional.empty(), T));
+        assertEquals(d("99.97"), aapl().bestBid().orElseThrow().price());
+        assertEquals(d("99.98"), aapl().mid().orElseThrow());
+
+        aapl().clearVenue(FAST);
+        assertEquals(d("99.975"), aapl().mid().orElseThrow());
+
+        book.apply(update(Side.SELL, 1, DELETE, null, null));
+        assertEquals(d("100.05"), aapl().bestOffer().orElseThrow().price());
+        assertEquals(d("100.00"), aapl().mid().orElseThrow());
+
+        book.apply(new TradePrint(DEEP, "AAPL", d("100.01"), d("5"), T.plusSeconds(2)));
+        assertEquals(d("100.00"), aapl().mid().orElseThrow(), "a trade moves the last price, not the books");
+        assertEquals(d("100.01"), aapl().price().orElseThrow());
+    }
+
     @Test
     void marketViewCopiesTheMeasuresAndEachVenuesTopAndDepth() {
         deepSnapshot();
