@@ -28,11 +28,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The engine's journal as an append-only file with the SQL tables as a projection of it (issue 12).
  *
- * <p>{@link #commit} encodes an engine batch's rows and appends them to the journal file on the engine's thread; it does
- * not wait for the device. The {@code journal-syncer} thread forces the file (one fsync for every batch written since the
- * last) as soon as an effect waits ({@link #release}: a FIX order, an API answer, an exec-report), or within
- * {@link #MAX_UNSYNCED} when none does, then runs those effects: nothing leaves the process before the rows that decided
- * it are on the device, and the engine goes on with the next events while the device works (fsync pipelining). Batches
+ * <p>{@link #commit} hands an engine batch's rows (immutable records) to the {@code journal-syncer} thread and returns:
+ * the engine neither encodes, writes nor waits for the device (I/O apart from the application). The syncer encodes and
+ * appends every batch handed over since its last turn, forces the file once for all of them, as soon as an effect waits
+ * ({@link #release}: a FIX order, an API answer, an exec-report) or within {@link #MAX_UNSYNCED} when none does, then
+ * runs those effects: nothing leaves the process before the rows that decided it are on the device, and the engine
+ * goes on with the next events meanwhile (fsync pipelining). A kill -9 loses the batches not yet forced; nothing left
+ * the process because of them (a venue's acknowledgement among them comes back by reconciliation, as after a power
+ * loss). Batches
  * reach the tables only once forced, on the {@code journal-projector} thread,
  * many batches per SQL transaction, each transaction recording the last batch it holds ({@code gateway_state
  * journal_applied}), so a replay after a crash applies exactly the batches the tables miss ({@link #open}).
@@ -94,8 +97,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     /** Next batch sequence; engine thread only. */
     private long nextSequence;
     /**
-     * Between the engine (writes, releases) and the {@code journal-syncer} (forces, runs effects): batches written but
-     * not forced yet, since when, and the effects waiting for them.
+     * Between the engine (commits, releases) and the {@code journal-syncer} (appends, forces, runs effects): batches
+     * handed over but not on the device yet, since when, and the effects waiting for them.
      */
     private final Object syncLock = new Object();
     private final List<Batch> unsynced = new ArrayList<>();
@@ -216,8 +219,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     }
 
     /**
-     * Writes the batch to the file on the engine's thread, without waiting for the device: the {@code journal-syncer}
-     * forces it (with every batch written before it) once an effect waits on it, or within {@link #MAX_UNSYNCED}.
+     * Hands the batch to the {@code journal-syncer}, which writes and forces it (with every batch handed over before it)
+     * once an effect waits on it, or within {@link #MAX_UNSYNCED}; the engine reads it at once (pending rows).
      */
     @Override
     public void commit(List<JournalWrite> writes) {
@@ -236,14 +239,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
             if (!effects.isEmpty()) release(effects);
             return;
         }
-        long sequence = nextSequence;
+        long sequence = nextSequence++;
         List<JournalWrite> rows = List.copyOf(writes);
-        try {
-            segments.write(sequence, JournalCodec.encode(rows));
-        } catch (IOException | RuntimeException e) {
-            throw fail("appending batch " + sequence + " to the journal failed", e);
-        }
-        nextSequence++;
         for (JournalWrite w : rows) {
             if (w instanceof JournalWrite.PutPlan p) planIds.add(p.plan().planId());
         }
@@ -317,15 +314,22 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         return !syncerRunning || System.nanoTime() - unsyncedSince >= MAX_UNSYNCED.toNanos();
     }
 
-    /** Forces the batches up to {@code upTo}, hands them to the tables and runs the effects waiting on them. */
+    /** Appends and forces the batches up to {@code upTo}, hands them to the tables and runs the effects waiting on them. */
     private boolean syncTo(long upTo, List<Batch> batches) {
+        long appending = 0;
         try {
+            for (Batch b : batches) {
+                appending = b.sequence();
+                segments.write(b.sequence(), JournalCodec.encode(b.writes()));
+            }
+            appending = 0;
             if (!batches.isEmpty()) {
                 segments.force();
                 segments.keepZeroedAhead();
             }
         } catch (IOException | RuntimeException e) {
-            fail("forcing batches up to " + upTo + " to the device failed", e);
+            fail(appending != 0 ? "appending batch " + appending + " to the journal failed"
+                    : "forcing batches up to " + upTo + " to the device failed", e);
             synchronized (syncLock) {
                 syncLock.notifyAll();
             }
@@ -375,7 +379,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         }
     }
 
-    /** The last batch written to the file (forced or not). */
+    /** The last batch committed (handed to the syncer; on the device or not yet). */
     public long written() {
         return written;
     }
