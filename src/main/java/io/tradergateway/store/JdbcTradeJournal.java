@@ -108,29 +108,26 @@ public final class JdbcTradeJournal implements TradeJournal {
     }
 
     private static void putPlanProgress(Connection c, JournalWrite.PutPlanProgress p) throws SQLException {
+        if (updatePlan(c, p.planId(), p.state(), p.progressJson(), p.updatedAt()) == 0) {
+            throw new SQLException("progress of plan " + p.planId() + ", which has no row: its first row was never written");
+        }
+    }
+
+    /** Rows updated (0 or 1): a plan's state and progress. */
+    private static int updatePlan(Connection c, String planId, PlanState state, String progressJson, Instant updatedAt)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE plans SET state = ?, progress_json = ?, updated_at = ? WHERE plan_id = ?")) {
-            ps.setString(1, p.state().name());
-            ps.setString(2, p.progressJson());
-            ps.setObject(3, ts(p.updatedAt()));
-            ps.setString(4, p.planId());
-            if (ps.executeUpdate() == 0) {
-                throw new SQLException("progress of plan " + p.planId() + ", which has no row: its first row was never written");
-            }
+            ps.setString(1, state.name());
+            ps.setString(2, progressJson);
+            ps.setObject(3, ts(updatedAt));
+            ps.setString(4, planId);
+            return ps.executeUpdate();
         }
     }
 
     private static void putPlan(Connection c, StoredPlan p) throws SQLException {
-        int updated;
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE plans SET state = ?, progress_json = ?, updated_at = ? WHERE plan_id = ?")) {
-            ps.setString(1, p.state().name());
-            ps.setString(2, p.progressJson());
-            ps.setObject(3, ts(p.updatedAt()));
-            ps.setString(4, p.planId());
-            updated = ps.executeUpdate();
-        }
-        if (updated == 0) {
+        if (updatePlan(c, p.planId(), p.state(), p.progressJson(), p.updatedAt()) == 0) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO plans(plan_id, content_hash, plan_json, symbol, state, "
                     + "progress_json, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, p.planId());
