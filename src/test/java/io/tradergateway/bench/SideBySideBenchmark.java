@@ -80,7 +80,7 @@ class SideBySideBenchmark {
      */
     record Gateway(PlanSegments.Phase load, PlanSegments.Phase single, WarmUp warmUp, int refused, String firstRefusal, int lost,
                    int notFilled, String firstNotFilled, HeapCheckpoints heap, String loadBefore, String loadAfter,
-                   JournalUse loadJournal, JournalUse singleJournal) {
+                   JournalUse loadJournal, JournalUse singleJournal, int streamCuts) {
     }
 
     /** Plans the warm-up took, and the JIT's compiling (in cores busy) over its last step. */
@@ -181,7 +181,8 @@ class SideBySideBenchmark {
                 return new Gateway(load, single, new WarmUp(warmed, warmUp.jitCores()), many.refused() + one.refused(),
                         many.firstRefusal() != null ? many.firstRefusal() : one.firstRefusal(), total - times.ended(),
                         times.notFilled(), times.firstNotFilled(), heap, loadBefore, GatewayBenchmark.loadAverage(),
-                        afterLoad.since(atStart), afterSingle.since(afterLoad));
+                        afterLoad.since(atStart), afterSingle.since(afterLoad),
+                        reader instanceof StreamReportReader r ? r.cuts() : 0);
             }
         }
     }
@@ -240,6 +241,10 @@ class SideBySideBenchmark {
                 bare.cpuPerOrderNanos() / 1000.0));
 
         out.append("\n--- gateway end to end ---\n");
+        if (g.streamCuts() > 0) {
+            out.append("report stream cut off by the server mid-answer and opened again: ").append(g.streamCuts())
+                    .append(" times\n");
+        }
         phase(out, CLIENTS + " clients", load, g.loadJournal());
         phase(out, "1 client", single, g.singleJournal());
         out.append("heap after a full GC at the checkpoints of the " + CLIENTS + "-client phase (first: after warm-up):\n")

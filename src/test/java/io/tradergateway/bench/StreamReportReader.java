@@ -14,10 +14,12 @@ import java.nio.charset.StandardCharsets;
  * Reads exec-reports as the gateway pushes them: {@code GET /v1/exec-reports/stream} (server-sent events) on a raw
  * socket, the chunked answer de-chunked by hand, each {@code data:} line handed to a {@link ReportReader.Sink} with
  * the time it arrived. A stream the server ends (it does after its lifetime) is opened again with
- * {@code Last-Event-ID}, so nothing is missed. One thread; no polling.
+ * {@code Last-Event-ID}, so nothing is missed; so is one the server cut off mid-answer (as an EventSource would), at
+ * most {@link #MAX_CUTS} times, counted in {@link #cuts()}. One thread; no polling.
  */
 final class StreamReportReader implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX_CUTS = 20;
 
     private final int port;
     private final String token;
@@ -27,6 +29,7 @@ final class StreamReportReader implements AutoCloseable {
     private volatile Socket socket;
     private volatile Exception failure;
     private long lastId;
+    private volatile int cuts;
 
     StreamReportReader(int port, String token, long startAfter, ReportReader.Sink sink) {
         this.port = port;
@@ -53,6 +56,11 @@ final class StreamReportReader implements AutoCloseable {
                         + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 readStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+            } catch (StreamCut e) {
+                if (++cuts > MAX_CUTS && running) {
+                    failure = new IOException("the report stream was cut off " + cuts + " times", e);
+                    return;
+                }
             } catch (IOException | RuntimeException e) {
                 if (running) failure = e;
                 return;
@@ -60,9 +68,32 @@ final class StreamReportReader implements AutoCloseable {
         }
     }
 
+    /** The server closed the connection in the middle of a stream's answer (after its 200). */
+    private static final class StreamCut extends IOException {
+        StreamCut(IOException cause) {
+            super("report stream cut off", cause);
+        }
+    }
+
+    /** Streams cut off by the server mid-answer and opened again. */
+    int cuts() {
+        return cuts;
+    }
+
     private void readStream(InputStream in) throws IOException {
         String status = line(in);
         if (!status.startsWith("HTTP/1.1 200")) throw new IOException("stream refused: " + status);
+        try {
+            readEvents(in);
+        } catch (StreamCut e) {
+            throw e;
+        } catch (IOException e) {
+            if (!running) throw e;
+            throw new StreamCut(e);
+        }
+    }
+
+    private void readEvents(InputStream in) throws IOException {
         while (!line(in).isEmpty()) {
             // headers: the answer is chunked (Transfer-Encoding: chunked)
         }
