@@ -115,7 +115,7 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("journal batches the database tables do not hold yet").strongReference(true).register(registry);
         journalCounters = List.of(batchesWritten, syncs);
         FunctionCounter.builder("trader.journal.batches", batchesWritten, LongSupplier::getAsLong)
-                .description("engine batches written to the journal").register(registry);
+                .description("engine batches committed to the journal").register(registry);
         FunctionCounter.builder("trader.journal.syncs", syncs, LongSupplier::getAsLong)
                 .description("fsyncs of the journal (each forces every batch written before it)").register(registry);
         Gauge.builder("trader.engine.stopped", engineStopped, s -> s.getAsBoolean() ? 1 : 0)

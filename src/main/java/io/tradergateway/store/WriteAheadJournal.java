@@ -267,7 +267,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         }
     }
 
-    /** Runs {@code effects} on the {@code journal-syncer} thread once every batch written so far is on the device. */
+    /** Runs {@code effects} on the {@code journal-syncer} thread once every batch committed so far is on the device. */
     @Override
     public void release(List<Runnable> effects) {
         JournalFailedException failed = failure;
@@ -362,7 +362,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         return true;
     }
 
-    /** Waits until every batch written so far is on the device and handed to the tables (recovery, reload, tests). */
+    /** Waits until every batch committed so far is on the device and handed to the tables (recovery, reload, tests). */
     void syncNow() {
         synchronized (syncLock) {
             long target = written;
