@@ -16,6 +16,7 @@ import io.tradergateway.position.ExitSignal;
 import io.tradergateway.position.Position;
 import io.tradergateway.report.ExecReport;
 import io.tradergateway.report.Json;
+import io.tradergateway.report.ReportJson;
 import io.tradergateway.report.ReportFactory;
 import io.tradergateway.report.ReportInput;
 import io.tradergateway.routing.ExecutionObservation;
@@ -940,9 +941,8 @@ final class Execution {
     void emit(ExecReport unsequenced) {
         long sequence = ++s.lastReportSequence;
         ExecReport report = ReportFactory.withSequence(unsequenced, sequence);
-        String json = Json.write(report);
         tx.writes.add(new JournalWrite.PutReport(sequence, report.reportId(), report.planId(), report.clOrdId(),
-                report.status(), report.createdAt(), json));
+                report.status(), report.createdAt(), ReportJson.of(report)));
         tx.onRollback.add(() -> s.lastReportSequence = Math.min(s.lastReportSequence, sequence - 1));
         tx.afterCommit(() -> {
             OpsLog.info(report.planId(), report.clOrdId() != null ? report.clOrdId() : currentOrder(report.planId()), "exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})", report.sequence(), report.leg(), report.status(),

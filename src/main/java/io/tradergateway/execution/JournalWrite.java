@@ -2,6 +2,7 @@ package io.tradergateway.execution;
 
 import io.tradergateway.domain.Fill;
 import io.tradergateway.position.Position;
+import io.tradergateway.report.ReportJson;
 
 import java.time.Instant;
 
@@ -27,8 +28,13 @@ public sealed interface JournalWrite {
     record PutPosition(Position position, Instant at) implements JournalWrite {
     }
 
+    /** An exec-report for the outbox: its JSON is written off the engine thread, when first needed. */
     record PutReport(long sequence, String reportId, String planId, String clOrdId, String status, Instant createdAt,
-                     String json) implements JournalWrite {
+                     ReportJson json) implements JournalWrite {
+        public PutReport(long sequence, String reportId, String planId, String clOrdId, String status, Instant createdAt,
+                         String json) {
+            this(sequence, reportId, planId, clOrdId, status, createdAt, ReportJson.of(json));
+        }
     }
 
     /** A venue report that failed its checks, kept as received and never booked (see ReportCheck). */

@@ -301,7 +301,7 @@ public final class JdbcTradeJournal implements TradeJournal {
             ps.setString(4, r.clOrdId());
             ps.setString(5, r.status());
             ps.setObject(6, ts(r.createdAt()));
-            ps.setString(7, r.json());
+            ps.setString(7, r.json().text());
             ps.executeUpdate();
         }
     }

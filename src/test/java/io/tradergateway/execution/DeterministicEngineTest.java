@@ -4,6 +4,9 @@ import io.tradergateway.domain.ExecId;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.OrderId;
 import io.tradergateway.report.ExecReport;
+import io.tradergateway.report.Json;
+import io.tradergateway.report.ReportJson;
+import io.tradergateway.store.JdbcReportOutbox;
 import io.tradergateway.system.Plans;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -129,6 +132,24 @@ class DeterministicEngineTest {
                 .as("later plan rows").isNotEmpty().allSatisfy(rows -> assertThat(rows).containsExactly("PutPlanProgress"));
         assertThat(e.planState("det-rows")).isEqualTo(PlanState.FILLED);
         assertThat(e.journal.findPlan("det-rows").orElseThrow().planJson()).contains("det-rows");
+    }
+
+    /**
+     * The engine hands an exec-report over as it is; its JSON, written later on whichever thread needs it first (the
+     * journal's), is the report's JSON, and the outbox holds exactly that.
+     */
+    @Test
+    void aReportsJsonIsWrittenWhenFirstNeededAndIsWhatTheOutboxHolds() {
+        e = oneVenuePricingAapl();
+        e.submit(Plans.market("det-json", "AAPL", "long"));
+        OrderCommand.NewOrder order = e.newOrders().get(0);
+        e.report(e.report(order, ExecType.TRADE, OrderStatus.FILLED, order.quantity(), new BigDecimal("100.00")));
+
+        ExecReport filled = e.reports.get(0);
+        assertThat(ReportJson.of(filled)).isEqualTo(ReportJson.of(Json.write(filled)))
+                .hasToString(Json.write(filled));
+        assertThat(new JdbcReportOutbox(e.db, e.clock).readAfter(0, 10)).singleElement()
+                .satisfies(entry -> assertThat(entry.json()).isEqualTo(Json.write(filled)));
     }
 
     /**
