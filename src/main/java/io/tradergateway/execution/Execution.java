@@ -165,7 +165,7 @@ final class Execution {
             Instant now = clock.instant();
             for (ActivePlan ap : t.plans.values()) t.writes.add(planRow(ap, now));
         }
-        journal.commit(t.writes, t.effects.isEmpty() ? List.of() : List.copyOf(t.effects));
+        journal.commit(t.writes, List.copyOf(t.effects));
     }
 
     /** Most queued events the engine commits in one transaction (group commit). */
