@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * socket, the chunked answer de-chunked by hand, each {@code data:} line handed to a {@link ReportReader.Sink} with
  * the time it arrived. A stream the server ends (it does after its lifetime) is opened again with
  * {@code Last-Event-ID}, so nothing is missed; so is one the server cut off mid-answer (as an EventSource would), at
- * most {@link #MAX_CUTS} times, counted in {@link #cuts()}. One thread; no polling.
+ * most {@link #MAX_CUTS} times with a growing pause, counted in {@link #cuts()}. One thread; no polling.
  */
 final class StreamReportReader implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +61,7 @@ final class StreamReportReader implements AutoCloseable {
                     failure = new IOException("the report stream was cut off " + cuts + " times", e);
                     return;
                 }
+                backOff();
             } catch (IOException | RuntimeException e) {
                 if (running) failure = e;
                 return;
@@ -72,6 +73,16 @@ final class StreamReportReader implements AutoCloseable {
     private static final class StreamCut extends IOException {
         StreamCut(IOException cause) {
             super("report stream cut off", cause);
+        }
+    }
+
+    /** Before opening a cut stream again: 10 ms, doubling with each cut, at most 1 s. */
+    private void backOff() {
+        try {
+            Thread.sleep(Math.min(1_000L, 10L << Math.min(cuts, 7)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 
