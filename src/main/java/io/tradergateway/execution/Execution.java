@@ -16,7 +16,7 @@ import io.tradergateway.position.ExitSignal;
 import io.tradergateway.position.Position;
 import io.tradergateway.report.ExecReport;
 import io.tradergateway.report.Json;
-import io.tradergateway.report.ReportJson;
+import io.tradergateway.report.JsonText;
 import io.tradergateway.report.ReportFactory;
 import io.tradergateway.report.ReportInput;
 import io.tradergateway.routing.ExecutionObservation;
@@ -293,7 +293,7 @@ final class Execution {
 
     ActivePlan restorePlan(StoredPlan stored) {
         TradingPlan plan = storedPlan(stored.planId(), stored.planJson());
-        PlanProgress progress = Json.read(stored.progressJson(), PlanProgress.class);
+        PlanProgress progress = Json.read(stored.progressJson().text(), PlanProgress.class);
         ActivePlan ap = new ActivePlan(plan, stored.planJson(), stored.contentHash(), stored.receivedAt(), progress);
         ap.firstRowWritten = true;
         if (progress.state == PlanState.OPEN || progress.state == PlanState.EXITING) {
@@ -942,7 +942,7 @@ final class Execution {
         long sequence = ++s.lastReportSequence;
         ExecReport report = ReportFactory.withSequence(unsequenced, sequence);
         tx.writes.add(new JournalWrite.PutReport(sequence, report.reportId(), report.planId(), report.clOrdId(),
-                report.status(), report.createdAt(), ReportJson.of(report)));
+                report.status(), report.createdAt(), JsonText.later(report)));
         tx.onRollback.add(() -> s.lastReportSequence = Math.min(s.lastReportSequence, sequence - 1));
         tx.afterCommit(() -> {
             OpsLog.info(report.planId(), report.clOrdId() != null ? report.clOrdId() : currentOrder(report.planId()), "exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})", report.sequence(), report.leg(), report.status(),
@@ -1158,7 +1158,7 @@ final class Execution {
         boolean success = order.cumQty().signum() > 0;
         ExecutionObservation observation = new ExecutionObservation(order.venue(), order.latencyMs(), slippage, success, clock.instant());
         VenueStats stats = s.venueStats.observe(observation);
-        tx.writes.add(new JournalWrite.PutVenueStats(order.venue(), Json.write(stats), clock.instant()));
+        tx.writes.add(new JournalWrite.PutVenueStats(order.venue(), JsonText.later(stats), clock.instant()));
         if (OpsLog.isDebugEnabled()) {
             OpsLog.debug(order.planId(), order.clOrdId(), "venue {} learned from {}: latency {} ms, slippage {}, success {} "
                     + "-> avg latency {} ms, avg slippage {}, success rate {}", order.venue(), order.clOrdId(), order.latencyMs(),
@@ -1190,7 +1190,7 @@ final class Execution {
 
     /** The plan's first row (its JSON and all), or after it only its progress. */
     private static JournalWrite planRow(ActivePlan ap, Instant now) {
-        String progress = Json.write(ap.progress);
+        JsonText progress = JsonText.later(ap.progress.snapshot());
         if (ap.firstRowWritten) return new JournalWrite.PutPlanProgress(ap.id(), ap.progress.state, progress, now);
         ap.firstRowWritten = true;   // a failed commit reloads every plan from the journal: no flag outlives it
         return new JournalWrite.PutPlan(new StoredPlan(ap.id(), ap.contentHash, ap.planJson, ap.plan.symbol(),

@@ -2,7 +2,7 @@ package io.tradergateway.execution;
 
 import io.tradergateway.domain.Fill;
 import io.tradergateway.position.Position;
-import io.tradergateway.report.ReportJson;
+import io.tradergateway.report.JsonText;
 
 import java.time.Instant;
 
@@ -16,7 +16,10 @@ public sealed interface JournalWrite {
      * A stored plan's later progress: what changes after its first row ({@link StoredPlan#withProgress}), without the
      * plan's JSON again (a plan's rows are otherwise mostly its own text, written at every step).
      */
-    record PutPlanProgress(String planId, PlanState state, String progressJson, Instant updatedAt) implements JournalWrite {
+    record PutPlanProgress(String planId, PlanState state, JsonText progressJson, Instant updatedAt) implements JournalWrite {
+        public PutPlanProgress(String planId, PlanState state, String progressJson, Instant updatedAt) {
+            this(planId, state, JsonText.of(progressJson), updatedAt);
+        }
     }
 
     record PutOrder(Order order) implements JournalWrite {
@@ -30,10 +33,10 @@ public sealed interface JournalWrite {
 
     /** An exec-report for the outbox: its JSON is written off the engine thread, when first needed. */
     record PutReport(long sequence, String reportId, String planId, String clOrdId, String status, Instant createdAt,
-                     ReportJson json) implements JournalWrite {
+                     JsonText json) implements JournalWrite {
         public PutReport(long sequence, String reportId, String planId, String clOrdId, String status, Instant createdAt,
                          String json) {
-            this(sequence, reportId, planId, clOrdId, status, createdAt, ReportJson.of(json));
+            this(sequence, reportId, planId, clOrdId, status, createdAt, JsonText.of(json));
         }
     }
 
@@ -42,7 +45,10 @@ public sealed interface JournalWrite {
                           Instant receivedAt) implements JournalWrite {
     }
 
-    record PutVenueStats(String venue, String statsJson, Instant at) implements JournalWrite {
+    record PutVenueStats(String venue, JsonText statsJson, Instant at) implements JournalWrite {
+        public PutVenueStats(String venue, String statsJson, Instant at) {
+            this(venue, JsonText.of(statsJson), at);
+        }
     }
 
     record PutTradingState(TradingState state, Instant at) implements JournalWrite {

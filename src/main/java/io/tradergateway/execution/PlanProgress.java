@@ -9,6 +9,8 @@ import java.math.MathContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The engine's bookkeeping for one plan. Deliberately a mutable object: it is confined to the engine thread
@@ -62,7 +64,56 @@ public final class PlanProgress {
     Instant exitRetryAt;
 
     /** What the gateway stopped retrying and an operator should look at, by ClOrdID (or {@code exit}). */
-    java.util.Map<String, String> attention = new java.util.TreeMap<>();
+    Map<String, String> attention = new TreeMap<>();
+
+    public PlanProgress() {
+    }
+
+    /**
+     * A copy that shares nothing mutable with this progress (its lists and maps are copied; every other field is
+     * immutable), so its JSON can be written on another thread while the engine goes on changing this one. Every field
+     * is copied: {@code PlanProgressTest} checks that the copy's JSON is the original's with every field set.
+     */
+    private PlanProgress(PlanProgress p) {
+        state = p.state;
+        reason = p.reason;
+        targetQty = p.targetQty;
+        expectedPrice = p.expectedPrice;
+        referencePrice = p.referencePrice;
+        venue = p.venue;
+        venueScore = p.venueScore;
+        triedVenues = new ArrayList<>(p.triedVenues);
+        failoverUsed = p.failoverUsed;
+        triggeredAt = p.triggeredAt;
+        triggerDetail = p.triggerDetail;
+        filledQty = p.filledQty;
+        avgPrice = p.avgPrice;
+        fees = p.fees;
+        firstFillAt = p.firstFillAt;
+        latencyMs = p.latencyMs;
+        stopEntry = p.stopEntry;
+        cancelRequested = p.cancelRequested;
+        twapStart = p.twapStart;
+        slicesSent = p.slicesSent;
+        exitReason = p.exitReason;
+        exitDetail = p.exitDetail;
+        exitTriggeredAt = p.exitTriggeredAt;
+        exitTargetQty = p.exitTargetQty;
+        exitExpectedPrice = p.exitExpectedPrice;
+        exitFilledQty = p.exitFilledQty;
+        exitAvgPrice = p.exitAvgPrice;
+        exitPnl = p.exitPnl;
+        exitAttempts = p.exitAttempts;
+        bestPrice = p.bestPrice;
+        exitBlocks = p.exitBlocks;
+        exitRetryAt = p.exitRetryAt;
+        attention = new TreeMap<>(p.attention);
+    }
+
+    /** This progress as it stands now, for its JSON to be written later (see the copy constructor). */
+    PlanProgress snapshot() {
+        return new PlanProgress(this);
+    }
 
     public PlanState state() {
         return state;

@@ -1,5 +1,7 @@
 package io.tradergateway.execution;
 
+import io.tradergateway.report.JsonText;
+
 import java.time.Instant;
 
 /**
@@ -7,7 +9,12 @@ import java.time.Instant;
  * engine's progress on it as JSON, so that new progress fields need no schema change.
  */
 public record StoredPlan(String planId, String contentHash, String planJson, String symbol, PlanState state,
-                         String progressJson, Instant receivedAt, Instant updatedAt) {
+                         JsonText progressJson, Instant receivedAt, Instant updatedAt) {
+
+    public StoredPlan(String planId, String contentHash, String planJson, String symbol, PlanState state,
+                      String progressJson, Instant receivedAt, Instant updatedAt) {
+        this(planId, contentHash, planJson, symbol, state, JsonText.of(progressJson), receivedAt, updatedAt);
+    }
 
     /** This plan as a later progress row leaves it. */
     public StoredPlan withProgress(JournalWrite.PutPlanProgress p) {

@@ -247,7 +247,7 @@ public final class ApiQueries {
         out.put("state", p.state().wireName());
         out.put("received_at", p.receivedAt().toString());
         out.put("updated_at", p.updatedAt().toString());
-        ObjectNode progress = (ObjectNode) tree(p.progressJson());
+        ObjectNode progress = (ObjectNode) tree(p.progressJson().text());
         progress.put("fill_ratio", fillRatio(progress));
         out.set("progress", progress);
         out.set("plan", tree(p.planJson()));

@@ -108,7 +108,7 @@ public final class JdbcTradeJournal implements TradeJournal {
     }
 
     private static void putPlanProgress(Connection c, JournalWrite.PutPlanProgress p) throws SQLException {
-        if (updatePlan(c, p.planId(), p.state(), p.progressJson(), p.updatedAt()) == 0) {
+        if (updatePlan(c, p.planId(), p.state(), p.progressJson().text(), p.updatedAt()) == 0) {
             throw new SQLException("progress of plan " + p.planId() + ", which has no row: its first row was never written");
         }
     }
@@ -127,7 +127,7 @@ public final class JdbcTradeJournal implements TradeJournal {
     }
 
     private static void putPlan(Connection c, StoredPlan p) throws SQLException {
-        if (updatePlan(c, p.planId(), p.state(), p.progressJson(), p.updatedAt()) == 0) {
+        if (updatePlan(c, p.planId(), p.state(), p.progressJson().text(), p.updatedAt()) == 0) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO plans(plan_id, content_hash, plan_json, symbol, state, "
                     + "progress_json, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, p.planId());
@@ -135,7 +135,7 @@ public final class JdbcTradeJournal implements TradeJournal {
                 ps.setString(3, p.planJson());
                 ps.setString(4, p.symbol());
                 ps.setString(5, p.state().name());
-                ps.setString(6, p.progressJson());
+                ps.setString(6, p.progressJson().text());
                 ps.setObject(7, ts(p.receivedAt()));
                 ps.setObject(8, ts(p.updatedAt()));
                 ps.executeUpdate();
@@ -336,7 +336,7 @@ public final class JdbcTradeJournal implements TradeJournal {
     private static void putVenueStats(Connection c, JournalWrite.PutVenueStats v) throws SQLException {
         int updated;
         try (PreparedStatement ps = c.prepareStatement("UPDATE venue_stats SET stats_json = ?, updated_at = ? WHERE venue = ?")) {
-            ps.setString(1, v.statsJson());
+            ps.setString(1, v.statsJson().text());
             ps.setObject(2, ts(v.at()));
             ps.setString(3, v.venue());
             updated = ps.executeUpdate();
@@ -344,7 +344,7 @@ public final class JdbcTradeJournal implements TradeJournal {
         if (updated > 0) return;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO venue_stats(venue, stats_json, updated_at) VALUES (?, ?, ?)")) {
             ps.setString(1, v.venue());
-            ps.setString(2, v.statsJson());
+            ps.setString(2, v.statsJson().text());
             ps.setObject(3, ts(v.at()));
             ps.executeUpdate();
         }

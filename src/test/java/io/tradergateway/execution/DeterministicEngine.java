@@ -195,7 +195,7 @@ final class DeterministicEngine implements AutoCloseable {
     }
 
     String progressJson(String planId) {
-        return journal.findPlan(planId).map(StoredPlan::progressJson).orElse("");
+        return journal.findPlan(planId).map(p -> p.progressJson().text()).orElse("");
     }
 
     // ---------------------------------------------------------------- venue reports

@@ -120,7 +120,7 @@ final class EngineFixture implements AutoCloseable {
     }
 
     String progressJson(String planId) {
-        return journal.findPlan(planId).map(StoredPlan::progressJson).orElse("");
+        return journal.findPlan(planId).map(p -> p.progressJson().text()).orElse("");
     }
 
     BigDecimal position(String symbol) throws Exception {
