@@ -1,6 +1,5 @@
 package io.tradergateway.fix;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.sift.SiftingAppender;
@@ -10,6 +9,7 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.rolling.TimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
+import io.tradergateway.logging.AsyncLogAppender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -64,7 +64,7 @@ class FixLogFilesTest {
             assertThat(Files.readString(dir.resolve("fix/SIM_A.log"))).doesNotContain("Initiated logon request");
             assertThat(Files.readString(dir.resolve("gateway.log"))).doesNotContain("35=D");
 
-            AsyncAppender asyncFix = (AsyncAppender) context.getLogger("quickfixj").getAppender("ASYNC_FIX");
+            AsyncLogAppender asyncFix = (AsyncLogAppender) context.getLogger("quickfixj").getAppender("ASYNC_FIX");
             SiftingAppender sift = (SiftingAppender) asyncFix.getAppender("FIX");
             Appender<ILoggingEvent> perSession = sift.getAppenderTracker().find("SIM_A");
             assertThat(perSession).isInstanceOf(RollingFileAppender.class);
@@ -81,7 +81,7 @@ class FixLogFilesTest {
             assertThat(context.getLogger("quickfixj.event").getLevel()).isNull();
 
             // The ops log fits a disk too: rolled by day and size, capped in all.
-            AsyncAppender asyncOps = (AsyncAppender) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ASYNC_FILE");
+            AsyncLogAppender asyncOps = (AsyncLogAppender) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ASYNC_FILE");
             RollingFileAppender<ILoggingEvent> ops = (RollingFileAppender<ILoggingEvent>) asyncOps.getAppender("FILE");
             SizeAndTimeBasedRollingPolicy<?> opsPolicy = (SizeAndTimeBasedRollingPolicy<?>) ops.getRollingPolicy();
             assertThat(opsPolicy.getFileNamePattern()).endsWith("gateway.%d{yyyy-MM-dd}.%i.log.gz");
