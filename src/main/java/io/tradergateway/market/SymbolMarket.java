@@ -144,15 +144,19 @@ public final class SymbolMarket {
     private Top top() {
         Top t = top;
         if (t == null) {
-            Optional<BookLevel> bid = books.values().stream().map(VenueBook::quote).flatMap(Optional::stream)
-                    .map(Quote::bid).filter(Objects::nonNull)
-                    .max((a, b) -> a.price().compareTo(b.price()));
-            Optional<BookLevel> offer = books.values().stream().map(VenueBook::quote).flatMap(Optional::stream)
-                    .map(Quote::offer).filter(Objects::nonNull)
-                    .min((a, b) -> a.price().compareTo(b.price()));
-            Optional<BigDecimal> mid = bid.isPresent() && offer.isPresent()
-                    ? Optional.of(bid.get().price().add(offer.get().price()).divide(TWO)) : Optional.empty();
-            t = new Top(bid, offer, mid);
+            BookLevel bid = null;
+            BookLevel offer = null;
+            for (VenueBook book : books.values()) {
+                Optional<Quote> quote = book.quote();
+                if (quote.isEmpty()) continue;
+                BookLevel b = quote.get().bid();
+                BookLevel o = quote.get().offer();
+                if (b != null && (bid == null || b.price().compareTo(bid.price()) > 0)) bid = b;
+                if (o != null && (offer == null || o.price().compareTo(offer.price()) < 0)) offer = o;
+            }
+            Optional<BigDecimal> mid = bid != null && offer != null
+                    ? Optional.of(bid.price().add(offer.price()).divide(TWO)) : Optional.empty();
+            t = new Top(Optional.ofNullable(bid), Optional.ofNullable(offer), mid);
             top = t;
         }
         return t;
