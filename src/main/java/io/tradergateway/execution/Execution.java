@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -682,20 +683,14 @@ final class Execution {
 
             @Override
             public BigDecimal working(String symbol) {
-                BigDecimal total = BigDecimal.ZERO;
-                for (Order o : s.orders.working()) {
-                    if (o.symbol().equals(symbol)) {
-                        total = total.add(o.side() == Side.BUY ? o.leavesQty() : o.leavesQty().negate());
-                    }
-                }
-                return total;
+                return s.orders.leaves(symbol).net();
             }
 
             @Override
             public BigDecimal grossNotional() {
-                Map<String, BigDecimal> bySymbol = new TreeMap<>();
+                Map<String, BigDecimal> bySymbol = new HashMap<>();
                 for (Position p : s.positions.all()) bySymbol.merge(p.symbol(), p.quantity().abs(), BigDecimal::add);
-                for (Order o : s.orders.working()) bySymbol.merge(o.symbol(), o.leavesQty(), BigDecimal::add);
+                s.orders.leavesBySymbol().forEach((symbol, leaves) -> bySymbol.merge(symbol, leaves.gross(), BigDecimal::add));
                 BigDecimal gross = BigDecimal.ZERO;
                 for (Map.Entry<String, BigDecimal> e : bySymbol.entrySet()) {
                     Optional<BigDecimal> px = markPrice(e.getKey());

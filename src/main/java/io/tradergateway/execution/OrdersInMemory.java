@@ -1,7 +1,9 @@
 package io.tradergateway.execution;
 
 import io.tradergateway.domain.ClOrdId;
+import io.tradergateway.domain.Side;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -30,6 +32,22 @@ final class OrdersInMemory {
     private final Map<ClOrdId, Order> working = new LinkedHashMap<>();
     /** Per plan, its orders' ids in sending order (seq_no). */
     private final Map<String, List<ClOrdId>> byPlan = new HashMap<>();
+    /**
+     * Per symbol, what its working orders still have to fill: the risk gate asks on every new order, so these totals
+     * follow each order's versions rather than being summed over every working order per question (hundreds of them
+     * with batches in flight).
+     */
+    private final Map<String, Leaves> leavesBySymbol = new HashMap<>();
+
+    /** A symbol's working orders' leaves: signed (buys minus sells) and gross (buys plus sells). */
+    record Leaves(BigDecimal net, BigDecimal gross) {
+        static final Leaves NONE = new Leaves(BigDecimal.ZERO, BigDecimal.ZERO);
+
+        Leaves plus(Order o, int sign) {
+            BigDecimal leaves = sign > 0 ? o.leavesQty() : o.leavesQty().negate();
+            return new Leaves(net.add(o.side() == Side.BUY ? leaves : leaves.negate()), gross.add(leaves));
+        }
+    }
 
     Order get(ClOrdId id) {
         return byId.get(id);
@@ -38,8 +56,9 @@ final class OrdersInMemory {
     /** Adds a new order or replaces the current version of one (same ClOrdID). */
     void put(Order order) {
         Order before = byId.put(order.clOrdId(), order);
-        if (order.status().isWorking()) working.put(order.clOrdId(), order);
-        else working.remove(order.clOrdId());
+        Order wasWorking = order.status().isWorking() ? working.put(order.clOrdId(), order) : working.remove(order.clOrdId());
+        if (wasWorking != null) count(wasWorking, -1);
+        if (order.status().isWorking()) count(order, 1);
         if (before != null) return;
         List<ClOrdId> ofPlan = byPlan.computeIfAbsent(order.planId(), p -> new ArrayList<>(2));
         ofPlan.add(order.clOrdId());
@@ -74,13 +93,33 @@ final class OrdersInMemory {
         return Collections.unmodifiableCollection(working.values());
     }
 
+    /** The leaves of the symbol's working orders. */
+    Leaves leaves(String symbol) {
+        return leavesBySymbol.getOrDefault(symbol, Leaves.NONE);
+    }
+
+    /** The leaves of working orders, by symbol (symbols without working orders left out). */
+    Map<String, Leaves> leavesBySymbol() {
+        return Collections.unmodifiableMap(leavesBySymbol);
+    }
+
+    private void count(Order o, int sign) {
+        Leaves after = leaves(o.symbol()).plus(o, sign);
+        if (after.gross().signum() == 0 && after.net().signum() == 0) leavesBySymbol.remove(o.symbol());
+        else leavesBySymbol.put(o.symbol(), after);
+    }
+
     Set<ClOrdId> ids() {
         return Collections.unmodifiableSet(byId.keySet());
     }
 
     void removeIf(Predicate<Order> condition) {
         byId.values().removeIf(condition);
-        working.values().removeIf(condition);
+        working.values().removeIf(o -> {
+            if (!condition.test(o)) return false;
+            count(o, -1);
+            return true;
+        });
         byPlan.values().forEach(ids -> ids.removeIf(id -> !byId.containsKey(id)));
         byPlan.values().removeIf(List::isEmpty);
     }
@@ -89,6 +128,7 @@ final class OrdersInMemory {
         byId.clear();
         working.clear();
         byPlan.clear();
+        leavesBySymbol.clear();
     }
 
     int size() {

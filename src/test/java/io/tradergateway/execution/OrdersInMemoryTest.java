@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,5 +63,42 @@ class OrdersInMemoryTest {
         orders.clear();
         assertThat(orders.all()).isEmpty();
         assertThat(orders.ofPlan("P-1")).isEmpty();
+    }
+
+    @Test
+    void theLeavesPerSymbolAlwaysEqualASumOverTheWorkingOrders() {
+        OrdersInMemory orders = new OrdersInMemory();
+        Random random = new Random(12);
+        String[] symbols = {"AAPL", "MSFT", "SPY"};
+        OrderStatus[] statuses = OrderStatus.values();
+        for (int step = 0; step < 5_000; step++) {
+            if (step % 997 == 996) {
+                orders.removeIf(o -> o.seqNo() % 3 == 0);
+            } else {
+                long seqNo = 1 + random.nextInt(60);
+                String symbol = symbols[(int) (seqNo % symbols.length)];
+                Side side = seqNo % 2 == 0 ? Side.BUY : Side.SELL;
+                BigDecimal qty = BigDecimal.valueOf(10 + seqNo);
+                BigDecimal cum = BigDecimal.valueOf(random.nextInt((int) (10 + seqNo) + 1));
+                OrderStatus status = statuses[random.nextInt(statuses.length)];
+                orders.put(new Order(new ClOrdId("TG-X-" + seqNo), seqNo, "P-" + seqNo, Leg.ENTRY, 0, "SIM_A", symbol, side,
+                        OrderType.MARKET, TimeInForce.IOC, qty, null, null, status, cum, BigDecimal.ZERO, BigDecimal.ZERO,
+                        null, new BigDecimal("190"), 0.7, T0, null, null, null, 0, null));
+            }
+            for (String symbol : symbols) {
+                BigDecimal net = BigDecimal.ZERO;
+                BigDecimal gross = BigDecimal.ZERO;
+                for (Order o : orders.working()) {
+                    if (!o.symbol().equals(symbol)) continue;
+                    net = net.add(o.side() == Side.BUY ? o.leavesQty() : o.leavesQty().negate());
+                    gross = gross.add(o.leavesQty());
+                }
+                OrdersInMemory.Leaves leaves = orders.leaves(symbol);
+                assertThat(leaves.net()).as("net %s at step %d", symbol, step).isEqualByComparingTo(net);
+                assertThat(leaves.gross()).as("gross %s at step %d", symbol, step).isEqualByComparingTo(gross);
+            }
+        }
+        orders.clear();
+        assertThat(orders.leavesBySymbol()).isEmpty();
     }
 }
