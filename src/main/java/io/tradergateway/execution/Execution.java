@@ -2,9 +2,12 @@ package io.tradergateway.execution;
 
 import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.Direction;
+import io.tradergateway.domain.ExecId;
+import io.tradergateway.domain.ExecutionStrategy;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
 import io.tradergateway.market.MarketDataEvent;
+import io.tradergateway.market.MarketView;
 import io.tradergateway.plan.ParseResult;
 import io.tradergateway.plan.PlanIssue;
 import io.tradergateway.plan.PlanParser;
@@ -19,11 +22,13 @@ import io.tradergateway.report.Json;
 import io.tradergateway.report.JsonText;
 import io.tradergateway.report.ReportFactory;
 import io.tradergateway.report.ReportInput;
+import io.tradergateway.report.review.Slippage;
 import io.tradergateway.routing.ExecutionObservation;
 import io.tradergateway.routing.OrderRequirements;
 import io.tradergateway.routing.VenueCandidate;
 import io.tradergateway.routing.VenueRanking;
 import io.tradergateway.routing.VenueScore;
+import io.tradergateway.routing.VenueSelector;
 import io.tradergateway.routing.VenueStats;
 import io.tradergateway.risk.Exposure;
 import io.tradergateway.risk.OrderIntent;
@@ -44,12 +49,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -126,6 +134,8 @@ final class Execution {
         final List<Runnable> onRollback = new ArrayList<>();
         /** Plans whose row this transaction writes, once each, at its commit (see {@link #storePlan}). */
         final Map<String, ActivePlan> plans = new LinkedHashMap<>();
+        /** The fills among {@link #writes}, by what makes a fill unique (a batch holds hundreds of rows). */
+        final Set<FillKey> fills = new HashSet<>();
 
         void afterCommit(Runnable action) {
             afterCommit.add(action);
@@ -240,16 +250,15 @@ final class Execution {
     /** Adds a row to the current event's transaction. */
     void write(JournalWrite row) {
         tx.writes.add(row);
+        if (row instanceof JournalWrite.PutFill f) tx.fills.add(new FillKey(f.fill().venue(), f.fill().clOrdId(), f.fill().execId()));
+    }
+
+    private record FillKey(String venue, ClOrdId order, ExecId execId) {
     }
 
     /** A fill of this order with this (venue, ExecID) is stored, or is in the rows of the transaction being built. */
-    boolean fillKnown(String venue, ClOrdId order, io.tradergateway.domain.ExecId execId) {
-        for (JournalWrite w : tx.writes) {
-            if (w instanceof JournalWrite.PutFill f && f.fill().venue().equals(venue) && f.fill().execId().equals(execId)
-                    && f.fill().clOrdId().equals(order)) {
-                return true;
-            }
-        }
+    boolean fillKnown(String venue, ClOrdId order, ExecId execId) {
+        if (tx.fills.contains(new FillKey(venue, order, execId))) return true;
         // An order in memory with nothing filled has no fill stored: its fills and its filled quantity are written together.
         Order known = s.orders.get(order);
         if (known != null && known.cumQty().signum() == 0) return false;
@@ -301,7 +310,7 @@ final class Execution {
             ap.exitMonitor = ExitMonitor.restore(plan.direction(), progress.avgPrice, progress.firstFillAt,
                     ap.exitRules(), progress.bestPrice == null ? progress.avgPrice : progress.bestPrice);
         }
-        if (plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.TWAP && progress.twapStart != null) {
+        if (plan.executionStrategy() == ExecutionStrategy.TWAP && progress.twapStart != null) {
             ap.twap = entries.twapFor(ap, progress.twapStart);
         }
         return ap;
@@ -420,7 +429,7 @@ final class Execution {
     /** A logged-on session was subscribed to the symbol less than {@link #FIRST_PRICES_WAIT} ago. */
     private boolean firstPricesOnTheirWay(String symbol) {
         Instant now = clock.instant();
-        for (Map.Entry<String, java.util.Set<String>> e : s.subscribed.entrySet()) {
+        for (Map.Entry<String, Set<String>> e : s.subscribed.entrySet()) {
             Instant at = s.subscribedAt.get(e.getKey());
             if (s.sessionUp(e.getKey()) && e.getValue().contains(symbol) && at != null
                     && now.isBefore(at.plus(FIRST_PRICES_WAIT))) {
@@ -438,7 +447,7 @@ final class Execution {
     private Optional<PlanIssue> noMarketPriceIssue(TradingPlan plan) {
         if (markPrice(plan.symbol()).isPresent()) return Optional.empty();
         List<String> needs = new ArrayList<>();
-        if (plan.executionStrategy() != io.tradergateway.domain.ExecutionStrategy.LIMIT) {
+        if (plan.executionStrategy() != ExecutionStrategy.LIMIT) {
             needs.add("a " + plan.executionStrategy().wireName() + " entry is sized and priced on it");
         }
         if (!plan.entryConditions().isEmpty()) needs.add("entry_conditions are checked on it");
@@ -578,7 +587,7 @@ final class Execution {
             candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, symbol).isPresent(),
                     depth, stats, stats.evidenceWeight(clock.instant(), settings.venueStatsHalfLife())));
         }
-        return new io.tradergateway.routing.VenueSelector().rankExplained(candidates, requirements);
+        return new VenueSelector().rankExplained(candidates, requirements);
     }
 
     ClOrdId clOrdIdOf(long seq) {
@@ -850,15 +859,15 @@ final class Execution {
      */
     private void subscribeMarketData(String venue, boolean orAllKnown) {
         if (!s.capabilities(venue).marketDataRequest() || !s.sessionUp(venue)) return;
-        java.util.Set<String> symbols = new java.util.TreeSet<>(s.instruments.getOrDefault(venue, Map.of()).keySet());
+        Set<String> symbols = new TreeSet<>(s.instruments.getOrDefault(venue, Map.of()).keySet());
         if (symbols.isEmpty() && orAllKnown) {
             s.instruments.forEach((v, listed) -> {
                 if (s.routable(v)) symbols.addAll(listed.keySet());
             });
         }
-        symbols.removeAll(s.subscribed.getOrDefault(venue, java.util.Set.of()));
+        symbols.removeAll(s.subscribed.getOrDefault(venue, Set.of()));
         if (symbols.isEmpty()) return;
-        s.subscribed.computeIfAbsent(venue, v -> new java.util.HashSet<>()).addAll(symbols);
+        s.subscribed.computeIfAbsent(venue, v -> new HashSet<>()).addAll(symbols);
         s.subscribedAt.put(venue, clock.instant());
         String requestId = "MD-" + venue + "-" + clock.millis();
         tx.effect(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, requestId, List.copyOf(symbols))));
@@ -869,8 +878,15 @@ final class Execution {
         String symbol = event.symbol();
         Instant now = clock.instant();
         Optional<BigDecimal> price = s.price(symbol);
-        for (ActivePlan ap : new ArrayList<>(s.plans.values())) {
-            if (!ap.plan.symbol().equals(symbol)) continue;
+        // Only plans waiting for their entry or watching their exits look at prices: not the (many, under load) plans
+        // whose orders are working. Picked first, as the steps below may end plans.
+        List<ActivePlan> watching = new ArrayList<>();
+        for (ActivePlan ap : s.plans.values()) {
+            if (ap.plan.symbol().equals(symbol) && (ap.state() == PlanState.PENDING_ENTRY || ap.state() == PlanState.OPEN)) {
+                watching.add(ap);
+            }
+        }
+        for (ActivePlan ap : watching) {
             MDC.put("plan_id", ap.id());
             if (ap.state() == PlanState.PENDING_ENTRY) {
                 entries.evaluateEntry(ap);
@@ -1006,7 +1022,7 @@ final class Execution {
     private void releaseRateWaiting() {
         if (s.rateWaiting.isEmpty()) return;
         Instant now = clock.instant();
-        Map<String, Integer> slots = new java.util.HashMap<>();
+        Map<String, Integer> slots = new HashMap<>();
         for (EngineState.RateWait w : new ArrayList<>(s.rateWaiting.values())) {
             int free = slots.computeIfAbsent(w.venue(), v -> rate.available(v, now));
             if (free > 0) {
@@ -1148,7 +1164,7 @@ final class Execution {
         }
         Double slippage = null;
         if (order.cumQty().signum() > 0 && order.expectedPrice() != null && order.expectedPrice().signum() > 0) {
-            slippage = io.tradergateway.report.review.Slippage.adverseFraction(order.side(), order.expectedPrice(), order.avgPx()).doubleValue();
+            slippage = Slippage.adverseFraction(order.side(), order.expectedPrice(), order.avgPx()).doubleValue();
         }
         boolean success = order.cumQty().signum() > 0;
         ExecutionObservation observation = new ExecutionObservation(order.venue(), order.latencyMs(), slippage, success, clock.instant());
@@ -1253,7 +1269,7 @@ final class Execution {
             }
 
             @Override
-            public io.tradergateway.market.MarketView market(String symbol) {
+            public MarketView market(String symbol) {
                 return io.tradergateway.market.MarketView.of(s.market.symbol(symbol), clock.instant());
             }
 

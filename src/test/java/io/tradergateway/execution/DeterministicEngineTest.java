@@ -3,6 +3,7 @@ package io.tradergateway.execution;
 import io.tradergateway.domain.ExecId;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.OrderId;
+import io.tradergateway.domain.Side;
 import io.tradergateway.report.ExecReport;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.JsonText;
@@ -67,6 +68,26 @@ class DeterministicEngineTest {
         assertThat(e.journal.recover().positions()).singleElement()
                 .satisfies(p -> assertThat(p.quantity()).as("in the database: booked once").isEqualByComparingTo(order.quantity()));
         assertThat(e.journal.findPlan("det-poison")).as("the refused plan left nothing behind").isEmpty();
+    }
+
+    /** A venue sending the same fill twice, both read in one batch: the second is known from the batch's own rows. */
+    @Test
+    void theSameFillTwiceInOneBatchIsBookedOnce() {
+        e = oneVenuePricingAapl();
+        assertThat(e.submit(Plans.market("det-dup", "AAPL", "long")).httpStatus()).isEqualTo(202);
+        OrderCommand.NewOrder order = e.newOrders().get(0);
+        e.report(e.report(order, ExecType.NEW, OrderStatus.NEW, null));
+        BigDecimal half = order.quantity().divide(BigDecimal.valueOf(2));
+        VenueExecutionReport fill = e.report(order, ExecType.TRADE, OrderStatus.PARTIALLY_FILLED, half,
+                new BigDecimal("100.00"), "E-dup", "AAPL", Side.BUY);
+
+        e.batch(e.reportEvent(fill), e.reportEvent(fill));
+
+        assertThat(e.execution.ignoredReports()).as("known by its ExecID, not only by its CumQty")
+                .containsEntry(VenueEvents.IGNORED_DUPLICATE_EXEC_ID, 1L);
+        assertThat(e.position("AAPL")).as("in memory").isEqualByComparingTo(half);
+        assertThat(e.journal.recover().positions()).singleElement()
+                .satisfies(p -> assertThat(p.quantity()).as("in the database").isEqualByComparingTo(half));
     }
 
     /** The same two events in the other order replay the same way: the failure is contained whatever the order. */
