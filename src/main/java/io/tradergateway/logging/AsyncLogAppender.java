@@ -26,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>A line does not wake the worker.</b> Logback's worker sleeps in {@code take()}, so every line logged while
  *   it sleeps wakes it: a futex system call on the logging thread (the engine logs a few lines per plan, and waking
  *   was the largest single cost of its logging). This worker looks at the queue every {@code pollMillis} (1 ms by
- *   default) and writes everything it finds; a logging thread only queues its line. A full queue wakes the worker
+ *   default; less often while it stays empty, see {@link #setIdlePollMillis}) and writes everything it finds; a
+ *   logging thread only queues its line. A full queue wakes the worker
  *   before its caller waits for room.</li>
  *   <li><b>A WARN or ERROR line is written before its caller goes on</b> (when {@code urgentWaitMillis} is above 0,
  *   1000 by default): it wakes the worker and returns once the appenders behind the queue have written it (a
@@ -47,6 +48,7 @@ public class AsyncLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     private int maxFlushTime = 1000;
     private int urgentWaitMillis = 1000;
     private int pollMillis = 1;
+    private int idlePollMillis = 16;
     private BlockingQueue<ILoggingEvent> queue;
     private Thread worker;
     private volatile boolean draining;
@@ -81,6 +83,15 @@ public class AsyncLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     /** How often the worker looks at the queue, in milliseconds. */
     public void setPollMillis(int millis) {
         this.pollMillis = millis;
+    }
+
+    /**
+     * How often the worker looks at the queue at most once it has found it empty several times in a row, in
+     * milliseconds: each empty look doubles the pause from {@code pollMillis} up to this, so an idle gateway's log
+     * writers wake about 60 times a second, not 1,000 (a WARN or ERROR line, or a full queue, wakes the worker at once).
+     */
+    public void setIdlePollMillis(int millis) {
+        this.idlePollMillis = millis;
     }
 
     /** Lines queued and not yet written. */
@@ -175,9 +186,12 @@ public class AsyncLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
     private void drain() {
         List<ILoggingEvent> batch = new ArrayList<>();
         long pollNanos = TimeUnit.MILLISECONDS.toNanos(pollMillis);
+        long idleNanos = Math.max(pollNanos, TimeUnit.MILLISECONDS.toNanos(idlePollMillis));
+        long pause = pollNanos;
         while (true) {
             boolean last = !draining;   // read before draining: a line queued before stop() is written
             queue.drainTo(batch);
+            pause = batch.isEmpty() ? Math.min(pause * 2, idleNanos) : pollNanos;
             for (ILoggingEvent event : batch) {
                 try {
                     appenders.appendLoopOnAppenders(event);
@@ -190,7 +204,7 @@ public class AsyncLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> 
             batch.clear();
             if (last && queue.isEmpty()) return;
             if (!last) {
-                LockSupport.parkNanos(this, pollNanos);
+                LockSupport.parkNanos(this, pause);
                 Thread.interrupted();   // only stop() ends this thread: an interrupt must not make it spin
             }
         }

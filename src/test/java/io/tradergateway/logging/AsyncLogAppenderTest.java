@@ -66,6 +66,16 @@ class AsyncLogAppenderTest {
     }
 
     @Test
+    void aWorkerThatFoundNothingForAWhileLooksLessOftenButStillWritesALine() throws Exception {
+        Logger log = logger(64, 1, 1000, 100);
+        Thread.sleep(500);   // many empty looks: the pause has grown to its bound
+        log.info("after a quiet spell");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (written.lines().isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(written.lines()).containsExactly("after a quiet spell");
+    }
+
+    @Test
     void aWarningIsWrittenAfterWhatCameBeforeItBeforeItsCallerGoesOn() {
         Logger log = logger(64, NEVER, 10_000);
         log.info("before");
@@ -105,6 +115,10 @@ class AsyncLogAppenderTest {
     }
 
     private Logger logger(int queueSize, int pollMillis, int urgentWaitMillis) {
+        return logger(queueSize, pollMillis, urgentWaitMillis, 16);
+    }
+
+    private Logger logger(int queueSize, int pollMillis, int urgentWaitMillis, int idlePollMillis) {
         context.setMDCAdapter(new LogbackMDCAdapter());
         written.setContext(context);
         written.start();
@@ -114,6 +128,7 @@ class AsyncLogAppenderTest {
         async.setQueueSize(queueSize);
         async.setDiscardingThreshold(0);
         async.setPollMillis(pollMillis);
+        async.setIdlePollMillis(idlePollMillis);
         async.setUrgentWaitMillis(urgentWaitMillis);
         async.addAppender(written);
         async.start();
