@@ -1221,12 +1221,20 @@ final class Execution {
         return list.isEmpty() ? null : list.get(list.size() - 1);
     }
 
-    private static String sha256(String text) {
+    /** SHA-256 of the engine's thread, made once: looking the algorithm up among the providers cost more than hashing. */
+    private final MessageDigest sha256 = sha256Digest();
+
+    private static MessageDigest sha256Digest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Engine thread only: {@link MessageDigest#digest} leaves the digest reset for the next plan. */
+    private String sha256(String text) {
+        return HexFormat.of().formatHex(sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Three decimals ({@code 0.740}), as {@code %.3f} wrote them, without a Formatter (ops lines are on the hot path). */
