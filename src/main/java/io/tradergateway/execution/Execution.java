@@ -4,6 +4,7 @@ import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.Direction;
 import io.tradergateway.domain.ExecId;
 import io.tradergateway.domain.ExecutionStrategy;
+import io.tradergateway.domain.Fill;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
 import io.tradergateway.market.MarketDataEvent;
@@ -135,7 +136,7 @@ final class Execution {
         /** Plans whose row this transaction writes, once each, at its commit (see {@link #storePlan}). */
         final Map<String, ActivePlan> plans = new LinkedHashMap<>();
         /** The fills among {@link #writes}, by what makes a fill unique (a batch holds hundreds of rows). */
-        final Set<FillKey> fills = new HashSet<>();
+        final Set<Fill.Key> fills = new HashSet<>();
 
         void afterCommit(Runnable action) {
             afterCommit.add(action);
@@ -250,15 +251,12 @@ final class Execution {
     /** Adds a row to the current event's transaction. */
     void write(JournalWrite row) {
         tx.writes.add(row);
-        if (row instanceof JournalWrite.PutFill f) tx.fills.add(new FillKey(f.fill().venue(), f.fill().clOrdId(), f.fill().execId()));
-    }
-
-    private record FillKey(String venue, ClOrdId order, ExecId execId) {
+        if (row instanceof JournalWrite.PutFill f) tx.fills.add(f.fill().key());
     }
 
     /** A fill of this order with this (venue, ExecID) is stored, or is in the rows of the transaction being built. */
     boolean fillKnown(String venue, ClOrdId order, ExecId execId) {
-        if (tx.fills.contains(new FillKey(venue, order, execId))) return true;
+        if (tx.fills.contains(new Fill.Key(venue, order, execId))) return true;
         // An order in memory with nothing filled has no fill stored: its fills and its filled quantity are written together.
         Order known = s.orders.get(order);
         if (known != null && known.cumQty().signum() == 0) return false;
@@ -1278,7 +1276,7 @@ final class Execution {
 
             @Override
             public MarketView market(String symbol) {
-                return io.tradergateway.market.MarketView.of(s.market.symbol(symbol), clock.instant());
+                return MarketView.of(s.market.symbol(symbol), clock.instant());
             }
 
             @Override

@@ -2,6 +2,7 @@ package io.tradergateway.store;
 
 import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.ExecId;
+import io.tradergateway.domain.Fill;
 import io.tradergateway.execution.JournalWrite;
 import io.tradergateway.execution.Order;
 import io.tradergateway.execution.StoredPlan;
@@ -25,7 +26,7 @@ final class PendingRows {
     /** A plan's pending row: the whole plan ({@link StoredPlan}), or only its progress (the rest is in the tables). */
     private final Map<String, Row<Object>> plans = new ConcurrentHashMap<>();
     private final Map<ClOrdId, Row<Order>> orders = new ConcurrentHashMap<>();
-    private final Map<String, Long> fills = new ConcurrentHashMap<>();
+    private final Map<Fill.Key, Long> fills = new ConcurrentHashMap<>();
     private volatile Row<TradingState> tradingState;
 
     void add(long sequence, List<JournalWrite> writes) {
@@ -34,7 +35,7 @@ final class PendingRows {
             else if (w instanceof JournalWrite.PutPlanProgress p) plans.compute(p.planId(), (k, r) ->
                     new Row<>(sequence, r != null && r.value() instanceof StoredPlan whole ? whole.withProgress(p) : p));
             else if (w instanceof JournalWrite.PutOrder o) orders.put(o.order().clOrdId(), new Row<>(sequence, o.order()));
-            else if (w instanceof JournalWrite.PutFill f) fills.put(fillKey(f), sequence);
+            else if (w instanceof JournalWrite.PutFill f) fills.put(f.fill().key(), sequence);
             else if (w instanceof JournalWrite.PutTradingState t) tradingState = new Row<>(sequence, t.state());
         }
     }
@@ -44,7 +45,7 @@ final class PendingRows {
             if (w instanceof JournalWrite.PutPlan p) plans.computeIfPresent(p.plan().planId(), (k, r) -> r.sequence() <= sequence ? null : r);
             else if (w instanceof JournalWrite.PutPlanProgress p) plans.computeIfPresent(p.planId(), (k, r) -> r.sequence() <= sequence ? null : r);
             else if (w instanceof JournalWrite.PutOrder o) orders.computeIfPresent(o.order().clOrdId(), (k, r) -> r.sequence() <= sequence ? null : r);
-            else if (w instanceof JournalWrite.PutFill f) fills.computeIfPresent(fillKey(f), (k, s) -> s <= sequence ? null : s);
+            else if (w instanceof JournalWrite.PutFill f) fills.computeIfPresent(f.fill().key(), (k, s) -> s <= sequence ? null : s);
         }
         Row<TradingState> t = tradingState;
         if (t != null && t.sequence() <= sequence) tradingState = null;
@@ -68,7 +69,7 @@ final class PendingRows {
     }
 
     boolean hasFill(String venue, ClOrdId clOrdId, ExecId execId) {
-        return fills.containsKey(fillKey(venue, clOrdId.value(), execId.value()));
+        return fills.containsKey(new Fill.Key(venue, clOrdId, execId));
     }
 
     TradingState tradingState() {
@@ -76,13 +77,6 @@ final class PendingRows {
         return t == null ? null : t.value();
     }
 
-    private static String fillKey(JournalWrite.PutFill f) {
-        return fillKey(f.fill().venue(), f.fill().clOrdId().value(), f.fill().execId().value());
-    }
-
-    private static String fillKey(String venue, String clOrdId, String execId) {
-        return venue + '\u0001' + clOrdId + '\u0001' + execId;
-    }
 
     /**
      * The rows of several batches as one table write: for a row written by several batches (an order sent, acknowledged,

@@ -79,7 +79,7 @@ final class StreamReportReader implements AutoCloseable {
     /** Before opening a cut stream again: 10 ms, doubling with each cut, at most 1 s. */
     private void backOff() {
         try {
-            Thread.sleep(Math.min(1_000L, 10L << Math.min(cuts, 7)));
+            Thread.sleep(Math.min(1_000L, 10L << Math.min(cuts - 1, 7)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
