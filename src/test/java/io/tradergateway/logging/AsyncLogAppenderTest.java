@@ -100,7 +100,9 @@ class AsyncLogAppenderTest {
     void aFullQueueWakesTheWorkerAndLosesNothing() {
         Logger log = logger(2, NEVER, 1000);
         for (int i = 0; i < 50; i++) log.info("line {}", i);
-        assertThat(written.lines()).as("the first lines were written to make room").hasSizeGreaterThanOrEqualTo(48);
+        // When the last put returns, at most 2 lines wait in the queue and at most 2 more in the worker's
+        // drained batch: every other line must already have been written to make room.
+        assertThat(written.lines()).as("the first lines were written to make room").hasSizeGreaterThanOrEqualTo(46);
         async.stop();
         assertThat(written.lines()).hasSize(50).startsWith("line 0", "line 1").endsWith("line 49");
     }
