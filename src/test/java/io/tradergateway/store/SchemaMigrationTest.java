@@ -55,8 +55,10 @@ class SchemaMigrationTest {
         db.close();
         db = fresh.open();
 
-        assertThat(history()).containsExactly("1 SQL baseline", "2 JDBC WidenFillsKey", "3 SQL quickfixj store");
+        assertThat(history()).containsExactly("1 SQL baseline", "2 JDBC WidenFillsKey", "3 SQL quickfixj store",
+                "4 JDBC ReportIdNotUnique");
         assertThat(fillKey()).containsExactlyInAnyOrder("venue", "cl_ord_id", "exec_id");
+        assertThat(uniqueIndexes("exec_reports")).as("only the sequence is unique").containsExactly(List.of("sequence"));
     }
 
     @OnEachDatabase
@@ -76,7 +78,8 @@ class SchemaMigrationTest {
         JdbcTradeJournal journal = new JdbcTradeJournal(db);
 
         assertThat(history()).containsExactly("0 BASELINE db/schema.sql before Flyway", "1 SQL baseline", "2 JDBC WidenFillsKey",
-                "3 SQL quickfixj store");
+                "3 SQL quickfixj store", "4 JDBC ReportIdNotUnique");
+        assertThat(uniqueIndexes("exec_reports")).as("only the sequence is unique").containsExactly(List.of("sequence"));
         assertThat(db.instanceId()).as("rows of the old database are kept").isEqualTo("OLD1");
         assertThat(journal.fillExists("VENUE_A", new ClOrdId("GWOLD-000001"), new ExecId("E-1"))).isTrue();
         assertThat(fillKey()).containsExactlyInAnyOrder("venue", "cl_ord_id", "exec_id");
@@ -119,6 +122,23 @@ class SchemaMigrationTest {
             }
         }
         return columns;
+    }
+
+    /** The columns of each unique index of {@code table} (its primary key's included). */
+    private List<List<String>> uniqueIndexes(String table) throws SQLException {
+        java.util.Map<String, List<String>> byIndex = new java.util.TreeMap<>();
+        try (Connection c = DriverManager.getConnection(fresh.url(), fresh.user(), fresh.password())) {
+            var meta = c.getMetaData();
+            String name = meta.storesUpperCaseIdentifiers() ? table.toUpperCase(java.util.Locale.ROOT) : table;
+            try (ResultSet rs = meta.getIndexInfo(null, c.getSchema(), name, true, false)) {
+                while (rs.next()) {
+                    if (rs.getString("COLUMN_NAME") == null) continue;
+                    byIndex.computeIfAbsent(rs.getString("INDEX_NAME"), k -> new ArrayList<>())
+                            .add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        return new ArrayList<>(byIndex.values());
     }
 
     private static List<String> statements(String resource) throws IOException {
