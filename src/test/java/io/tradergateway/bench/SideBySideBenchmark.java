@@ -58,6 +58,8 @@ class SideBySideBenchmark {
     /** A run must be this long for its heap series to say "flat": orders stay in memory for a minute or more. */
     private static final double FLAT_NEEDS_SECONDS = 180;
     private static final String PREFIX = "sbs-";
+    /** bench.randomPlanIds: plan ids that start with a scattered head, as upstream UUIDs would, not in number order. */
+    private static final boolean RANDOM_IDS = Boolean.getBoolean("bench.randomPlanIds");
     /** bench.reader: stream (GET /v1/exec-reports/stream, the default) or poll (GET /v1/exec-reports pages). */
     private static final boolean STREAM = !"poll".equals(System.getProperty("bench.reader", "stream"));
     private static final String ENGINE_THREAD = "engine";
@@ -190,7 +192,9 @@ class SideBySideBenchmark {
     /** Plan number i: rotating over the symbols, long and short by turns per round (positions and books stay balanced). */
     private static String plan(int i, List<String> symbols) {
         String direction = (i / symbols.size()) % 2 == 0 ? "long" : "short";
-        return GatewayBenchmark.marketPlan(PREFIX + i, symbols.get(i % symbols.size()), direction).toString();
+        // Upstream ids (UUIDs) land all over an index on plan_id; golden-ratio hashing scatters 0, 1, 2, ... the same way.
+        String id = RANDOM_IDS ? String.format(Locale.ROOT, "%08x-", (int) (i * 0x9E3779B9L)) + PREFIX + i : PREFIX + i;
+        return GatewayBenchmark.marketPlan(id, symbols.get(i % symbols.size()), direction).toString();
     }
 
     // ---------------------------------------------------------------- output
