@@ -450,12 +450,19 @@ public final class JdbcTradeJournal implements TradeJournal {
         });
     }
 
+    /**
+     * A plan's fills, found through its orders: fills are indexed by ClOrdID, not by plan (every fill is booked against
+     * one of the plan's orders), and {@code WHERE plan_id = ?} alone read the whole table.
+     */
+    static final String FILLS_OF_PLAN = "SELECT venue, exec_id, cl_ord_id, side, quantity, price, fee, exec_time FROM fills "
+            + "WHERE cl_ord_id IN (SELECT cl_ord_id FROM orders WHERE plan_id = ?) AND plan_id = ? ORDER BY exec_time, exec_id";
+
     /** Fills of one plan as rows (venue, exec_id, cl_ord_id, quantity, price, fee, exec_time), oldest first. */
     public List<Map<String, Object>> fillsOfPlan(String planId) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT venue, exec_id, cl_ord_id, side, quantity, price, fee, exec_time "
-                    + "FROM fills WHERE plan_id = ? ORDER BY exec_time, exec_id")) {
+            try (PreparedStatement ps = c.prepareStatement(FILLS_OF_PLAN)) {
                 ps.setString(1, planId);
+                ps.setString(2, planId);
                 List<Map<String, Object>> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -18,11 +18,14 @@ import io.tradergateway.position.Position;
 import io.tradergateway.store.TestDatabase.OnEachDatabase;
 import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +94,29 @@ class JdbcTradeJournalTest {
                 new JournalWrite.PutPosition(position, FILLED_AT),
                 new JournalWrite.PutReport(1, "R-1", "P-1", "GWAB1-000001", "partial", FILLED_AT, "{\"sequence\":1}"),
                 new JournalWrite.PutVenueStats("VENUE_A", "{\"fills\":1}", FILLED_AT));
+    }
+
+    /**
+     * {@code GET /v1/plans/{id}} lists the plan's fills: the query must reach them through an index (the plan's orders,
+     * then the fills of each ClOrdID), not read every fill the gateway ever booked.
+     */
+    @Test
+    void aPlansFillsAreFoundThroughIndexesNotByReadingEveryFill() {
+        open(TestDatabase.H2_FILE);
+        journal.commit(firstFill());
+        String plan = db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + JdbcTradeJournal.FILLS_OF_PLAN)) {
+                ps.setString(1, "P-1");
+                ps.setString(2, "P-1");
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+        });
+        assertThat(plan).doesNotContainIgnoringCase("tableScan").containsIgnoringCase("fills_order")
+                .containsIgnoringCase("orders_plan");
+        assertThat(journal.fillsOfPlan("P-1")).extracting(row -> row.get("exec_id")).containsExactly("E-1");
     }
 
     @OnEachDatabase
