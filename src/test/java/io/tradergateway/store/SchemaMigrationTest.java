@@ -56,9 +56,11 @@ class SchemaMigrationTest {
         db = fresh.open();
 
         assertThat(history()).containsExactly("1 SQL baseline", "2 JDBC WidenFillsKey", "3 SQL quickfixj store",
-                "4 JDBC ReportIdNotUnique");
+                "4 JDBC ReportIdNotUnique",
+                "5 SQL drop unused orders status index");
         assertThat(fillKey()).containsExactlyInAnyOrder("venue", "cl_ord_id", "exec_id");
         assertThat(uniqueIndexes("exec_reports")).as("only the sequence is unique").containsExactly(List.of("sequence"));
+        assertThat(indexes("orders", false)).as("no index on the order status").doesNotContain(List.of("status"));
     }
 
     @OnEachDatabase
@@ -78,8 +80,10 @@ class SchemaMigrationTest {
         JdbcTradeJournal journal = new JdbcTradeJournal(db);
 
         assertThat(history()).containsExactly("0 BASELINE db/schema.sql before Flyway", "1 SQL baseline", "2 JDBC WidenFillsKey",
-                "3 SQL quickfixj store", "4 JDBC ReportIdNotUnique");
+                "3 SQL quickfixj store", "4 JDBC ReportIdNotUnique",
+                "5 SQL drop unused orders status index");
         assertThat(uniqueIndexes("exec_reports")).as("only the sequence is unique").containsExactly(List.of("sequence"));
+        assertThat(indexes("orders", false)).as("no index on the order status").doesNotContain(List.of("status"));
         assertThat(db.instanceId()).as("rows of the old database are kept").isEqualTo("OLD1");
         assertThat(journal.fillExists("VENUE_A", new ClOrdId("GWOLD-000001"), new ExecId("E-1"))).isTrue();
         assertThat(fillKey()).containsExactlyInAnyOrder("venue", "cl_ord_id", "exec_id");
@@ -126,11 +130,16 @@ class SchemaMigrationTest {
 
     /** The columns of each unique index of {@code table} (its primary key's included). */
     private List<List<String>> uniqueIndexes(String table) throws SQLException {
+        return indexes(table, true);
+    }
+
+    /** The columns of each index of {@code table} ({@code unique}: only its unique ones). */
+    private List<List<String>> indexes(String table, boolean unique) throws SQLException {
         java.util.Map<String, List<String>> byIndex = new java.util.TreeMap<>();
         try (Connection c = DriverManager.getConnection(fresh.url(), fresh.user(), fresh.password())) {
             var meta = c.getMetaData();
             String name = meta.storesUpperCaseIdentifiers() ? table.toUpperCase(java.util.Locale.ROOT) : table;
-            try (ResultSet rs = meta.getIndexInfo(null, c.getSchema(), name, true, false)) {
+            try (ResultSet rs = meta.getIndexInfo(null, c.getSchema(), name, unique, false)) {
                 while (rs.next()) {
                     if (rs.getString("COLUMN_NAME") == null) continue;
                     byIndex.computeIfAbsent(rs.getString("INDEX_NAME"), k -> new ArrayList<>())
