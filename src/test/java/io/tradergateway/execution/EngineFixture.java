@@ -89,11 +89,20 @@ final class EngineFixture implements AutoCloseable {
     }
 
     /** A two-sided book and a trade at the bid, on {@code venue}. */
+    /**
+     * Gives the engine a book and a trade and waits until it has applied them: a clock moved next could otherwise let a
+     * timer tick queued before this event act on the old market (a TWAP slice priced before the move).
+     */
     void price(String venue, String symbol, String bid, String offer) {
         Instant now = clock.instant();
         engine.onMarketData(new BookSnapshot(venue, symbol, List.of(new BookLevel(new BigDecimal(bid), new BigDecimal("100000"))),
                 List.of(new BookLevel(new BigDecimal(offer), new BigDecimal("100000"))),
                 Optional.of(new TradePrint(venue, symbol, new BigDecimal(bid), BigDecimal.TEN, now)), now));
+        try {
+            engine.query(view -> Boolean.TRUE).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the engine did not take the market data in 10 s", e);
+        }
     }
 
     TradingEngine.SubmitOutcome submit(ObjectNode plan) throws Exception {
