@@ -471,7 +471,7 @@ public final class Database implements AutoCloseable {
         Flyway.configure(Database.class.getClassLoader())
                 .dataSource(source)
                 .locations(MIGRATIONS)
-                .javaMigrations(new V2__WidenFillsKey(), new V4__ReportIdNotUnique(), new V6__PlanNumbers())
+                .javaMigrations(new V2__WidenFillsKey(), new V4__ReportIdNotUnique())
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .baselineDescription("db/schema.sql before Flyway")

@@ -55,8 +55,7 @@ public final class JdbcReportOutbox implements ReportOutbox, ConsumerCursorStore
     /** Every report of one plan, in sequence order (for {@code GET /v1/plans/{id}}). */
     public List<String> reportsOfPlan(String planId) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT report_json FROM exec_reports WHERE plan_no = "
-                    + JdbcTradeJournal.PLAN_NO + " ORDER BY sequence")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT report_json FROM exec_reports WHERE plan_id = ? ORDER BY sequence")) {
                 ps.setString(1, planId);
                 List<String> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {

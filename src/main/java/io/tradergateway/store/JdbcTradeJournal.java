@@ -34,12 +34,6 @@ import java.util.function.Consumer;
 
 /** {@link TradeJournal} on JDBC: every commit is one database transaction on the writer connection. */
 public final class JdbcTradeJournal implements TradeJournal {
-    /**
-     * A plan's number from its id: orders and exec-reports are indexed by {@code plan_no} (given in the order plans are
-     * stored), not by the upstream {@code plan_id}, whose random values cost an index write per row (see migration 6).
-     */
-    static final String PLAN_NO = "(SELECT plan_no FROM plans WHERE plan_id = ?)";
-
     private final Database db;
     /**
      * The writer connection's statements, each prepared once (preparing them on every call was 8 % of the projector
@@ -83,9 +77,7 @@ public final class JdbcTradeJournal implements TradeJournal {
         Connection c = db.writer();
         try {
             WriterStatements s = statements.on(c);
-            // Plans first: an order's or report's row takes its plan's number from the plan's row.
-            for (JournalWrite w : writes) if (w instanceof JournalWrite.PutPlan) apply(s, w);
-            for (JournalWrite w : writes) if (!(w instanceof JournalWrite.PutPlan)) apply(s, w);
+            for (JournalWrite w : writes) apply(s, w);
             if (journalSequence >= 0) putGatewayState(s, JOURNAL_APPLIED, Long.toString(journalSequence), at);
             c.commit();
         } catch (SQLException | RuntimeException e) {
@@ -147,10 +139,8 @@ public final class JdbcTradeJournal implements TradeJournal {
 
     private static void putPlan(WriterStatements c, StoredPlan p) throws SQLException {
         if (updatePlan(c, p.planId(), p.state(), p.progressJson().text(), p.updatedAt()) == 0) {
-            // plan_no: the next number, by the plans_no index (one writer: no other insert can take it meanwhile).
             PreparedStatement ps = c.prepareStatement("INSERT INTO plans(plan_id, content_hash, plan_json, symbol, state, "
-                + "progress_json, received_at, updated_at, plan_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                + "(SELECT COALESCE(MAX(plan_no), 0) + 1 FROM plans))");
+                + "progress_json, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             ps.setString(1, p.planId());
             ps.setString(2, p.contentHash());
             ps.setString(3, p.planJson());
@@ -184,8 +174,7 @@ public final class JdbcTradeJournal implements TradeJournal {
         PreparedStatement insert = c.prepareStatement("INSERT INTO orders(cl_ord_id, seq_no, plan_id, leg, slice_no, venue, "
             + "symbol, side, ord_type, tif, quantity, limit_price, expire_time, status, cum_qty, avg_px, fees, "
             + "venue_order_id, expected_price, venue_score, created_at, sent_at, acked_at, pending_request, "
-            + "request_count, text, plan_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            + PLAN_NO + ")");
+            + "request_count, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         int i = 1;
         insert.setString(i++, o.clOrdId().value());
         insert.setLong(i++, o.seqNo());
@@ -212,8 +201,7 @@ public final class JdbcTradeJournal implements TradeJournal {
         insert.setObject(i++, ts(o.ackedAt()));
         insert.setString(i++, o.pendingRequest() == null ? null : o.pendingRequest().value());
         insert.setInt(i++, o.requestCount());
-        insert.setString(i++, truncate(o.text(), 1000));
-        insert.setString(i, o.planId());
+        insert.setString(i, truncate(o.text(), 1000));
         insert.executeUpdate();
     }
 
@@ -305,7 +293,7 @@ public final class JdbcTradeJournal implements TradeJournal {
 
     private static void putReport(WriterStatements c, JournalWrite.PutReport r) throws SQLException {
         PreparedStatement ps = c.prepareStatement("INSERT INTO exec_reports(sequence, report_id, plan_id, cl_ord_id, "
-            + "status, created_at, report_json, plan_no) VALUES (?, ?, ?, ?, ?, ?, ?, " + PLAN_NO + ")");
+            + "status, created_at, report_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
         ps.setLong(1, r.sequence());
         ps.setString(2, r.reportId());
         ps.setString(3, r.planId());
@@ -313,7 +301,6 @@ public final class JdbcTradeJournal implements TradeJournal {
         ps.setString(5, r.status());
         ps.setObject(6, ts(r.createdAt()));
         ps.setString(7, r.json().text());
-        ps.setString(8, r.planId());
         ps.executeUpdate();
     }
 
@@ -421,7 +408,7 @@ public final class JdbcTradeJournal implements TradeJournal {
                 while (rs.next()) plans.add(plan(rs));
             }
             List<Order> open = orders(c, "SELECT * FROM orders WHERE status NOT IN ('FILLED', 'CANCELED', 'REJECTED', 'EXPIRED') ORDER BY seq_no");
-            List<Order> ofOpenPlans = orders(c, "SELECT o.* FROM orders o JOIN plans p ON p.plan_no = o.plan_no "
+            List<Order> ofOpenPlans = orders(c, "SELECT o.* FROM orders o JOIN plans p ON p.plan_id = o.plan_id "
                     + "WHERE p.state IN ('PENDING_ENTRY', 'WORKING', 'OPEN', 'EXITING') ORDER BY o.seq_no");
             List<Position> positions = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM positions ORDER BY symbol");
@@ -456,7 +443,7 @@ public final class JdbcTradeJournal implements TradeJournal {
     /** Orders of one plan, oldest first (API view). */
     public List<Order> ordersOfPlan(String planId) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM orders WHERE plan_no = " + PLAN_NO + " ORDER BY seq_no")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM orders WHERE plan_id = ? ORDER BY seq_no")) {
                 ps.setString(1, planId);
                 return orders(ps);
             }
@@ -468,8 +455,7 @@ public final class JdbcTradeJournal implements TradeJournal {
      * one of the plan's orders), and {@code WHERE plan_id = ?} alone read the whole table.
      */
     static final String FILLS_OF_PLAN = "SELECT venue, exec_id, cl_ord_id, side, quantity, price, fee, exec_time FROM fills "
-            + "WHERE cl_ord_id IN (SELECT cl_ord_id FROM orders WHERE plan_no = " + PLAN_NO + ") AND plan_id = ? "
-            + "ORDER BY exec_time, exec_id";
+            + "WHERE cl_ord_id IN (SELECT cl_ord_id FROM orders WHERE plan_id = ?) AND plan_id = ? ORDER BY exec_time, exec_id";
 
     /** Fills of one plan as rows (venue, exec_id, cl_ord_id, quantity, price, fee, exec_time), oldest first. */
     public List<Map<String, Object>> fillsOfPlan(String planId) {

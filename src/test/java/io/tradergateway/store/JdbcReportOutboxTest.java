@@ -1,8 +1,6 @@
 package io.tradergateway.store;
 
 import io.tradergateway.execution.JournalWrite;
-import io.tradergateway.execution.PlanState;
-import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.report.delivery.OutboxEntry;
 import io.tradergateway.store.TestDatabase.OnEachDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -56,10 +54,6 @@ class JdbcReportOutboxTest {
         if (fresh != null) fresh.close();
     }
 
-    private static JournalWrite.PutPlan plan(String planId) {
-        return new JournalWrite.PutPlan(new StoredPlan(planId, "hash", "{}", "AAPL", PlanState.WORKING, "{}", AT, AT));
-    }
-
     private static JournalWrite.PutReport report(long sequence, String planId, String json) {
         return new JournalWrite.PutReport(sequence, "R-" + sequence, planId, null, "filled", AT, json);
     }
@@ -70,8 +64,6 @@ class JdbcReportOutboxTest {
         assertThat(outbox.lastSequence()).isZero();
         assertThat(outbox.readAfter(0, 10)).isEmpty();
 
-        // A plan's reports are found by its stored row (migration 6: by plan number).
-        journal.commit(List.of(plan("P-1"), plan("P-2")));
         // Committed out of key order within one transaction: reads still come back by sequence.
         journal.commit(List.of(report(2, "P-1", "{\"sequence\":2}"), report(1, "P-1", "{\"sequence\":1}"),
                 report(3, "P-2", "{\"sequence\":3}")));

@@ -115,7 +115,7 @@ class JdbcTradeJournalTest {
             }
         });
         assertThat(plan).doesNotContainIgnoringCase("tableScan").containsIgnoringCase("fills_order")
-                .containsIgnoringCase("orders_plan_no");
+                .containsIgnoringCase("orders_plan");
         assertThat(journal.fillsOfPlan("P-1")).extracting(row -> row.get("exec_id")).containsExactly("E-1");
     }
 

@@ -2,8 +2,6 @@ package io.tradergateway.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tradergateway.execution.JournalWrite;
-import io.tradergateway.execution.PlanState;
-import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.ReportsLog;
 import org.junit.jupiter.api.AfterEach;
@@ -123,8 +121,7 @@ class ReportsLogRecoveryTest {
     @Test
     void aStoredReportWithAnUnpairedSurrogateIsReadBackEncodable() throws IOException {
         String poisoned = "{\"sequence\":1,\"signal_id\":\"bad\ud800\"}";
-        journal.commit(List.of(new JournalWrite.PutPlan(new StoredPlan("P-1", "hash", "{}", "AAPL", PlanState.FAILED, "{}", AT, AT)),
-                new JournalWrite.PutReport(1, "R-1", "P-1", null, "failed", AT, poisoned)));
+        journal.commit(List.of(new JournalWrite.PutReport(1, "R-1", "P-1", null, "failed", AT, poisoned)));
         commitReports(2, 2);
 
         String read = outbox.readAfter(0, 10).get(0).json();

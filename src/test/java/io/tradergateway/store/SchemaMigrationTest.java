@@ -57,8 +57,7 @@ class SchemaMigrationTest {
 
         assertThat(history()).containsExactly("1 SQL baseline", "2 JDBC WidenFillsKey", "3 SQL quickfixj store",
                 "4 JDBC ReportIdNotUnique",
-                "5 SQL drop unused orders status index",
-                "6 JDBC PlanNumbers");
+                "5 SQL drop unused orders status index");
         assertThat(fillKey()).containsExactlyInAnyOrder("venue", "cl_ord_id", "exec_id");
         assertThat(uniqueIndexes("exec_reports")).as("only the sequence is unique").containsExactly(List.of("sequence"));
         assertThat(indexes("orders", false)).as("no index on the order status").doesNotContain(List.of("status"));
@@ -75,36 +74,6 @@ class SchemaMigrationTest {
                 ps.setObject(1, AT.atOffset(java.time.ZoneOffset.UTC));
                 ps.executeUpdate();
             }
-            // Two plans, received in the other order than their ids sort, each with an order and a report.
-            for (String[] row : new String[][] {{"P-B", "0"}, {"P-A", "60"}}) {
-                var received = AT.plusSeconds(Long.parseLong(row[1])).atOffset(java.time.ZoneOffset.UTC);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO plans(plan_id, content_hash, plan_json, symbol, state,"
-                        + " progress_json, received_at, updated_at) VALUES (?, 'h', '{}', 'AAPL', 'FILLED', '{}', ?, ?)")) {
-                    ps.setString(1, row[0]);
-                    ps.setObject(2, received);
-                    ps.setObject(3, received);
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO orders(cl_ord_id, seq_no, plan_id, leg, slice_no, venue,"
-                        + " symbol, side, ord_type, tif, quantity, status, cum_qty, avg_px, fees, venue_score, created_at,"
-                        + " request_count) VALUES (?, ?, ?, 'ENTRY', 0, 'VENUE_A', 'AAPL', 'BUY', 'MARKET', 'IOC', 10, 'FILLED',"
-                        + " 10, 189.5, 0, 0.7, ?, 0)")) {
-                    ps.setString(1, "GW-" + row[0]);
-                    ps.setLong(2, Long.parseLong(row[1]) + 1);
-                    ps.setString(3, row[0]);
-                    ps.setObject(4, received);
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO exec_reports(sequence, report_id, plan_id, status,"
-                        + " created_at, report_json) VALUES (?, ?, ?, 'filled', ?, ?)")) {
-                    ps.setLong(1, Long.parseLong(row[1]) + 1);
-                    ps.setString(2, "R-" + row[0]);
-                    ps.setString(3, row[0]);
-                    ps.setObject(4, received);
-                    ps.setString(5, "{\"plan_id\":\"" + row[0] + "\"}");
-                    ps.executeUpdate();
-                }
-            }
         }
 
         db = fresh.open();
@@ -112,20 +81,12 @@ class SchemaMigrationTest {
 
         assertThat(history()).containsExactly("0 BASELINE db/schema.sql before Flyway", "1 SQL baseline", "2 JDBC WidenFillsKey",
                 "3 SQL quickfixj store", "4 JDBC ReportIdNotUnique",
-                "5 SQL drop unused orders status index",
-                "6 JDBC PlanNumbers");
+                "5 SQL drop unused orders status index");
         assertThat(uniqueIndexes("exec_reports")).as("only the sequence is unique").containsExactly(List.of("sequence"));
         assertThat(indexes("orders", false)).as("no index on the order status").doesNotContain(List.of("status"));
         assertThat(db.instanceId()).as("rows of the old database are kept").isEqualTo("OLD1");
         assertThat(journal.fillExists("VENUE_A", new ClOrdId("GWOLD-000001"), new ExecId("E-1"))).isTrue();
         assertThat(fillKey()).containsExactlyInAnyOrder("venue", "cl_ord_id", "exec_id");
-        // Migration 6 numbered the stored plans by arrival; their orders and reports are found by that number.
-        assertThat(planNumbers()).containsExactly("P-B 1", "P-A 2");
-        JdbcReportOutbox outbox = new JdbcReportOutbox(db, java.time.Clock.systemUTC());
-        for (String plan : List.of("P-A", "P-B")) {
-            assertThat(journal.ordersOfPlan(plan)).extracting(o -> o.clOrdId().value()).containsExactly("GW-" + plan);
-            assertThat(outbox.reportsOfPlan(plan)).containsExactly("{\"plan_id\":\"" + plan + "\"}");
-        }
         // A venue that numbers its ExecIDs from 1 again: the new order's fill E-1 is booked, not refused as a duplicate.
         Fill again = new Fill("VENUE_A", new ExecId("E-1"), new ClOrdId("GWNEW-000001"), "AAPL", Side.BUY,
                 new BigDecimal("5"), new BigDecimal("190"), BigDecimal.ZERO, AT.plusSeconds(60));
@@ -151,17 +112,6 @@ class SchemaMigrationTest {
                 assertThat(rs.getBoolean(4)).isTrue();
                 rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
             }
-        }
-        return rows;
-    }
-
-    /** "plan_id plan_no" of every plan, by number. */
-    private List<String> planNumbers() throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(fresh.url(), fresh.user(), fresh.password());
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT plan_id, plan_no FROM plans ORDER BY plan_no")) {
-            while (rs.next()) rows.add(rs.getString(1) + " " + rs.getLong(2));
         }
         return rows;
     }
