@@ -76,9 +76,9 @@ public final class JdbcTradeJournal implements TradeJournal {
     private void commitOnWriter(Collection<JournalWrite> writes, long journalSequence, Instant at) {
         Connection c = db.writer();
         try {
-            WriterStatements s = statements.on(c);
-            for (JournalWrite w : writes) apply(s, w);
-            if (journalSequence >= 0) putGatewayState(s, JOURNAL_APPLIED, Long.toString(journalSequence), at);
+            WriterStatements writer = statements.on(c);
+            for (JournalWrite w : writes) apply(writer, w);
+            if (journalSequence >= 0) putGatewayState(writer, JOURNAL_APPLIED, Long.toString(journalSequence), at);
             c.commit();
         } catch (SQLException | RuntimeException e) {
             try {
@@ -91,16 +91,16 @@ public final class JdbcTradeJournal implements TradeJournal {
         }
     }
 
-    private static void apply(WriterStatements c, JournalWrite w) throws SQLException {
-        if (w instanceof JournalWrite.PutPlan p) putPlan(c, p.plan());
-        else if (w instanceof JournalWrite.PutPlanProgress p) putPlanProgress(c, p);
-        else if (w instanceof JournalWrite.PutOrder o) putOrder(c, o.order());
-        else if (w instanceof JournalWrite.PutFill f) putFill(c, f);
-        else if (w instanceof JournalWrite.PutPosition p) putPosition(c, p);
-        else if (w instanceof JournalWrite.PutReport r) putReport(c, r);
-        else if (w instanceof JournalWrite.PutVenueStats v) putVenueStats(c, v);
-        else if (w instanceof JournalWrite.PutQuarantined q) putQuarantined(c, q);
-        else if (w instanceof JournalWrite.PutTradingState t) putGatewayState(c, "trading_state", t.state().name(), t.at());
+    private static void apply(WriterStatements writer, JournalWrite w) throws SQLException {
+        if (w instanceof JournalWrite.PutPlan p) putPlan(writer, p.plan());
+        else if (w instanceof JournalWrite.PutPlanProgress p) putPlanProgress(writer, p);
+        else if (w instanceof JournalWrite.PutOrder o) putOrder(writer, o.order());
+        else if (w instanceof JournalWrite.PutFill f) putFill(writer, f);
+        else if (w instanceof JournalWrite.PutPosition p) putPosition(writer, p);
+        else if (w instanceof JournalWrite.PutReport r) putReport(writer, r);
+        else if (w instanceof JournalWrite.PutVenueStats v) putVenueStats(writer, v);
+        else if (w instanceof JournalWrite.PutQuarantined q) putQuarantined(writer, q);
+        else if (w instanceof JournalWrite.PutTradingState t) putGatewayState(writer, "trading_state", t.state().name(), t.at());
         else throw new IllegalArgumentException("unknown journal write " + w);
     }
 
@@ -119,17 +119,17 @@ public final class JdbcTradeJournal implements TradeJournal {
         });
     }
 
-    private static void putPlanProgress(WriterStatements c, JournalWrite.PutPlanProgress p) throws SQLException {
-        if (updatePlan(c, p.planId(), p.state(), p.progressJson().text(), p.updatedAt()) == 0) {
+    private static void putPlanProgress(WriterStatements writer, JournalWrite.PutPlanProgress p) throws SQLException {
+        if (updatePlan(writer, p.planId(), p.state(), p.progressJson().text(), p.updatedAt()) == 0) {
             throw new SQLException("progress of plan " + p.planId() + ", which has no row: its first row was never written");
         }
     }
 
     /** Rows updated (0 or 1): a plan's state and progress. */
-    private static int updatePlan(WriterStatements c, String planId, PlanState state, String progressJson, Instant updatedAt)
+    private static int updatePlan(WriterStatements writer, String planId, PlanState state, String progressJson, Instant updatedAt)
             throws SQLException {
-        PreparedStatement ps = c.prepareStatement(
-            "UPDATE plans SET state = ?, progress_json = ?, updated_at = ? WHERE plan_id = ?");
+        PreparedStatement ps = writer.prepareStatement(
+                "UPDATE plans SET state = ?, progress_json = ?, updated_at = ? WHERE plan_id = ?");
         ps.setString(1, state.name());
         ps.setString(2, progressJson);
         ps.setObject(3, ts(updatedAt));
@@ -137,10 +137,10 @@ public final class JdbcTradeJournal implements TradeJournal {
         return ps.executeUpdate();
     }
 
-    private static void putPlan(WriterStatements c, StoredPlan p) throws SQLException {
-        if (updatePlan(c, p.planId(), p.state(), p.progressJson().text(), p.updatedAt()) == 0) {
-            PreparedStatement ps = c.prepareStatement("INSERT INTO plans(plan_id, content_hash, plan_json, symbol, state, "
-                + "progress_json, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    private static void putPlan(WriterStatements writer, StoredPlan p) throws SQLException {
+        if (updatePlan(writer, p.planId(), p.state(), p.progressJson().text(), p.updatedAt()) == 0) {
+            PreparedStatement ps = writer.prepareStatement("INSERT INTO plans(plan_id, content_hash, plan_json, symbol, state, "
+                    + "progress_json, received_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
             ps.setString(1, p.planId());
             ps.setString(2, p.contentHash());
             ps.setString(3, p.planJson());
@@ -153,10 +153,10 @@ public final class JdbcTradeJournal implements TradeJournal {
         }
     }
 
-    private static void putOrder(WriterStatements c, Order o) throws SQLException {
-        PreparedStatement update = c.prepareStatement("UPDATE orders SET status = ?, cum_qty = ?, avg_px = ?, fees = ?, "
-            + "venue_order_id = ?, sent_at = ?, acked_at = ?, pending_request = ?, request_count = ?, text = ?, "
-            + "quantity = ?, limit_price = ? WHERE cl_ord_id = ?");
+    private static void putOrder(WriterStatements writer, Order o) throws SQLException {
+        PreparedStatement update = writer.prepareStatement("UPDATE orders SET status = ?, cum_qty = ?, avg_px = ?, fees = ?, "
+                + "venue_order_id = ?, sent_at = ?, acked_at = ?, pending_request = ?, request_count = ?, text = ?, "
+                + "quantity = ?, limit_price = ? WHERE cl_ord_id = ?");
         update.setString(1, o.status().name());
         update.setBigDecimal(2, o.cumQty());
         update.setBigDecimal(3, o.avgPx());
@@ -171,10 +171,10 @@ public final class JdbcTradeJournal implements TradeJournal {
         update.setBigDecimal(12, o.limitPrice());
         update.setString(13, o.clOrdId().value());
         if (update.executeUpdate() > 0) return;
-        PreparedStatement insert = c.prepareStatement("INSERT INTO orders(cl_ord_id, seq_no, plan_id, leg, slice_no, venue, "
-            + "symbol, side, ord_type, tif, quantity, limit_price, expire_time, status, cum_qty, avg_px, fees, "
-            + "venue_order_id, expected_price, venue_score, created_at, sent_at, acked_at, pending_request, "
-            + "request_count, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement insert = writer.prepareStatement("INSERT INTO orders(cl_ord_id, seq_no, plan_id, leg, slice_no, venue, "
+                + "symbol, side, ord_type, tif, quantity, limit_price, expire_time, status, cum_qty, avg_px, fees, "
+                + "venue_order_id, expected_price, venue_score, created_at, sent_at, acked_at, pending_request, "
+                + "request_count, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         int i = 1;
         insert.setString(i++, o.clOrdId().value());
         insert.setLong(i++, o.seqNo());
@@ -205,10 +205,10 @@ public final class JdbcTradeJournal implements TradeJournal {
         insert.executeUpdate();
     }
 
-    private static void putFill(WriterStatements c, JournalWrite.PutFill w) throws SQLException {
+    private static void putFill(WriterStatements writer, JournalWrite.PutFill w) throws SQLException {
         var f = w.fill();
-        PreparedStatement insert = c.prepareStatement("INSERT INTO fills(venue, exec_id, cl_ord_id, plan_id, symbol, side, "
-            + "quantity, price, fee, exec_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement insert = writer.prepareStatement("INSERT INTO fills(venue, exec_id, cl_ord_id, plan_id, symbol, side, "
+                + "quantity, price, fee, exec_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insert.setString(1, f.venue());
         insert.setString(2, f.execId().value());
         insert.setString(3, f.clOrdId().value());
@@ -222,16 +222,16 @@ public final class JdbcTradeJournal implements TradeJournal {
         insert.executeUpdate();
     }
 
-    private static void putQuarantined(WriterStatements c, JournalWrite.PutQuarantined q) throws SQLException {
+    private static void putQuarantined(WriterStatements writer, JournalWrite.PutQuarantined q) throws SQLException {
         // A venue that re-sends the same bad report finds its row: kept once (portable: no vendor upsert).
-        PreparedStatement delete = c.prepareStatement("DELETE FROM quarantined_reports WHERE venue = ? AND cl_ord_id = ? "
-            + "AND exec_id = ?");
+        PreparedStatement delete = writer.prepareStatement("DELETE FROM quarantined_reports WHERE venue = ? AND cl_ord_id = ? "
+                + "AND exec_id = ?");
         delete.setString(1, q.venue());
         delete.setString(2, q.clOrdId());
         delete.setString(3, q.execId());
         delete.executeUpdate();
-        PreparedStatement insert = c.prepareStatement("INSERT INTO quarantined_reports(venue, cl_ord_id, exec_id, plan_id, "
-            + "reason, report, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement insert = writer.prepareStatement("INSERT INTO quarantined_reports(venue, cl_ord_id, exec_id, plan_id, "
+                + "reason, report, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         insert.setString(1, q.venue());
         insert.setString(2, q.clOrdId());
         insert.setString(3, q.execId());
@@ -267,10 +267,10 @@ public final class JdbcTradeJournal implements TradeJournal {
         });
     }
 
-    private static void putPosition(WriterStatements c, JournalWrite.PutPosition w) throws SQLException {
+    private static void putPosition(WriterStatements writer, JournalWrite.PutPosition w) throws SQLException {
         Position p = w.position();
-        PreparedStatement update = c.prepareStatement("UPDATE positions SET quantity = ?, avg_price = ?, realized_pnl = ?, "
-            + "fees_paid = ?, opened_at = ?, updated_at = ? WHERE symbol = ?");
+        PreparedStatement update = writer.prepareStatement("UPDATE positions SET quantity = ?, avg_price = ?, realized_pnl = ?, "
+                + "fees_paid = ?, opened_at = ?, updated_at = ? WHERE symbol = ?");
         update.setBigDecimal(1, p.quantity());
         update.setBigDecimal(2, p.avgPrice());
         update.setBigDecimal(3, p.realizedPnl());
@@ -279,8 +279,8 @@ public final class JdbcTradeJournal implements TradeJournal {
         update.setObject(6, ts(w.at()));
         update.setString(7, p.symbol());
         if (update.executeUpdate() > 0) return;
-        PreparedStatement insert = c.prepareStatement("INSERT INTO positions(symbol, quantity, avg_price, realized_pnl, "
-            + "fees_paid, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement insert = writer.prepareStatement("INSERT INTO positions(symbol, quantity, avg_price, realized_pnl, "
+                + "fees_paid, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         insert.setString(1, p.symbol());
         insert.setBigDecimal(2, p.quantity());
         insert.setBigDecimal(3, p.avgPrice());
@@ -291,9 +291,9 @@ public final class JdbcTradeJournal implements TradeJournal {
         insert.executeUpdate();
     }
 
-    private static void putReport(WriterStatements c, JournalWrite.PutReport r) throws SQLException {
-        PreparedStatement ps = c.prepareStatement("INSERT INTO exec_reports(sequence, report_id, plan_id, cl_ord_id, "
-            + "status, created_at, report_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    private static void putReport(WriterStatements writer, JournalWrite.PutReport r) throws SQLException {
+        PreparedStatement ps = writer.prepareStatement("INSERT INTO exec_reports(sequence, report_id, plan_id, cl_ord_id, "
+                + "status, created_at, report_json) VALUES (?, ?, ?, ?, ?, ?, ?)");
         ps.setLong(1, r.sequence());
         ps.setString(2, r.reportId());
         ps.setString(3, r.planId());
@@ -304,13 +304,15 @@ public final class JdbcTradeJournal implements TradeJournal {
         ps.executeUpdate();
     }
 
-    private static void putGatewayState(WriterStatements c, String name, String value, Instant at) throws SQLException {
-        PreparedStatement update = c.prepareStatement("UPDATE gateway_state SET state_value = ?, updated_at = ? WHERE name = ?");
+    private static void putGatewayState(WriterStatements writer, String name, String value, Instant at) throws SQLException {
+        PreparedStatement update = writer.prepareStatement(
+                "UPDATE gateway_state SET state_value = ?, updated_at = ? WHERE name = ?");
         update.setString(1, value);
         update.setObject(2, ts(at));
         update.setString(3, name);
         if (update.executeUpdate() > 0) return;
-        PreparedStatement insert = c.prepareStatement("INSERT INTO gateway_state(name, state_value, updated_at) VALUES (?, ?, ?)");
+        PreparedStatement insert = writer.prepareStatement(
+                "INSERT INTO gateway_state(name, state_value, updated_at) VALUES (?, ?, ?)");
         insert.setString(1, name);
         insert.setString(2, value);
         insert.setObject(3, ts(at));
@@ -327,13 +329,15 @@ public final class JdbcTradeJournal implements TradeJournal {
         });
     }
 
-    private static void putVenueStats(WriterStatements c, JournalWrite.PutVenueStats v) throws SQLException {
-        PreparedStatement update = c.prepareStatement("UPDATE venue_stats SET stats_json = ?, updated_at = ? WHERE venue = ?");
+    private static void putVenueStats(WriterStatements writer, JournalWrite.PutVenueStats v) throws SQLException {
+        PreparedStatement update = writer.prepareStatement(
+                "UPDATE venue_stats SET stats_json = ?, updated_at = ? WHERE venue = ?");
         update.setString(1, v.statsJson().text());
         update.setObject(2, ts(v.at()));
         update.setString(3, v.venue());
         if (update.executeUpdate() > 0) return;
-        PreparedStatement insert = c.prepareStatement("INSERT INTO venue_stats(venue, stats_json, updated_at) VALUES (?, ?, ?)");
+        PreparedStatement insert = writer.prepareStatement(
+                "INSERT INTO venue_stats(venue, stats_json, updated_at) VALUES (?, ?, ?)");
         insert.setString(1, v.venue());
         insert.setString(2, v.statsJson().text());
         insert.setObject(3, ts(v.at()));

@@ -77,7 +77,6 @@ final class PendingRows {
         return t == null ? null : t.value();
     }
 
-
     /**
      * The rows of several batches as one table write: for a row written by several batches (an order sent, acknowledged,
      * filled) only its last state, in the place of its first; inserts (fills, reports) all, in order. A plan's progress

@@ -88,10 +88,10 @@ final class EngineFixture implements AutoCloseable {
         }
     }
 
-    /** A two-sided book and a trade at the bid, on {@code venue}. */
     /**
-     * Gives the engine a book and a trade and waits until it has applied them: a clock moved next could otherwise let a
-     * timer tick queued before this event act on the old market (a TWAP slice priced before the move).
+     * A two-sided book and a trade at the bid, on {@code venue}; returns once the engine has applied them: a clock moved
+     * next could otherwise let a timer tick queued before this event act on the old market (a TWAP slice priced before
+     * the move).
      */
     void price(String venue, String symbol, String bid, String offer) {
         Instant now = clock.instant();

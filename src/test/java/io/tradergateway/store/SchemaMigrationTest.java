@@ -24,6 +24,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,7 +125,7 @@ class SchemaMigrationTest {
             var meta = c.getMetaData();
             String table = meta.storesUpperCaseIdentifiers() ? "FILLS" : "fills";
             try (ResultSet rs = meta.getPrimaryKeys(null, c.getSchema(), table)) {
-                while (rs.next()) columns.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+                while (rs.next()) columns.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
             }
         }
         return columns;
@@ -135,15 +138,15 @@ class SchemaMigrationTest {
 
     /** The columns of each index of {@code table} ({@code unique}: only its unique ones). */
     private List<List<String>> indexes(String table, boolean unique) throws SQLException {
-        java.util.Map<String, List<String>> byIndex = new java.util.TreeMap<>();
+        Map<String, List<String>> byIndex = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(fresh.url(), fresh.user(), fresh.password())) {
             var meta = c.getMetaData();
-            String name = meta.storesUpperCaseIdentifiers() ? table.toUpperCase(java.util.Locale.ROOT) : table;
+            String name = meta.storesUpperCaseIdentifiers() ? table.toUpperCase(Locale.ROOT) : table;
             try (ResultSet rs = meta.getIndexInfo(null, c.getSchema(), name, unique, false)) {
                 while (rs.next()) {
                     if (rs.getString("COLUMN_NAME") == null) continue;
                     byIndex.computeIfAbsent(rs.getString("INDEX_NAME"), k -> new ArrayList<>())
-                            .add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+                            .add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
                 }
             }
         }
