@@ -75,8 +75,13 @@ class WriteAheadJournalTest {
     }
 
     private WriteAheadJournal journal(Database db, boolean fsync) {
+        return journal(db, fsync, WriteAheadJournal.PROJECTION_LINGER);
+    }
+
+    private WriteAheadJournal journal(Database db, boolean fsync, Duration projectionLinger) {
         WriteAheadJournal j = WriteAheadJournal.open(db, new JdbcTradeJournal(db),
-                new WriteAheadJournal.Settings(dir.resolve("journal"), fsync, 64L * 1024 * 1024), Clock.fixed(T0, ZoneOffset.UTC));
+                new WriteAheadJournal.Settings(dir.resolve("journal"), fsync, 64L * 1024 * 1024, projectionLinger),
+                Clock.fixed(T0, ZoneOffset.UTC));
         open.add(j);
         return j;
     }
@@ -162,6 +167,43 @@ class WriteAheadJournalTest {
         JdbcTradeJournal tables = new JdbcTradeJournal(db);
         assertThat(tables.findPlan("P-2")).get().extracting(StoredPlan::state).isEqualTo(PlanState.OPEN);
         assertThat(tables.findOrder(new ClOrdId("C-2"))).get().extracting(Order::status).isEqualTo(OrderStatus.FILLED);
+    }
+
+    @Test
+    void batchesMillisecondsApartReachTheTablesInOneTransactionAndAFencedReadDoesNotWaitForTheLinger() {
+        Database db = database();
+        // A linger longer than a fenced read waits (10 s): were the read not to cut the linger short, it would give up
+        // waiting and read tables that do not hold the plan yet.
+        WriteAheadJournal journal = journal(db, false, Duration.ofSeconds(40));
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-3", PlanState.WORKING)),
+                new JournalWrite.PutOrder(order("C-3", "P-3", OrderStatus.NEW, "0"))));
+        journal.syncNow();
+        journal.commit(List.of(new JournalWrite.PutOrder(order("C-3", "P-3", OrderStatus.FILLED, "100")),
+                new JournalWrite.PutFill(fill("C-3", "E-3"), "P-3")));
+        journal.syncNow();
+        assertThat(journal.projections()).as("the projector is still gathering").isZero();
+
+        JdbcTradeJournal tables = new JdbcTradeJournal(db);
+        assertThat(tables.findOrder(new ClOrdId("C-3"))).get().extracting(Order::status).isEqualTo(OrderStatus.FILLED);
+        assertThat(tables.findPlan("P-3")).get().extracting(StoredPlan::state).isEqualTo(PlanState.WORKING);
+        assertThat(journal.projections()).as("both batches in one transaction").isEqualTo(1);
+        assertThat(tables.journalApplied()).isEqualTo(2);
+    }
+
+    @Test
+    void aCleanCloseWritesWhatTheProjectorWasGathering() {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, true, Duration.ofSeconds(40));
+        journal.commit(List.of(new JournalWrite.PutPlan(plan("P-4", PlanState.WORKING))));
+        journal.syncNow();
+        long start = System.nanoTime();
+        journal.close();
+        open.remove(journal);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close does not wait out the linger")
+                .isLessThan(Duration.ofSeconds(20));
+        assertThat(journal.projections()).isEqualTo(1);
+        assertThat(new JdbcTradeJournal(db).findPlan("P-4")).isPresent();
     }
 
     @Test
