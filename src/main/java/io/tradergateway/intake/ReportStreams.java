@@ -1,7 +1,7 @@
 package io.tradergateway.intake;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -47,26 +47,31 @@ public final class ReportStreams implements AutoCloseable {
         notifyAll();
     }
 
-    /** Recent reports kept in memory for the streams, newest last: a run of consecutive sequences. */
+    /** Recent reports kept in memory for the streams: a run of consecutive sequences, at most this many. */
     static final int RECENT = 4096;
-    private final ArrayDeque<String> recent = new ArrayDeque<>();
+    /** The run, report {@code s} at {@code s % RECENT}: a stream finds what follows its cursor without walking the run. */
+    private final String[] recent = new String[RECENT];
     private long recentFirst;
+    private int recentSize;
 
     /**
      * A report, durable in the journal, as the report output stage wrote it: kept among the recent ones, so that an
      * open stream sends it from memory rather than read it back from the outbox (which is a moment behind the journal).
      */
     public synchronized void published(long sequence, String json) {
-        if (recent.isEmpty() || sequence != recentFirst + recent.size()) {
-            recent.clear();
+        if (recentSize == 0 || sequence != recentFirst + recentSize) {
+            Arrays.fill(recent, null);
+            recentSize = 0;
             recentFirst = sequence;
         }
-        recent.addLast(json);
-        if (recent.size() > RECENT) {
-            recent.removeFirst();
-            recentFirst++;
-        }
+        recent[slot(sequence)] = json;
+        if (recentSize < RECENT) recentSize++;
+        else recentFirst++;
         committed(sequence);
+    }
+
+    private static int slot(long sequence) {
+        return (int) Math.floorMod(sequence, (long) RECENT);
     }
 
     /**
@@ -75,15 +80,11 @@ public final class ReportStreams implements AutoCloseable {
      */
     synchronized List<Map.Entry<Long, String>> recentAfter(long cursor, int max) {
         long next = cursor + 1;
-        long end = recentFirst + recent.size();
-        if (recent.isEmpty() || next < recentFirst || next > end) return null;
-        List<Map.Entry<Long, String>> out = new ArrayList<>();
-        long seq = recentFirst;
-        for (String json : recent) {
-            if (seq >= next) out.add(Map.entry(seq, json));
-            if (out.size() == max) break;
-            seq++;
-        }
+        long end = recentFirst + recentSize;
+        if (recentSize == 0 || next < recentFirst || next > end) return null;
+        long last = Math.min(end, next + max);
+        List<Map.Entry<Long, String>> out = new ArrayList<>((int) (last - next));
+        for (long seq = next; seq < last; seq++) out.add(Map.entry(seq, recent[slot(seq)]));
         return out;
     }
 

@@ -34,5 +34,9 @@ class ReportStreamsTest {
         for (long seq = 4; seq < 4 + ReportStreams.RECENT; seq++) streams.published(seq, "r" + seq);
         assertThat(streams.recentAfter(2, 500)).as("the oldest left memory").isNull();
         assertThat(streams.recentAfter(3, 2)).extracting(Map.Entry::getKey).containsExactly(4L, 5L);
+        long newest = 3 + ReportStreams.RECENT;
+        assertThat(streams.recentAfter(newest - 2, 500)).as("each report where the run wrapped round")
+                .containsExactly(Map.entry(newest - 1, "r" + (newest - 1)), Map.entry(newest, "r" + newest));
+        assertThat(streams.recentAfter(newest, 500)).isEmpty();
     }
 }
