@@ -21,6 +21,7 @@ import io.tradergateway.position.Position;
 import io.tradergateway.report.ExecReport;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.JsonText;
+import io.tradergateway.report.ReportPublisher;
 import io.tradergateway.report.ReportFactory;
 import io.tradergateway.report.ReportInput;
 import io.tradergateway.report.review.Slippage;
@@ -81,7 +82,7 @@ final class Execution {
     private final EngineState s;
     private final TradeJournal journal;
     private final VenueGateway venues;
-    private final Consumer<ExecReport> publisher;
+    private final ReportPublisher publisher;
     private final Consumer<Runnable> handBack;
     private final Clock clock;
     private final TradingEngine.Settings settings;
@@ -102,7 +103,7 @@ final class Execution {
      * @param handBack how an effect that failed outside the engine's thread (an order the FIX session no longer took)
      *                 comes back to it as an event
      */
-    Execution(EngineState state, TradeJournal journal, VenueGateway venues, Consumer<ExecReport> publisher, Clock clock,
+    Execution(EngineState state, TradeJournal journal, VenueGateway venues, ReportPublisher publisher, Clock clock,
               TradingEngine.Settings settings, Consumer<Runnable> handBack) {
         this.handBack = handBack;
         this.s = state;
@@ -950,15 +951,16 @@ final class Execution {
     void emit(ExecReport unsequenced) {
         long sequence = ++s.lastReportSequence;
         ExecReport report = ReportFactory.withSequence(unsequenced, sequence);
+        JsonText json = JsonText.later(report);
         tx.writes.add(new JournalWrite.PutReport(sequence, report.reportId(), report.planId(), report.clOrdId(),
-                report.status(), report.createdAt(), JsonText.later(report)));
+                report.status(), report.createdAt(), json));
         tx.onRollback.add(() -> s.lastReportSequence = Math.min(s.lastReportSequence, sequence - 1));
         tx.afterCommit(() -> {
             OpsLog.info(report.planId(), report.clOrdId() != null ? report.clOrdId() : currentOrder(report.planId()), "exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})", report.sequence(), report.leg(), report.status(),
                     plain(report.executedQuantity()), plain(report.executedPrice()), plain(report.slippage()),
                     report.latencyMs() == null ? "-" : report.latencyMs(), fmt(report.adherenceScore()));
         });
-        tx.effect(() -> publisher.accept(report));
+        tx.effect(() -> publisher.publish(report, json));
     }
 
     // ================================================================= plan completion

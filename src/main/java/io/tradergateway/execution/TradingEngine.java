@@ -8,6 +8,7 @@ import io.tradergateway.plan.PlanIssue;
 import io.tradergateway.plan.TradingPlan;
 import io.tradergateway.position.Position;
 import io.tradergateway.report.ExecReport;
+import io.tradergateway.report.ReportPublisher;
 import io.tradergateway.risk.RiskLimits;
 import io.tradergateway.routing.VenueRanking;
 import io.tradergateway.routing.VenueStats;
@@ -83,7 +84,8 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         List<VenueCapabilities> capabilities = venueNames.stream()
                 .map(v -> configured.getOrDefault(v, VenueCapabilities.defaults(v))).toList();
         this.state = new EngineState(capabilities, settings, new VenueStatsBook(settings.venueStatsAlpha()));
-        this.execution = new Execution(state, journal, venues, reportPublisher, clock, settings, this::post);
+        this.execution = new Execution(state, journal, venues, ReportPublisher.of(reportPublisher), clock, settings,
+                this::post);
         this.thread = new Thread(this::runLoop, "engine");
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "engine-ticker");

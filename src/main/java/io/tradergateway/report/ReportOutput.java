@@ -13,24 +13,25 @@ import java.util.function.LongConsumer;
 import java.util.function.ObjLongConsumer;
 
 /**
- * The engine's output stage for exec-reports it has made durable: on its own {@code report-output} thread, each
- * report is written to the reports log and then every listener is told (push delivery, Kafka, streams), in sequence
- * order. The engine thread only enqueues, so neither the JSON nor the file write is on its path. A report lost from
- * this queue by a crash is safe in the outbox, and the reports log is back-filled at the next start.
+ * The engine's output stage for exec-reports it has made durable: on its own {@code report-output} thread, in sequence
+ * order, each report's JSON (the text the journal wrote) goes to the live streams, then to the reports log (one flush
+ * per run of reports), then every listener is told (push delivery, Kafka). The engine thread only enqueues, so
+ * neither the JSON nor the file write is on its path. A report lost from this queue by a crash is safe in the outbox,
+ * and the reports log is back-filled at the next start.
  */
-public final class ReportOutput implements Consumer<ExecReport>, AutoCloseable {
+public final class ReportOutput implements ReportPublisher, Consumer<ExecReport>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReportOutput.class);
     private static final int MAX_DRAIN = 256;
 
     private final ReportsLog reportsLog;
     private final List<LongConsumer> listeners;
     private final ObjLongConsumer<String> eachReport;
-    private final BlockingQueue<ExecReport> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Published> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
     /**
-     * @param eachReport told each report's JSON and sequence once it is in the reports log (the live streams)
+     * @param eachReport told each report's JSON and sequence (the live streams), before the reports log is written
      * @param listeners  told the last sequence of each run of reports written (deliveries that read the outbox themselves)
      */
     public ReportOutput(ReportsLog reportsLog, ObjLongConsumer<String> eachReport, List<LongConsumer> listeners) {
@@ -42,15 +43,25 @@ public final class ReportOutput implements Consumer<ExecReport>, AutoCloseable {
         thread.start();
     }
 
+    private record Published(long sequence, JsonText json) {
+    }
+
+    @Override
+    public void publish(ExecReport report, JsonText json) {
+        queue.add(new Published(report.sequence(), json));
+    }
+
+    /** A report without its text, which is then written here; the engine publishes with the text ({@link #publish}). */
     @Override
     public void accept(ExecReport report) {
-        queue.add(report);
+        publish(report, JsonText.later(report));
     }
 
     private void run() {
-        List<ExecReport> batch = new ArrayList<>(MAX_DRAIN);
+        List<Published> batch = new ArrayList<>(MAX_DRAIN);
+        List<String> texts = new ArrayList<>(MAX_DRAIN);
         while (running || !queue.isEmpty()) {
-            ExecReport first;
+            Published first;
             try {
                 first = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -61,11 +72,13 @@ public final class ReportOutput implements Consumer<ExecReport>, AutoCloseable {
             batch.clear();
             batch.add(first);
             queue.drainTo(batch, MAX_DRAIN - 1);
-            for (ExecReport report : batch) {
-                String json = Json.write(report);
-                reportsLog.append(json);
+            texts.clear();
+            for (Published report : batch) {
+                String json = report.json().text();
                 eachReport.accept(json, report.sequence());
+                texts.add(json);
             }
+            reportsLog.append(texts);
             long last = batch.get(batch.size() - 1).sequence();
             for (LongConsumer listener : listeners) {
                 try {

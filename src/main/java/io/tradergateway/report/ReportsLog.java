@@ -53,10 +53,17 @@ public final class ReportsLog implements AutoCloseable {
     }
 
     public synchronized void append(String reportJson) {
+        append(List.of(reportJson));
+    }
+
+    /** Appends each report on its own line, then flushes once. */
+    public synchronized void append(List<String> reportJsons) {
         try {
             if (out == null) out = open(file);
-            out.write(Json.wellFormed(reportJson));
-            out.newLine();
+            for (String json : reportJsons) {
+                out.write(Json.wellFormed(json));
+                out.newLine();
+            }
             out.flush();
         } catch (IOException | RuntimeException e) {
             log.error("reports log write failed (the report is safe in the outbox; the log is back-filled at the next start): {}",
