@@ -469,8 +469,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     }
 
     /**
-     * Gathers more batches into the projector's group while the first is younger than the linger, no fenced reader
-     * waits and the group has room: a plan's rows written in batches a few milliseconds apart (received, acknowledged,
+     * Gathers more batches into the projector's group for up to the linger after it took the first, while no fenced
+     * reader waits and the group has room: a plan's rows written in batches a few milliseconds apart (received, acknowledged,
      * filled) then reach the tables as one row each, and a symbol's position once for many fills.
      */
     private void linger(List<Batch> group) {
