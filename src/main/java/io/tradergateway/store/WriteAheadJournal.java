@@ -456,6 +456,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
             group.add(first);
             toProject.drainTo(group, MAX_PROJECTION - 1);
             linger(group);
+            if (abandonedForTest) return;
             long last = group.get(group.size() - 1).sequence();
             if (!writeToTables(group, last)) return;
             projections++;
@@ -643,6 +644,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     void crashForTest() throws IOException {
         abandonedForTest = true;
         heldForTest = true;
+        LockSupport.unpark(projector);
         synchronized (syncLock) {
             syncLock.notifyAll();
         }
