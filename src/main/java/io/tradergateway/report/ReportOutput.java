@@ -13,11 +13,13 @@ import java.util.function.LongConsumer;
 import java.util.function.ObjLongConsumer;
 
 /**
- * The engine's output stage for exec-reports it has made durable: on its own {@code report-output} thread, in sequence
- * order, each report's JSON (the text the journal wrote) goes to the live streams, then to the reports log (one flush
- * per run of reports), then every listener is told (push delivery, Kafka). The engine thread only enqueues, so
- * neither the JSON nor the file write is on its path. A report lost from this queue by a crash is safe in the outbox,
- * and the reports log is back-filled at the next start.
+ * The engine's output stage for exec-reports it has made durable. Each report's JSON (the text the journal wrote) goes
+ * to the live streams at once, on the thread that publishes it (the journal's, after the fsync: an array slot and a
+ * wake-up, no I/O), so a stream's client hears of a fill without one more thread hand-off; then, on the stage's own
+ * {@code report-output} thread, in sequence order, to the reports log (one flush per run of reports), and every
+ * listener is told (push delivery, Kafka). Neither the file write nor the listeners are on the engine's or the
+ * journal's path. A report lost from this queue by a crash is safe in the outbox, and the reports log is back-filled
+ * at the next start.
  */
 public final class ReportOutput implements ReportPublisher, Consumer<ExecReport>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReportOutput.class);
@@ -31,7 +33,8 @@ public final class ReportOutput implements ReportPublisher, Consumer<ExecReport>
     private volatile boolean running = true;
 
     /**
-     * @param eachReport told each report's JSON and sequence (the live streams), before the reports log is written
+     * @param eachReport told each report's JSON and sequence on the publishing thread (the live streams): must be quick
+     *                   and must not block
      * @param listeners  told the last sequence of each run of reports written (deliveries that read the outbox themselves)
      */
     public ReportOutput(ReportsLog reportsLog, ObjLongConsumer<String> eachReport, List<LongConsumer> listeners) {
@@ -43,12 +46,14 @@ public final class ReportOutput implements ReportPublisher, Consumer<ExecReport>
         thread.start();
     }
 
-    private record Published(long sequence, JsonText json) {
+    private record Published(long sequence, String json) {
     }
 
     @Override
     public void publish(ExecReport report, JsonText json) {
-        queue.add(new Published(report.sequence(), json));
+        String text = json.text();
+        eachReport.accept(text, report.sequence());
+        queue.add(new Published(report.sequence(), text));
     }
 
     /** A report without its text, which is then written here; the engine publishes with the text ({@link #publish}). */
@@ -73,11 +78,7 @@ public final class ReportOutput implements ReportPublisher, Consumer<ExecReport>
             batch.add(first);
             queue.drainTo(batch, MAX_DRAIN - 1);
             texts.clear();
-            for (Published report : batch) {
-                String json = report.json().text();
-                eachReport.accept(json, report.sequence());
-                texts.add(json);
-            }
+            for (Published report : batch) texts.add(report.json());
             reportsLog.append(texts);
             long last = batch.get(batch.size() - 1).sequence();
             for (LongConsumer listener : listeners) {

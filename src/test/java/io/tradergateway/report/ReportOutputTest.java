@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The report output stage sends and logs the JSON text the journal wrote, in sequence order, streams first. */
+/**
+ * The report output stage sends and logs the JSON text the journal wrote, in sequence order: the streams on the thread
+ * that publishes (no hand-off before a stream's client hears of a fill), then the reports log and the listeners.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ReportOutputTest {
     @TempDir
@@ -40,10 +43,13 @@ class ReportOutputTest {
     void theJournalsTextIsWhatStreamsAndTheReportsLogGet() throws IOException {
         Path file = dir.resolve("reports.ndjson");
         List<String> streamed = new CopyOnWriteArrayList<>();
+        List<String> streamThreads = new CopyOnWriteArrayList<>();
         List<Long> told = new CopyOnWriteArrayList<>();
         try (ReportsLog log = new ReportsLog(file);
-             ReportOutput output = new ReportOutput(log, (json, sequence) -> streamed.add(sequence + " " + json),
-                     List.of(told::add))) {
+             ReportOutput output = new ReportOutput(log, (json, sequence) -> {
+                 streamed.add(sequence + " " + json);
+                 streamThreads.add(Thread.currentThread().getName());
+             }, List.of(told::add))) {
             // Texts that Json.write of the reports would not give: were the stage to write the JSON again, they would differ.
             output.publish(report("P-1", 1), JsonText.of("{\"sequence\":1,\"as\":\"journaled\"}"));
             output.publish(report("P-2", 2), JsonText.of("{\"sequence\":2,\"as\":\"journaled\"}"));
@@ -52,6 +58,7 @@ class ReportOutputTest {
         }
 
         assertThat(streamed).hasSize(3);
+        assertThat(streamThreads).as("told on the publishing thread").containsOnly(Thread.currentThread().getName());
         assertThat(streamed.subList(0, 2)).containsExactly("1 {\"sequence\":1,\"as\":\"journaled\"}",
                 "2 {\"sequence\":2,\"as\":\"journaled\"}");
         assertThat(streamed.get(2)).as("a report published without its text has it written here")
