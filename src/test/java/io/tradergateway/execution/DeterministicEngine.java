@@ -83,7 +83,8 @@ final class DeterministicEngine implements AutoCloseable {
         TradingEngine.Settings settings = new TradingEngine.Settings(new BigDecimal("1000000"), Duration.ofSeconds(60), 0.2,
                 Duration.ZERO, Duration.ofMillis(250), risk);
         state = new EngineState(List.copyOf(caps.values()), settings, new VenueStatsBook(settings.venueStatsAlpha()));
-        execution = new Execution(state, commits, gateway, (report, json) -> reports.add(report), clock, settings, handedBack::add);
+        execution = new Execution(state, commits, gateway, (report, json) -> reports.add(report), clock, settings,
+                handedBack::add);
         execution.recover(commits.recover());
         for (String venue : caps.keySet()) {
             sessions.put(venue, true);
