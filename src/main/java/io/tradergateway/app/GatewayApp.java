@@ -115,7 +115,8 @@ public final class GatewayApp implements AutoCloseable {
             WriteAheadJournal walForMetrics = createdJournal;
             metrics.bindJournal(() -> walForMetrics == null ? 0 : walForMetrics.journaled() - walForMetrics.inTables(),
                     () -> walForMetrics == null ? 0 : walForMetrics.written(),
-                    () -> walForMetrics == null ? 0 : walForMetrics.syncs(), startedEngine::stopped);
+                    () -> walForMetrics == null ? 0 : walForMetrics.syncs(),
+                    () -> walForMetrics == null ? 0 : walForMetrics.projections(), startedEngine::stopped);
             this.api = openApi(config, createdEngine, queries, ready, streams);
             this.kafka = createdKafka;
             this.engine = createdEngine;

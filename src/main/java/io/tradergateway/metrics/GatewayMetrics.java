@@ -106,14 +106,18 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /**
      * The engine's journal: batches journaled but not yet in the tables (the projection's lag), batches written and the
-     * fsyncs that forced them (fewer: one fsync covers a group, and batches that send nothing wait for the next one), and
-     * whether the engine stopped because its journal failed (fail-stop: a restart replays the journal).
+     * fsyncs that forced them (fewer: one fsync covers a group, and batches that send nothing wait for the next one), the
+     * table transactions that brought them to the tables (fewer again: the projector gathers batches), and whether the
+     * engine stopped because its journal failed (fail-stop: a restart replays the journal).
      */
     public void bindJournal(LongSupplier behindInTables, LongSupplier batchesWritten, LongSupplier syncs,
-                            BooleanSupplier engineStopped) {
+                            LongSupplier tableWrites, BooleanSupplier engineStopped) {
         Gauge.builder("trader.journal.batches.behind", behindInTables, LongSupplier::getAsLong)
                 .description("journal batches the database tables do not hold yet").strongReference(true).register(registry);
-        journalCounters = List.of(batchesWritten, syncs);
+        journalCounters = List.of(batchesWritten, syncs, tableWrites);
+        FunctionCounter.builder("trader.journal.table.writes", tableWrites, LongSupplier::getAsLong)
+                .description("database transactions that brought journal batches to the tables (each holds many)")
+                .register(registry);
         FunctionCounter.builder("trader.journal.batches", batchesWritten, LongSupplier::getAsLong)
                 .description("engine batches committed to the journal").register(registry);
         FunctionCounter.builder("trader.journal.syncs", syncs, LongSupplier::getAsLong)

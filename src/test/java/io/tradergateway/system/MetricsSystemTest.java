@@ -86,6 +86,9 @@ class MetricsSystemTest {
         assertThat(value(after, "trader_exec_reports_last_sequence")).isGreaterThanOrEqualTo(1);
         assertThat(value(after, "trader_journal_syncs_total")).as("one fsync may force many batches").isPositive()
                 .isLessThanOrEqualTo(value(after, "trader_journal_batches_total"));
+        await().atMost(GatewayHarness.WAIT).until(() -> value(h.metrics(), "trader_journal_table_writes_total") >= 1);
+        assertThat(value(h.metrics(), "trader_journal_table_writes_total")).as("one table write may hold many batches")
+                .isLessThanOrEqualTo(value(h.metrics(), "trader_journal_batches_total"));
 
         ObjectNode resting = Plans.market("metrics-resting", "AAPL", "long");
         resting.put("execution_strategy", "limit");
