@@ -2,6 +2,7 @@ package io.tradergateway.store;
 
 import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.ExecId;
+import io.tradergateway.domain.Fill;
 import io.tradergateway.domain.OrderId;
 import io.tradergateway.domain.Side;
 import io.tradergateway.execution.JournalWrite;
@@ -362,6 +363,19 @@ public final class JdbcTradeJournal implements TradeJournal {
             try (PreparedStatement ps = c.prepareStatement("SELECT plan_id FROM plans");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) each.accept(rs.getString(1));
+            }
+            return null;
+        });
+    }
+
+    /** Calls {@code each} with the key of every stored fill (start-up: the journal's in-memory fill filter). */
+    void forEachFillKey(Consumer<Fill.Key> each) {
+        db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT venue, cl_ord_id, exec_id FROM fills");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    each.accept(new Fill.Key(rs.getString(1), new ClOrdId(rs.getString(2)), new ExecId(rs.getString(3))));
+                }
             }
             return null;
         });

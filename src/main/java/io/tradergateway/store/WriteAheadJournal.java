@@ -2,6 +2,7 @@ package io.tradergateway.store;
 
 import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.ExecId;
+import io.tradergateway.domain.Fill;
 import io.tradergateway.execution.JournalFailedException;
 import io.tradergateway.execution.JournalWrite;
 import io.tradergateway.execution.Order;
@@ -94,6 +95,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private static final int MAX_PROJECTION = 1_024;
     /** 2^24 bits (2 MiB) for the plan ids: see {@link KeyFilter} for its false positives by plans stored. */
     private static final int PLAN_ID_FILTER_BITS = 24;
+    /** 2^25 bits (4 MiB) for the fills' keys: a plan has one fill or more. */
+    private static final int FILL_KEY_FILTER_BITS = 25;
 
     private final Database db;
     private final Clock clock;
@@ -141,6 +144,12 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private volatile boolean planIdsComplete;
     /** Plan lookups {@link #findPlan} asked of the tables (written by the engine thread only; tests). */
     private volatile long planLookups;
+    /** Every stored fill's key: "is this fill new?" answered without the tables (see fillExists). */
+    private final KeyFilter fillKeys = new KeyFilter(FILL_KEY_FILTER_BITS);
+    /** True once {@link #fillKeys} holds every fill the tables held at start: a "no" is then final. */
+    private volatile boolean fillKeysComplete;
+    /** Fill lookups {@link #fillExists} asked of the tables (engine thread only; tests). */
+    private volatile long fillLookups;
 
     private WriteAheadJournal(Database db, JdbcTradeJournal tables, JournalSegments segments, long lastSequence,
                               Duration linger, Clock clock) {
@@ -179,7 +188,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
             db.fenceReads(journal::awaitTables);
             journal.projector.start();
             journal.syncer.start();
-            journal.loadPlanIds();
+            journal.loadKeys();
             log.info("journal {} open at batch {} (fsync {})", settings.dir(), last + 1, settings.fsync() ? "on" : "OFF");
             return journal;
         } catch (IOException e) {
@@ -188,10 +197,11 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     }
 
     /**
-     * Adds every stored {@code plan_id} to {@link #planIds} on a thread of its own, so start-up does not wait; until it
-     * is done, {@link #findPlan} asks the tables. Plans written meanwhile are added by {@link #commit}.
+     * Adds every stored {@code plan_id} to {@link #planIds}, then every stored fill's key to {@link #fillKeys}, on a
+     * thread of its own, so start-up does not wait; until each is done, {@link #findPlan} and {@link #fillExists} ask
+     * the tables. Plans and fills written meanwhile are added by {@link #commit}.
      */
-    private void loadPlanIds() {
+    private void loadKeys() {
         Thread loader = new Thread(() -> {
             try {
                 long start = System.nanoTime();
@@ -207,9 +217,27 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
                 log.warn("journal: cannot load the stored plan ids ({}): every new plan id is looked up in the tables",
                         e.getMessage());
             }
-        }, "journal-plan-ids");
+            try {
+                long start = System.nanoTime();
+                int[] count = {0};
+                tables.forEachFillKey(key -> {
+                    fillKeys.add(fillKey(key));
+                    count[0]++;
+                });
+                fillKeysComplete = true;
+                log.info("journal: {} stored fill keys loaded in {} ms: new fills are answered from memory", count[0],
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            } catch (RuntimeException e) {
+                log.warn("journal: cannot load the stored fill keys ({}): every new fill is looked up in the tables",
+                        e.getMessage());
+            }
+        }, "journal-keys");
         loader.setDaemon(true);
         loader.start();
+    }
+
+    private static String fillKey(Fill.Key key) {
+        return key.venue() + '\u0001' + key.clOrdId().value() + '\u0001' + key.execId().value();
     }
 
     /** Applies the batches after {@code inTables} to the tables; the last batch sequence known. */
@@ -263,6 +291,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         List<JournalWrite> rows = List.copyOf(writes);
         for (JournalWrite w : rows) {
             if (w instanceof JournalWrite.PutPlan p) planIds.add(p.plan().planId());
+            else if (w instanceof JournalWrite.PutFill f) fillKeys.add(fillKey(f.fill().key()));
         }
         pending.add(sequence, rows);
         synchronized (syncLock) {
@@ -568,6 +597,15 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         return planLookups;
     }
 
+    /** Whether every stored fill's key is in memory, so a new fill is answered without the tables. */
+    boolean fillKeysLoaded() {
+        return fillKeysComplete;
+    }
+
+    long fillLookups() {
+        return fillLookups;
+    }
+
     @Override
     public Optional<StoredPlan> findPlan(String planId) {
         StoredPlan p = pending.plan(planId);
@@ -581,7 +619,10 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
 
     @Override
     public boolean fillExists(String venue, ClOrdId clOrdId, ExecId execId) {
-        return pending.hasFill(venue, clOrdId, execId) || db.unfenced(() -> tables.fillExists(venue, clOrdId, execId));
+        if (pending.hasFill(venue, clOrdId, execId)) return true;
+        if (fillKeysComplete && !fillKeys.mightContain(fillKey(new Fill.Key(venue, clOrdId, execId)))) return false;
+        fillLookups++;
+        return db.unfenced(() -> tables.fillExists(venue, clOrdId, execId));
     }
 
     @Override

@@ -252,6 +252,34 @@ class WriteAheadJournalTest {
     }
 
     @Test
+    void aRestartAnswersNewFillsFromMemoryAndStoredOnesFromTheTables() throws Exception {
+        Database db = database();
+        WriteAheadJournal first = journal(db, false);
+        first.commit(List.of(new JournalWrite.PutPlan(plan("P-F", PlanState.WORKING)),
+                new JournalWrite.PutOrder(order("C-F", "P-F", OrderStatus.PARTIALLY_FILLED, "40"))));
+        for (int i = 0; i < 200; i++) first.commit(List.of(new JournalWrite.PutFill(fill("C-F", "E-" + i), "P-F")));
+        first.close();
+
+        WriteAheadJournal journal = journal(db, false);
+        await().atMost(Duration.ofSeconds(20)).until(journal::fillKeysLoaded);
+        journal.commit(List.of(new JournalWrite.PutFill(fill("C-F", "E-new"), "P-F")));
+        journal.syncNow();
+
+        for (int i = 200; i < 1_200; i++) {
+            assertThat(journal.fillExists("VENUE_A", new ClOrdId("C-F"), new ExecId("E-" + i))).isFalse();
+        }
+        assertThat(journal.fillLookups()).as("new fills answered without the tables (a few false positives allowed)")
+                .isLessThan(5);
+        long before = journal.fillLookups();
+        for (int i = 0; i < 200; i++) {
+            assertThat(journal.fillExists("VENUE_A", new ClOrdId("C-F"), new ExecId("E-" + i))).as("stored fill E-" + i).isTrue();
+        }
+        assertThat(journal.fillExists("VENUE_A", new ClOrdId("C-F"), new ExecId("E-new"))).isTrue();
+        assertThat(journal.fillExists("VENUE_B", new ClOrdId("C-F"), new ExecId("E-1"))).as("another venue's fill").isFalse();
+        assertThat(journal.fillLookups() - before).as("stored fills are read from the tables").isGreaterThanOrEqualTo(200);
+    }
+
+    @Test
     void aPlansProgressIsReadOverItsFirstRowWhereverThatRowIs() throws Exception {
         Database db = database();
         WriteAheadJournal journal = journal(db, false);
