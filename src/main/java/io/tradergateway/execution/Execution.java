@@ -478,12 +478,14 @@ final class Execution {
             if (stored.isEmpty()) {
                 reply(answer, 404, planId, null, List.of(), "no plan " + planId);
             } else {
-                reply(answer, 409, planId, stored.get().state().wireName(), List.of(), "plan " + planId + " is already " + stored.get().state().wireName());
+                String state = stored.get().state().wireName();
+                reply(answer, 409, planId, state, List.of(), "plan " + planId + " is already " + state);
             }
             return;
         }
         if (ap.state() != PlanState.PENDING_ENTRY && ap.state() != PlanState.WORKING) {
-            reply(answer, 409, planId, ap.state().wireName(), List.of(), "plan " + planId + " has no pending entry or working entry orders (state " + ap.state().wireName() + ")");
+            reply(answer, 409, planId, ap.state().wireName(), List.of(),
+                    "plan " + planId + " has no pending entry or working entry orders (state " + ap.state().wireName() + ")");
             return;
         }
         requestCancel(ap, why, true);
@@ -956,8 +958,10 @@ final class Execution {
                 report.status(), report.createdAt(), json));
         tx.onRollback.add(() -> s.lastReportSequence = Math.min(s.lastReportSequence, sequence - 1));
         tx.afterCommit(() -> {
-            OpsLog.info(report.planId(), report.clOrdId() != null ? report.clOrdId() : currentOrder(report.planId()), "exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})", report.sequence(), report.leg(), report.status(),
-                    plain(report.executedQuantity()), plain(report.executedPrice()), plain(report.slippage()),
+            Object orderId = report.clOrdId() != null ? report.clOrdId() : currentOrder(report.planId());
+            OpsLog.info(report.planId(), orderId, "exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})",
+                    report.sequence(), report.leg(), report.status(), plain(report.executedQuantity()),
+                    plain(report.executedPrice()), plain(report.slippage()),
                     report.latencyMs() == null ? "-" : report.latencyMs(), fmt(report.adherenceScore()));
         });
         tx.effect(() -> publisher.publish(report, json));

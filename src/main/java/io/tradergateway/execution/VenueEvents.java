@@ -68,7 +68,8 @@ final class VenueEvents extends ExecutionCollaborator {
             }
             order = stored.get();
             orderId = order.clOrdId();
-            OpsLog.warn(order.planId(), orderId, "{} report (ExecID {}) from {} for an order no longer in memory ({}): reloaded from the journal", r.execType(), r.execId(), r.venue(), order.status());
+            OpsLog.warn(order.planId(), orderId, "{} report (ExecID {}) from {} for an order no longer in memory ({}): "
+                    + "reloaded from the journal", r.execType(), r.execId(), r.venue(), order.status());
             x.remember(order);
         }
         MDC.put("plan_id", order.planId());
@@ -130,7 +131,8 @@ final class VenueEvents extends ExecutionCollaborator {
             if (order.status().canMoveTo(next)) {
                 order = order.withStatus(next, text);
             } else {
-                OpsLog.warn(order.planId(), orderId, "illegal transition {} -> {} on ExecType {} (ExecID {}): kept {}", order.status(), next, r.execType(), r.execId(), order.status());
+                OpsLog.warn(order.planId(), orderId, "illegal transition {} -> {} on ExecType {} (ExecID {}): kept {}",
+                        order.status(), next, r.execType(), r.execId(), order.status());
             }
         }
         if (r.execType() == ExecType.REPLACED && r.cumQty() != null && r.leavesQty() != null) {
@@ -199,7 +201,8 @@ final class VenueEvents extends ExecutionCollaborator {
         BigDecimal price = ReportCheck.missingPrice(order, r).setScale(8, RoundingMode.HALF_EVEN).stripTrailingZeros();
         var execId = new io.tradergateway.domain.ExecId("RECON-" + order.clOrdId() + "-" + r.cumQty().toPlainString());
         if (x.fillKnown(r.venue(), order.clOrdId(), execId)) return order;
-        OpsLog.warn(order.planId(), order.clOrdId(), "reconciliation: venue reports {} filled, we had {}: booking {} @ {}", r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
+        OpsLog.warn(order.planId(), order.clOrdId(), "reconciliation: venue reports {} filled, we had {}: booking {} @ {}",
+                r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
         return applyFill(ap, order, new Fill(r.venue(), execId, order.clOrdId(), order.symbol(), order.side(), missing, price,
                 BigDecimal.ZERO, r.transactTime()));
     }
@@ -265,9 +268,11 @@ final class VenueEvents extends ExecutionCollaborator {
         x.write(new JournalWrite.PutFill(fill, order.planId()));
         PositionUpdate update = s.positions.apply(fill);
         x.write(new JournalWrite.PutPosition(update.after(), clock.instant()));
-        OpsLog.info(order.planId(), order.clOrdId(), "fill {} {} @ {} at {} (ExecID {}, fee {}); order {}/{}; position {} {} avg {}", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
-                fill.venue(), fill.execId(), fill.fee().toPlainString(), updated.cumQty().toPlainString(), updated.quantity().toPlainString(),
-                update.after().symbol(), update.after().quantity().toPlainString(), Execution.plain(update.after().avgPrice().stripTrailingZeros()));
+        OpsLog.info(order.planId(), order.clOrdId(), "fill {} {} @ {} at {} (ExecID {}, fee {}); order {}/{}; position {} {} avg {}",
+                fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(), fill.venue(), fill.execId(),
+                fill.fee().toPlainString(), updated.cumQty().toPlainString(), updated.quantity().toPlainString(),
+                update.after().symbol(), update.after().quantity().toPlainString(),
+                Execution.plain(update.after().avgPrice().stripTrailingZeros()));
         // The fill and the position above are the money facts. What derives from them (the plan's figures, its
         // report, an entry completed or an exit closed) must never lose them: a failure there is reported, not thrown.
         try {
@@ -326,7 +331,8 @@ final class VenueEvents extends ExecutionCollaborator {
         ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
         String why = "late fill: " + fill.venue() + " reported ExecID " + fill.execId() + " after the plan had ended "
                 + p.state.wireName() + "; it is booked in the " + order.symbol() + " position, which this plan no longer watches";
-        OpsLog.error(order.planId(), order.clOrdId(), "LATE FILL {} {} @ {} after the plan ended {}: position now {} {}; no exit watches it", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
+        OpsLog.error(order.planId(), order.clOrdId(), "LATE FILL {} {} @ {} after the plan ended {}: position now {} {}; "
+                        + "no exit watches it", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
                 p.state.wireName(), update.after().symbol(), update.after().quantity().toPlainString());
         x.emit(reports.lateFill(x.inputFor(ended, order.leg(), order, status, why).withFill(fill, update)));
         x.storePlan(ended);
