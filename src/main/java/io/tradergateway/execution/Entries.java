@@ -45,7 +45,7 @@ final class Entries extends ExecutionCollaborator {
     void evaluateEntry(ActivePlan ap) {
         Instant now = clock.instant();
         if (!now.isBefore(ap.plan.validUntil())) return; // expired: the next tick ends it, it must not enter now
-        var evaluation = entryConditions.evaluate(ap.plan.entryConditions(), ConditionInputs.from(s.market.symbol(ap.plan.symbol()), now));
+        var evaluation = entryConditions.evaluate(ap.plan.entryConditions(), ConditionInputs.from(state.market.symbol(ap.plan.symbol()), now));
         if (evaluation.allMet()) {
             startEntry(ap, "entry conditions met " + evaluation.observed());
         }
@@ -55,25 +55,25 @@ final class Entries extends ExecutionCollaborator {
         TradingPlan plan = ap.plan;
         PlanProgress p = ap.progress;
         Instant now = clock.instant();
-        Optional<BigDecimal> reference = x.markPrice(plan.symbol());
+        Optional<BigDecimal> reference = execution.markPrice(plan.symbol());
         if (reference.isEmpty() && plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT) {
             // No session gives a price for it: a limit plan is sized and priced on its entry_price.
             reference = Optional.of(plan.entryPrice());
         }
         if (reference.isEmpty()) {
-            x.failPlan(ap, null, "no market data for " + plan.symbol() + " yet: cannot size or price the entry");
+            execution.failPlan(ap, null, "no market data for " + plan.symbol() + " yet: cannot size or price the entry");
             return;
         }
-        Instrument instrument = s.instrument(plan.symbol()).orElse(null);
+        Instrument instrument = state.instrument(plan.symbol()).orElse(null);
         if (instrument == null) {
-            x.failPlan(ap, null, plan.symbol() + " is not listed by any venue");
+            execution.failPlan(ap, null, plan.symbol() + " is not listed by any venue");
             return;
         }
         BigDecimal sizingPrice = plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT
                 ? plan.entryPrice() : reference.get();
         BigDecimal qty = PositionSizer.quantity(plan.positionSize(), settings.portfolioEquity(), sizingPrice, instrument.lotSize());
         if (qty.signum() <= 0) {
-            x.failPlan(ap, null, "position_size " + plan.positionSize().toPlainString() + "% of equity "
+            execution.failPlan(ap, null, "position_size " + plan.positionSize().toPlainString() + "% of equity "
                     + settings.portfolioEquity().toPlainString() + " at " + sizingPrice.toPlainString()
                     + " is less than one lot (" + instrument.lotSize().toPlainString() + ")");
             return;
@@ -86,10 +86,10 @@ final class Entries extends ExecutionCollaborator {
         if (!ap.moveTo(PlanState.WORKING, "entry triggered (" + trigger + ")")) return;
         // A plan without entry conditions triggers as it is validated: that is no step of its own (DEBUG).
         if (plan.entryConditions().isEmpty()) {
-            OpsLog.debug(plan.planId(), x.currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
+            OpsLog.debug(plan.planId(), execution.currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
                     plan.direction().entrySide().wireName(), qty, plan.symbol(), reference.get());
         } else {
-            OpsLog.info(plan.planId(), x.currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
+            OpsLog.info(plan.planId(), execution.currentOrder(plan.planId()), "triggered ({}): {} {} {} at reference {}", trigger,
                     plan.direction().entrySide().wireName(), qty.toPlainString(), plan.symbol(), reference.get().toPlainString());
         }
         switch (plan.executionStrategy()) {
@@ -102,15 +102,15 @@ final class Entries extends ExecutionCollaborator {
                 p.twapStart = now;
                 p.slicesSent = 0;
                 ap.twap = twapFor(ap, now);
-                OpsLog.info(plan.planId(), x.currentOrder(plan.planId()), "TWAP: {} slices over {} s", ap.twap.sliceCount(), plan.twapParams().durationS());
+                OpsLog.info(plan.planId(), execution.currentOrder(plan.planId()), "TWAP: {} slices over {} s", ap.twap.sliceCount(), plan.twapParams().durationS());
                 sendDueSlices(ap, now);
             }
         }
-        x.storePlan(ap);
+        execution.storePlan(ap);
     }
 
     TwapSchedule twapFor(ActivePlan ap, Instant start) {
-        BigDecimal lot = s.instrument(ap.plan.symbol()).map(Instrument::lotSize).orElse(BigDecimal.ONE);
+        BigDecimal lot = state.instrument(ap.plan.symbol()).map(Instrument::lotSize).orElse(BigDecimal.ONE);
         return new TwapSchedule(ap.progress.targetQty, lot, ap.plan.twapParams().slices(), ap.plan.twapParams().duration(), start);
     }
 
@@ -125,35 +125,35 @@ final class Entries extends ExecutionCollaborator {
         int due = ap.twap.slicesDueAt(now);
         if (p.stopEntry || due <= p.slicesSent) return;
         if (!now.isBefore(ap.plan.validUntil())) {
-            OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "TWAP: valid_until {} passed with {} of {} slices sent: no more slices",
+            OpsLog.warn(ap.id(), execution.currentOrder(ap.id()), "TWAP: valid_until {} passed with {} of {} slices sent: no more slices",
                     ap.plan.validUntil(), p.slicesSent, ap.twap.sliceCount());
             p.stopEntry = true;
             if (p.reason == null) p.reason = "valid_until " + ap.plan.validUntil() + " passed after " + p.slicesSent + " of "
                     + ap.twap.sliceCount() + " TWAP slices";
-            x.storePlan(ap);
+            execution.storePlan(ap);
             finishEntryIfDone(ap);
             return;
         }
-        if (!s.sessions.containsValue(Boolean.TRUE)) return; // reconnecting: the due slices wait for a logon
+        if (!state.sessions.containsValue(Boolean.TRUE)) return; // reconnecting: the due slices wait for a logon
         int slice = due - 1;
         int overdue = slice - p.slicesSent;
         // Earlier children still working would double count: cancel them first, they carry over as residual.
-        for (Order o : x.ordersOf(ap, Leg.ENTRY)) {
-            if (o.status().isWorking() && o.pendingRequest() == null) x.sendCancel(o, "TWAP slice " + (slice + 1) + " is due");
+        for (Order o : execution.ordersOf(ap, Leg.ENTRY)) {
+            if (o.status().isWorking() && o.pendingRequest() == null) execution.sendCancel(o, "TWAP slice " + (slice + 1) + " is due");
         }
         BigDecimal target = ap.twap.targetForSlice(slice, p.filledQty.add(workingQty(ap, Leg.ENTRY)));
         p.slicesSent = due;
         String catchUp = overdue == 0 ? "" : " (catching up " + overdue + " overdue slice" + (overdue == 1 ? "" : "s") + " in this one)";
         if (target.signum() <= 0) {
-            OpsLog.info(ap.id(), x.currentOrder(ap.id()), "TWAP slice {}/{}: nothing to send{}", slice + 1, ap.twap.sliceCount(), catchUp);
+            OpsLog.info(ap.id(), execution.currentOrder(ap.id()), "TWAP slice {}/{}: nothing to send{}", slice + 1, ap.twap.sliceCount(), catchUp);
         } else {
             BigDecimal limit = marketableLimit(ap.plan, ap.plan.direction().entrySide());
             // The order line names its slice: this one is INFO only when it catches up overdue slices.
             if (overdue == 0) {
-                OpsLog.debug(ap.id(), x.currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}", slice + 1,
+                OpsLog.debug(ap.id(), execution.currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}", slice + 1,
                         ap.twap.sliceCount(), target, limit == null ? "market" : limit);
             } else {
-                OpsLog.info(ap.id(), x.currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}{}", slice + 1,
+                OpsLog.info(ap.id(), execution.currentOrder(ap.id()), "TWAP slice {}/{}: {} at limit {}{}", slice + 1,
                         ap.twap.sliceCount(), target.toPlainString(), limit == null ? "market" : limit.toPlainString(), catchUp);
             }
             if (limit == null) {
@@ -162,7 +162,7 @@ final class Entries extends ExecutionCollaborator {
                 routeEntry(ap, target, OrderType.LIMIT, limit, TimeInForce.IOC, null, slice + 1);
             }
         }
-        x.storePlan(ap);
+        execution.storePlan(ap);
     }
 
     /**
@@ -172,13 +172,13 @@ final class Entries extends ExecutionCollaborator {
      */
     private BigDecimal expectedPrice(ActivePlan ap, int slice) {
         if (slice <= 0) return ap.progress.expectedPrice;
-        return x.markPrice(ap.plan.symbol()).orElse(ap.progress.expectedPrice);
+        return execution.markPrice(ap.plan.symbol()).orElse(ap.progress.expectedPrice);
     }
 
     /** A limit that takes liquidity up to max_slippage from the current price, on the tick grid, never beyond. */
     private BigDecimal marketableLimit(TradingPlan plan, Side side) {
-        Optional<BigDecimal> price = x.markPrice(plan.symbol());
-        Optional<Instrument> instrument = s.instrument(plan.symbol());
+        Optional<BigDecimal> price = execution.markPrice(plan.symbol());
+        Optional<Instrument> instrument = state.instrument(plan.symbol());
         if (price.isEmpty() || instrument.isEmpty()) return null;
         BigDecimal factor = side == Side.BUY ? BigDecimal.ONE.add(plan.maxSlippage()) : BigDecimal.ONE.subtract(plan.maxSlippage());
         return PriceTicks.passiveLimit(price.get().multiply(factor), instrument.get().tickSize(), side);
@@ -186,7 +186,7 @@ final class Entries extends ExecutionCollaborator {
 
     private BigDecimal workingQty(ActivePlan ap, Leg leg) {
         BigDecimal total = BigDecimal.ZERO;
-        for (Order o : x.ordersOf(ap, leg)) {
+        for (Order o : execution.ordersOf(ap, leg)) {
             if (o.status().isWorking()) total = total.add(o.leavesQty());
         }
         return total;
@@ -198,21 +198,21 @@ final class Entries extends ExecutionCollaborator {
         PlanProgress p = ap.progress;
         Side side = ap.plan.direction().entrySide();
         Optional<VenueScore> chosen = Optional.empty();
-        if (p.venue != null && slice > 1 && s.sessionUp(p.venue)) {
+        if (p.venue != null && slice > 1 && state.sessionUp(p.venue)) {
             // TWAP children stay on the venue chosen for the plan unless it failed.
-            chosen = x.rank(ap.plan, side, qty, p.triedVenues).ranked().stream().filter(v -> v.venue().equals(p.venue)).findFirst();
+            chosen = execution.rank(ap.plan, side, qty, p.triedVenues).ranked().stream().filter(v -> v.venue().equals(p.venue)).findFirst();
         }
         VenueRanking ranking = null;
         if (chosen.isEmpty()) {
-            ranking = x.rank(ap.plan, side, qty, p.triedVenues);
+            ranking = execution.rank(ap.plan, side, qty, p.triedVenues);
             if (ranking.best().isEmpty()) {
-                OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "no venue for {}: {}", ap.plan.symbol(), ranking.noVenueMessage());
+                OpsLog.warn(ap.id(), execution.currentOrder(ap.id()), "no venue for {}: {}", ap.plan.symbol(), ranking.noVenueMessage());
                 if (ap.twap != null && p.slicesSent < ap.twap.sliceCount()) {
-                    OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "TWAP slice {}: its quantity carries into the next slice", slice);
+                    OpsLog.warn(ap.id(), execution.currentOrder(ap.id()), "TWAP slice {}: its quantity carries into the next slice", slice);
                     return;
                 }
                 if (p.filledQty.signum() == 0 && workingQty(ap, Leg.ENTRY).signum() == 0) {
-                    x.failPlan(ap, null, "no venue: " + ranking.noVenueMessage());
+                    execution.failPlan(ap, null, "no venue: " + ranking.noVenueMessage());
                 } else {
                     // The last TWAP slice found no venue: the entry ends with what it has (or when its working orders end).
                     p.stopEntry = true;
@@ -225,14 +225,14 @@ final class Entries extends ExecutionCollaborator {
         }
         VenueScore venue = chosen.get();
         // The ClOrdID is made first, so that the routing line names the order it routes.
-        long seq = ++s.lastOrderSeqNo;
+        long seq = ++state.lastOrderSeqNo;
         if (ranking != null && OpsLog.isDebugEnabled()) {
-            OpsLog.debug(ap.id(), x.clOrdIdOf(seq), "routed to {} score {} (liquidity {}, latency {}, slippage {}, success {}); "
+            OpsLog.debug(ap.id(), execution.clOrdIdOf(seq), "routed to {} score {} (liquidity {}, latency {}, slippage {}, success {}); "
                     + "others {}",
                     venue.venue(), Execution.fmt(venue.total()), Execution.fmt(venue.liquidity()), Execution.fmt(venue.latency()), Execution.fmt(venue.slippage()),
                     Execution.fmt(venue.success()), ranking.ranked().stream().skip(1).map(v -> v.venue() + "=" + Execution.fmt(v.total())).toList());
         }
-        Optional<RiskDenial> denial = x.newOrder(ap, seq, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice,
+        Optional<RiskDenial> denial = execution.newOrder(ap, seq, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice,
                 expectedPrice(ap, slice));
         if (denial.isPresent()) {
             riskDenied(ap, denial.get());
@@ -249,13 +249,13 @@ final class Entries extends ExecutionCollaborator {
     private void riskDenied(ActivePlan ap, RiskDenial denial) {
         PlanProgress p = ap.progress;
         if (p.filledQty.signum() == 0 && workingQty(ap, Leg.ENTRY).signum() == 0
-                && x.ordersOf(ap, Leg.ENTRY).stream().noneMatch(o -> o.status().isWorking())) {
-            x.failPlan(ap, null, denial.toString());
+                && execution.ordersOf(ap, Leg.ENTRY).stream().noneMatch(o -> o.status().isWorking())) {
+            execution.failPlan(ap, null, denial.toString());
             return;
         }
         p.stopEntry = true;
         if (p.reason == null) p.reason = denial.toString();
-        x.storePlan(ap);
+        execution.storePlan(ap);
         finishEntryIfDone(ap);
     }
 
@@ -266,26 +266,26 @@ final class Entries extends ExecutionCollaborator {
                 // A late entry fill after the entry leg ended: the plan keeps its state and exit monitor. A working exit
                 // takes the late quantity too: its remaining part is sent when its current orders end (Exits' retry).
                 if (p.state == PlanState.EXITING && p.exitTargetQty != null) p.exitTargetQty = p.exitTargetQty.max(p.filledQty);
-                x.storePlan(ap);
+                execution.storePlan(ap);
                 return;
             }
             p.bestPrice = p.avgPrice;
             ap.exitMonitor = new ExitMonitor(ap.plan.direction(), p.avgPrice, p.firstFillAt == null ? clock.instant() : p.firstFillAt,
                     ap.exitRules());
-            OpsLog.info(ap.id(), x.currentOrder(ap.id()), "entry complete: {} {} avg {}; watching exits {}", p.filledQty.toPlainString(),
+            OpsLog.info(ap.id(), execution.currentOrder(ap.id()), "entry complete: {} {} avg {}; watching exits {}", p.filledQty.toPlainString(),
                     ap.plan.symbol(), p.avgPrice.toPlainString(), ap.exitRules());
-            x.storePlan(ap);
-            s.price(ap.plan.symbol()).flatMap(price -> ap.exitMonitor.onPrice(price, clock.instant()))
-                    .ifPresent(signal -> exits.startExit(ap, signal, s.price(ap.plan.symbol()).orElseThrow()));
+            execution.storePlan(ap);
+            state.price(ap.plan.symbol()).flatMap(price -> ap.exitMonitor.onPrice(price, clock.instant()))
+                    .ifPresent(signal -> exits.startExit(ap, signal, state.price(ap.plan.symbol()).orElseThrow()));
         } else if (p.state != PlanState.WORKING) {
             // A late entry fill after the entry leg ended (the plan is open, exiting or was cancelled with a fill):
             // the fill is booked, the plan keeps its state; FILLED is only where a working entry ends.
-            OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "entry completed late ({} filled) while the plan is {}: it stays {}",
+            OpsLog.warn(ap.id(), execution.currentOrder(ap.id()), "entry completed late ({} filled) while the plan is {}: it stays {}",
                     p.filledQty.toPlainString(), p.state.wireName(), p.state.wireName());
-            x.storePlan(ap);
+            execution.storePlan(ap);
         } else {
             // The plan ends here: one line, the done line, says both.
-            x.endPlan(ap, PlanState.FILLED, null, "done: {}: entry complete: {} {} avg {}; no exit rules to watch",
+            execution.endPlan(ap, PlanState.FILLED, null, "done: {}: entry complete: {} {} avg {}; no exit rules to watch",
                     p.filledQty.toPlainString(), ap.plan.symbol(), p.avgPrice.toPlainString());
         }
     }
@@ -294,25 +294,25 @@ final class Entries extends ExecutionCollaborator {
     void finishEntryIfDone(ActivePlan ap) {
         PlanProgress p = ap.progress;
         if (p.state != PlanState.WORKING) return;
-        if (workingQty(ap, Leg.ENTRY).signum() > 0 || x.ordersOf(ap, Leg.ENTRY).stream().anyMatch(o -> o.status().isWorking())) return;
+        if (workingQty(ap, Leg.ENTRY).signum() > 0 || execution.ordersOf(ap, Leg.ENTRY).stream().anyMatch(o -> o.status().isWorking())) return;
         if (p.filledQty.compareTo(p.targetQty) >= 0) return;
         boolean twapContinues = ap.twap != null && !p.stopEntry && p.slicesSent < ap.twap.sliceCount();
         if (twapContinues) return;
-        Order last = x.lastOrder(ap, Leg.ENTRY);
+        Order last = execution.lastOrder(ap, Leg.ENTRY);
         String why = p.reason != null ? p.reason : Execution.describeEnd(last);
         if (p.cancelRequested) {
-            x.endPlan(ap, PlanState.CANCELLED, why);
-            x.emit(reports.terminal(x.inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED,
+            execution.endPlan(ap, PlanState.CANCELLED, why);
+            execution.emit(reports.terminal(execution.inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED,
                     "cancelled with " + p.filledQty.toPlainString() + " of " + p.targetQty.toPlainString() + " filled: " + why)));
         } else if (p.filledQty.signum() > 0) {
-            x.emit(reports.terminal(x.inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED,
+            execution.emit(reports.terminal(execution.inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED,
                     "entry ended with " + p.filledQty.toPlainString() + " of " + p.targetQty.toPlainString() + " filled: " + why)));
             completeEntry(ap);
         } else if (last != null && last.status() == OrderStatus.REJECTED) {
-            x.failPlan(ap, last, why);
+            execution.failPlan(ap, last, why);
         } else {
-            x.endPlan(ap, PlanState.CANCELLED, why);
-            x.emit(reports.terminal(x.inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED, why)));
+            execution.endPlan(ap, PlanState.CANCELLED, why);
+            execution.emit(reports.terminal(execution.inputFor(ap, Leg.ENTRY, last, ExecReport.Status.CANCELLED, why)));
         }
     }
 
@@ -322,7 +322,7 @@ final class Entries extends ExecutionCollaborator {
      * learned from it, but like a venue reject it frees the plan to fail over to another live venue.
      */
     void onOrderRejected(ActivePlan ap, Order order, String reason, boolean venueAnswered) {
-        if (venueAnswered) x.learn(order);
+        if (venueAnswered) execution.learn(order);
         PlanProgress p = ap.progress;
         if (order.leg() == Leg.EXIT) {
             exits.finishExitIfDone(ap);
@@ -333,7 +333,7 @@ final class Entries extends ExecutionCollaborator {
         if (twap && !p.cancelRequested && !p.stopEntry && p.slicesSent < ap.twap.sliceCount()) {
             // One rejected child does not end a TWAP: its quantity is residual for the next slice, on another venue.
             OpsLog.warn(ap.id(), order.clOrdId(), "TWAP slice {} rejected by {} ({}): its quantity carries into the next slice", order.sliceNo(), order.venue(), reason);
-            x.storePlan(ap);
+            execution.storePlan(ap);
             return;
         }
         boolean expired = !clock.instant().isBefore(ap.plan.validUntil());
@@ -341,18 +341,18 @@ final class Entries extends ExecutionCollaborator {
             OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}) after valid_until {}: no failover", order.venue(), reason, ap.plan.validUntil());
         }
         if (!p.failoverUsed && !p.cancelRequested && !expired && (p.filledQty.signum() == 0 || twap)) {
-            VenueRanking next = x.rank(ap.plan, order.side(), order.quantity(), p.triedVenues);
+            VenueRanking next = execution.rank(ap.plan, order.side(), order.quantity(), p.triedVenues);
             if (next.best().isPresent()) {
                 p.failoverUsed = true;
                 OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}): failing over to {}", order.venue(),
                         reason, next.best().get().venue());
-                Optional<RiskDenial> denial = x.newOrder(ap, ++s.lastOrderSeqNo, Leg.ENTRY, next.best().get(), order.side(),
+                Optional<RiskDenial> denial = execution.newOrder(ap, ++state.lastOrderSeqNo, Leg.ENTRY, next.best().get(), order.side(),
                         order.quantity(), order.type(), order.limitPrice(), order.timeInForce(), order.expireTime(), order.sliceNo(),
                         expectedPrice(ap, order.sliceNo()));
                 if (denial.isEmpty()) {
                     p.venue = next.best().get().venue();
                     p.venueScore = next.best().get().total();
-                    x.storePlan(ap);
+                    execution.storePlan(ap);
                     return;
                 }
                 reason = reason + "; the failover was refused: " + denial.get();
@@ -360,7 +360,7 @@ final class Entries extends ExecutionCollaborator {
         }
         p.stopEntry = true;
         if (p.reason == null) p.reason = "rejected by " + order.venue() + ": " + reason;
-        x.storePlan(ap);
+        execution.storePlan(ap);
         finishEntryIfDone(ap);
     }
 }

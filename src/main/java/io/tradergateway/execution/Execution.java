@@ -79,7 +79,7 @@ import java.util.stream.Collectors;
 final class Execution {
     private static final Logger log = OpsLog.LOG;
 
-    private final EngineState s;
+    private final EngineState state;
     private final TradeJournal journal;
     private final VenueGateway venues;
     private final ReportPublisher publisher;
@@ -106,7 +106,7 @@ final class Execution {
     Execution(EngineState state, TradeJournal journal, VenueGateway venues, ReportPublisher publisher, Clock clock,
               TradingEngine.Settings settings, Consumer<Runnable> handBack) {
         this.handBack = handBack;
-        this.s = state;
+        this.state = state;
         this.journal = journal;
         this.venues = venues;
         this.publisher = publisher;
@@ -259,7 +259,7 @@ final class Execution {
     boolean fillKnown(String venue, ClOrdId order, ExecId execId) {
         if (tx.fills.contains(new Fill.Key(venue, order, execId))) return true;
         // An order in memory with nothing filled has no fill stored: its fills and its filled quantity are written together.
-        Order known = s.orders.get(order);
+        Order known = state.orders.get(order);
         if (known != null && known.cumQty().signum() == 0) return false;
         return journal.fillExists(venue, order, execId);
     }
@@ -271,33 +271,33 @@ final class Execution {
      * replayed is the same snapshot).
      */
     void reloadAfterFailure() {
-        s.plans.clear();
-        s.orders.clear();
-        s.requestIds.clear();
-        s.positions.clear();
-        s.venueStats.clear();
+        state.plans.clear();
+        state.orders.clear();
+        state.requestIds.clear();
+        state.positions.clear();
+        state.venueStats.clear();
         recover(journal.recover());
     }
 
     // ================================================================= recovery
 
     void recover(TradeJournal.Recovered r) {
-        s.tradingState = journal.tradingState().orElse(TradingState.ACTIVE);
-        committedTradingState = s.tradingState;
-        if (s.tradingState != TradingState.ACTIVE) log.warn("trading state {} (stored): {}", s.tradingState.wireName(),
-                s.tradingState == TradingState.HALTED ? "kill switch engaged, no new plans" : "only plans that reduce a position");
-        s.lastReportSequence = r.lastReportSequence();
-        s.lastOrderSeqNo = r.lastOrderSeqNo();
-        r.positions().forEach(s.positions::restore);
-        r.venueStatsJson().forEach((venue, json) -> s.venueStats.restore(Json.read(json, VenueStats.class)));
+        state.tradingState = journal.tradingState().orElse(TradingState.ACTIVE);
+        committedTradingState = state.tradingState;
+        if (state.tradingState != TradingState.ACTIVE) log.warn("trading state {} (stored): {}", state.tradingState.wireName(),
+                state.tradingState == TradingState.HALTED ? "kill switch engaged, no new plans" : "only plans that reduce a position");
+        state.lastReportSequence = r.lastReportSequence();
+        state.lastOrderSeqNo = r.lastOrderSeqNo();
+        r.positions().forEach(state.positions::restore);
+        r.venueStatsJson().forEach((venue, json) -> state.venueStats.restore(Json.read(json, VenueStats.class)));
         for (StoredPlan stored : r.openPlans()) {
             ActivePlan ap = restorePlan(stored);
-            s.plans.put(ap.id(), ap);
+            state.plans.put(ap.id(), ap);
         }
         for (Order o : r.ordersOfOpenPlans()) remember(o);
         for (Order o : r.openOrders()) remember(o);
         log.info("recovered {} open plans, {} working orders, {} positions, report sequence {}, order number {}",
-                r.openPlans().size(), r.openOrders().size(), r.positions().size(), s.lastReportSequence, s.lastOrderSeqNo);
+                r.openPlans().size(), r.openOrders().size(), r.positions().size(), state.lastReportSequence, state.lastOrderSeqNo);
     }
 
     ActivePlan restorePlan(StoredPlan stored) {
@@ -321,8 +321,8 @@ final class Execution {
     }
 
     void remember(Order o) {
-        s.orders.put(o);
-        if (o.pendingRequest() != null) s.requestIds.put(o.pendingRequest(), o.clOrdId());
+        state.orders.put(o);
+        if (o.pendingRequest() != null) state.requestIds.put(o.pendingRequest(), o.clOrdId());
     }
 
     // ================================================================= intake
@@ -331,7 +331,7 @@ final class Execution {
         tx.onRollback.add(() -> answer.complete(new TradingEngine.SubmitOutcome(500, plan.planId(), null, List.of(),
                 "the plan could not be stored; nothing was sent")));
         MDC.put("plan_id", plan.planId());
-        ActivePlan active = s.plans.get(plan.planId());
+        ActivePlan active = state.plans.get(plan.planId());
         Optional<StoredPlan> stored = active != null ? Optional.empty() : journal.findPlan(plan.planId());
         if (active != null || stored.isPresent()) {
             TradingPlan previous = active != null ? active.plan : storedPlan(plan.planId(), stored.get().planJson());
@@ -345,12 +345,12 @@ final class Execution {
             }
             return;
         }
-        if (s.tradingState == TradingState.HALTED) {
+        if (state.tradingState == TradingState.HALTED) {
             OpsLog.warn(plan.planId(), currentOrder(plan.planId()), "refused: kill switch engaged");
             reply(answer, 503, plan.planId(), null, List.of(), "kill switch engaged: no new plans until it is released");
             return;
         }
-        if (s.tradingState == TradingState.REDUCING && !reducesPosition(plan.symbol(), plan.direction())) {
+        if (state.tradingState == TradingState.REDUCING && !reducesPosition(plan.symbol(), plan.direction())) {
             OpsLog.warn(plan.planId(), currentOrder(plan.planId()), "refused: trading state reducing");
             reply(answer, 503, plan.planId(), null, List.of(), "trading state reducing: only plans that reduce the position in "
                     + plan.symbol() + " are accepted");
@@ -377,11 +377,11 @@ final class Execution {
             ap.moveTo(PlanState.FAILED, "validation: " + why);
             ap.progress.reason = why;
             storePlan(ap);
-            emit(reports.validationFailed(ap.plan, issues, s.positions.get(plan.symbol()), s.price(plan.symbol()).orElse(null)));
+            emit(reports.validationFailed(ap.plan, issues, state.positions.get(plan.symbol()), state.price(plan.symbol()).orElse(null)));
             reply(answer, 422, plan.planId(), PlanState.FAILED.wireName(), issues, why);
             return;
         }
-        s.plans.put(plan.planId(), ap);
+        state.plans.put(plan.planId(), ap);
         OpsLog.info(plan.planId(), currentOrder(plan.planId()), "validated: {} {} {}% of equity via {}{}{}{}{}",
                 plan.direction().wireName(), plan.symbol(), plan.positionSize().toPlainString(),
                 plan.executionStrategy().wireName(), plan.venuePreferences().isEmpty() ? "" : ", venues ",
@@ -411,11 +411,11 @@ final class Execution {
      * nowhere (422), so the Decision Maker hears it at once rather than from a failed routing.
      */
     private Optional<PlanIssue> preferredVenuesIssue(TradingPlan plan) {
-        if (plan.venuePreferences().isEmpty() || !s.tradeableSymbols().contains(plan.symbol())) return Optional.empty();
-        boolean noKnownVenue = plan.venuePreferences().stream().noneMatch(s.sessions::containsKey);
+        if (plan.venuePreferences().isEmpty() || !state.tradeableSymbols().contains(plan.symbol())) return Optional.empty();
+        boolean noKnownVenue = plan.venuePreferences().stream().noneMatch(state.sessions::containsKey);
         if (noKnownVenue) return Optional.empty(); // the validator already says so
         boolean listed = plan.venuePreferences().stream()
-                .anyMatch(v -> s.sessionUp(v) && s.instrument(v, plan.symbol()).isPresent());
+                .anyMatch(v -> state.sessionUp(v) && state.instrument(v, plan.symbol()).isPresent());
         if (listed) return Optional.empty();
         return Optional.of(new PlanIssue("not_tradeable", "venue_preferences", "symbol " + plan.symbol()
                 + " is not listed by any connected preferred venue " + plan.venuePreferences()
@@ -428,9 +428,9 @@ final class Execution {
     /** A logged-on session was subscribed to the symbol less than {@link #FIRST_PRICES_WAIT} ago. */
     private boolean firstPricesOnTheirWay(String symbol) {
         Instant now = clock.instant();
-        for (Map.Entry<String, Set<String>> e : s.subscribed.entrySet()) {
-            Instant at = s.subscribedAt.get(e.getKey());
-            if (s.sessionUp(e.getKey()) && e.getValue().contains(symbol) && at != null
+        for (Map.Entry<String, Set<String>> e : state.subscribed.entrySet()) {
+            Instant at = state.subscribedAt.get(e.getKey());
+            if (state.sessionUp(e.getKey()) && e.getValue().contains(symbol) && at != null
                     && now.isBefore(at.plus(FIRST_PRICES_WAIT))) {
                 return true;
             }
@@ -454,7 +454,7 @@ final class Execution {
             needs.add("its exits watch it");
         }
         if (needs.isEmpty()) return Optional.empty();
-        List<String> feeds = s.sessions.keySet().stream().filter(v -> s.capabilities(v).marketDataRequest()).toList();
+        List<String> feeds = state.sessions.keySet().stream().filter(v -> state.capabilities(v).marketDataRequest()).toList();
         return Optional.of(new PlanIssue("no_market_price", "symbol", "no session provides a market price for "
                 + plan.symbol() + " (" + String.join(", ", needs) + "); market-data sessions: "
                 + (feeds.isEmpty() ? "none configured (MarketDataRequest=N everywhere)" : feeds)));
@@ -467,19 +467,19 @@ final class Execution {
     }
 
     private ValidationContext validationContext(Instant now) {
-        return ValidationContext.of(now, s.tradeableSymbols(), s.sessions.keySet(), s::price);
+        return ValidationContext.of(now, state.tradeableSymbols(), state.sessions.keySet(), state::price);
     }
 
     void cancelPlan(String planId, String why, CompletableFuture<TradingEngine.SubmitOutcome> answer) {
         MDC.put("plan_id", planId);
-        ActivePlan ap = s.plans.get(planId);
+        ActivePlan ap = state.plans.get(planId);
         if (ap == null) {
             Optional<StoredPlan> stored = journal.findPlan(planId);
             if (stored.isEmpty()) {
                 reply(answer, 404, planId, null, List.of(), "no plan " + planId);
             } else {
-                String state = stored.get().state().wireName();
-                reply(answer, 409, planId, state, List.of(), "plan " + planId + " is already " + state);
+                String storedState = stored.get().state().wireName();
+                reply(answer, 409, planId, storedState, List.of(), "plan " + planId + " is already " + storedState);
             }
             return;
         }
@@ -525,12 +525,12 @@ final class Execution {
      * Sets and stores the trading state. HALTED (the kill switch) cancels every pending entry and working entry order;
      * REDUCING cancels those that would add to their symbol's position; exits are always left to finish (they reduce risk).
      */
-    void tradingState(TradingState state, CompletableFuture<TradingState> answer) {
-        TradingState before = s.tradingState;
-        s.tradingState = state;
-        tx.onRollback.add(() -> s.tradingState = before);
-        write(new JournalWrite.PutTradingState(state, clock.instant()));
-        switch (state) {
+    void tradingState(TradingState wanted, CompletableFuture<TradingState> answer) {
+        TradingState before = state.tradingState;
+        state.tradingState = wanted;
+        tx.onRollback.add(() -> state.tradingState = before);
+        write(new JournalWrite.PutTradingState(wanted, clock.instant()));
+        switch (wanted) {
             case HALTED -> log.warn("KILL SWITCH ENGAGED (trading state halted): cancelling every pending entry and working order, "
                     + "refusing new plans");
             case REDUCING -> log.warn("trading state reducing: cancelling entries that add to a position, accepting only plans that "
@@ -538,21 +538,21 @@ final class Execution {
             case ACTIVE -> log.warn("trading state active{}: accepting plans again",
                     before == TradingState.HALTED ? " (kill switch released)" : "");
         }
-        if (state != TradingState.ACTIVE) {
-            for (ActivePlan ap : new ArrayList<>(s.plans.values())) {
+        if (wanted != TradingState.ACTIVE) {
+            for (ActivePlan ap : new ArrayList<>(state.plans.values())) {
                 MDC.put("plan_id", ap.id());
                 boolean entry = ap.state() == PlanState.PENDING_ENTRY || ap.state() == PlanState.WORKING;
-                if (entry && (state == TradingState.HALTED || !reducesPosition(ap.plan.symbol(), ap.plan.direction()))) {
-                    requestCancel(ap, state == TradingState.HALTED ? "kill switch engaged" : "trading state reducing", false);
+                if (entry && (wanted == TradingState.HALTED || !reducesPosition(ap.plan.symbol(), ap.plan.direction()))) {
+                    requestCancel(ap, wanted == TradingState.HALTED ? "kill switch engaged" : "trading state reducing", false);
                 } else if (ap.state() == PlanState.EXITING) {
                     OpsLog.warn(ap.id(), currentOrder(ap.id()), "exit left working under trading state {} (it reduces risk)",
-                            state.wireName());
+                            wanted.wireName());
                 }
             }
         }
         tx.effect(() -> {
-            committedTradingState = state;
-            answer.complete(state);
+            committedTradingState = wanted;
+            answer.complete(wanted);
         });
     }
 
@@ -565,7 +565,7 @@ final class Execution {
 
     /** An entry in this direction would reduce the symbol's current position (a buy against a short, a sell against a long). */
     private boolean reducesPosition(String symbol, Direction direction) {
-        int held = s.positions.get(symbol).quantity().signum();
+        int held = state.positions.get(symbol).quantity().signum();
         return direction == Direction.LONG ? held < 0 : held > 0;
     }
 
@@ -580,12 +580,12 @@ final class Execution {
     VenueRanking rank(String symbol, BigDecimal expected, Side side, OrderRequirements requirements,
                       Collection<String> exclude) {
         List<VenueCandidate> candidates = new ArrayList<>();
-        for (String venue : s.sessions.keySet()) {
-            if (exclude.contains(venue) || !s.routable(venue)) continue;
+        for (String venue : state.sessions.keySet()) {
+            if (exclude.contains(venue) || !state.routable(venue)) continue;
             BigDecimal depth = expected == null ? BigDecimal.ZERO
-                    : s.market.symbol(symbol).depthWithin(venue, side, expected, requirements.maxSlippage());
-            VenueStats stats = s.venueStats.get(venue);
-            candidates.add(new VenueCandidate(venue, s.sessionUp(venue), s.instrument(venue, symbol).isPresent(),
+                    : state.market.symbol(symbol).depthWithin(venue, side, expected, requirements.maxSlippage());
+            VenueStats stats = state.venueStats.get(venue);
+            candidates.add(new VenueCandidate(venue, state.sessionUp(venue), state.instrument(venue, symbol).isPresent(),
                     depth, stats, stats.evidenceWeight(clock.instant(), settings.venueStatsHalfLife())));
         }
         return new VenueSelector().rankExplained(candidates, requirements);
@@ -597,11 +597,11 @@ final class Execution {
 
     /** The plan's current (latest) order, named by plan-level ops lines; null before it has one. */
     ClOrdId currentOrder(String planId) {
-        return s.orders.latestOf(planId);
+        return state.orders.latestOf(planId);
     }
 
     /**
-     * Stores order number {@code seq} (from {@code ++s.lastOrderSeqNo}) and sends it once committed. The order is made
+     * Stores order number {@code seq} (from {@code ++state.lastOrderSeqNo}) and sends it once committed. The order is made
      * to fit its venue first ({@link VenueOrderTerms}): a MARKET order at a venue without MARKET is stored and sent as
      * a marketable LIMIT capped by the plan's {@code max_slippage}; the time in force is kept as wanted and mapped to
      * one the venue takes when sent.
@@ -610,12 +610,12 @@ final class Execution {
                   BigDecimal limit, TimeInForce tif, Instant expire, int slice, BigDecimal expectedPrice) {
         ClOrdId id = clOrdIdOf(seq);
         Instant now = clock.instant();
-        VenueCapabilities caps = s.capabilities(venue.venue());
+        VenueCapabilities caps = state.capabilities(venue.venue());
         String adapted = "";
         String refused = null;
         if (type == OrderType.MARKET && !caps.takes(OrderType.MARKET)) {
             BigDecimal price = markPrice(ap.plan.symbol()).orElse(expectedPrice);
-            BigDecimal tick = s.instrument(venue.venue(), ap.plan.symbol()).or(() -> s.instrument(ap.plan.symbol()))
+            BigDecimal tick = state.instrument(venue.venue(), ap.plan.symbol()).or(() -> state.instrument(ap.plan.symbol()))
                     .map(Instrument::tickSize).orElse(new BigDecimal("0.01"));
             if (price == null) {
                 refused = "not sent: " + venue.venue() + " takes no MARKET orders and there is no price to cap a limit at";
@@ -643,7 +643,7 @@ final class Execution {
         Order order = new Order(id, seq, ap.id(), leg, slice, venue.venue(), ap.plan.symbol(), side, type, tif, qty, limit,
                 expire, OrderStatus.PENDING_NEW, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, null, expectedPrice,
                 venue.total(), now, now, null, null, 0, null);
-        s.orders.put(order);
+        state.orders.put(order);
         tx.writes.add(new JournalWrite.PutOrder(order));
         // One line for the order (its TWAP slice included); the send itself is DEBUG unless it waited for the order rate.
         if (slice > 0 && ap.twap != null) {
@@ -688,19 +688,19 @@ final class Execution {
 
             @Override
             public BigDecimal position(String symbol) {
-                return s.positions.get(symbol).quantity();
+                return state.positions.get(symbol).quantity();
             }
 
             @Override
             public BigDecimal working(String symbol) {
-                return s.orders.leaves(symbol).net();
+                return state.orders.leaves(symbol).net();
             }
 
             @Override
             public BigDecimal grossNotional() {
                 Map<String, BigDecimal> bySymbol = new HashMap<>();
-                for (Position p : s.positions.all()) bySymbol.merge(p.symbol(), p.quantity().abs(), BigDecimal::add);
-                s.orders.leavesBySymbol().forEach((symbol, leaves) -> bySymbol.merge(symbol, leaves.gross(), BigDecimal::add));
+                for (Position p : state.positions.all()) bySymbol.merge(p.symbol(), p.quantity().abs(), BigDecimal::add);
+                state.orders.leavesBySymbol().forEach((symbol, leaves) -> bySymbol.merge(symbol, leaves.gross(), BigDecimal::add));
                 BigDecimal gross = BigDecimal.ZERO;
                 for (Map.Entry<String, BigDecimal> e : bySymbol.entrySet()) {
                     Optional<BigDecimal> px = markPrice(e.getKey());
@@ -711,7 +711,7 @@ final class Execution {
 
             @Override
             public int openOrders() {
-                return s.orders.working().size();
+                return state.orders.working().size();
             }
         };
     }
@@ -722,22 +722,22 @@ final class Execution {
 
     /** @param queueHead the order leaves the rate-limit queue (orders behind it do not hold it back) */
     private void transmit(ClOrdId id, boolean queueHead) {
-        Order order = s.orders.get(id);
+        Order order = state.orders.get(id);
         if (order == null || order.status() != OrderStatus.PENDING_NEW || order.venueOrderId() != null) return;
         MDC.put("plan_id", order.planId());
         MDC.put("cl_ord_id", id.value());
         // Stamped before the send: a fast venue's ack (stamped on the FIX thread) can otherwise predate it.
         Instant sendTime = clock.instant();
-        boolean queued = !queueHead && s.rateWaiting.values().stream().anyMatch(w -> w.venue().equals(order.venue()));
+        boolean queued = !queueHead && state.rateWaiting.values().stream().anyMatch(w -> w.venue().equals(order.venue()));
         if (queued || !rate.tryAcquire(order.venue(), sendTime)) {
             // Over the venue's order rate: it waits its turn (in order), never a burst; refused if it waits too long.
-            if (s.rateWaiting.putIfAbsent(id, new EngineState.RateWait(id, order.venue(), sendTime)) == null) {
+            if (state.rateWaiting.putIfAbsent(id, new EngineState.RateWait(id, order.venue(), sendTime)) == null) {
                 OpsLog.info(order.planId(), id, "waiting for the order rate of {} ({} a second)", order.venue(),
                         settings.risk().maxOrdersPerSecond());
             }
             return;
         }
-        s.rateWaiting.remove(id);
+        state.rateWaiting.remove(id);
         TimeInForce wire = wireTif(order);
         Instant expire = wire != TimeInForce.GTD ? null
                 : order.expireTime() != null ? order.expireTime() : order.createdAt().plus(Duration.ofDays(1));
@@ -752,7 +752,7 @@ final class Execution {
                 }
             });
             Order stamped = order.withSent(sendTime);
-            s.orders.put(stamped);
+            state.orders.put(stamped);
             if (queueHead) {
                 OpsLog.info(order.planId(), id, "sent NewOrderSingle to {} (it waited for the order rate)", order.venue());
             } else {
@@ -766,7 +766,7 @@ final class Execution {
 
     /** The FIX adapter took the order but it never left (its session went down first). */
     void onOrderNotSent(ClOrdId id, String why) {
-        Order order = s.orders.get(id);
+        Order order = state.orders.get(id);
         if (order == null || order.status() != OrderStatus.PENDING_NEW) return;
         OpsLog.warn(order.planId(), id, "{}", why);
         notSent(id, why);
@@ -774,28 +774,28 @@ final class Execution {
 
     /** An order that never left: rejected without a venue answer, and its plan fails over or ends. */
     private void notSent(ClOrdId id, String why) {
-        Order order = s.orders.get(id);
+        Order order = state.orders.get(id);
         if (order == null || order.status() != OrderStatus.PENDING_NEW) return;
         MDC.put("plan_id", order.planId());
         MDC.put("cl_ord_id", id.value());
         Order rejected = order.withStatus(OrderStatus.REJECTED, why);
-        s.orders.put(rejected);
+        state.orders.put(rejected);
         tx.writes.add(new JournalWrite.PutOrder(rejected));
-        ActivePlan ap = s.plans.get(order.planId());
+        ActivePlan ap = state.plans.get(order.planId());
         if (ap != null) entries.onOrderRejected(ap, rejected, rejected.text(), false);
     }
 
     // ================================================================= venue events
 
     void onSessionState(String venue, boolean up) {
-        Boolean before = s.sessions.put(venue, up);
+        Boolean before = state.sessions.put(venue, up);
         if (!up && Boolean.TRUE.equals(before)) log.warn("venue {} session down: it is excluded from routing", venue);
-        s.subscribed.remove(venue);
-        if (!up) s.market.clearVenue(venue); // its quotes are stale until the next snapshot
+        state.subscribed.remove(venue);
+        if (!up) state.market.clearVenue(venue); // its quotes are stale until the next snapshot
         if (up) {
-            VenueCapabilities caps = s.capabilities(venue);
+            VenueCapabilities caps = state.capabilities(venue);
             // Reconcile: any order at this venue whose outcome we do not know is asked about, never assumed.
-            for (Order o : new ArrayList<>(s.orders.working())) {
+            for (Order o : new ArrayList<>(state.orders.working())) {
                 if (o.venue().equals(venue)) {
                     if (!askStatus(o, "reconciling " + o.status() + " order with " + venue + " after logon")) {
                         OpsLog.warn(o.planId(), o.clOrdId(), "{} order at {} cannot be reconciled after logon: the venue "
@@ -808,7 +808,7 @@ final class Execution {
             // session that lists nothing, every symbol the routable venues trade).
             subscribeMarketData(venue, !caps.securityListRequest());
             // A blocked exit may go through now.
-            for (ActivePlan ap : s.plans.values()) {
+            for (ActivePlan ap : state.plans.values()) {
                 if (ap.state() == PlanState.OPEN && caps.routeOrders()) exits.retryBlockedExit(ap, true);
             }
         }
@@ -819,12 +819,12 @@ final class Execution {
      * this run) or the order has had {@value #MAX_STATUS_REQUESTS} already; false when nothing was sent.
      */
     boolean askStatus(Order o, String why) {
-        VenueCapabilities caps = s.capabilities(o.venue());
-        if (!caps.orderStatusRequest() || s.statusRequestsRefused.contains(o.venue())) return false;
-        int asked = s.statusRequests.getOrDefault(o.clOrdId(), 0);
+        VenueCapabilities caps = state.capabilities(o.venue());
+        if (!caps.orderStatusRequest() || state.statusRequestsRefused.contains(o.venue())) return false;
+        int asked = state.statusRequests.getOrDefault(o.clOrdId(), 0);
         if (asked >= MAX_STATUS_REQUESTS) return false;
-        s.statusRequests.put(o.clOrdId(), asked + 1);
-        s.statusAsked.put(o.clOrdId(), clock.instant());
+        state.statusRequests.put(o.clOrdId(), asked + 1);
+        state.statusAsked.put(o.clOrdId(), clock.instant());
         OpsLog.info(o.planId(), o.clOrdId(), "{}: OrderStatusRequest {} of {} to {}", why, asked + 1, MAX_STATUS_REQUESTS, o.venue());
         tx.effect(() -> venues.send(new OrderCommand.StatusRequest(o.venue(), o.clOrdId(), o.symbol(), o.side())));
         return true;
@@ -835,19 +835,19 @@ final class Execution {
 
     void onInstruments(String venue, List<Instrument> listed) {
         Map<String, Instrument> bySymbol = new LinkedHashMap<>();
-        s.capabilities(venue).instruments().forEach(i -> bySymbol.put(i.symbol(), i));
+        state.capabilities(venue).instruments().forEach(i -> bySymbol.put(i.symbol(), i));
         listed.forEach(i -> bySymbol.put(i.symbol(), i)); // the venue's own list wins for lot and tick
-        s.instruments.put(venue, bySymbol);
+        state.instruments.put(venue, bySymbol);
         log.info("venue {} lists {}", venue, bySymbol.keySet());
-        for (ActivePlan ap : s.plans.values()) {
+        for (ActivePlan ap : state.plans.values()) {
             // A TWAP restored at start-up was scheduled before any venue had listed its lot size.
             if (ap.twap != null && bySymbol.containsKey(ap.plan.symbol())) ap.twap = entries.twapFor(ap, ap.progress.twapStart);
         }
         subscribeMarketData(venue, false);
         // Market-data sessions that list nothing of their own follow what the routable venues trade.
-        for (String other : s.sessions.keySet()) {
-            if (!other.equals(venue) && s.sessionUp(other) && !s.capabilities(other).securityListRequest()
-                    && s.instruments.getOrDefault(other, Map.of()).isEmpty()) {
+        for (String other : state.sessions.keySet()) {
+            if (!other.equals(venue) && state.sessionUp(other) && !state.capabilities(other).securityListRequest()
+                    && state.instruments.getOrDefault(other, Map.of()).isEmpty()) {
                 subscribeMarketData(other, true);
             }
         }
@@ -859,30 +859,30 @@ final class Execution {
      * routable venue trades when {@code orAllKnown} (a market-data-only session without a SecurityList).
      */
     private void subscribeMarketData(String venue, boolean orAllKnown) {
-        if (!s.capabilities(venue).marketDataRequest() || !s.sessionUp(venue)) return;
-        Set<String> symbols = new TreeSet<>(s.instruments.getOrDefault(venue, Map.of()).keySet());
+        if (!state.capabilities(venue).marketDataRequest() || !state.sessionUp(venue)) return;
+        Set<String> symbols = new TreeSet<>(state.instruments.getOrDefault(venue, Map.of()).keySet());
         if (symbols.isEmpty() && orAllKnown) {
-            s.instruments.forEach((v, listed) -> {
-                if (s.routable(v)) symbols.addAll(listed.keySet());
+            state.instruments.forEach((v, listed) -> {
+                if (state.routable(v)) symbols.addAll(listed.keySet());
             });
         }
-        symbols.removeAll(s.subscribed.getOrDefault(venue, Set.of()));
+        symbols.removeAll(state.subscribed.getOrDefault(venue, Set.of()));
         if (symbols.isEmpty()) return;
-        s.subscribed.computeIfAbsent(venue, v -> new HashSet<>()).addAll(symbols);
-        s.subscribedAt.put(venue, clock.instant());
+        state.subscribed.computeIfAbsent(venue, v -> new HashSet<>()).addAll(symbols);
+        state.subscribedAt.put(venue, clock.instant());
         String requestId = "MD-" + venue + "-" + clock.millis();
         tx.effect(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, requestId, List.copyOf(symbols))));
     }
 
     void onMarketData(MarketDataEvent event) {
-        s.market.apply(event);
+        state.market.apply(event);
         String symbol = event.symbol();
         Instant now = clock.instant();
-        Optional<BigDecimal> price = s.price(symbol);
+        Optional<BigDecimal> price = state.price(symbol);
         // Only plans waiting for their entry or watching their exits look at prices: not the (many, under load) plans
         // whose orders are working. Picked first, as the steps below may end plans.
         List<ActivePlan> watching = new ArrayList<>();
-        for (ActivePlan ap : s.plans.values()) {
+        for (ActivePlan ap : state.plans.values()) {
             if (ap.plan.symbol().equals(symbol) && (ap.state() == PlanState.PENDING_ENTRY || ap.state() == PlanState.OPEN)) {
                 watching.add(ap);
             }
@@ -936,7 +936,7 @@ final class Execution {
                 entry ? p.targetQty : p.exitTargetQty != null ? p.exitTargetQty : p.exitFilledQty, entry ? p.expectedPrice : p.exitExpectedPrice,
                 order != null && order.latencyMs() != null ? order.latencyMs() : (entry ? p.latencyMs : null),
                 order != null ? order.venue() : p.venue, order != null ? order.venueScore() : p.venueScore,
-                s.positions.get(symbol), markPrice(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
+                state.positions.get(symbol), markPrice(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
                 error, p.triggeredAt == null ? null : waitForEntry(ap.receivedAt, p.triggeredAt), null, null,
                 ap.plan.stopLoss(), ap.plan.takeProfit());
     }
@@ -951,12 +951,12 @@ final class Execution {
     }
 
     void emit(ExecReport unsequenced) {
-        long sequence = ++s.lastReportSequence;
+        long sequence = ++state.lastReportSequence;
         ExecReport report = ReportFactory.withSequence(unsequenced, sequence);
         JsonText json = JsonText.later(report);
         tx.writes.add(new JournalWrite.PutReport(sequence, report.reportId(), report.planId(), report.clOrdId(),
                 report.status(), report.createdAt(), json));
-        tx.onRollback.add(() -> s.lastReportSequence = Math.min(s.lastReportSequence, sequence - 1));
+        tx.onRollback.add(() -> state.lastReportSequence = Math.min(state.lastReportSequence, sequence - 1));
         tx.afterCommit(() -> {
             Object orderId = report.clOrdId() != null ? report.clOrdId() : currentOrder(report.planId());
             OpsLog.info(report.planId(), orderId, "exec-report #{} {} {} {} @ {} (slippage {}, latency {} ms, adherence {})",
@@ -1006,8 +1006,8 @@ final class Execution {
         if (donePattern != null) OpsLog.info(ap.id(), currentOrder(ap.id()), donePattern, withFirst(terminal.wireName(), args));
         else if (why == null) OpsLog.info(ap.id(), currentOrder(ap.id()), "done: {}", terminal.wireName());
         else OpsLog.info(ap.id(), currentOrder(ap.id()), "done: {} ({})", terminal.wireName(), why);
-        s.plans.remove(ap.id());
-        tx.onRollback.add(() -> s.plans.putIfAbsent(ap.id(), ap));
+        state.plans.remove(ap.id());
+        tx.onRollback.add(() -> state.plans.putIfAbsent(ap.id(), ap));
         return true;
     }
 
@@ -1018,25 +1018,25 @@ final class Execution {
         releaseRateWaiting();
         timers.onTick();
         int flags = 0;
-        for (ActivePlan ap : s.plans.values()) flags += ap.progress.attention.size();
+        for (ActivePlan ap : state.plans.values()) flags += ap.progress.attention.size();
         needingAttention = flags;
     }
 
     /** Orders held back by the rate limit go in order as the rate allows; one that waited too long is refused. */
     private void releaseRateWaiting() {
-        if (s.rateWaiting.isEmpty()) return;
+        if (state.rateWaiting.isEmpty()) return;
         Instant now = clock.instant();
         Map<String, Integer> slots = new HashMap<>();
-        for (EngineState.RateWait w : new ArrayList<>(s.rateWaiting.values())) {
+        for (EngineState.RateWait w : new ArrayList<>(state.rateWaiting.values())) {
             int free = slots.computeIfAbsent(w.venue(), v -> rate.available(v, now));
             if (free > 0) {
                 slots.put(w.venue(), free - 1);
                 afterCommit(() -> transmit(w.id(), true));
             } else if (Duration.between(w.since(), now).toMillis() > settings.risk().maxRateWaitMs()) {
-                s.rateWaiting.remove(w.id());
+                state.rateWaiting.remove(w.id());
                 RiskDenial denial = new RiskDenial(RiskDenial.RATE, "waited " + Duration.between(w.since(), now).toMillis()
                         + " ms for the order rate of " + w.venue() + " (" + settings.risk().maxOrdersPerSecond() + " a second)");
-                Order o = s.orders.get(w.id());
+                Order o = state.orders.get(w.id());
                 if (o != null) {
                     riskDenied(o.planId(), w.id(), "order to " + w.venue(), denial);
                     afterCommit(() -> notSent(w.id(), denial.toString()));
@@ -1086,7 +1086,7 @@ final class Execution {
 
     private boolean sendCancel(Order order, String why, boolean byOperator) {
         if (order.pendingRequest() != null) return false;
-        VenueCapabilities caps = s.capabilities(order.venue());
+        VenueCapabilities caps = state.capabilities(order.venue());
         if (!caps.cancelRequest()) {
             flag(order, "cancel", "cannot cancel (" + why + "): " + order.venue() + " takes no OrderCancelRequest (CancelRequest=N); "
                     + "the order is left to its time in force " + wireTif(order));
@@ -1098,16 +1098,16 @@ final class Execution {
             return false;
         }
         Instant now = clock.instant();
-        Instant last = s.cancelSentAt.get(order.clOrdId());
+        Instant last = state.cancelSentAt.get(order.clOrdId());
         if (!byOperator && last != null && now.isBefore(last.plus(CANCEL_BACKOFF.multipliedBy(1L << Math.max(0, order.requestCount() - 1))))) {
             return false;
         }
         ClOrdId requestId = new ClOrdId(order.clOrdId().value() + "-C" + (order.requestCount() + 1));
         Order pending = order.withPendingRequest(requestId);
         if (pending.status().canMoveTo(OrderStatus.PENDING_CANCEL)) pending = pending.withStatus(OrderStatus.PENDING_CANCEL, null);
-        s.orders.put(pending);
-        s.requestIds.put(requestId, order.clOrdId());
-        s.cancelSentAt.put(order.clOrdId(), now);
+        state.orders.put(pending);
+        state.requestIds.put(requestId, order.clOrdId());
+        state.cancelSentAt.put(order.clOrdId(), now);
         tx.writes.add(new JournalWrite.PutOrder(pending));
         OpsLog.info(order.planId(), order.clOrdId(), "cancel requested ({}): OrderCancelRequest {} to {}{}", why,
                 requestId, order.venue(), order.requestCount() == 0 ? "" : " (attempt " + (order.requestCount() + 1) + " of "
@@ -1123,9 +1123,9 @@ final class Execution {
      */
     void flag(Order order, String kind, String message) {
         String key = order.clOrdId().value() + " " + kind;
-        ActivePlan ap = s.plans.get(order.planId());
+        ActivePlan ap = state.plans.get(order.planId());
         if (ap == null) {
-            if (s.flaggedWithoutPlan.add(key)) OpsLog.error(order.planId(), order.clOrdId(), "NEEDS ATTENTION: {}", message);
+            if (state.flaggedWithoutPlan.add(key)) OpsLog.error(order.planId(), order.clOrdId(), "NEEDS ATTENTION: {}", message);
             return;
         }
         if (ap.progress.attention.containsKey(key)) return;
@@ -1147,7 +1147,7 @@ final class Execution {
 
     /** The time in force the order went out with at its venue. */
     TimeInForce wireTif(Order order) {
-        return VenueOrderTerms.wireTif(s.capabilities(order.venue()), order.timeInForce());
+        return VenueOrderTerms.wireTif(state.capabilities(order.venue()), order.timeInForce());
     }
 
     // ================================================================= learning
@@ -1172,7 +1172,7 @@ final class Execution {
         }
         boolean success = order.cumQty().signum() > 0;
         ExecutionObservation observation = new ExecutionObservation(order.venue(), order.latencyMs(), slippage, success, clock.instant());
-        VenueStats stats = s.venueStats.observe(observation);
+        VenueStats stats = state.venueStats.observe(observation);
         tx.writes.add(new JournalWrite.PutVenueStats(order.venue(), JsonText.later(stats), clock.instant()));
         if (OpsLog.isDebugEnabled()) {
             OpsLog.debug(order.planId(), order.clOrdId(), "venue {} learned from {}: latency {} ms, slippage {}, success {} "
@@ -1191,8 +1191,8 @@ final class Execution {
      * priced from (a stale trade would cap marketable limits away from the market and misstate slippage).
      */
     Optional<BigDecimal> markPrice(String symbol) {
-        Optional<BigDecimal> mid = s.market.symbol(symbol).mid();
-        return mid.isPresent() ? mid : s.price(symbol);
+        Optional<BigDecimal> mid = state.market.symbol(symbol).mid();
+        return mid.isPresent() ? mid : state.price(symbol);
     }
 
     /**
@@ -1214,7 +1214,7 @@ final class Execution {
 
     List<Order> ordersOf(ActivePlan ap, Leg leg) {
         List<Order> out = new ArrayList<>();
-        for (Order o : s.orders.ofPlan(ap.id())) {
+        for (Order o : state.orders.ofPlan(ap.id())) {
             if (o.leg() == leg) out.add(o);
         }
         return out;
@@ -1272,7 +1272,7 @@ final class Execution {
         return new TradingEngine.EngineView() {
             @Override
             public Collection<Position> positions() {
-                return List.copyOf(s.positions.all());
+                return List.copyOf(state.positions.all());
             }
 
             @Override
@@ -1282,42 +1282,42 @@ final class Execution {
 
             @Override
             public MarketView market(String symbol) {
-                return MarketView.of(s.market.symbol(symbol), clock.instant());
+                return MarketView.of(state.market.symbol(symbol), clock.instant());
             }
 
             @Override
             public Map<String, Boolean> sessions() {
-                return Map.copyOf(s.sessions);
+                return Map.copyOf(state.sessions);
             }
 
             @Override
             public Map<String, Map<String, Instrument>> instruments() {
                 Map<String, Map<String, Instrument>> copy = new LinkedHashMap<>();
-                s.instruments.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
+                state.instruments.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
                 return copy;
             }
 
             @Override
             public Map<String, VenueStats> venueStats() {
                 Map<String, VenueStats> out = new TreeMap<>();
-                for (String venue : s.sessions.keySet()) out.put(venue, s.venueStats.get(venue));
+                for (String venue : state.sessions.keySet()) out.put(venue, state.venueStats.get(venue));
                 return out;
             }
 
             @Override
             public VenueRanking rankVenues(String symbol, Side side, BigDecimal quantity, BigDecimal maxSlippage, long maxLatencyMs) {
-                return rank(symbol, s.price(symbol).orElse(null), side,
+                return rank(symbol, state.price(symbol).orElse(null), side,
                         new OrderRequirements(quantity, maxSlippage, maxLatencyMs, List.of()), List.of());
             }
 
             @Override
             public boolean killSwitchEngaged() {
-                return s.tradingState == TradingState.HALTED;
+                return state.tradingState == TradingState.HALTED;
             }
 
             @Override
             public Map<String, Long> planCounts() {
-                return s.plans.values().stream().collect(Collectors.groupingBy(ap -> ap.state().wireName(), TreeMap::new, Collectors.counting()));
+                return state.plans.values().stream().collect(Collectors.groupingBy(ap -> ap.state().wireName(), TreeMap::new, Collectors.counting()));
             }
         };
     }

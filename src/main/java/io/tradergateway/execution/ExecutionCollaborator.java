@@ -12,14 +12,14 @@ import java.time.Clock;
  * they take no locks and start no threads.
  */
 abstract class ExecutionCollaborator {
-    protected final Execution x;
-    protected final EngineState s;
+    protected final Execution execution;
+    protected final EngineState state;
     protected final ReportFactory reports;
     protected final Clock clock;
 
     ExecutionCollaborator(Execution coordinator, EngineState state, ReportFactory reports, Clock clock) {
-        this.x = coordinator;
-        this.s = state;
+        this.execution = coordinator;
+        this.state = state;
         this.reports = reports;
         this.clock = clock;
     }

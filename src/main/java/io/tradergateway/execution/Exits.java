@@ -35,25 +35,25 @@ final class Exits extends ExecutionCollaborator {
         PlanProgress p = ap.progress;
         Side side = ap.plan.direction().exitSide();
         BigDecimal othersExiting = workingExitQty(ap.plan.symbol(), side);
-        BigDecimal qty = s.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side, p.openQty(), othersExiting);
+        BigDecimal qty = state.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side, p.openQty(), othersExiting);
         p.exitReason = signal.reason().wireName();
         p.exitDetail = signal.detail();
         p.exitTriggeredAt = clock.instant();
         p.exitExpectedPrice = price;
         p.bestPrice = ap.exitMonitor.bestPrice();
         if (qty.signum() <= 0) {
-            OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "exit {} ({}) but the {} position is already flat or the other way{}: nothing to send", p.exitReason, signal.detail(), ap.plan.symbol(), othersExiting.signum() == 0 ? ""
+            OpsLog.warn(ap.id(), execution.currentOrder(ap.id()), "exit {} ({}) but the {} position is already flat or the other way{}: nothing to send", p.exitReason, signal.detail(), ap.plan.symbol(), othersExiting.signum() == 0 ? ""
                             : ", or other plans' working exit orders (" + othersExiting.toPlainString() + ") already close it");
-            x.endPlan(ap, PlanState.CLOSED, "exit " + p.exitReason + ": position already flat"
+            execution.endPlan(ap, PlanState.CLOSED, "exit " + p.exitReason + ": position already flat"
                     + (othersExiting.signum() == 0 ? "" : " once other plans' working exits fill"));
             return;
         }
         if (!ap.moveTo(PlanState.EXITING, "exit " + p.exitReason + " (" + signal.detail() + ")")) return;
         p.exitTargetQty = p.exitFilledQty.add(qty);
-        OpsLog.info(ap.id(), x.currentOrder(ap.id()), "exit triggered: {} ({}) at {}; reduce-only {} {}", p.exitReason, signal.detail(),
+        OpsLog.info(ap.id(), execution.currentOrder(ap.id()), "exit triggered: {} ({}) at {}; reduce-only {} {}", p.exitReason, signal.detail(),
                 price.toPlainString(), side.wireName(), qty.toPlainString());
         sendExitOrder(ap, qty);
-        x.storePlan(ap);
+        execution.storePlan(ap);
     }
 
     /**
@@ -62,7 +62,7 @@ final class Exits extends ExecutionCollaborator {
      */
     private BigDecimal workingExitQty(String symbol, Side side) {
         BigDecimal total = BigDecimal.ZERO;
-        for (Order o : s.orders.working()) {
+        for (Order o : state.orders.working()) {
             if (o.leg() == Leg.EXIT && o.side() == side && o.symbol().equals(symbol)) total = total.add(o.leavesQty());
         }
         return total;
@@ -74,34 +74,34 @@ final class Exits extends ExecutionCollaborator {
         Side side = ap.plan.direction().exitSide();
         // A venue that rejected this plan's exit is tried again only when no other venue can take it: retrying a
         // stop at the venue that just refused it would leave the position open while the others could close it.
-        List<String> rejectedBy = x.ordersOf(ap, Leg.EXIT).stream().filter(o -> o.status() == OrderStatus.REJECTED)
+        List<String> rejectedBy = execution.ordersOf(ap, Leg.EXIT).stream().filter(o -> o.status() == OrderStatus.REJECTED)
                 .map(Order::venue).distinct().toList();
-        VenueRanking ranking = x.rank(ap.plan, side, qty, rejectedBy);
-        if (ranking.best().isEmpty() && !rejectedBy.isEmpty()) ranking = x.rank(ap.plan, side, qty, List.of());
+        VenueRanking ranking = execution.rank(ap.plan, side, qty, rejectedBy);
+        if (ranking.best().isEmpty() && !rejectedBy.isEmpty()) ranking = execution.rank(ap.plan, side, qty, List.of());
         if (ranking.best().isEmpty()) {
-            OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "no venue to exit {} {}: {} (attempt {} of {})", qty, ap.plan.symbol(),
+            OpsLog.warn(ap.id(), execution.currentOrder(ap.id()), "no venue to exit {} {}: {} (attempt {} of {})", qty, ap.plan.symbol(),
                     ranking.noVenueMessage(), p.exitAttempts, MAX_EXIT_ATTEMPTS);
             return;
         }
         // A refusal (the price collar; never size: this order reduces the position) counts as this attempt.
-        x.newOrder(ap, ++s.lastOrderSeqNo, Leg.EXIT, ranking.best().get(), side, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0,
+        execution.newOrder(ap, ++state.lastOrderSeqNo, Leg.EXIT, ranking.best().get(), side, qty, OrderType.MARKET, null, TimeInForce.IOC, null, 0,
                 p.exitExpectedPrice);
     }
 
     void finishExitIfDone(ActivePlan ap) {
         PlanProgress p = ap.progress;
         if (p.state != PlanState.EXITING) return;
-        if (x.ordersOf(ap, Leg.EXIT).stream().anyMatch(o -> o.status().isWorking())) return;
+        if (execution.ordersOf(ap, Leg.EXIT).stream().anyMatch(o -> o.status().isWorking())) return;
         if (p.exitFilledQty.compareTo(p.exitTargetQty) >= 0) return;
         Side side = ap.plan.direction().exitSide();
-        BigDecimal remaining = s.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side,
+        BigDecimal remaining = state.positions.get(ap.plan.symbol()).reduceOnlyQuantity(side,
                 p.exitTargetQty.subtract(p.exitFilledQty), workingExitQty(ap.plan.symbol(), side));
-        Order last = x.lastOrder(ap, Leg.EXIT);
+        Order last = execution.lastOrder(ap, Leg.EXIT);
         if (remaining.signum() > 0 && p.exitAttempts < MAX_EXIT_ATTEMPTS) {
-            OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "exit incomplete ({} of {}): {}; sending the remaining {} again",
+            OpsLog.warn(ap.id(), execution.currentOrder(ap.id()), "exit incomplete ({} of {}): {}; sending the remaining {} again",
                     p.exitFilledQty.toPlainString(), p.exitTargetQty.toPlainString(), Execution.describeEnd(last), remaining.toPlainString());
             sendExitOrder(ap, remaining);
-            x.storePlan(ap);
+            execution.storePlan(ap);
             return;
         }
         String why = "exit " + p.exitReason + " incomplete after " + p.exitAttempts + " attempts: " + Execution.describeEnd(last);
@@ -112,18 +112,18 @@ final class Exits extends ExecutionCollaborator {
         if (wait.compareTo(EXIT_RETRY_MAX) > 0) wait = EXIT_RETRY_MAX;
         p.exitRetryAt = clock.instant().plus(wait);
         if (p.exitBlocks == 1) {
-            OpsLog.error(ap.id(), x.currentOrder(ap.id()), "EXIT BLOCKED: {}; retrying in {} s or when a session logs on", why,
+            OpsLog.error(ap.id(), execution.currentOrder(ap.id()), "EXIT BLOCKED: {}; retrying in {} s or when a session logs on", why,
                     wait.toSeconds());
-            x.emit(reports.terminal(x.inputFor(ap, Leg.EXIT, last, ExecReport.Status.FAILED, why)));
+            execution.emit(reports.terminal(execution.inputFor(ap, Leg.EXIT, last, ExecReport.Status.FAILED, why)));
         } else {
-            OpsLog.warn(ap.id(), x.currentOrder(ap.id()), "exit still blocked ({} times): {}; retrying in {} s", p.exitBlocks, why,
+            OpsLog.warn(ap.id(), execution.currentOrder(ap.id()), "exit still blocked ({} times): {}; retrying in {} s", p.exitBlocks, why,
                     wait.toSeconds());
         }
         p.attention.put("exit", "exit " + p.exitReason + " blocked " + p.exitBlocks + " time(s): " + why);
         ap.reopenAfterFailedExit("exit blocked: " + why);
         p.exitAttempts = 0;
         p.exitTargetQty = null;
-        x.storePlan(ap);
+        execution.storePlan(ap);
     }
 
     /** A blocked exit whose back-off has passed fires again: its monitor is re-armed. */
@@ -131,15 +131,15 @@ final class Exits extends ExecutionCollaborator {
         PlanProgress p = ap.progress;
         if (p.exitRetryAt == null || ap.exitMonitor == null || ap.exitMonitor.triggered().isEmpty()) return;
         if (!now && clock.instant().isBefore(p.exitRetryAt)) return;
-        OpsLog.info(ap.id(), x.currentOrder(ap.id()), "retrying the blocked exit {}", p.exitReason);
+        OpsLog.info(ap.id(), execution.currentOrder(ap.id()), "retrying the blocked exit {}", p.exitReason);
         p.exitRetryAt = null;
         ap.exitMonitor.rearm();
     }
 
     void closePlan(ActivePlan ap) {
         PlanProgress p = ap.progress;
-        OpsLog.info(ap.id(), x.currentOrder(ap.id()), "closed by {}: exited {} avg {}, realized {}", p.exitReason, p.exitFilledQty.toPlainString(),
+        OpsLog.info(ap.id(), execution.currentOrder(ap.id()), "closed by {}: exited {} avg {}, realized {}", p.exitReason, p.exitFilledQty.toPlainString(),
                 p.exitAvgPrice.toPlainString(), p.exitPnl.toPlainString());
-        x.endPlan(ap, PlanState.CLOSED, null);
+        execution.endPlan(ap, PlanState.CLOSED, null);
     }
 }

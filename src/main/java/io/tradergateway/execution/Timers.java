@@ -44,16 +44,16 @@ final class Timers extends ExecutionCollaborator {
 
     void onTick() {
         Instant now = clock.instant();
-        for (ActivePlan ap : new ArrayList<>(s.plans.values())) {
+        for (ActivePlan ap : new ArrayList<>(state.plans.values())) {
             MDC.put("plan_id", ap.id());
             PlanProgress p = ap.progress;
             switch (p.state) {
                 case PENDING_ENTRY -> {
                     if (!now.isBefore(ap.plan.validUntil())) {
-                        OpsLog.info(ap.id(), x.currentOrder(ap.id()), "valid_until {} passed while waiting for entry conditions", ap.plan.validUntil());
+                        OpsLog.info(ap.id(), execution.currentOrder(ap.id()), "valid_until {} passed while waiting for entry conditions", ap.plan.validUntil());
                         String why = "valid_until " + ap.plan.validUntil() + " passed before the entry conditions held";
-                        x.endPlan(ap, PlanState.CANCELLED, why);
-                        x.emit(reports.terminal(x.inputFor(ap, Leg.ENTRY, null, ExecReport.Status.CANCELLED, why)));
+                        execution.endPlan(ap, PlanState.CANCELLED, why);
+                        execution.emit(reports.terminal(execution.inputFor(ap, Leg.ENTRY, null, ExecReport.Status.CANCELLED, why)));
                     }
                 }
                 case WORKING -> {
@@ -61,22 +61,22 @@ final class Timers extends ExecutionCollaborator {
                         entries.sendDueSlices(ap, now);
                         if (p.slicesSent >= ap.twap.sliceCount() && !now.isBefore(ap.twap.endsAt())) {
                             p.stopEntry = true;
-                            for (Order o : x.ordersOf(ap, Leg.ENTRY)) {
+                            for (Order o : execution.ordersOf(ap, Leg.ENTRY)) {
                                 // A child not yet acknowledged (a catch-up slice sent on this very tick after a restart)
                                 // is an IOC the venue answers at once, and is asked about if it does not.
                                 if (o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW && o.pendingRequest() == null) {
-                                    x.sendCancel(o, "TWAP schedule ended");
+                                    execution.sendCancel(o, "TWAP schedule ended");
                                 }
                             }
-                            x.storePlan(ap);
+                            execution.storePlan(ap);
                             entries.finishEntryIfDone(ap);
                         }
                     }
-                    for (Order o : x.ordersOf(ap, Leg.ENTRY)) {
+                    for (Order o : execution.ordersOf(ap, Leg.ENTRY)) {
                         if (o.status().isWorking() && o.pendingRequest() == null && o.expireTime() != null
                                 && now.isAfter(o.expireTime().plus(EXPIRY_GRACE))) {
                             p.reason = "limit order not filled before valid_until " + ap.plan.validUntil();
-                            x.sendCancel(o, "past its ExpireTime");
+                            execution.sendCancel(o, "past its ExpireTime");
                         }
                     }
                 }
@@ -85,14 +85,14 @@ final class Timers extends ExecutionCollaborator {
                         exits.retryBlockedExit(ap, false);
                         // Prices are re-checked on the tick too: a stop re-armed after a failed exit must fire again
                         // in a quiet market, without waiting for the next trade print.
-                        Optional<BigDecimal> last = s.price(ap.plan.symbol());
+                        Optional<BigDecimal> last = state.price(ap.plan.symbol());
                         Optional<ExitSignal> signal = ap.exitMonitor.onTime(now);
                         if (signal.isEmpty() && last.isPresent()) signal = ap.exitMonitor.onPrice(last.get(), now);
                         signal.ifPresent(sig -> exits.startExit(ap, sig, last.orElse(p.avgPrice)));
                     }
                 }
                 case EXITING -> {
-                    if (p.exitTargetQty != null && x.ordersOf(ap, Leg.EXIT).stream().noneMatch(o -> o.status().isWorking())
+                    if (p.exitTargetQty != null && execution.ordersOf(ap, Leg.EXIT).stream().noneMatch(o -> o.status().isWorking())
                             && p.exitFilledQty.compareTo(p.exitTargetQty) < 0) {
                         exits.finishExitIfDone(ap);
                     }
@@ -101,39 +101,39 @@ final class Timers extends ExecutionCollaborator {
                 }
             }
         }
-        for (Order o : new ArrayList<>(s.orders.working())) {
+        for (Order o : new ArrayList<>(state.orders.working())) {
             // IOC means the venue answers at once; one it leaves working would hold its plan forever. At a venue that
             // takes no IOC the order went out as DAY and what rests is cancelled right after the ack.
-            boolean emulated = VenueOrderTerms.emulatesImmediate(s.capabilities(o.venue()), o.timeInForce());
+            boolean emulated = VenueOrderTerms.emulatesImmediate(state.capabilities(o.venue()), o.timeInForce());
             if ((o.timeInForce() == TimeInForce.IOC || emulated) && o.status().isWorking() && o.status() != OrderStatus.PENDING_NEW
                     && o.pendingRequest() == null && o.ackedAt() != null
                     && (emulated || Duration.between(o.ackedAt(), now).compareTo(IOC_GRACE) > 0)) {
-                x.sendCancel(o, emulated ? "IOC at a venue without IOC: cancelling what rests"
+                execution.sendCancel(o, emulated ? "IOC at a venue without IOC: cancelling what rests"
                         : "IOC order still working " + Duration.between(o.ackedAt(), now).toSeconds() + " s after its ack");
                 continue;
             }
             boolean unanswered = o.status() == OrderStatus.PENDING_NEW && o.sentAt() != null && o.ackedAt() == null
                     && Duration.between(o.sentAt(), now).compareTo(UNANSWERED) > 0;
-            Instant doubted = s.inDoubt.get(o.clOrdId());
+            Instant doubted = state.inDoubt.get(o.clOrdId());
             boolean endUnreported = doubted != null && o.status().isWorking() && Duration.between(doubted, now).compareTo(UNANSWERED) > 0;
-            if ((unanswered || endUnreported) && s.sessionUp(o.venue())) {
-                Instant asked = s.statusAsked.get(o.clOrdId());
-                int times = s.statusRequests.getOrDefault(o.clOrdId(), 0);
+            if ((unanswered || endUnreported) && state.sessionUp(o.venue())) {
+                Instant asked = state.statusAsked.get(o.clOrdId());
+                int times = state.statusRequests.getOrDefault(o.clOrdId(), 0);
                 // 10 s, then 20, 40, ... between requests
                 if (asked != null && Duration.between(asked, now).compareTo(UNANSWERED.multipliedBy(1L << Math.max(0, times - 1))) < 0) {
                     continue;
                 }
                 String why = (unanswered ? "unanswered" : "said ended by a cancel reject but no execution report") + " for "
                         + Duration.between(unanswered ? o.sentAt() : doubted, now).toSeconds() + " s";
-                if (!x.askStatus(o, why + ": asking " + o.venue() + " for its status")) {
-                    x.flag(o, "status", why + " and " + o.venue() + (times >= Execution.MAX_STATUS_REQUESTS
+                if (!execution.askStatus(o, why + ": asking " + o.venue() + " for its status")) {
+                    execution.flag(o, "status", why + " and " + o.venue() + (times >= Execution.MAX_STATUS_REQUESTS
                             ? " did not answer " + times + " OrderStatusRequests" : " takes no OrderStatusRequest")
                             + ": its outcome is unknown until the venue reports on it");
                 }
             }
         }
-        if (Duration.between(s.lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
-            s.lastPrune = now;
+        if (Duration.between(state.lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
+            state.lastPrune = now;
             pruneFinishedOrders(now);
         }
         MDC.remove("plan_id");
@@ -144,10 +144,10 @@ final class Timers extends ExecutionCollaborator {
      * keeps them; memory keeps only what can still change. A very late report for a forgotten order is logged.
      */
     private void pruneFinishedOrders(Instant now) {
-        s.orders.removeIf(o -> o.status().isTerminal() && !s.plans.containsKey(o.planId())
+        state.orders.removeIf(o -> o.status().isTerminal() && !state.plans.containsKey(o.planId())
                 && o.createdAt().plus(PRUNE_EVERY).isBefore(now));
-        s.statusAsked.keySet().retainAll(s.orders.ids());
-        s.inDoubt.keySet().retainAll(s.orders.ids());
-        s.requestIds.values().retainAll(s.orders.ids());
+        state.statusAsked.keySet().retainAll(state.orders.ids());
+        state.inDoubt.keySet().retainAll(state.orders.ids());
+        state.requestIds.values().retainAll(state.orders.ids());
     }
 }

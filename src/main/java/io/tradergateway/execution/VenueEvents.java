@@ -43,16 +43,16 @@ final class VenueEvents extends ExecutionCollaborator {
 
     void onExecutionReport(VenueExecutionReport r) {
         ClOrdId orderId = r.clOrdId();
-        Order order = s.orders.get(orderId);
+        Order order = state.orders.get(orderId);
         if (order == null && r.origClOrdId() != null) {
             orderId = r.origClOrdId();
-            order = s.orders.get(orderId);
+            order = state.orders.get(orderId);
         }
         if (order == null) {
-            ClOrdId target = s.requestIds.get(r.clOrdId());
+            ClOrdId target = state.requestIds.get(r.clOrdId());
             if (target != null) {
                 orderId = target;
-                order = s.orders.get(target);
+                order = state.orders.get(target);
             }
         }
         if (order == null) {
@@ -70,14 +70,14 @@ final class VenueEvents extends ExecutionCollaborator {
             orderId = order.clOrdId();
             OpsLog.warn(order.planId(), orderId, "{} report (ExecID {}) from {} for an order no longer in memory ({}): "
                     + "reloaded from the journal", r.execType(), r.execId(), r.venue(), order.status());
-            x.remember(order);
+            execution.remember(order);
         }
         MDC.put("plan_id", order.planId());
         MDC.put("cl_ord_id", orderId.value());
-        ActivePlan ap = s.plans.get(order.planId());
+        ActivePlan ap = state.plans.get(order.planId());
         Order before = order;
         order = order.withVenueAnswer(r.orderId(), r.receivedAt());
-        Optional<String> bad = r.execType() == ExecType.ORDER_STATUS ? ReportCheck.statusAnswer(order, r, x.markPrice(order.symbol()))
+        Optional<String> bad = r.execType() == ExecType.ORDER_STATUS ? ReportCheck.statusAnswer(order, r, execution.markPrice(order.symbol()))
                 : r.isFill() ? Optional.empty() : ReportCheck.identity(order, r);
         if (bad.isPresent()) {
             quarantine(order, r, bad.get());
@@ -87,7 +87,7 @@ final class VenueEvents extends ExecutionCollaborator {
             order = reconcile(ap, order, r);
         } else if (r.isFill()) {
             // Keyed by the order and the ExecID: a venue that restarts may number its executions from 1 again.
-            if (x.fillKnown(r.venue(), orderId, r.execId())) {
+            if (execution.fillKnown(r.venue(), orderId, r.execId())) {
                 OpsLog.info(order.planId(), orderId, "duplicate ExecID {} from {} (possDup={}) ignored",
                         r.execId(), r.venue(), r.possDup());
                 countIgnored(IGNORED_DUPLICATE_EXEC_ID);
@@ -102,7 +102,7 @@ final class VenueEvents extends ExecutionCollaborator {
                 countIgnored(IGNORED_ALREADY_COVERED);
                 return;
             }
-            bad = ReportCheck.fill(order, r, x.markPrice(order.symbol()));
+            bad = ReportCheck.fill(order, r, execution.markPrice(order.symbol()));
             if (bad.isPresent()) {
                 quarantine(order, r, bad.get());
                 return;
@@ -139,21 +139,21 @@ final class VenueEvents extends ExecutionCollaborator {
             order = order.withReplaced(r.cumQty().add(r.leavesQty()), order.limitPrice());
         }
         if (order.pendingRequest() != null && (r.execType() == ExecType.CANCELED || r.execType() == ExecType.REPLACED)) {
-            s.requestIds.remove(order.pendingRequest());
+            state.requestIds.remove(order.pendingRequest());
             order = order.withPendingRequest(null);
         }
-        s.orders.put(order);
-        x.write(new JournalWrite.PutOrder(order));
+        state.orders.put(order);
+        execution.write(new JournalWrite.PutOrder(order));
         logVenueEvent(order, before, r);
         if (order.status().isTerminal()) {
-            s.inDoubt.remove(order.clOrdId());
-            x.clearFlags(ap, order);
+            state.inDoubt.remove(order.clOrdId());
+            execution.clearFlags(ap, order);
         }
         if (ap == null) return;
         if (before.status() != OrderStatus.REJECTED && order.status() == OrderStatus.REJECTED) {
             entries.onOrderRejected(ap, order, text, !neverPlaced);
         } else if (!before.status().isTerminal() && order.status().isTerminal()) {
-            x.learn(order);
+            execution.learn(order);
             if (order.leg() == Leg.ENTRY) entries.finishEntryIfDone(ap);
             else exits.finishExitIfDone(ap);
         }
@@ -164,10 +164,10 @@ final class VenueEvents extends ExecutionCollaborator {
      * state change, nothing learned), one ERROR line, counted, and the order flagged for an operator.
      */
     private void quarantine(Order order, VenueExecutionReport r, String why) {
-        x.write(new JournalWrite.PutQuarantined(r.venue(), order.clOrdId().value(), order.planId(), r.execId().value(), why,
+        execution.write(new JournalWrite.PutQuarantined(r.venue(), order.clOrdId().value(), order.planId(), r.execId().value(), why,
                 r.toString(), r.receivedAt()));
         countIgnored(IGNORED_QUARANTINED);
-        x.flag(order, "quarantine " + r.execId(), "QUARANTINED " + r.execType() + " report ExecID " + r.execId() + " from "
+        execution.flag(order, "quarantine " + r.execId(), "QUARANTINED " + r.execType() + " report ExecID " + r.execId() + " from "
                 + r.venue() + ": " + why + "; not booked (GET /v1/quarantine)");
     }
 
@@ -200,7 +200,7 @@ final class VenueEvents extends ExecutionCollaborator {
         BigDecimal missing = r.cumQty().subtract(order.cumQty());
         BigDecimal price = ReportCheck.missingPrice(order, r).setScale(8, RoundingMode.HALF_EVEN).stripTrailingZeros();
         var execId = new io.tradergateway.domain.ExecId("RECON-" + order.clOrdId() + "-" + r.cumQty().toPlainString());
-        if (x.fillKnown(r.venue(), order.clOrdId(), execId)) return order;
+        if (execution.fillKnown(r.venue(), order.clOrdId(), execId)) return order;
         OpsLog.warn(order.planId(), order.clOrdId(), "reconciliation: venue reports {} filled, we had {}: booking {} @ {}",
                 r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
         return applyFill(ap, order, new Fill(r.venue(), execId, order.clOrdId(), order.symbol(), order.side(), missing, price,
@@ -208,15 +208,15 @@ final class VenueEvents extends ExecutionCollaborator {
     }
 
     void onCancelReject(VenueCancelReject reject) {
-        ClOrdId target = reject.origClOrdId() != null ? reject.origClOrdId() : s.requestIds.get(reject.clOrdId());
-        Order order = target == null ? null : s.orders.get(target);
+        ClOrdId target = reject.origClOrdId() != null ? reject.origClOrdId() : state.requestIds.get(reject.clOrdId());
+        Order order = target == null ? null : state.orders.get(target);
         if (order == null) {
             log.warn("cancel reject for unknown order {} / {} from {}: {}", reject.clOrdId(), reject.origClOrdId(), reject.venue(), reject.text());
             return;
         }
         MDC.put("plan_id", order.planId());
         MDC.put("cl_ord_id", order.clOrdId().value());
-        s.requestIds.remove(reject.clOrdId());
+        state.requestIds.remove(reject.clOrdId());
         // A 35=9 carries no quantities: an order it says is over (filled, cancelled, unknown) ends only by an
         // ExecutionReport, which has its CumQty. Until that comes the order stays working for us (a fill in flight is
         // booked normally, not as a late fill), and if it does not come an OrderStatusRequest settles it (onTick).
@@ -228,21 +228,21 @@ final class VenueEvents extends ExecutionCollaborator {
                 : order.ackedAt() == null ? order.status() : OrderStatus.NEW;
         Order updated = order.withPendingRequest(null);
         if (updated.status().canMoveTo(back)) updated = updated.withStatus(back, reject.text());
-        s.orders.put(updated);
-        x.write(new JournalWrite.PutOrder(updated));
+        state.orders.put(updated);
+        execution.write(new JournalWrite.PutOrder(updated));
         OpsLog.warn(order.planId(), order.clOrdId(), "{} rejected by {}: {} (order is {})",
                 reject.forReplace() ? "replace" : "cancel", reject.venue(), reject.text(), updated.status());
         if (claimsEnded) {
-            s.inDoubt.putIfAbsent(order.clOrdId(), clock.instant());
+            state.inDoubt.putIfAbsent(order.clOrdId(), clock.instant());
             OpsLog.warn(order.planId(), order.clOrdId(), "{} says the order is {} with {} of {} booked here: waiting for its "
                     + "execution report (status request in {} s if none comes)", reject.venue(), claimed,
                     order.cumQty().toPlainString(), order.quantity().toPlainString(), Timers.UNANSWERED.toSeconds());
         }
-        ActivePlan ap = s.plans.get(order.planId());
+        ActivePlan ap = state.plans.get(order.planId());
         // Only a transition into a terminal state ends the order here: a 35=9 for an order already done (a cancel that
         // crossed its fill) was learned from, and its plan told, when it ended.
         if (ap != null && !order.status().isTerminal() && updated.status().isTerminal()) {
-            x.learn(updated);
+            execution.learn(updated);
             if (updated.leg() == Leg.ENTRY) entries.finishEntryIfDone(ap);
             else exits.finishExitIfDone(ap);
         }
@@ -250,24 +250,24 @@ final class VenueEvents extends ExecutionCollaborator {
 
     /** The venue will not answer OrderStatusRequests for this order (35=j or 35=3 on our 35=H). */
     void onStatusRequestRefused(String venue, ClOrdId clOrdId, String reason) {
-        Order order = s.orders.get(clOrdId);
+        Order order = state.orders.get(clOrdId);
         if (order == null) {
             log.warn("{} refused a status request for {} (no longer in memory): {}", venue, clOrdId, reason);
             return;
         }
-        s.statusRequestsRefused.add(venue);
+        state.statusRequestsRefused.add(venue);
         OpsLog.warn(order.planId(), clOrdId, "{} refused our OrderStatusRequest: {}; it is not asked again", venue, reason);
         if (order.status().isWorking()) {
-            x.flag(order, "status", venue + " refuses OrderStatusRequests (" + reason + "): the " + order.status()
+            execution.flag(order, "status", venue + " refuses OrderStatusRequests (" + reason + "): the " + order.status()
                     + " order's outcome is unknown until the venue reports on it");
         }
     }
 
     private Order applyFill(ActivePlan ap, Order order, Fill fill) {
         Order updated = order.withFill(fill.quantity(), fill.price(), fill.fee());
-        x.write(new JournalWrite.PutFill(fill, order.planId()));
-        PositionUpdate update = s.positions.apply(fill);
-        x.write(new JournalWrite.PutPosition(update.after(), clock.instant()));
+        execution.write(new JournalWrite.PutFill(fill, order.planId()));
+        PositionUpdate update = state.positions.apply(fill);
+        execution.write(new JournalWrite.PutPosition(update.after(), clock.instant()));
         OpsLog.info(order.planId(), order.clOrdId(), "fill {} {} @ {} at {} (ExecID {}, fee {}); order {}/{}; position {} {} avg {}",
                 fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(), fill.venue(), fill.execId(),
                 fill.fee().toPlainString(), updated.cumQty().toPlainString(), updated.quantity().toPlainString(),
@@ -283,17 +283,17 @@ final class VenueEvents extends ExecutionCollaborator {
             PlanProgress p = ap.progress;
             if (order.leg() == Leg.ENTRY && p.latencyMs == null) p.latencyMs = updated.latencyMs();
             ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
-            x.emit(reports.fill(x.inputFor(ap, order.leg(), updated, status, null).withFill(fill, update)));
+            execution.emit(reports.fill(execution.inputFor(ap, order.leg(), updated, status, null).withFill(fill, update)));
             if (status == ExecReport.Status.FILLED) {
                 if (order.leg() == Leg.ENTRY) entries.completeEntry(ap);
                 else exits.closePlan(ap);
             } else {
-                x.storePlan(ap);
+                execution.storePlan(ap);
             }
         } catch (RuntimeException e) {
             log.error("plan={} clOrdId={} fill {} booked in the {} position, but its plan bookkeeping failed", order.planId(),
                     order.clOrdId(), fill.execId(), fill.symbol(), e);
-            x.flag(updated, "derived " + fill.execId(), "fill " + fill.execId() + " of " + fill.quantity().toPlainString()
+            execution.flag(updated, "derived " + fill.execId(), "fill " + fill.execId() + " of " + fill.quantity().toPlainString()
                     + " is booked in the position, but the plan's figures or report failed: " + e);
         }
         return updated;
@@ -326,7 +326,7 @@ final class VenueEvents extends ExecutionCollaborator {
                     fill.price().toPlainString());
             return;
         }
-        ActivePlan ended = x.restorePlan(stored.get());
+        ActivePlan ended = execution.restorePlan(stored.get());
         PlanProgress p = ended.progress;
         ExecReport.Status status = addToProgress(p, order.leg(), fill, update);
         String why = "late fill: " + fill.venue() + " reported ExecID " + fill.execId() + " after the plan had ended "
@@ -334,8 +334,8 @@ final class VenueEvents extends ExecutionCollaborator {
         OpsLog.error(order.planId(), order.clOrdId(), "LATE FILL {} {} @ {} after the plan ended {}: position now {} {}; "
                         + "no exit watches it", fill.side().wireName(), fill.quantity().toPlainString(), fill.price().toPlainString(),
                 p.state.wireName(), update.after().symbol(), update.after().quantity().toPlainString());
-        x.emit(reports.lateFill(x.inputFor(ended, order.leg(), order, status, why).withFill(fill, update)));
-        x.storePlan(ended);
+        execution.emit(reports.lateFill(execution.inputFor(ended, order.leg(), order, status, why).withFill(fill, update)));
+        execution.storePlan(ended);
     }
 
     static final String IGNORED_UNKNOWN_ORDER = "unknown_order";
