@@ -333,6 +333,14 @@ public final class Database implements AutoCloseable {
         return pooled(query, "read");
     }
 
+    /**
+     * Runs a read on a pooled connection without the fence: the tables as they are, for a reader that gets what they do
+     * not hold yet some other way (the journal's start-up scan of stored keys, which {@code commit} completes).
+     */
+    <T> T readAsItIs(SqlFunction<T> query) {
+        return pooled(query, "read");
+    }
+
     /** The engine's own read connection, kept open (no pool round trip, and H2 keeps its parsed statements). */
     private Connection engineReader;
     private final Object engineReaderLock = new Object();

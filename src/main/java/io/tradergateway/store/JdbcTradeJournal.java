@@ -357,9 +357,12 @@ public final class JdbcTradeJournal implements TradeJournal {
         });
     }
 
-    /** Calls {@code each} with every stored {@code plan_id} (one pass over the plans, for {@link KeyFilter}). */
+    /**
+     * Calls {@code each} with every stored {@code plan_id} (one pass over the plans, for {@link KeyFilter}), reading the
+     * tables as they are: the plans journaled but not in them yet are added to the filter by the journal's commit.
+     */
     void forEachPlanId(Consumer<String> each) {
-        db.read(c -> {
+        db.readAsItIs(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT plan_id FROM plans");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) each.accept(rs.getString(1));
@@ -368,9 +371,9 @@ public final class JdbcTradeJournal implements TradeJournal {
         });
     }
 
-    /** Calls {@code each} with the key of every stored fill (start-up: the journal's in-memory fill filter). */
+    /** Calls {@code each} with the key of every stored fill, as {@link #forEachPlanId} does with plan ids. */
     void forEachFillKey(Consumer<Fill.Key> each) {
-        db.read(c -> {
+        db.readAsItIs(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT venue, cl_ord_id, exec_id FROM fills");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -25,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The engine's journal as an append-only file with the SQL tables as a projection of it (issue 12).
@@ -203,37 +204,31 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
      */
     private void loadKeys() {
         Thread loader = new Thread(() -> {
-            try {
-                long start = System.nanoTime();
-                int[] count = {0};
-                tables.forEachPlanId(id -> {
-                    planIds.add(id);
-                    count[0]++;
-                });
-                planIdsComplete = true;
-                log.info("journal: {} stored plan ids loaded in {} ms: new plan ids are answered from memory", count[0],
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-            } catch (RuntimeException e) {
-                log.warn("journal: cannot load the stored plan ids ({}): every new plan id is looked up in the tables",
-                        e.getMessage());
-            }
-            try {
-                long start = System.nanoTime();
-                int[] count = {0};
-                tables.forEachFillKey(key -> {
-                    fillKeys.add(fillKey(key));
-                    count[0]++;
-                });
+            if (load("plan ids", planIds, tables::forEachPlanId)) planIdsComplete = true;
+            if (load("fill keys", fillKeys, add -> tables.forEachFillKey(key -> add.accept(fillKey(key))))) {
                 fillKeysComplete = true;
-                log.info("journal: {} stored fill keys loaded in {} ms: new fills are answered from memory", count[0],
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-            } catch (RuntimeException e) {
-                log.warn("journal: cannot load the stored fill keys ({}): every new fill is looked up in the tables",
-                        e.getMessage());
             }
         }, "journal-keys");
         loader.setDaemon(true);
         loader.start();
+    }
+
+    /** Adds every stored key {@code source} gives to {@code filter}; false (logged) when the tables could not be read. */
+    private static boolean load(String what, KeyFilter filter, Consumer<Consumer<String>> source) {
+        try {
+            long start = System.nanoTime();
+            long[] count = {0};
+            source.accept(key -> {
+                filter.add(key);
+                count[0]++;
+            });
+            log.info("journal: {} stored {} loaded in {} ms: new ones are answered from memory", count[0], what,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("journal: cannot load the stored {} ({}): every new one is looked up in the tables", what, e.getMessage());
+            return false;
+        }
     }
 
     private static String fillKey(Fill.Key key) {
