@@ -7,7 +7,6 @@ import io.tradergateway.market.MarketView;
 import io.tradergateway.plan.PlanIssue;
 import io.tradergateway.plan.TradingPlan;
 import io.tradergateway.position.Position;
-import io.tradergateway.report.ExecReport;
 import io.tradergateway.report.ReportPublisher;
 import io.tradergateway.risk.RiskLimits;
 import io.tradergateway.routing.VenueRanking;
@@ -30,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -76,7 +74,7 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
     private final EngineState state;
 
     public TradingEngine(TradeJournal journal, VenueGateway venues, Collection<String> venueNames,
-                         Consumer<ExecReport> reportPublisher, Clock clock, Settings settings) {
+                         ReportPublisher reportPublisher, Clock clock, Settings settings) {
         this.journal = journal;
         this.clock = clock;
         this.settings = settings;
@@ -84,8 +82,7 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         List<VenueCapabilities> capabilities = venueNames.stream()
                 .map(v -> configured.getOrDefault(v, VenueCapabilities.defaults(v))).toList();
         this.state = new EngineState(capabilities, settings, new VenueStatsBook(settings.venueStatsAlpha()));
-        this.execution = new Execution(state, journal, venues, ReportPublisher.of(reportPublisher), clock, settings,
-                this::post);
+        this.execution = new Execution(state, journal, venues, reportPublisher, clock, settings, this::post);
         this.thread = new Thread(this::runLoop, "engine");
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "engine-ticker");

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.ObjLongConsumer;
 
@@ -21,7 +20,7 @@ import java.util.function.ObjLongConsumer;
  * journal's path. A report lost from this queue by a crash is safe in the outbox, and the reports log is back-filled
  * at the next start.
  */
-public final class ReportOutput implements ReportPublisher, Consumer<ExecReport>, AutoCloseable {
+public final class ReportOutput implements ReportPublisher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReportOutput.class);
     private static final int MAX_DRAIN = 256;
 
@@ -54,12 +53,6 @@ public final class ReportOutput implements ReportPublisher, Consumer<ExecReport>
         String text = json.text();
         eachReport.accept(text, report.sequence());
         queue.add(new Published(report.sequence(), text));
-    }
-
-    /** A report without its text, which is then written here; the engine publishes with the text ({@link #publish}). */
-    @Override
-    public void accept(ExecReport report) {
-        publish(report, JsonText.later(report));
     }
 
     private void run() {

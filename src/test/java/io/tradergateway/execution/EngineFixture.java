@@ -78,7 +78,8 @@ final class EngineFixture implements AutoCloseable {
                 return caps;
             }
         };
-        engine = new TradingEngine(journalTweak.apply(journal), gateway, List.copyOf(caps.keySet()), reports::add, clock,
+        engine = new TradingEngine(journalTweak.apply(journal), gateway, List.copyOf(caps.keySet()),
+                (report, json) -> reports.add(report), clock,
                 new TradingEngine.Settings(new BigDecimal("1000000"), Duration.ofSeconds(60), 0.2, Duration.ZERO,
                         Duration.ofMillis(50), risk));
         engine.start();

@@ -47,7 +47,7 @@ class GroupCommitTest {
         db = Database.open("jdbc:h2:file:" + dir + "/db;WRITE_DELAY=0", "sa", "");
         journal = new CountingJournal(new JdbcTradeJournal(db));
         VenueGateway noVenues = new NoVenues();
-        engine = new TradingEngine(journal, noVenues, List.of(), report -> { }, Clock.systemUTC(),
+        engine = new TradingEngine(journal, noVenues, List.of(), (report, json) -> { }, Clock.systemUTC(),
                 new TradingEngine.Settings(new BigDecimal("1000000"), Duration.ofSeconds(60), 0.2, Duration.ZERO,
                         Duration.ofSeconds(1)));
         engine.start();

@@ -69,7 +69,7 @@ class OrderStateMachineEngineTest {
                 return Map.of(VENUE, true);
             }
         };
-        engine = new TradingEngine(journal, fakeVenue, List.of(VENUE), report -> { }, Clock.systemUTC(),
+        engine = new TradingEngine(journal, fakeVenue, List.of(VENUE), (report, json) -> { }, Clock.systemUTC(),
                 new TradingEngine.Settings(new BigDecimal("1000000"), Duration.ofSeconds(60), 0.2, Duration.ZERO,
                         Duration.ofMillis(250)));
         engine.start();

@@ -66,7 +66,7 @@ class WriteAheadTest {
                 return Map.of(VENUE, true);
             }
         };
-        engine = new TradingEngine(new JdbcTradeJournal(db), checkingVenue, List.of(VENUE), report -> { }, Clock.systemUTC(),
+        engine = new TradingEngine(new JdbcTradeJournal(db), checkingVenue, List.of(VENUE), (report, json) -> { }, Clock.systemUTC(),
                 new TradingEngine.Settings(new BigDecimal("1000000"), Duration.ofSeconds(60), 0.2, Duration.ZERO,
                         Duration.ofSeconds(1)));
         engine.start();

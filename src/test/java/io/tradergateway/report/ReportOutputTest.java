@@ -53,7 +53,8 @@ class ReportOutputTest {
             // Texts that Json.write of the reports would not give: were the stage to write the JSON again, they would differ.
             output.publish(report("P-1", 1), JsonText.of("{\"sequence\":1,\"as\":\"journaled\"}"));
             output.publish(report("P-2", 2), JsonText.of("{\"sequence\":2,\"as\":\"journaled\"}"));
-            output.accept(report("P-3", 3));
+            ExecReport unwritten = report("P-3", 3);
+            output.publish(unwritten, JsonText.later(unwritten));
             await().atMost(10, TimeUnit.SECONDS).until(() -> told.contains(3L));
         }
 
@@ -61,7 +62,7 @@ class ReportOutputTest {
         assertThat(streamThreads).as("told on the publishing thread").containsOnly(Thread.currentThread().getName());
         assertThat(streamed.subList(0, 2)).containsExactly("1 {\"sequence\":1,\"as\":\"journaled\"}",
                 "2 {\"sequence\":2,\"as\":\"journaled\"}");
-        assertThat(streamed.get(2)).as("a report published without its text has it written here")
+        assertThat(streamed.get(2)).as("a report whose text the journal had not written yet has it written here")
                 .startsWith("3 {").contains("\"plan_id\":\"P-3\"");
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(3);

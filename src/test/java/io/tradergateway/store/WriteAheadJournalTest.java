@@ -513,7 +513,7 @@ class WriteAheadJournalTest {
         Database db = database();
         WriteAheadJournal journal = journal(db, true);
         VenueGateway noVenues = new NoVenues();
-        TradingEngine engine = new TradingEngine(journal, noVenues, List.of(), report -> { }, Clock.systemUTC(),
+        TradingEngine engine = new TradingEngine(journal, noVenues, List.of(), (report, json) -> { }, Clock.systemUTC(),
                 new TradingEngine.Settings(new BigDecimal("1000000"), Duration.ofSeconds(60), 0.2, Duration.ZERO,
                         Duration.ofMillis(250)));
         open.add(engine);
