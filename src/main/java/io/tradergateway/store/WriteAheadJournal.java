@@ -2,7 +2,6 @@ package io.tradergateway.store;
 
 import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.ExecId;
-import io.tradergateway.domain.Fill;
 import io.tradergateway.execution.JournalFailedException;
 import io.tradergateway.execution.JournalWrite;
 import io.tradergateway.execution.Order;
@@ -205,9 +204,9 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private void loadKeys() {
         Thread loader = new Thread(() -> {
             if (load("plan ids", planIds, tables::forEachPlanId)) planIdsComplete = true;
-            if (load("fill keys", fillKeys, add -> tables.forEachFillKey(key -> add.accept(fillKey(key))))) {
-                fillKeysComplete = true;
-            }
+            Consumer<Consumer<String>> storedFills =
+                    add -> tables.forEachFillKey(k -> add.accept(fillKey(k.venue(), k.clOrdId(), k.execId())));
+            if (load("fill keys", fillKeys, storedFills)) fillKeysComplete = true;
         }, "journal-keys");
         loader.setDaemon(true);
         loader.start();
@@ -231,8 +230,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         }
     }
 
-    private static String fillKey(Fill.Key key) {
-        return key.venue() + '\u0001' + key.clOrdId().value() + '\u0001' + key.execId().value();
+    private static String fillKey(String venue, ClOrdId clOrdId, ExecId execId) {
+        return venue + '\u0001' + clOrdId.value() + '\u0001' + execId.value();
     }
 
     /** Applies the batches after {@code inTables} to the tables; the last batch sequence known. */
@@ -286,7 +285,9 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
         List<JournalWrite> rows = List.copyOf(writes);
         for (JournalWrite w : rows) {
             if (w instanceof JournalWrite.PutPlan p) planIds.add(p.plan().planId());
-            else if (w instanceof JournalWrite.PutFill f) fillKeys.add(fillKey(f.fill().key()));
+            else if (w instanceof JournalWrite.PutFill f) {
+                fillKeys.add(fillKey(f.fill().venue(), f.fill().clOrdId(), f.fill().execId()));
+            }
         }
         pending.add(sequence, rows);
         synchronized (syncLock) {
@@ -615,7 +616,7 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     @Override
     public boolean fillExists(String venue, ClOrdId clOrdId, ExecId execId) {
         if (pending.hasFill(venue, clOrdId, execId)) return true;
-        if (fillKeysComplete && !fillKeys.mightContain(fillKey(new Fill.Key(venue, clOrdId, execId)))) return false;
+        if (fillKeysComplete && !fillKeys.mightContain(fillKey(venue, clOrdId, execId))) return false;
         fillLookups++;
         return db.unfenced(() -> tables.fillExists(venue, clOrdId, execId));
     }
