@@ -22,6 +22,8 @@ final class FilledTimes implements ReportReader.Sink {
     private final AtomicInteger notFilled = new AtomicInteger();
     private volatile String firstNotFilled;
     private volatile long lastEndNanos;
+    /** A client waiting for one plan's end ({@link #awaitEnded(int, Duration)} with {@code wakeUp}), unparked at each end. */
+    private volatile Thread waiter;
 
     FilledTimes(String prefix, long[] postStart) {
         this.prefix = prefix;
@@ -45,6 +47,8 @@ final class FilledTimes implements ReportReader.Sink {
         }
         lastEndNanos = seenAtNanos;
         endedCount.incrementAndGet();
+        Thread w = waiter;
+        if (w != null) LockSupport.unpark(w);
     }
 
     /**
@@ -52,6 +56,23 @@ final class FilledTimes implements ReportReader.Sink {
      * every millisecond on the caller's thread (which is idle meanwhile).
      */
     int awaitEnded(int count, Duration stall) {
+        return awaitEnded(count, stall, false);
+    }
+
+    /**
+     * As above; with {@code wakeUp} the caller is unparked by the reader the moment a plan ends, as a bare QuickFIX/J
+     * client's callback would send its next order (one waiter at a time: the one-plan-at-a-time client).
+     */
+    int awaitEnded(int count, Duration stall, boolean wakeUp) {
+        if (wakeUp) waiter = Thread.currentThread();
+        try {
+            return waitFor(count, stall);
+        } finally {
+            if (wakeUp) waiter = null;
+        }
+    }
+
+    private int waitFor(int count, Duration stall) {
         int last = endedCount.get();
         long lastProgress = System.nanoTime();
         while (last < count && System.nanoTime() - lastProgress < stall.toNanos()) {

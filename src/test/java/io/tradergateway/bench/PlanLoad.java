@@ -1,5 +1,6 @@
 package io.tradergateway.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,6 +16,7 @@ import java.util.function.IntFunction;
  * The gateway's load generator: closed-loop clients, each on its own thread ({@code bench-load-N}) with its own
  * keep-alive {@link RawHttpConnection}, posting plans by number (POST, read the answer, POST the next) until a range
  * is done. Stamps each plan's POST start ({@link System#nanoTime()}) in a caller's array, indexed by plan number.
+ * {@link #oneAtATime} makes a one-client load wait for each plan's end before the next POST.
  */
 final class PlanLoad implements AutoCloseable {
     private final List<RawHttpConnection> connections = new ArrayList<>();
@@ -25,6 +27,9 @@ final class PlanLoad implements AutoCloseable {
     private final long[] postStart;
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicReference<String> firstRefusal = new AtomicReference<>();
+    /** Set by {@link #oneAtATime}: each plan's end is awaited before the next POST (a round trip, as the bare client's). */
+    private FilledTimes awaitEach;
+    private Duration stall;
 
     /**
      * @param body      the JSON of plan number i (built when posted, so that a long run's plans are not stale)
@@ -64,6 +69,7 @@ final class PlanLoad implements AutoCloseable {
                     if (r.status() != 202 && refused.getAndIncrement() == 0) {
                         firstRefusal.set("plan " + i + ": HTTP " + r.status() + " " + r.text());
                     }
+                    if (awaitEach != null && r.status() == 202 && awaitEach.awaitEnded(i + 1, stall, true) < i + 1) return null;
                 }
                 return null;
             });
@@ -86,6 +92,18 @@ final class PlanLoad implements AutoCloseable {
                 firstRefusal.set("plans " + first + ".." + (end - 1) + ": HTTP " + r.status() + " " + answer);
             }
         }
+    }
+
+    /**
+     * Makes this (one-client) load post a plan only once the previous one ended: POST → {@code filled} is then a
+     * round trip with nothing else in flight, as the bare QuickFIX/J client's send → terminal ExecutionReport. Plans
+     * are numbered from 0 and all earlier ones have ended, so plan i has ended once i + 1 have.
+     */
+    PlanLoad oneAtATime(FilledTimes times, Duration stall) {
+        if (connections.size() != 1 || batch != 1) throw new IllegalStateException("one plan at a time needs one client, no batches");
+        this.awaitEach = times;
+        this.stall = stall;
+        return this;
     }
 
     int clients() {

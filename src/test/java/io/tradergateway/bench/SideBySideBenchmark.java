@@ -63,6 +63,12 @@ class SideBySideBenchmark {
     /** bench.reader: stream (GET /v1/exec-reports/stream, the default) or poll (GET /v1/exec-reports pages). */
     private static final boolean STREAM = !"poll".equals(System.getProperty("bench.reader", "stream"));
     private static final String ENGINE_THREAD = "engine";
+    /**
+     * bench.latency.pace: {@code round-trip} (the default) posts the 1-client phase's next plan once the previous one's
+     * end was read, as the bare client sends its next order on the terminal report; {@code answer} posts it on the
+     * 202 (what runs before 2026-12-01's fifth session measured: up to ~2 plans in flight).
+     */
+    private static final boolean ROUND_TRIP = !"answer".equals(System.getProperty("bench.latency.pace", "round-trip"));
 
     @TempDir
     Path dir;
@@ -159,7 +165,8 @@ class SideBySideBenchmark {
             try (AutoCloseable reader = STREAM ? new StreamReportReader(port, BenchHarness.TOKEN, cursor, times).start()
                     : new ReportReader(readerSocket::getJson, cursor, times).start();
                  PlanLoad many = new PlanLoad(port, BenchHarness.TOKEN, CLIENTS, BATCH, plans, postStart);
-                 PlanLoad one = new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart)) {
+                 PlanLoad one = ROUND_TRIP ? new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart).oneAtATime(times, STALL)
+                         : new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart)) {
                 var http = BenchHarness.newClient();
                 // Warm-up as measured: heap checkpoints (a full GC per segment) included, their series thrown away.
                 HeapCheckpoints warmUpHeap = new HeapCheckpoints();
@@ -215,9 +222,10 @@ class SideBySideBenchmark {
         out.append("\n=== SideBySideBenchmark ").append(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS)).append(" ===\n");
         out.append(GatewayBenchmark.machine()).append('\n');
         out.append(String.format(Locale.ROOT, "bare QuickFIX/J: %s, MARKET IOC qty %d, %d round trips after %d warm-up, "
-                        + "%d bursts of %d; gateway: %d warm-up plans (JIT then compiling %.2f of a core), %d plans with %d clients, then %d with 1 (raw keep-alive "
+                        + "%d bursts of %d; gateway: %d warm-up plans (JIT then compiling %.2f of a core), %d plans with %d clients, then %d with 1 %s (raw keep-alive "
                         + "HTTP), segments of %d, logging %s; venue ack latency 0, frozen market%n", BARE_VENUE, BARE_QTY,
-                BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST, g.warmUp().plans(), g.warmUp().lastStepJitCores(), PLANS, CLIENTS, LATENCY_PLANS, SEGMENT,
+                BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST, g.warmUp().plans(), g.warmUp().lastStepJitCores(), PLANS, CLIENTS, LATENCY_PLANS,
+                ROUND_TRIP ? "one at a time" : "posting on each 202", SEGMENT,
                 QUIET ? "quiet" : "ops + FIX log to a file (as shipped)"));
         out.append("load average (1/5/15 min) before the gateway run ").append(g.loadBefore()).append(", after ")
                 .append(g.loadAfter()).append("\n\n");
