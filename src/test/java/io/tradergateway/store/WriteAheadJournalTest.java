@@ -340,6 +340,34 @@ class WriteAheadJournalTest {
     }
 
     @Test
+    void batchesPastTheZeroedSpaceAndAcrossFilesReadBackInOrderWithTheZeroedSpaceCutAtEachRoll() throws Exception {
+        Path journalDir = dir.resolve("journal");
+        byte[] payload = new byte[100_000];
+        java.util.Arrays.fill(payload, (byte) 'x');
+        int batches = 70;   // 7 MB: the zeroed space is extended several times in each 3 MB file
+        try (JournalSegments segments = new JournalSegments(journalDir, 3_000_000, true)) {
+            segments.start(1);
+            for (int i = 1; i <= batches; i++) {
+                payload[0] = (byte) i;
+                segments.write(i, payload);
+                if (i % 3 == 0) segments.keepZeroedAhead();   // as the syncer does after each force
+            }
+            segments.force();
+        }
+        List<JournalSegments.Record> records = JournalSegments.readAll(journalDir);
+        assertThat(records).extracting(JournalSegments.Record::sequence)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, batches).boxed().toList());
+        assertThat(records).allSatisfy(r -> assertThat(r.payload()).hasSize(payload.length));
+        assertThat(records.get(41).payload()[0]).isEqualTo((byte) 42);
+        List<Path> files = JournalSegments.files(journalDir);
+        assertThat(files).hasSize(3);
+        long recordBytes = JournalSegments.HEADER + payload.length;
+        // A closed file holds its records only (its zeroed space cut at the roll): 30 batches reach 3 MB.
+        assertThat(Files.size(files.get(0))).isEqualTo(30 * recordBytes);
+        assertThat(Files.size(files.get(1))).isEqualTo(30 * recordBytes);
+    }
+
+    @Test
     void damageBeforeTheLastFileStopsStartUp() throws Exception {
         Path journalDir = dir.resolve("journal");
         try (JournalSegments segments = new JournalSegments(journalDir, 100, true)) {   // one batch per file
