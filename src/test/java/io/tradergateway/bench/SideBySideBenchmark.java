@@ -16,8 +16,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +43,13 @@ class SideBySideBenchmark {
     private static final int WARMUP_STEP = Integer.getInteger("bench.warmup.step", 5_000);
     private static final int WARMUP_MAX = Integer.getInteger("bench.warmup.max", 60_000);
     private static final double JIT_SETTLED = Double.parseDouble(System.getProperty("bench.warmup.jitCores", "0.10"));
-    private static final int CLIENTS = Integer.getInteger("bench.clients", 4);
+    private static final int CLIENTS = Integer.getInteger("bench.clients", 16);
+    /**
+     * bench.warmup.clients: clients of the warm-up until the JIT settles (then one step more with bench.clients). The JIT
+     * gets no CPU while the gateway is saturated (2 cores): 60,000 warm-up plans with 16 or 32 clients left it compiling
+     * hot methods through the measured phase, each C2 compile taking 0.1–1 s of wall time.
+     */
+    private static final int WARMUP_CLIENTS = Integer.getInteger("bench.warmup.clients", Math.min(CLIENTS, 4));
     /** Plans per request in the throughput phase: 1 = one POST each; more = NDJSON batches (SPEC 3). */
     private static final int BATCH = Integer.getInteger("bench.batch", 1);
     private static final int LATENCY_PLANS = Integer.getInteger("bench.latency.plans", 2_000);
@@ -165,14 +173,20 @@ class SideBySideBenchmark {
             try (AutoCloseable reader = STREAM ? new StreamReportReader(port, BenchHarness.TOKEN, cursor, times).start()
                     : new ReportReader(readerSocket::getJson, cursor, times).start();
                  PlanLoad many = new PlanLoad(port, BenchHarness.TOKEN, CLIENTS, BATCH, plans, postStart);
+                 PlanLoad warm = new PlanLoad(port, BenchHarness.TOKEN, WARMUP_CLIENTS, BATCH, plans, postStart);
                  PlanLoad one = ROUND_TRIP ? new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart).oneAtATime(times, STALL)
                          : new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart)) {
                 var http = BenchHarness.newClient();
                 // Warm-up as measured: heap checkpoints (a full GC per segment) included, their series thrown away.
                 HeapCheckpoints warmUpHeap = new HeapCheckpoints();
-                PlanSegments.Phase warmUp = segments.run(many, 0, WARMUP, warmUpHeap);
+                PlanSegments.Phase warmUp = segments.run(warm, 0, WARMUP, warmUpHeap);
                 int warmed = WARMUP;
                 while (warmUp.complete() && warmUp.jitCores() > JIT_SETTLED && warmed + WARMUP_STEP <= WARMUP_MAX) {
+                    warmUp = segments.run(warm, warmed, warmed + WARMUP_STEP, warmUpHeap);
+                    warmed += WARMUP_STEP;
+                }
+                // What only the measured concurrency reaches (fuller engine batches, more HTTP threads) compiles here.
+                if (warmUp.complete() && WARMUP_CLIENTS != CLIENTS) {
                     warmUp = segments.run(many, warmed, warmed + WARMUP_STEP, warmUpHeap);
                     warmed += WARMUP_STEP;
                 }
@@ -187,8 +201,9 @@ class SideBySideBenchmark {
                 JournalUse afterSingle = JournalUse.read(h, http);
                 if (reader instanceof StreamReportReader r) r.throwIfFailed();
                 else ((ReportReader) reader).throwIfFailed();
-                return new Gateway(load, single, new WarmUp(warmed, warmUp.jitCores()), many.refused() + one.refused(),
-                        many.firstRefusal() != null ? many.firstRefusal() : one.firstRefusal(), total - times.ended(),
+                return new Gateway(load, single, new WarmUp(warmed, warmUp.jitCores()),
+                        many.refused() + one.refused() + warm.refused(), Stream.of(warm.firstRefusal(), many.firstRefusal(),
+                                one.firstRefusal()).filter(Objects::nonNull).findFirst().orElse(null), total - times.ended(),
                         times.notFilled(), times.firstNotFilled(), heap, loadBefore, GatewayBenchmark.loadAverage(),
                         afterLoad.since(atStart), afterSingle.since(afterLoad),
                         reader instanceof StreamReportReader r ? r.cuts() : 0);
@@ -222,9 +237,12 @@ class SideBySideBenchmark {
         out.append("\n=== SideBySideBenchmark ").append(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS)).append(" ===\n");
         out.append(GatewayBenchmark.machine()).append('\n');
         out.append(String.format(Locale.ROOT, "bare QuickFIX/J: %s, MARKET IOC qty %d, %d round trips after %d warm-up, "
-                        + "%d bursts of %d; gateway: %d warm-up plans (JIT then compiling %.2f of a core), %d plans with %d clients, then %d with 1 %s (raw keep-alive "
+                        + "%d bursts of %d; gateway: %d warm-up plans with %d clients, the last %s (JIT then compiling %.2f of a core, "
+                        + "wall time), %d plans with %d clients, then %d with 1 %s (raw keep-alive "
                         + "HTTP), segments of %d, logging %s; venue ack latency 0, frozen market%n", BARE_VENUE, BARE_QTY,
-                BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST, g.warmUp().plans(), g.warmUp().lastStepJitCores(), PLANS, CLIENTS, LATENCY_PLANS,
+                BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST, g.warmUp().plans(), WARMUP_CLIENTS,
+                WARMUP_CLIENTS == CLIENTS ? "step too" : WARMUP_STEP + " with " + CLIENTS, g.warmUp().lastStepJitCores(), PLANS, CLIENTS,
+                LATENCY_PLANS,
                 ROUND_TRIP ? "one at a time" : "posting on each 202", SEGMENT,
                 QUIET ? "quiet" : "ops + FIX log to a file (as shipped)"));
         out.append("load average (1/5/15 min) before the gateway run ").append(g.loadBefore()).append(", after ")
