@@ -43,15 +43,20 @@ class SideBySideBenchmark {
     private static final int WARMUP_STEP = Integer.getInteger("bench.warmup.step", 5_000);
     private static final int WARMUP_MAX = Integer.getInteger("bench.warmup.max", 60_000);
     private static final double JIT_SETTLED = Double.parseDouble(System.getProperty("bench.warmup.jitCores", "0.10"));
-    private static final int CLIENTS = Integer.getInteger("bench.clients", 16);
+    /** Plans per request in the throughput phase: 1 = one POST each; more = NDJSON batches (SPEC 3). */
+    private static final int BATCH = Integer.getInteger("bench.batch", 1);
+    /**
+     * bench.clients: closed-loop clients of the throughput phase, enough to keep the gateway busy as the bare burst keeps
+     * its venue busy: 16 single POSTs (4 left a quarter of the CPU idle, bound by the POST → 202 latency), or 4 NDJSON
+     * batches (200 plans in flight with batches of 50).
+     */
+    private static final int CLIENTS = Integer.getInteger("bench.clients", BATCH > 1 ? 4 : 16);
     /**
      * bench.warmup.clients: clients of the warm-up until the JIT settles (then one step more with bench.clients). The JIT
      * gets no CPU while the gateway is saturated (2 cores): 60,000 warm-up plans with 16 or 32 clients left it compiling
      * hot methods through the measured phase, each C2 compile taking 0.1–1 s of wall time.
      */
     private static final int WARMUP_CLIENTS = Integer.getInteger("bench.warmup.clients", Math.min(CLIENTS, 4));
-    /** Plans per request in the throughput phase: 1 = one POST each; more = NDJSON batches (SPEC 3). */
-    private static final int BATCH = Integer.getInteger("bench.batch", 1);
     private static final int LATENCY_PLANS = Integer.getInteger("bench.latency.plans", 2_000);
     /** At most this many plans between two book refills: SIM_CHEAP's thinnest book lasts ≈ 2,000 (BENCHMARKS.md). */
     private static final int SEGMENT = Integer.getInteger("bench.segment", 1_000);
@@ -158,7 +163,7 @@ class SideBySideBenchmark {
     // ---------------------------------------------------------------- the gateway
 
     private static Gateway runGateway(Path dataDir) throws Exception {
-        long[] postStart = new long[Math.max(WARMUP, WARMUP_MAX) + PLANS + LATENCY_PLANS];
+        long[] postStart = new long[Math.max(WARMUP, WARMUP_MAX) + WARMUP_STEP + PLANS + LATENCY_PLANS];
         FilledTimes times = new FilledTimes(PREFIX, postStart);
         HeapCheckpoints heap = new HeapCheckpoints();
         String loadBefore = GatewayBenchmark.loadAverage();
