@@ -100,7 +100,9 @@ final class PlanLoad implements AutoCloseable {
      * are numbered from 0 and all earlier ones have ended, so plan i has ended once i + 1 have.
      */
     PlanLoad oneAtATime(FilledTimes times, Duration stall) {
-        if (connections.size() != 1 || batch != 1) throw new IllegalStateException("one plan at a time needs one client, no batches");
+        if (connections.size() != 1 || batch != 1) {
+            throw new IllegalStateException("one plan at a time needs one client, no batches");
+        }
         this.awaitEach = times;
         this.stall = stall;
         return this;

@@ -179,7 +179,8 @@ class SideBySideBenchmark {
                     : new ReportReader(readerSocket::getJson, cursor, times).start();
                  PlanLoad many = new PlanLoad(port, BenchHarness.TOKEN, CLIENTS, BATCH, plans, postStart);
                  PlanLoad warm = new PlanLoad(port, BenchHarness.TOKEN, WARMUP_CLIENTS, BATCH, plans, postStart);
-                 PlanLoad one = ROUND_TRIP ? new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart).oneAtATime(times, STALL)
+                 PlanLoad one = ROUND_TRIP
+                         ? new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart).oneAtATime(times, STALL)
                          : new PlanLoad(port, BenchHarness.TOKEN, 1, plans, postStart)) {
                 var http = BenchHarness.newClient();
                 // Warm-up as measured: heap checkpoints (a full GC per segment) included, their series thrown away.
@@ -242,12 +243,12 @@ class SideBySideBenchmark {
         out.append("\n=== SideBySideBenchmark ").append(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS)).append(" ===\n");
         out.append(GatewayBenchmark.machine()).append('\n');
         out.append(String.format(Locale.ROOT, "bare QuickFIX/J: %s, MARKET IOC qty %d, %d round trips after %d warm-up, "
-                        + "%d bursts of %d; gateway: %d warm-up plans with %d clients, the last %s (JIT then compiling %.2f of a core, "
-                        + "wall time), %d plans with %d clients, then %d with 1 %s (raw keep-alive "
-                        + "HTTP), segments of %d, logging %s; venue ack latency 0, frozen market%n", BARE_VENUE, BARE_QTY,
-                BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST, g.warmUp().plans(), WARMUP_CLIENTS,
-                WARMUP_CLIENTS == CLIENTS ? "step too" : WARMUP_STEP + " with " + CLIENTS, g.warmUp().lastStepJitCores(), PLANS, CLIENTS,
-                LATENCY_PLANS,
+                        + "%d bursts of %d; gateway: %d warm-up plans with %d clients, the last %s (JIT then compiling "
+                        + "%.2f of a core, wall time), %d plans with %d clients, then %d with 1 %s (raw keep-alive HTTP), "
+                        + "segments of %d, logging %s; venue ack latency 0, frozen market%n",
+                BARE_VENUE, BARE_QTY, BARE_ROUND_TRIPS, BARE_WARMUP, BARE_BURSTS, BARE_BURST,
+                g.warmUp().plans(), WARMUP_CLIENTS, WARMUP_CLIENTS == CLIENTS ? "step too" : WARMUP_STEP + " with " + CLIENTS,
+                g.warmUp().lastStepJitCores(), PLANS, CLIENTS, LATENCY_PLANS,
                 ROUND_TRIP ? "one at a time" : "posting on each 202", SEGMENT,
                 QUIET ? "quiet" : "ops + FIX log to a file (as shipped)"));
         out.append("load average (1/5/15 min) before the gateway run ").append(g.loadBefore()).append(", after ")

@@ -39,11 +39,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -343,7 +345,7 @@ class WriteAheadJournalTest {
     void batchesPastTheZeroedSpaceAndAcrossFilesReadBackInOrderWithTheZeroedSpaceCutAtEachRoll() throws Exception {
         Path journalDir = dir.resolve("journal");
         byte[] payload = new byte[100_000];
-        java.util.Arrays.fill(payload, (byte) 'x');
+        Arrays.fill(payload, (byte) 'x');
         int batches = 70;   // 7 MB: the zeroed space is extended several times in each 3 MB file
         try (JournalSegments segments = new JournalSegments(journalDir, 3_000_000, true)) {
             segments.start(1);
@@ -356,7 +358,7 @@ class WriteAheadJournalTest {
         }
         List<JournalSegments.Record> records = JournalSegments.readAll(journalDir);
         assertThat(records).extracting(JournalSegments.Record::sequence)
-                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, batches).boxed().toList());
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, batches).boxed().toList());
         assertThat(records).allSatisfy(r -> assertThat(r.payload()).hasSize(payload.length));
         assertThat(records.get(41).payload()[0]).isEqualTo((byte) 42);
         List<Path> files = JournalSegments.files(journalDir);
