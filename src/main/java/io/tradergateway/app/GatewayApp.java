@@ -85,6 +85,7 @@ public final class GatewayApp implements AutoCloseable {
             createdJournal = config.fileJournal() ? WriteAheadJournal.open(openedDb, tables, new WriteAheadJournal.Settings(
                     config.dataDir().resolve("journal"), config.journalFsync(), JOURNAL_SEGMENT_BYTES), clock) : null;
             if (createdJournal == null) openedDb.writeEachCommit();
+            else createdJournal.timeForces(metrics.journalFsyncTimer());
             TradeJournal journal = createdJournal != null ? createdJournal : tables;
             JdbcReportOutbox outbox = new JdbcReportOutbox(openedDb, clock);
             // A crash between a commit and its append lost the line: the file catches up before anything new is added.

@@ -25,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The engine's journal as an append-only file with the SQL tables as a projection of it (issue 12).
@@ -130,6 +131,8 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     private volatile int maxUnsynced = MAX_PENDING;
     private final Thread syncer;
     private volatile long syncs;
+    /** Told how long each fsync took (ns), on the syncer: {@link #timeForces}. */
+    private volatile LongConsumer forceTimes = nanos -> { };
     private volatile long written;
     /** Last batch forced to the device and handed to the tables. */
     private volatile long journaled;
@@ -369,7 +372,9 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
             }
             appending = 0;
             if (!batches.isEmpty()) {
+                long forcing = System.nanoTime();
                 segments.force();
+                forceTimes.accept(System.nanoTime() - forcing);
                 segments.keepZeroedAhead();
             }
         } catch (IOException | RuntimeException e) {
@@ -432,6 +437,14 @@ public final class WriteAheadJournal implements TradeJournal, AutoCloseable {
     /** How many fsyncs forced batches to the device (each may cover many batches); for metrics and benchmarks. */
     public long syncs() {
         return syncs;
+    }
+
+    /**
+     * Tells {@code nanos} how long each fsync took, on the syncer thread, right after it: what an order or a report waits
+     * for on the device (metrics: {@code trader_journal_fsync_seconds}). It must be quick and must not throw.
+     */
+    public void timeForces(LongConsumer nanos) {
+        this.forceTimes = nanos;
     }
 
     private JournalFailedException fail(String what, Throwable cause) {

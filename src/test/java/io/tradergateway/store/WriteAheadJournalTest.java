@@ -370,6 +370,22 @@ class WriteAheadJournalTest {
     }
 
     @Test
+    void eachFsyncIsTimedOnceWithItsDuration() {
+        Database db = database();
+        WriteAheadJournal journal = journal(db, true);
+        List<Long> times = new CopyOnWriteArrayList<>();
+        journal.syncNow();
+        long before = journal.syncs();
+        journal.timeForces(times::add);
+        for (int i = 0; i < 3; i++) {
+            journal.commit(List.of(new JournalWrite.PutPlan(plan("P-T" + i, PlanState.WORKING))));
+            journal.syncNow();
+        }
+        assertThat(journal.syncs() - before).isEqualTo(3);
+        assertThat(times).hasSize(3).allSatisfy(nanos -> assertThat(nanos).isPositive());
+    }
+
+    @Test
     void damageBeforeTheLastFileStopsStartUp() throws Exception {
         Path journalDir = dir.resolve("journal");
         try (JournalSegments segments = new JournalSegments(journalDir, 100, true)) {   // one batch per file

@@ -86,6 +86,14 @@ class MetricsSystemTest {
         assertThat(value(after, "trader_exec_reports_last_sequence")).isGreaterThanOrEqualTo(1);
         assertThat(value(after, "trader_journal_syncs_total")).as("one fsync may force many batches").isPositive()
                 .isLessThanOrEqualTo(value(after, "trader_journal_batches_total"));
+        // Every fsync timed: once the journal is idle, the histogram counts as many as the counter.
+        await().atMost(GatewayHarness.WAIT).until(() -> {
+            String now = h.metrics();
+            return value(now, "trader_journal_fsync_seconds_count") == value(now, "trader_journal_syncs_total");
+        });
+        assertThat(value(h.metrics(), "trader_journal_fsync_seconds_count")).isPositive();
+        assertThat(value(h.metrics(), "trader_journal_fsync_seconds_sum")).isPositive().isLessThan(10);
+        assertThat(h.metrics()).contains("trader_journal_fsync_seconds_bucket{le=\"1.0E-4\"}");
         await().atMost(GatewayHarness.WAIT).until(() -> value(h.metrics(), "trader_journal_table_writes_total") >= 1);
         assertThat(value(h.metrics(), "trader_journal_table_writes_total")).as("one table write may hold many batches")
                 .isLessThanOrEqualTo(value(h.metrics(), "trader_journal_batches_total"));
