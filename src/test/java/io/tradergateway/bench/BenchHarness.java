@@ -136,9 +136,13 @@ final class BenchHarness implements AutoCloseable {
     }
 
     long metric(HttpClient http, String name) {
+        return (long) metricValue(http, name); // Micrometer writes counters as 0.0
+    }
+
+    double metricValue(HttpClient http, String name) {
         String text = send(http, request("/metrics").GET().build()).body();
         for (String line : text.split("\n")) {
-            if (line.startsWith(name + " ")) return (long) Double.parseDouble(line.substring(name.length() + 1).trim()); // Micrometer writes 0.0
+            if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(name.length() + 1).trim());
         }
         throw new IllegalStateException("no metric " + name + " in /metrics");
     }

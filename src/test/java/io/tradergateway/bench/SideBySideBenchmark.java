@@ -108,14 +108,18 @@ class SideBySideBenchmark {
     record WarmUp(int plans, double lastStepJitCores) {
     }
 
-    /** Journal batches written and fsyncs over a phase (its idle checkpoints included), from the gateway's /metrics. */
-    record JournalUse(long batches, long syncs) {
+    /**
+     * Journal batches written, fsyncs and the seconds they took over a phase (its idle checkpoints included), from the
+     * gateway's /metrics.
+     */
+    record JournalUse(long batches, long syncs, double fsyncSeconds) {
         static JournalUse read(BenchHarness h, HttpClient http) {
-            return new JournalUse(h.metric(http, "trader_journal_batches_total"), h.metric(http, "trader_journal_syncs_total"));
+            return new JournalUse(h.metric(http, "trader_journal_batches_total"), h.metric(http, "trader_journal_syncs_total"),
+                    h.metricValue(http, "trader_journal_fsync_seconds_sum"));
         }
 
         JournalUse since(JournalUse before) {
-            return new JournalUse(batches - before.batches, syncs - before.syncs);
+            return new JournalUse(batches - before.batches, syncs - before.syncs, fsyncSeconds - before.fsyncSeconds);
         }
     }
 
@@ -296,8 +300,9 @@ class SideBySideBenchmark {
                         + "load), load generator threads %.1f (%.0f %% of one core)%n", perPlanMicros(p, p.cpu(ENGINE_THREAD)),
                 perPlanMicros(p, p.processCpuNanos()), perPlanMicros(p, p.loadGeneratorCpu()),
                 100.0 * p.loadGeneratorCpu() / p.windowNanos()));
-        out.append(String.format(Locale.ROOT, "  journal per plan: %.2f batches, %.2f fsyncs%n",
-                (double) journal.batches() / Math.max(1, p.plans()), (double) journal.syncs() / Math.max(1, p.plans())));
+        out.append(String.format(Locale.ROOT, "  journal per plan: %.2f batches, %.2f fsyncs; an fsync took %.0f us on average%n",
+                (double) journal.batches() / Math.max(1, p.plans()), (double) journal.syncs() / Math.max(1, p.plans()),
+                journal.fsyncSeconds() * 1e6 / Math.max(1, journal.syncs())));
         out.append(String.format(Locale.ROOT, "  CPU: process %.2f cores busy on average (JIT compiling %.2f of them); per "
                 + "thread family (share of one core): ", (double) p.processCpuNanos() / p.windowNanos(), p.jitCores()));
         p.cpuByFamily().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
