@@ -83,7 +83,7 @@ public final class GatewayApp implements AutoCloseable {
             JdbcTradeJournal tables = new JdbcTradeJournal(openedDb);
             // The write-ahead journal replays what the tables miss before anything reads them (the reports log below).
             createdJournal = config.fileJournal() ? WriteAheadJournal.open(openedDb, tables, new WriteAheadJournal.Settings(
-                    config.dataDir().resolve("journal"), config.journalFsync(), JOURNAL_SEGMENT_BYTES), clock) : null;
+                    config.journalDir(), config.journalFsync(), JOURNAL_SEGMENT_BYTES), clock) : null;
             if (createdJournal == null) openedDb.writeEachCommit();
             else createdJournal.timeForces(metrics.journalFsyncTimer());
             TradeJournal journal = createdJournal != null ? createdJournal : tables;

@@ -180,6 +180,7 @@ public record GatewayConfig(
             throw new ConfigException(r.describe("journal.mode") + " must be auto, file or sql, got " + quote(journalMode));
         }
         r.bool("journal.fsync");
+        r.optional("journal.dir");
         if (r.bool("ha.standby") && journalMode.equals("file")) {
             throw new ConfigException(r.describe("journal.mode") + " must be sql or auto with ha.standby=true: the standby takes over "
                     + "from the shared database, so the journal must be in it");
@@ -273,6 +274,22 @@ public record GatewayConfig(
     public boolean journalFsync() {
         Setting s = settings.get("journal.fsync");
         return s == null || Boolean.parseBoolean(s.value());
+    }
+
+    /**
+     * {@code journal.dir}: the file journal's folder; empty (the default) = {@code <data.dir>/journal}. Every plan waits
+     * for two of its fsyncs in a row, so a fast device for the journal shortens its latency (BENCHMARKS.md).
+     */
+    public Path journalDir() {
+        Setting s = settings.get("journal.dir");
+        return s == null || s.value().isBlank() ? dataDir.resolve("journal") : Path.of(s.value());
+    }
+
+    /** The same settings with {@code journal.dir} set (tests). */
+    public GatewayConfig withJournalDir(Path dir) {
+        Map<String, Setting> changed = new LinkedHashMap<>(settings);
+        changed.put("journal.dir", new Setting(dir.toString(), "test"));
+        return with(d -> d.settings = changed);
     }
 
     /** The same settings with {@code journal.mode} and {@code journal.fsync} set (tests, benchmarks). */

@@ -164,6 +164,9 @@ class GatewayConfigTest {
         assertThat(GatewayConfig.load(null, Map.of("TRADER_JOURNAL_MODE", "sql", "TRADER_JOURNAL_FSYNC", "false")))
                 .satisfies(c -> assertThat(c.fileJournal()).isFalse()).satisfies(c -> assertThat(c.journalFsync()).isFalse());
 
+        assertThat(defaults.journalDir()).isEqualTo(defaults.dataDir().resolve("journal"));
+        assertThat(GatewayConfig.load(null, Map.of("TRADER_JOURNAL_DIR", "/mnt/wal/trader")).journalDir())
+                .as("a device of its own").isEqualTo(Path.of("/mnt/wal/trader"));
         assertThatThrownBy(() -> GatewayConfig.load(null, Map.of("TRADER_JOURNAL_MODE", "disk")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("journal.mode (TRADER_JOURNAL_MODE) must be auto, file or sql");
         Map<String, String> fileStandby = new HashMap<>(standby);

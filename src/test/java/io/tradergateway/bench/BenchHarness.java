@@ -63,6 +63,9 @@ final class BenchHarness implements AutoCloseable {
                     // bench.journal: file (the default, as shipped) or sql; bench.fsync: true (as shipped) or false.
                     .withJournal(!"sql".equals(System.getProperty("bench.journal", "file")),
                             Boolean.parseBoolean(System.getProperty("bench.fsync", "true")));
+            // bench.journalDir: the journal in a folder of its own (another device), e.g. with the rest on tmpfs.
+            String journalDir = System.getProperty("bench.journalDir", "");
+            if (!journalDir.isBlank()) config = config.withJournalDir(Path.of(journalDir).resolve("journal-" + System.nanoTime()));
             app = GatewayApp.start(config, Clock.systemUTC());
         } catch (RuntimeException e) {
             sim.close();
