@@ -8,11 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Correct across restarts and disconnects, over real FIX against the simulated venue: an order that never reached its
  * venue, a TWAP, a pending entry and a resting order each interrupted by a gateway restart, and a cancel reject that
- * overtakes the fill it speaks of.
+ * overtakes the fill it speaks of; and a journal kept in a folder of its own ({@code journal.dir}).
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ResilienceSystemTest {
@@ -312,6 +315,33 @@ class ResilienceSystemTest {
     private BigDecimal venueExecuted(String venue, String clOrdId) {
         return h.sim.executions(venue).stream().filter(e -> e.clOrdId().equals(clOrdId)).map(SimExecution::quantity)
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    // ---------------------------------------------------------------- 6. the journal in a folder of its own
+
+    @Test
+    void theJournalIsWrittenWhereJournalDirSaysAndARestartGoesOnThere() throws IOException {
+        Path wal = dir.resolve("wal-device").resolve("trader");
+        h = GatewayHarness.start(dir, c -> c, c -> c.withJournalDir(wal));
+
+        assertThat(h.post("/v1/plans", Plans.market("wal-1", "AAPL", "long")).status()).isEqualTo(202);
+        h.awaitReport("wal-1", r -> r.path("status").asText().equals("filled"));
+        assertThat(journalFiles(wal)).isNotEmpty().allSatisfy(f -> assertThat(Files.size(f)).isPositive());
+        assertThat(h.config.dataDir().resolve("journal")).doesNotExist();
+        List<Path> beforeRestart = journalFiles(wal);
+
+        h.restartGateway();
+        assertThat(h.post("/v1/plans", Plans.market("wal-2", "AAPL", "short")).status()).isEqualTo(202);
+        h.awaitReport("wal-2", r -> r.path("status").asText().equals("filled"));
+        assertThat(h.config.dataDir().resolve("journal")).as("still nothing in the data folder").doesNotExist();
+        // A start begins a new file after the last batch it found there.
+        assertThat(journalFiles(wal)).anySatisfy(f -> assertThat(beforeRestart).doesNotContain(f));
+    }
+
+    private static List<Path> journalFiles(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".wal")).toList();
+        }
     }
 
     private void assertFlat(String symbol) {
