@@ -5,9 +5,9 @@ import io.tradergateway.execution.TradeJournal;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.fix.FixVenueGateway;
 import io.tradergateway.intake.ApiQueries;
-import io.tradergateway.kafka.KafkaBridge;
 import io.tradergateway.intake.ApiServer;
 import io.tradergateway.intake.ReportStreams;
+import io.tradergateway.kafka.KafkaBridge;
 import io.tradergateway.metrics.GatewayMetrics;
 import io.tradergateway.report.ReportOutput;
 import io.tradergateway.report.ReportsLog;
@@ -26,13 +26,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
@@ -170,7 +173,7 @@ public final class GatewayApp implements AutoCloseable {
      */
     static BooleanSupplier readiness(FixVenueGateway fix, Clock clock) {
         AtomicBoolean latched = new AtomicBoolean();
-        java.time.Instant started = clock.instant();
+        Instant started = clock.instant();
         return () -> {
             if (latched.get()) return true;
             boolean allUp = fix.sessionStates().values().stream().allMatch(Boolean::booleanValue);
@@ -232,7 +235,7 @@ public final class GatewayApp implements AutoCloseable {
         db.onWriterLockLost(() -> failStop("another gateway holds the database writer lock"));
         Duration poll = config.haPoll();
         long lease = Math.max(poll.toNanos() * LOCK_CHECK_FAILURES, MIN_LEASE.toNanos());
-        java.util.concurrent.atomic.AtomicLong confirmed = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        AtomicLong confirmed = new AtomicLong(System.nanoTime());
         Thread check = new Thread(() -> {
             while (!failStopping.get()) {
                 try {
@@ -356,7 +359,7 @@ public final class GatewayApp implements AutoCloseable {
             OPS.warn("gateway stopping with {} working order(s) left at the venues (reconciled at the next start):", working.size());
             working.stream().limit(WORKING_ORDERS_LISTED).forEach(o -> OPS.warn("plan={} clOrdId={} venue={} working at stop: {} {} {} {}"
                     + " @ {} status {} filled {}", o.planId(), o.clOrdId().value(), o.venue(), o.side().wireName(), o.quantity(),
-                    o.symbol(), o.type().name().toLowerCase(java.util.Locale.ROOT), o.limitPrice() == null ? "market" : o.limitPrice().toPlainString(),
+                    o.symbol(), o.type().name().toLowerCase(Locale.ROOT), o.limitPrice() == null ? "market" : o.limitPrice().toPlainString(),
                     o.status(), o.cumQty()));
             if (working.size() > WORKING_ORDERS_LISTED) OPS.warn("... and {} more working orders", working.size() - WORKING_ORDERS_LISTED);
         } catch (RuntimeException e) {

@@ -1,5 +1,8 @@
 package io.tradergateway.app;
 
+import io.tradergateway.kafka.KafkaSettings;
+import io.tradergateway.risk.RiskLimits;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -8,6 +11,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +25,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-
-import io.tradergateway.kafka.KafkaSettings;
-import io.tradergateway.risk.RiskLimits;
 
 /**
  * The gateway's validated settings: the bundled {@code gateway.properties}, then an optional file given
@@ -473,7 +474,7 @@ public record GatewayConfig(
             Path path;
             try {
                 path = Path.of(value);
-            } catch (java.nio.file.InvalidPathException e) {
+            } catch (InvalidPathException e) {
                 throw new ConfigException(describe(key) + ": not a file path: " + quote(value));
             }
             if (!Files.exists(path)) throw new ConfigException(describe(key) + ": file " + path + " not found");

@@ -1,5 +1,7 @@
 package io.tradergateway.domain;
 
+import java.util.Locale;
+
 /** Direction of a trading plan: long buys to open, short sells to open. */
 public enum Direction {
     LONG, SHORT;
@@ -18,7 +20,7 @@ public enum Direction {
     }
 
     public String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public static Direction fromWire(String value) {

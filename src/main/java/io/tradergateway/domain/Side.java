@@ -1,5 +1,7 @@
 package io.tradergateway.domain;
 
+import java.util.Locale;
+
 /** Side of an order or fill, as the venue sees it. */
 public enum Side {
     BUY, SELL;
@@ -14,6 +16,6 @@ public enum Side {
     }
 
     public String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +38,7 @@ final class EngineState {
     /** When each venue's latest market-data subscription went out (its first prices may still be on their way). */
     final Map<String, Instant> subscribedAt = new HashMap<>();
     /** Venues that refused an OrderStatusRequest in this run: they are not asked again. */
-    final Set<String> statusRequestsRefused = new java.util.HashSet<>();
+    final Set<String> statusRequestsRefused = new HashSet<>();
     /** When each order's latest cancel request went out (back-off between attempts; not durable). */
     final Map<ClOrdId, Instant> cancelSentAt = new HashMap<>();
     /** Orders committed but held back by a venue's order rate, in arrival order. */
@@ -47,7 +48,7 @@ final class EngineState {
     }
 
     /** Operator flags of orders whose plan has ended (logged once each). */
-    final Set<String> flaggedWithoutPlan = new java.util.HashSet<>();
+    final Set<String> flaggedWithoutPlan = new HashSet<>();
     /** How many OrderStatusRequests each order has had in this run (bounded). */
     final Map<ClOrdId, Integer> statusRequests = new HashMap<>();
     final Map<String, Boolean> sessions = new LinkedHashMap<>();

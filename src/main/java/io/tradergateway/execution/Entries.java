@@ -1,5 +1,6 @@
 package io.tradergateway.execution;
 
+import io.tradergateway.domain.ExecutionStrategy;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
 import io.tradergateway.market.ConditionInputs;
@@ -14,6 +15,7 @@ import io.tradergateway.report.ReportFactory;
 import io.tradergateway.risk.RiskDenial;
 import io.tradergateway.routing.VenueRanking;
 import io.tradergateway.routing.VenueScore;
+
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -56,7 +58,7 @@ final class Entries extends ExecutionCollaborator {
         PlanProgress p = ap.progress;
         Instant now = clock.instant();
         Optional<BigDecimal> reference = execution.markPrice(plan.symbol());
-        if (reference.isEmpty() && plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT) {
+        if (reference.isEmpty() && plan.executionStrategy() == ExecutionStrategy.LIMIT) {
             // No session gives a price for it: a limit plan is sized and priced on its entry_price.
             reference = Optional.of(plan.entryPrice());
         }
@@ -69,7 +71,7 @@ final class Entries extends ExecutionCollaborator {
             execution.failPlan(ap, null, plan.symbol() + " is not listed by any venue");
             return;
         }
-        BigDecimal sizingPrice = plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT
+        BigDecimal sizingPrice = plan.executionStrategy() == ExecutionStrategy.LIMIT
                 ? plan.entryPrice() : reference.get();
         BigDecimal qty = PositionSizer.quantity(plan.positionSize(), settings.portfolioEquity(), sizingPrice, instrument.lotSize());
         if (qty.signum() <= 0) {
@@ -79,7 +81,7 @@ final class Entries extends ExecutionCollaborator {
             return;
         }
         p.referencePrice = reference.get();
-        p.expectedPrice = plan.executionStrategy() == io.tradergateway.domain.ExecutionStrategy.LIMIT ? plan.entryPrice() : reference.get();
+        p.expectedPrice = plan.executionStrategy() == ExecutionStrategy.LIMIT ? plan.entryPrice() : reference.get();
         p.targetQty = qty;
         p.triggeredAt = now;
         p.triggerDetail = trigger;

@@ -21,10 +21,15 @@ import io.tradergateway.position.Position;
 import io.tradergateway.report.ExecReport;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.JsonText;
-import io.tradergateway.report.ReportPublisher;
 import io.tradergateway.report.ReportFactory;
 import io.tradergateway.report.ReportInput;
+import io.tradergateway.report.ReportPublisher;
 import io.tradergateway.report.review.Slippage;
+import io.tradergateway.risk.Exposure;
+import io.tradergateway.risk.OrderIntent;
+import io.tradergateway.risk.RateLimiter;
+import io.tradergateway.risk.RiskDenial;
+import io.tradergateway.risk.RiskGate;
 import io.tradergateway.routing.ExecutionObservation;
 import io.tradergateway.routing.OrderRequirements;
 import io.tradergateway.routing.VenueCandidate;
@@ -32,11 +37,6 @@ import io.tradergateway.routing.VenueRanking;
 import io.tradergateway.routing.VenueScore;
 import io.tradergateway.routing.VenueSelector;
 import io.tradergateway.routing.VenueStats;
-import io.tradergateway.risk.Exposure;
-import io.tradergateway.risk.OrderIntent;
-import io.tradergateway.risk.RateLimiter;
-import io.tradergateway.risk.RiskDenial;
-import io.tradergateway.risk.RiskGate;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
 
@@ -61,7 +61,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -96,7 +99,7 @@ final class Execution {
     private final RiskGate risk;
     private final RateLimiter rate;
     /** Orders refused by the risk gate, by code; read by other threads for /metrics. */
-    private final Map<String, java.util.concurrent.atomic.LongAdder> riskDenials = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<String, LongAdder> riskDenials = new ConcurrentSkipListMap<>();
     private Tx tx;
 
     /**
@@ -118,7 +121,7 @@ final class Execution {
         for (String code : List.of(RiskDenial.ORDER_NOTIONAL, RiskDenial.ORDER_QUANTITY, RiskDenial.POSITION_NOTIONAL,
                 RiskDenial.GROSS_NOTIONAL, RiskDenial.PRICE_COLLAR, RiskDenial.RATE, RiskDenial.OPEN_ORDERS,
                 RiskDenial.TRADING_STATE)) {
-            riskDenials.put(code, new java.util.concurrent.atomic.LongAdder());
+            riskDenials.put(code, new LongAdder());
         }
         this.exits = new Exits(this, state, reports, clock);
         this.entries = new Entries(this, state, reports, clock, exits, settings);
@@ -668,7 +671,7 @@ final class Execution {
 
     /** A risk denial: one ops line, counted by code. What it means for the plan is its caller's. */
     void riskDenied(String planId, ClOrdId id, String what, RiskDenial denial) {
-        riskDenials.computeIfAbsent(denial.code(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        riskDenials.computeIfAbsent(denial.code(), k -> new LongAdder()).increment();
         OpsLog.warn(planId, id, "RISK DENIED {}: {}", what, denial);
     }
 
@@ -1055,7 +1058,7 @@ final class Execution {
     // ================================================================= cancels
 
     /** Cancel request ids are {@code <ClOrdID>-C<n>}; a venue names a cancelled order by it from then on. */
-    private static final java.util.regex.Pattern CANCEL_REQUEST_ID = java.util.regex.Pattern.compile("(.+)-C\\d+");
+    private static final Pattern CANCEL_REQUEST_ID = Pattern.compile("(.+)-C\\d+");
 
     /** The order a cancel request id of ours ({@link #sendCancel}) was for, if {@code id} is one. */
     static Optional<ClOrdId> cancelledOrderOf(ClOrdId id) {

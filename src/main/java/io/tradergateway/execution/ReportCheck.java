@@ -1,7 +1,10 @@
 package io.tradergateway.execution;
 
+import io.tradergateway.domain.Side;
+
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Optional;
 
 /**
@@ -55,7 +58,7 @@ final class ReportCheck {
             BigDecimal off = r.avgPx().subtract(ours).abs().divide(ours, MathContext.DECIMAL64);
             if (off.compareTo(AVG_PX_TOLERANCE) > 0) {
                 return Optional.of("AvgPx " + text(r.avgPx()) + " does not match the fills (" + text(ours.setScale(6,
-                        java.math.RoundingMode.HALF_EVEN)) + " for CumQty " + text(after) + ")");
+                        RoundingMode.HALF_EVEN)) + " for CumQty " + text(after) + ")");
             }
         }
         return Optional.empty();
@@ -99,13 +102,13 @@ final class ReportCheck {
         if (px.signum() <= 0) return Optional.of(what + " " + text(px) + " is not positive");
         if (order.type() == OrderType.LIMIT && order.limitPrice() != null) {
             int vsLimit = px.compareTo(order.limitPrice());
-            boolean worse = order.side() == io.tradergateway.domain.Side.BUY ? vsLimit > 0 : vsLimit < 0;
+            boolean worse = order.side() == Side.BUY ? vsLimit > 0 : vsLimit < 0;
             if (worse) return Optional.of(what + " " + text(px) + " is worse than the order's limit " + text(order.limitPrice()));
         }
         if (market.isPresent() && market.get().signum() > 0) {
             BigDecimal off = px.subtract(market.get()).abs().divide(market.get(), MathContext.DECIMAL64);
             if (off.compareTo(PRICE_BAND) > 0) {
-                return Optional.of(what + " " + text(px) + " is " + off.movePointRight(2).setScale(1, java.math.RoundingMode.HALF_UP)
+                return Optional.of(what + " " + text(px) + " is " + off.movePointRight(2).setScale(1, RoundingMode.HALF_UP)
                         .toPlainString() + " % from the market " + text(market.get()) + " (band " + PRICE_BAND_PERCENT + " %)");
             }
         }

@@ -34,7 +34,7 @@ public interface TradeJournal {
     Optional<StoredPlan> findPlan(String planId);
 
     /** A fill of order {@code clOrdId} with this ExecID from this venue is stored (a re-sent report). */
-    boolean fillExists(String venue, io.tradergateway.domain.ClOrdId clOrdId, ExecId execId);
+    boolean fillExists(String venue, ClOrdId clOrdId, ExecId execId);
 
     /** An order by its ClOrdID, whether or not it is still working (for reports about orders no longer in memory). */
     Optional<Order> findOrder(ClOrdId clOrdId);

@@ -1,5 +1,6 @@
 package io.tradergateway.execution;
 
+import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
 import io.tradergateway.market.MarketDataEvent;
@@ -208,12 +209,12 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
     }
 
     @Override
-    public void onStatusRequestRefused(String venue, io.tradergateway.domain.ClOrdId clOrdId, String reason) {
+    public void onStatusRequestRefused(String venue, ClOrdId clOrdId, String reason) {
         post(() -> execution.onStatusRequestRefused(venue, clOrdId, reason));
     }
 
     @Override
-    public void onOrderNotSent(String venue, io.tradergateway.domain.ClOrdId clOrdId, String reason) {
+    public void onOrderNotSent(String venue, ClOrdId clOrdId, String reason) {
         post(() -> execution.onOrderNotSent(clOrdId, reason));
     }
 

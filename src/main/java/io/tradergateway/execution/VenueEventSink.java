@@ -1,5 +1,6 @@
 package io.tradergateway.execution;
 
+import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.market.MarketDataEvent;
 
@@ -26,11 +27,11 @@ public interface VenueEventSink {
      * The venue refused our OrderStatusRequest (35=H) for {@code clOrdId} at session (35=3) or business (35=j) level:
      * it will not tell us that order's status this way.
      */
-    void onStatusRequestRefused(String venue, io.tradergateway.domain.ClOrdId clOrdId, String reason);
+    void onStatusRequestRefused(String venue, ClOrdId clOrdId, String reason);
 
     /**
      * A NewOrderSingle the adapter accepted to send never left: the session went down (or refused it) before it did.
      * The order ends as rejected without a venue answer, as one the adapter refused at once.
      */
-    void onOrderNotSent(String venue, io.tradergateway.domain.ClOrdId clOrdId, String reason);
+    void onOrderNotSent(String venue, ClOrdId clOrdId, String reason);
 }

@@ -1,12 +1,14 @@
 package io.tradergateway.execution;
 
 import io.tradergateway.domain.ClOrdId;
+import io.tradergateway.domain.ExecId;
 import io.tradergateway.domain.Fill;
 import io.tradergateway.position.PositionUpdate;
 import io.tradergateway.report.ExecReport;
 import io.tradergateway.report.ReportFactory;
 import org.slf4j.Logger;
 import org.slf4j.MDC;
+
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -14,6 +16,8 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the venues tell the engine about our orders: an ExecutionReport (35=8) is matched to its order (by ClOrdID,
@@ -199,7 +203,7 @@ final class VenueEvents extends ExecutionCollaborator {
         if (r.cumQty() == null || r.avgPx() == null || r.cumQty().compareTo(order.cumQty()) <= 0) return order;
         BigDecimal missing = r.cumQty().subtract(order.cumQty());
         BigDecimal price = ReportCheck.missingPrice(order, r).setScale(8, RoundingMode.HALF_EVEN).stripTrailingZeros();
-        var execId = new io.tradergateway.domain.ExecId("RECON-" + order.clOrdId() + "-" + r.cumQty().toPlainString());
+        var execId = new ExecId("RECON-" + order.clOrdId() + "-" + r.cumQty().toPlainString());
         if (execution.fillKnown(r.venue(), order.clOrdId(), execId)) return order;
         OpsLog.warn(order.planId(), order.clOrdId(), "reconciliation: venue reports {} filled, we had {}: booking {} @ {}",
                 r.cumQty().toPlainString(), order.cumQty().toPlainString(), missing.toPlainString(), price.toPlainString());
@@ -343,14 +347,14 @@ final class VenueEvents extends ExecutionCollaborator {
     static final String IGNORED_ALREADY_COVERED = "already_covered";
     static final String IGNORED_QUARANTINED = "quarantined";
     /** Venue ExecutionReports not acted on, by reason; read by other threads for /metrics. */
-    private final Map<String, java.util.concurrent.atomic.LongAdder> ignoredReports = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<String, LongAdder> ignoredReports = new ConcurrentSkipListMap<>();
     private void countIgnored(String reason) {
-        ignoredReports.computeIfAbsent(reason, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        ignoredReports.computeIfAbsent(reason, k -> new LongAdder()).increment();
     }
 
     /** How many venue ExecutionReports were ignored, by reason (thread-safe snapshot). */
     Map<String, Long> ignoredReports() {
-        Map<String, Long> out = new java.util.TreeMap<>();
+        Map<String, Long> out = new TreeMap<>();
         ignoredReports.forEach((reason, n) -> out.put(reason, n.sum()));
         return out;
     }

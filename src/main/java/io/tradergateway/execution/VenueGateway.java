@@ -1,5 +1,6 @@
 package io.tradergateway.execution;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The engine's view of the venues: send commands, know which sessions are up. Implemented by the FIX adapter. */
@@ -24,7 +25,7 @@ public interface VenueGateway {
 
     /** What each venue can take (SPEC 4.2), by venue name; the defaults when nothing is configured. */
     default Map<String, VenueCapabilities> capabilities() {
-        Map<String, VenueCapabilities> out = new java.util.LinkedHashMap<>();
+        Map<String, VenueCapabilities> out = new LinkedHashMap<>();
         sessionStates().keySet().forEach(v -> out.put(v, VenueCapabilities.defaults(v)));
         return out;
     }

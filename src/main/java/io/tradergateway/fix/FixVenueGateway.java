@@ -59,6 +59,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
  * The gateway's FIX side: one QuickFIX/J initiator session per venue from {@code fix-config/}, a file store
@@ -116,7 +117,7 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
     private final Set<String> logMarketData = ConcurrentHashMap.newKeySet();
     private ThreadedSocketInitiator initiator;
     /** Set by {@link #useJdbcStore}: the FIX store lives in the gateway's database instead of files (hot standby). */
-    private volatile javax.sql.DataSource jdbcStore;
+    private volatile DataSource jdbcStore;
 
     /**
      * @param configFile    QuickFIX/J settings with one [session] per venue (TargetCompID = venue name)
@@ -250,11 +251,11 @@ public final class FixVenueGateway implements VenueGateway, Application, Session
      * and {@code fix_messages} of the gateway's database (migration V3), instead of the file store under the data folder. A
      * hot standby on another machine then logs on with the numbers the active one stopped at.
      */
-    public void useJdbcStore(javax.sql.DataSource dataSource) {
+    public void useJdbcStore(DataSource dataSource) {
         this.jdbcStore = dataSource;
     }
 
-    private MessageStoreFactory jdbcStoreFactory(javax.sql.DataSource dataSource) {
+    private MessageStoreFactory jdbcStoreFactory(DataSource dataSource) {
         settings.setString(quickfix.JdbcSetting.SETTING_JDBC_STORE_SESSIONS_TABLE_NAME, "fix_sessions");
         settings.setString(quickfix.JdbcSetting.SETTING_JDBC_STORE_MESSAGES_TABLE_NAME, "fix_messages");
         quickfix.JdbcStoreFactory factory = new quickfix.JdbcStoreFactory(settings);

@@ -10,14 +10,15 @@ import io.tradergateway.execution.Order;
 import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.StoredPlan;
 import io.tradergateway.execution.TradingEngine;
+import io.tradergateway.execution.TradingState;
 import io.tradergateway.execution.VenueCapabilities;
 import io.tradergateway.fix.SessionControl;
 import io.tradergateway.fix.SessionStatus;
-import io.tradergateway.execution.TradingState;
+import io.tradergateway.kafka.KafkaBridge;
 import io.tradergateway.market.BookLevel;
-import io.tradergateway.metrics.GatewayMetrics;
 import io.tradergateway.market.ConditionInputs;
 import io.tradergateway.market.MarketView;
+import io.tradergateway.metrics.GatewayMetrics;
 import io.tradergateway.position.Position;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.delivery.ConsumerStatus;
@@ -35,6 +36,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -116,7 +118,7 @@ public final class ApiQueries {
                 outcome = sessionControl.logout(venue, reason.isTextual() ? reason.asText() : null);
             }
             case "sequence" -> {
-                for (java.util.Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
+                for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
                     String key = it.next();
                     if (!key.equals("next_sender_seq_num") && !key.equals("next_target_seq_num")) {
                         return new Answer(400, null, "unknown field " + key + ": give next_sender_seq_num and/or next_target_seq_num");
@@ -158,9 +160,9 @@ public final class ApiQueries {
     }
 
     /** The Kafka transport shown in {@code /metrics} and {@code GET /v1/consumers}; null = Kafka off. */
-    private volatile io.tradergateway.kafka.KafkaBridge kafka;
+    private volatile KafkaBridge kafka;
 
-    public void kafka(io.tradergateway.kafka.KafkaBridge bridge) {
+    public void kafka(KafkaBridge bridge) {
         this.kafka = bridge;
     }
 
@@ -440,7 +442,7 @@ public final class ApiQueries {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("last_sequence", outbox.lastSequence());
         ArrayNode list = out.putArray("consumers");
-        io.tradergateway.kafka.KafkaBridge k = kafka;
+        KafkaBridge k = kafka;
         if (k != null) {
             list.add(k.publisherJson());
             out.set("kafka_plans", k.consumerJson());

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -213,7 +214,7 @@ public final class GatewayMetrics implements AutoCloseable {
                         .tag("code", code).description("orders the pre-trade risk gate refused, by risk_* code").register(registry);
             }
         }
-        Set<String> reasons = new java.util.TreeSet<>(IGNORED_REASONS);
+        Set<String> reasons = new TreeSet<>(IGNORED_REASONS);
         reasons.addAll(e.ignoredVenueReports().keySet());
         for (String reason : reasons) {
             if (ignoredReasons.add(reason)) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One {@code exec-report-1.0} event (SPEC §2). {@code executedPrice}/{@code executedQuantity} describe this
@@ -64,7 +65,7 @@ public record ExecReport(
         FILLED, PARTIAL, FAILED, CANCELLED;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

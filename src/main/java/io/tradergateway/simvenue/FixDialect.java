@@ -23,6 +23,7 @@ import quickfix.field.MsgType;
 import quickfix.field.OrdRejReason;
 import quickfix.field.OrdStatus;
 
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -139,7 +140,7 @@ final class FixDialect {
 
     private void mapUnknownValues(Message m) {
         if (dictionary == null) return;
-        Map<Integer, String> changes = new java.util.HashMap<>();
+        Map<Integer, String> changes = new HashMap<>();
         for (Iterator<Field<?>> it = m.iterator(); it.hasNext(); ) {
             Field<?> f = it.next();
             int tag = f.getTag();

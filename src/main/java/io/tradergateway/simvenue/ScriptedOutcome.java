@@ -1,6 +1,7 @@
 package io.tradergateway.simvenue;
 
 import java.math.BigDecimal;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -70,7 +71,7 @@ public final class ScriptedOutcome {
         return switch (kind) {
             case PARTIAL -> "partial(" + quantity.toPlainString() + ")";
             case REJECT -> "reject(" + text + ")";
-            default -> kind.name().toLowerCase(java.util.Locale.ROOT);
+            default -> kind.name().toLowerCase(Locale.ROOT);
         };
     }
 }

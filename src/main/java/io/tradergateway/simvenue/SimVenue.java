@@ -54,16 +54,21 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The bundled simulated FIX venue: one QuickFIX/J acceptor hosting every configured venue as its own session on its
@@ -94,9 +99,9 @@ public final class SimVenue implements AutoCloseable {
     private final Set<String> losesWhileLoggedOut = ConcurrentHashMap.newKeySet();
     private final Map<String, List<Message>> lost = new ConcurrentHashMap<>();
     /** Per venue, texts of BusinessMessageRejects for the next order messages (fault). */
-    private final Map<String, java.util.Queue<String>> refusals = new ConcurrentHashMap<>();
+    private final Map<String, Queue<String>> refusals = new ConcurrentHashMap<>();
     /** How many more NewOrderSingles (at whichever venue) are lost on their way in (fault). */
-    private final java.util.concurrent.atomic.AtomicInteger newOrdersToLose = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger newOrdersToLose = new AtomicInteger();
     /** Venues whose fill reports are held back (fault), and the reports held. */
     private final Set<String> holdsFillReports = ConcurrentHashMap.newKeySet();
     private final Map<String, List<Message>> heldFillReports = new ConcurrentHashMap<>();
@@ -180,7 +185,7 @@ public final class SimVenue implements AutoCloseable {
             b.append(", TIF ").append(VenueProfile.Support.names(VenueProfile.Support.TIME_IN_FORCES, s.timeInForces()));
         }
         if (!s.refusedMessageTypes().isEmpty()) {
-            b.append(", refuses 35=").append(String.join("/", new java.util.TreeSet<>(s.refusedMessageTypes())));
+            b.append(", refuses 35=").append(String.join("/", new TreeSet<>(s.refusedMessageTypes())));
         }
         if (p.execIdStart() != null) b.append(", ExecIDs from ").append(p.execIdStart());
         return b.toString();
@@ -265,7 +270,7 @@ public final class SimVenue implements AutoCloseable {
      * a message it cannot process would. The message never reaches the market.
      */
     public void refuseNextOrderMessage(String venue, String text) {
-        refusals.computeIfAbsent(venue, v -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(text);
+        refusals.computeIfAbsent(venue, v -> new ConcurrentLinkedQueue<>()).add(text);
     }
 
     /** Fault: the venue cancels a live order on its own (an unsolicited ExecType 4 with {@code text}). */
@@ -516,7 +521,7 @@ public final class SimVenue implements AutoCloseable {
                 waiting.get(venue).addLast(new Pending(due, request));
                 scheduler.schedule(guarded(() -> drain(venue)), due - now, TimeUnit.NANOSECONDS);
             }));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             log.debug("sim-venue closing: dropped {}", request);
         }
     }
@@ -562,7 +567,7 @@ public final class SimVenue implements AutoCloseable {
             if (closed.get()) return;
             try {
                 scheduler.execute(guarded(task));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 log.debug("sim-venue closing: ignored a session event");
             }
         }
@@ -619,7 +624,7 @@ public final class SimVenue implements AutoCloseable {
             }
             if (!type.equals(MsgType.MARKET_DATA_REQUEST) && !type.equals(MsgType.SECURITY_LIST_REQUEST)) {
                 received.get(venue).add(event(venue, type, message));
-                String refusal = refusals.getOrDefault(venue, new java.util.concurrent.ConcurrentLinkedQueue<>()).poll();
+                String refusal = refusals.getOrDefault(venue, new ConcurrentLinkedQueue<>()).poll();
                 if (refusal != null) {
                     refuse(venue, message, type, refusal);
                     return;

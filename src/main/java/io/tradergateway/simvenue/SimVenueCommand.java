@@ -4,6 +4,7 @@ import io.tradergateway.logging.Logging;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class SimVenueCommand {
         SimVenueConfig config;
         try {
             config = configure(args, System.getenv());
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             log.error("sim-venue: bad setting: {}", e.getMessage());
             return 2;
         }

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -295,7 +296,7 @@ public record VenueProfile(String name, List<String> symbols, BigDecimal spreadB
         private static Set<Character> codes(List<String> names, Map<String, Character> known, String key) {
             Set<Character> result = new LinkedHashSet<>();
             for (String n : names) {
-                Character code = n == null ? null : known.get(n.strip().toUpperCase(java.util.Locale.ROOT));
+                Character code = n == null ? null : known.get(n.strip().toUpperCase(Locale.ROOT));
                 if (code == null) throw new IllegalArgumentException(key + ": unknown value " + n + " (one of " + known.keySet() + ")");
                 result.add(code);
             }

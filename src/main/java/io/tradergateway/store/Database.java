@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /**
  * Connections to the gateway's database: one dedicated writer connection for the engine thread (manual
@@ -321,7 +322,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** The pooled connections (autocommit): for QuickFIX/J's JDBC store. */
-    public javax.sql.DataSource pooledDataSource() {
+    public DataSource pooledDataSource() {
         return h2Pool != null ? h2Pool : serverReaders;
     }
 
@@ -475,7 +476,7 @@ public final class Database implements AutoCloseable {
      * then runs V1 (idempotent: it adds the tables its older schema.sql lacked) and the later migrations.
      */
     private void migrate() {
-        javax.sql.DataSource source = h2Pool != null ? h2Pool : serverReaders;
+        DataSource source = h2Pool != null ? h2Pool : serverReaders;
         Flyway.configure(Database.class.getClassLoader())
                 .dataSource(source)
                 .locations(MIGRATIONS)

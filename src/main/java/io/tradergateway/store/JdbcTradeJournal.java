@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -259,7 +260,7 @@ public final class JdbcTradeJournal implements TradeJournal {
                         row.put("plan_id", rs.getString(4));
                         row.put("reason", rs.getString(5));
                         row.put("report", rs.getString(6));
-                        row.put("received_at", rs.getObject(7, java.time.OffsetDateTime.class).toInstant().toString());
+                        row.put("received_at", rs.getObject(7, OffsetDateTime.class).toInstant().toString());
                         out.add(row);
                     }
                 }
@@ -491,7 +492,7 @@ public final class JdbcTradeJournal implements TradeJournal {
                         row.put("venue", rs.getString("venue"));
                         row.put("exec_id", rs.getString("exec_id"));
                         row.put("cl_ord_id", rs.getString("cl_ord_id"));
-                        row.put("side", rs.getString("side").toLowerCase(java.util.Locale.ROOT));
+                        row.put("side", rs.getString("side").toLowerCase(Locale.ROOT));
                         row.put("quantity", strip(rs.getBigDecimal("quantity")));
                         row.put("price", strip(rs.getBigDecimal("price")));
                         row.put("fee", strip(rs.getBigDecimal("fee")));
