@@ -242,8 +242,12 @@ public record GatewayConfig(
             }
         }
         // The publisher's outbox cursor is named kafka:<topic> in consumer_cursors.consumer (64 characters).
-        if (reports.length() > 58) throw new ConfigException(r.describe("kafka.reports.topic") + " must be at most 58 characters, got " + quote(reports));
-        if (plans.equals(reports)) throw new ConfigException(r.describe("kafka.reports.topic") + " must differ from kafka.plans.topic, got " + quote(reports));
+        if (reports.length() > 58) {
+            throw new ConfigException(r.describe("kafka.reports.topic") + " must be at most 58 characters, got " + quote(reports));
+        }
+        if (plans.equals(reports)) {
+            throw new ConfigException(r.describe("kafka.reports.topic") + " must differ from kafka.plans.topic, got " + quote(reports));
+        }
         return new KafkaSettings(servers.trim(), plans, reports, r.required("kafka.group.id"));
     }
 

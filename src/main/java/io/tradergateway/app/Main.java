@@ -103,7 +103,8 @@ public final class Main {
                 case "--with-sim-venue" -> withSim = true;
                 case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
                 case "--feed-plans" -> feedDir = Path.of(value(args, ++i, "--feed-plans"));
-                default -> throw new ConfigException("unknown option " + args.get(i) + " (gateway takes --with-sim-venue, --config FILE, --feed-plans DIR)");
+                default -> throw new ConfigException("unknown option " + args.get(i)
+                        + " (gateway takes --with-sim-venue, --config FILE, --feed-plans DIR)");
             }
         }
         GatewayConfig config = GatewayConfig.load(configFile, env);

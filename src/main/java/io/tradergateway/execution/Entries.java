@@ -104,7 +104,8 @@ final class Entries extends ExecutionCollaborator {
                 p.twapStart = now;
                 p.slicesSent = 0;
                 ap.twap = twapFor(ap, now);
-                OpsLog.info(plan.planId(), execution.currentOrder(plan.planId()), "TWAP: {} slices over {} s", ap.twap.sliceCount(), plan.twapParams().durationS());
+                OpsLog.info(plan.planId(), execution.currentOrder(plan.planId()), "TWAP: {} slices over {} s", ap.twap.sliceCount(),
+                        plan.twapParams().durationS());
                 sendDueSlices(ap, now);
             }
         }
@@ -231,8 +232,9 @@ final class Entries extends ExecutionCollaborator {
         if (ranking != null && OpsLog.isDebugEnabled()) {
             OpsLog.debug(ap.id(), execution.clOrdIdOf(seq), "routed to {} score {} (liquidity {}, latency {}, slippage {}, success {}); "
                     + "others {}",
-                    venue.venue(), Execution.fmt(venue.total()), Execution.fmt(venue.liquidity()), Execution.fmt(venue.latency()), Execution.fmt(venue.slippage()),
-                    Execution.fmt(venue.success()), ranking.ranked().stream().skip(1).map(v -> v.venue() + "=" + Execution.fmt(v.total())).toList());
+                    venue.venue(), Execution.fmt(venue.total()), Execution.fmt(venue.liquidity()), Execution.fmt(venue.latency()),
+                    Execution.fmt(venue.slippage()), Execution.fmt(venue.success()),
+                    ranking.ranked().stream().skip(1).map(v -> v.venue() + "=" + Execution.fmt(v.total())).toList());
         }
         Optional<RiskDenial> denial = execution.newOrder(ap, seq, Leg.ENTRY, venue, side, qty, type, limit, tif, expire, slice,
                 expectedPrice(ap, slice));
@@ -334,13 +336,15 @@ final class Entries extends ExecutionCollaborator {
         boolean twap = ap.twap != null;
         if (twap && !p.cancelRequested && !p.stopEntry && p.slicesSent < ap.twap.sliceCount()) {
             // One rejected child does not end a TWAP: its quantity is residual for the next slice, on another venue.
-            OpsLog.warn(ap.id(), order.clOrdId(), "TWAP slice {} rejected by {} ({}): its quantity carries into the next slice", order.sliceNo(), order.venue(), reason);
+            OpsLog.warn(ap.id(), order.clOrdId(), "TWAP slice {} rejected by {} ({}): its quantity carries into the next slice",
+                    order.sliceNo(), order.venue(), reason);
             execution.storePlan(ap);
             return;
         }
         boolean expired = !clock.instant().isBefore(ap.plan.validUntil());
         if (expired) {
-            OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}) after valid_until {}: no failover", order.venue(), reason, ap.plan.validUntil());
+            OpsLog.warn(ap.id(), order.clOrdId(), "rejected by {} ({}) after valid_until {}: no failover", order.venue(), reason,
+                    ap.plan.validUntil());
         }
         if (!p.failoverUsed && !p.cancelRequested && !expired && (p.filledQty.signum() == 0 || twap)) {
             VenueRanking next = execution.rank(ap.plan, order.side(), order.quantity(), p.triedVenues);

@@ -42,7 +42,9 @@ final class Exits extends ExecutionCollaborator {
         p.exitExpectedPrice = price;
         p.bestPrice = ap.exitMonitor.bestPrice();
         if (qty.signum() <= 0) {
-            OpsLog.warn(ap.id(), execution.currentOrder(ap.id()), "exit {} ({}) but the {} position is already flat or the other way{}: nothing to send", p.exitReason, signal.detail(), ap.plan.symbol(), othersExiting.signum() == 0 ? ""
+            OpsLog.warn(ap.id(), execution.currentOrder(ap.id()),
+                    "exit {} ({}) but the {} position is already flat or the other way{}: nothing to send",
+                    p.exitReason, signal.detail(), ap.plan.symbol(), othersExiting.signum() == 0 ? ""
                             : ", or other plans' working exit orders (" + othersExiting.toPlainString() + ") already close it");
             execution.endPlan(ap, PlanState.CLOSED, "exit " + p.exitReason + ": position already flat"
                     + (othersExiting.signum() == 0 ? "" : " once other plans' working exits fill"));
@@ -138,8 +140,8 @@ final class Exits extends ExecutionCollaborator {
 
     void closePlan(ActivePlan ap) {
         PlanProgress p = ap.progress;
-        OpsLog.info(ap.id(), execution.currentOrder(ap.id()), "closed by {}: exited {} avg {}, realized {}", p.exitReason, p.exitFilledQty.toPlainString(),
-                p.exitAvgPrice.toPlainString(), p.exitPnl.toPlainString());
+        OpsLog.info(ap.id(), execution.currentOrder(ap.id()), "closed by {}: exited {} avg {}, realized {}", p.exitReason,
+                p.exitFilledQty.toPlainString(), p.exitAvgPrice.toPlainString(), p.exitPnl.toPlainString());
         execution.endPlan(ap, PlanState.CLOSED, null);
     }
 }

@@ -50,7 +50,8 @@ final class Timers extends ExecutionCollaborator {
             switch (p.state) {
                 case PENDING_ENTRY -> {
                     if (!now.isBefore(ap.plan.validUntil())) {
-                        OpsLog.info(ap.id(), execution.currentOrder(ap.id()), "valid_until {} passed while waiting for entry conditions", ap.plan.validUntil());
+                        OpsLog.info(ap.id(), execution.currentOrder(ap.id()), "valid_until {} passed while waiting for entry conditions",
+                                ap.plan.validUntil());
                         String why = "valid_until " + ap.plan.validUntil() + " passed before the entry conditions held";
                         execution.endPlan(ap, PlanState.CANCELLED, why);
                         execution.emit(reports.terminal(execution.inputFor(ap, Leg.ENTRY, null, ExecReport.Status.CANCELLED, why)));

@@ -173,7 +173,8 @@ public final class GatewayMetrics implements AutoCloseable {
                     .strongReference(true).register(registry);
         }
         Gauge.builder("trader.kill.switch.engaged", this, m -> m.snapshot.killSwitch() ? 1 : 0)
-                .description("1 while the kill switch is engaged: working entries cancelled, new plans refused").strongReference(true).register(registry);
+                .description("1 while the kill switch is engaged: working entries cancelled, new plans refused")
+                .strongReference(true).register(registry);
         // A gateway that runs its engine is the active one (a hot standby answers /metrics from its own small server).
         for (String role : List.of("active", "standby")) {
             Gauge.builder("trader.ha.role", () -> role.equals("active") ? 1 : 0).tag("role", role)

@@ -425,7 +425,8 @@ public final class JdbcTradeJournal implements TradeJournal {
     public Recovered recover() {
         return db.read(c -> {
             List<StoredPlan> plans = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM plans WHERE state IN ('PENDING_ENTRY', 'WORKING', 'OPEN', 'EXITING') ORDER BY received_at");
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT * FROM plans WHERE state IN ('PENDING_ENTRY', 'WORKING', 'OPEN', 'EXITING') ORDER BY received_at");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) plans.add(plan(rs));
             }

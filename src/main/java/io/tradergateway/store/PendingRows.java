@@ -42,10 +42,15 @@ final class PendingRows {
 
     void forget(long sequence, List<JournalWrite> writes) {
         for (JournalWrite w : writes) {
-            if (w instanceof JournalWrite.PutPlan p) plans.computeIfPresent(p.plan().planId(), (k, r) -> r.sequence() <= sequence ? null : r);
-            else if (w instanceof JournalWrite.PutPlanProgress p) plans.computeIfPresent(p.planId(), (k, r) -> r.sequence() <= sequence ? null : r);
-            else if (w instanceof JournalWrite.PutOrder o) orders.computeIfPresent(o.order().clOrdId(), (k, r) -> r.sequence() <= sequence ? null : r);
-            else if (w instanceof JournalWrite.PutFill f) fills.computeIfPresent(f.fill().key(), (k, s) -> s <= sequence ? null : s);
+            if (w instanceof JournalWrite.PutPlan p) {
+                plans.computeIfPresent(p.plan().planId(), (k, r) -> r.sequence() <= sequence ? null : r);
+            } else if (w instanceof JournalWrite.PutPlanProgress p) {
+                plans.computeIfPresent(p.planId(), (k, r) -> r.sequence() <= sequence ? null : r);
+            } else if (w instanceof JournalWrite.PutOrder o) {
+                orders.computeIfPresent(o.order().clOrdId(), (k, r) -> r.sequence() <= sequence ? null : r);
+            } else if (w instanceof JournalWrite.PutFill f) {
+                fills.computeIfPresent(f.fill().key(), (k, s) -> s <= sequence ? null : s);
+            }
         }
         Row<TradingState> t = tradingState;
         if (t != null && t.sequence() <= sequence) tradingState = null;
