@@ -292,17 +292,12 @@ public record GatewayConfig(
 
     /** The same settings with {@code journal.dir} set (tests). */
     public GatewayConfig withJournalDir(Path dir) {
-        Map<String, Setting> changed = new LinkedHashMap<>(settings);
-        changed.put("journal.dir", new Setting(dir.toString(), "test"));
-        return with(d -> d.settings = changed);
+        return withTestSettings(Map.of("journal.dir", dir.toString()));
     }
 
     /** The same settings with {@code journal.mode} and {@code journal.fsync} set (tests, benchmarks). */
     public GatewayConfig withJournal(boolean file, boolean fsync) {
-        Map<String, Setting> changed = new LinkedHashMap<>(settings);
-        changed.put("journal.mode", new Setting(file ? "file" : "sql", "test"));
-        changed.put("journal.fsync", new Setting(Boolean.toString(fsync), "test"));
-        return with(d -> d.settings = changed);
+        return withTestSettings(Map.of("journal.mode", file ? "file" : "sql", "journal.fsync", Boolean.toString(fsync)));
     }
 
     /** {@code ha.poll.ms}: how often a standby tries the writer lock, and the active checks that it still holds it. */
@@ -313,9 +308,13 @@ public record GatewayConfig(
 
     /** The same settings with {@code ha.standby} and {@code ha.poll.ms} set (tests). */
     public GatewayConfig withHaStandby(boolean standby, Duration poll) {
+        return withTestSettings(Map.of("ha.standby", Boolean.toString(standby), "ha.poll.ms", Long.toString(poll.toMillis())));
+    }
+
+    /** The same settings with {@code values} set, each from the source {@code test}. */
+    private GatewayConfig withTestSettings(Map<String, String> values) {
         Map<String, Setting> changed = new LinkedHashMap<>(settings);
-        changed.put("ha.standby", new Setting(Boolean.toString(standby), "test"));
-        changed.put("ha.poll.ms", new Setting(Long.toString(poll.toMillis()), "test"));
+        values.forEach((key, value) -> changed.put(key, new Setting(value, "test")));
         return with(d -> d.settings = changed);
     }
 
