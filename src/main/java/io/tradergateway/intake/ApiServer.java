@@ -1,11 +1,10 @@
 package io.tradergateway.intake;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.tradergateway.execution.PlanState;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.execution.TradingState;
@@ -21,9 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -39,8 +35,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +49,10 @@ import java.util.function.BooleanSupplier;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * The internal HTTP API (SPEC §3) on the JDK's HTTP server. Schema checks (400) run here on the request
- * thread; everything that touches trading state is an event for the engine, answered once it is committed.
+ * The internal HTTP API (SPEC §3) on {@link HttpTransport} (Netty, one I/O thread). {@code POST /v1/plans} with one plan
+ * never blocks: its schema check (400) runs on the I/O thread, the plan goes to the engine, and the answer is written when
+ * the engine's batch is durable; no thread waits for it. Every other call may block (database queries, a batch's answers,
+ * a report stream) and runs on a worker thread of its own.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -68,31 +68,24 @@ public final class ApiServer implements AutoCloseable {
     /** What is kept back from the server's answer time limit (maxRspTime) for writing the answer itself. */
     private static final Duration ANSWER_MARGIN = Duration.ofSeconds(5);
 
-    static {
-        // Without TCP_NODELAY every answer's last segment waits ~40 ms for the client's delayed ACK (BENCHMARKS.md).
-        // The JDK server reads this once, when its configuration class loads: set it before any server exists.
-        defaultProperty("sun.net.httpserver.nodelay", "true");
-        // A client that starts a request and stalls holds a worker thread: the JDK server closes a connection whose request
-        // has not been answered within maxReqTime seconds, and one that does not take its answer within maxRspTime. Both are
-        // longer than api.timeout.ms (5 s by default) so that an engine time-out is still answered with its 503.
-        defaultProperty("sun.net.httpserver.maxReqTime", "30");
-        defaultProperty("sun.net.httpserver.maxRspTime", "30");
-        // Keep-alive connections with nothing to say hold no thread (the server's selector watches them); close them after 30 s.
-        defaultProperty("sun.net.httpserver.idleInterval", "30");
-    }
-
-    private static void defaultProperty(String name, String value) {
-        if (System.getProperty(name) == null) System.setProperty(name, value);
-    }
+    /**
+     * A connection silent this long with no answer pending (an idle keep-alive, or a client stalled half way through its
+     * request) is closed. System property {@code trader.api.maxRequestSeconds}.
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(Long.getLong("trader.api.maxRequestSeconds", 30));
+    /**
+     * The longest an answer may take to be written: a plan batch and a report stream end on their own a margin before it,
+     * and a streamed write that a client does not take within it closes the connection. System property
+     * {@code trader.api.maxAnswerSeconds}.
+     */
+    static final Duration ANSWER_LIMIT = Duration.ofSeconds(Long.getLong("trader.api.maxAnswerSeconds", 30));
 
     /**
-     * The JDK server gives each connection a worker thread from the moment it is accepted until its request is answered, so a
-     * client that connects and says nothing (or half a request) holds one. The pool therefore never queues: a request gets a
-     * thread of its own at once ({@link SynchronousQueue}), threads are made on demand up to this cap and end after a minute
-     * idle, and a stalled client is cut off after {@code sun.net.httpserver.maxReqTime} seconds. (A fixed pool of 4 froze the
-     * API behind four idle connections.)
+     * Worker threads for the calls that may block. A connection holds none while it waits (the I/O thread watches it), so
+     * this bounds calls in progress, not clients: a report stream holds one while it is open, a query while it runs. The
+     * pool never queues; past the cap a call is a 503 with {@code Retry-After}.
      */
-    static final int MAX_WORKERS = 4096;
+    static final int MAX_WORKERS = 256;
     /** How long a stop waits for open report streams to end cleanly before it closes their connections. */
     private static final Duration STREAMS_STOP_WAIT = Duration.ofSeconds(1);
     /** What {@code Retry-After} says on a 503 (not ready, engine time-out). */
@@ -101,7 +94,7 @@ public final class ApiServer implements AutoCloseable {
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final String NDJSON = "application/x-ndjson";
 
-    private final HttpServer server;
+    private final HttpTransport server;
     private final ExecutorService workers;
     private final byte[] token;
     private final Duration timeout;
@@ -131,29 +124,23 @@ public final class ApiServer implements AutoCloseable {
         this.engine = engine;
         this.queries = queries;
         this.ready = ready;
-        try {
-            this.server = HttpServer.create(new InetSocketAddress(bind, port), 128);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on HTTP port " + port + " of " + bind + ": " + e.getMessage(), e);
-        }
         AtomicInteger threads = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(8, MAX_WORKERS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "http-" + threads.incrementAndGet());
+        this.workers = new ThreadPoolExecutor(4, MAX_WORKERS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "api-worker-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
-        }, (task, pool) -> log.warn("internal API: {} connections are being served; one more is left to the request time-out",
-                MAX_WORKERS));
-        server.setExecutor(workers);
-        server.createContext("/", this::handle);
+        });
+        byte[] tooLarge = bytesOf(new Problem(413, "body_too_large", "request body larger than " + MAX_BATCH_BODY + " bytes").body);
+        this.server = new HttpTransport(bind, port, "api-io", MAX_BATCH_BODY, tooLarge, REQUEST_TIMEOUT, ANSWER_LIMIT, this::accept);
     }
 
     public void start() {
         server.start();
-        log.info("internal API listening on {}:{}", server.getAddress().getHostString(), port());
+        log.info("internal API listening on {}:{}", server.host(), port());
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     @Override
@@ -166,42 +153,57 @@ public final class ApiServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop(0);
+        server.close();
         // No interrupts: a worker interrupted inside H2 file I/O would close the database (H2 issue #227).
         workers.shutdown();
     }
 
-    private void handle(HttpExchange ex) {
+    /**
+     * A whole request, on the I/O thread. A single plan posted to {@code /v1/plans} is handled here (it never blocks);
+     * everything else on a worker.
+     */
+    private void accept(ApiExchange ex) {
+        if (ex.method().equals("POST") && ex.uri().getRawPath().equals("/v1/plans") && !NDJSON.equals(mediaType(ex))) {
+            handle(ex);
+            return;
+        }
+        try {
+            workers.execute(() -> handle(ex));
+        } catch (RejectedExecutionException e) {
+            log.warn("internal API: {} calls in progress; {} {} answered 503", MAX_WORKERS, ex.method(), ex.uri().getRawPath());
+            reply(ex, new Problem(503, "busy", "the API is answering " + MAX_WORKERS + " calls; retry shortly")
+                    .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS)));
+        }
+    }
+
+    private void handle(ApiExchange ex) {
         try {
             dispatch(ex);
         } catch (Problem p) {
             reply(ex, p);
         } catch (IOException e) {
-            // The client hung up (or stalled past the server's request time-out): nothing to answer, nothing wrong here.
-            log.debug("API {} {}: client went away: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
+            // The client hung up (or took nothing for the answer time limit): nothing to answer, nothing wrong here.
+            log.debug("API {} {}: client went away: {}", ex.method(), ex.uri(), e.toString());
+            ex.abort();
         } catch (Exception e) {
-            log.error("API {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+            log.error("API {} {} failed", ex.method(), ex.uri(), e);
             reply(ex, new Problem(500, "internal_error", "internal error: " + e));
-        } finally {
-            ex.close();
         }
     }
 
     /** Sends the problem unless an answer has already started (then the connection is closed as it is). */
-    private static void reply(HttpExchange ex, Problem p) {
-        if (ex.getResponseCode() != -1) return;
-        try {
-            p.headers.forEach((name, value) -> ex.getResponseHeaders().set(name, value));
-            send(ex, p.status, p.body, PROBLEM_JSON);
-        } catch (IOException e) {
-            log.debug("API {} {}: client went away before its {} answer: {}", ex.getRequestMethod(), ex.getRequestURI(), p.status,
-                    e.toString());
+    private static void reply(ApiExchange ex, Problem p) {
+        if (ex.answered()) {
+            ex.abort();
+            return;
         }
+        p.headers.forEach(ex::responseHeader);
+        send(ex, p.status, p.body, PROBLEM_JSON);
     }
 
-    private void dispatch(HttpExchange ex) throws Exception {
-        String method = ex.getRequestMethod();
-        List<String> parts = segments(ex.getRequestURI().getRawPath());
+    private void dispatch(ApiExchange ex) throws Exception {
+        String method = ex.method();
+        List<String> parts = segments(ex.uri().getRawPath());
         String path = String.join("/", parts);
         switch (path) {
             case "health" -> {
@@ -229,7 +231,7 @@ public final class ApiServer implements AutoCloseable {
         route(ex, method, parts);
     }
 
-    private void route(HttpExchange ex, String method, List<String> parts) throws Exception {
+    private void route(ApiExchange ex, String method, List<String> parts) throws Exception {
         int n = parts.size();
         String resource = n >= 2 && parts.get(0).equals("v1") ? parts.get(1) : "";
         if (resource.equals("venues") && n == 4) {
@@ -256,7 +258,7 @@ public final class ApiServer implements AutoCloseable {
                 }
                 if (n == 4 && parts.get(3).equals("cancel")) {
                     allow(method, "POST");
-                    outcome(ex, engine.cancel(parts.get(2)));
+                    answerWhenDone(ex, engine.cancel(parts.get(2)));
                     return;
                 }
             }
@@ -317,7 +319,7 @@ public final class ApiServer implements AutoCloseable {
             default -> {
             }
         }
-        throw new Problem(404, "not_found", "no such endpoint: " + method + " " + ex.getRequestURI().getRawPath());
+        throw new Problem(404, "not_found", "no such endpoint: " + method + " " + ex.uri().getRawPath());
     }
 
     /** The method when the resource takes it; otherwise a 405 naming the ones it takes. */
@@ -329,7 +331,7 @@ public final class ApiServer implements AutoCloseable {
         throw new Problem(405, "method_not_allowed", method + " is not allowed here; use " + list).header("Allow", list);
     }
 
-    private void ready(HttpExchange ex) throws IOException {
+    private void ready(ApiExchange ex) throws IOException {
         if (!ready.getAsBoolean()) throw notReady();
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("ready", true);
@@ -341,8 +343,8 @@ public final class ApiServer implements AutoCloseable {
                 .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS)).with("ready", false);
     }
 
-    private void listPlans(HttpExchange ex) throws IOException {
-        Map<String, String> q = query(ex.getRequestURI());
+    private void listPlans(ApiExchange ex) throws IOException {
+        Map<String, String> q = query(ex.uri());
         List<FieldError> errors = new ArrayList<>();
         PlanState state = null;
         String stateText = q.getOrDefault("state", "");
@@ -366,7 +368,7 @@ public final class ApiServer implements AutoCloseable {
         send(ex, 200, queries.plans(state, after.isEmpty() ? null : after, limit));
     }
 
-    private void postPlan(HttpExchange ex) throws Exception {
+    private void postPlan(ApiExchange ex) throws Exception {
         if (NDJSON.equals(mediaType(ex))) {
             postPlans(ex);
             return;
@@ -375,7 +377,7 @@ public final class ApiServer implements AutoCloseable {
         if (body == null) throw bodyTooLarge();
         Admission admission = admit(body);
         if (admission.refused() != null) throw admission.refused();
-        outcome(ex, admission.outcome());
+        answerWhenDone(ex, admission.outcome());
     }
 
     private static Problem bodyTooLarge() {
@@ -402,10 +404,24 @@ public final class ApiServer implements AutoCloseable {
         return new Admission(null, engine.submit(ok.plan(), body));
     }
 
-    private void outcome(HttpExchange ex, CompletableFuture<TradingEngine.SubmitOutcome> future) throws Exception {
-        TradingEngine.SubmitOutcome o = await(future);
-        if (o.httpStatus() == 503) ex.getResponseHeaders().set("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
-        send(ex, o.httpStatus(), outcomeBody(o), o.httpStatus() >= 400 ? PROBLEM_JSON : JSON);
+    /**
+     * Answers with the engine's outcome once it comes (on the I/O thread: the engine side only hands it over), or 503
+     * {@code engine_timeout} after {@code api.timeout.ms}. No thread waits for it.
+     */
+    private void answerWhenDone(ApiExchange ex, CompletableFuture<TradingEngine.SubmitOutcome> future) {
+        future.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((o, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof TimeoutException) {
+                log.warn("the trading engine did not answer an API call within {} ms", timeout.toMillis());
+                reply(ex, engineTimeout());
+            } else if (cause != null) {
+                log.error("API {} {} failed in the engine", ex.method(), ex.uri(), cause);
+                reply(ex, new Problem(500, "internal_error", "internal error: " + cause));
+            } else {
+                if (o.httpStatus() == 503) ex.responseHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+                send(ex, o.httpStatus(), outcomeBody(o), o.httpStatus() >= 400 ? PROBLEM_JSON : JSON);
+            }
+        }, ex.ioThread());
     }
 
     private static ObjectNode outcomeBody(TradingEngine.SubmitOutcome o) {
@@ -427,7 +443,7 @@ public final class ApiServer implements AutoCloseable {
      * of them together the server's answer time limit less a margin; a plan not answered by then is a 503
      * {@code engine_timeout} line (sending it again is safe: a plan the engine did take answers 200).
      */
-    private void postPlans(HttpExchange ex) throws Exception {
+    private void postPlans(ApiExchange ex) throws Exception {
         List<String> lines = PlanBatch.lines(readBatch(ex));
         if (lines.size() > MAX_BATCH_PLANS) {
             throw new Problem(413, "too_many_plans", "a batch holds at most " + MAX_BATCH_PLANS + " plans, got " + lines.size());
@@ -445,7 +461,7 @@ public final class ApiServer implements AutoCloseable {
             if (answer(answers, lines.get(i), admitted.get(i), deadline)) progress = System.nanoTime();
         }
         log.info("plan batch of {}: {}", lines.size(), answers.statusCounts());
-        sendBytes(ex, 200, answers.bytes(), NDJSON);
+        ex.send(200, answers.bytes(), NDJSON);
     }
 
     /** Adds the answer line of one plan of a batch; false when the engine did not answer it in time. */
@@ -469,16 +485,13 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * How long an answer may take to be complete: the JDK server cuts a connection whose answer is not finished within
-     * {@code sun.net.httpserver.maxRspTime} seconds, so a batch and a report stream end on their own a margin before that.
-     * A day when that limit is off.
+     * How long a plan batch's answer and a report stream may take, so that they end on their own a margin before
+     * {@link #ANSWER_LIMIT}. A day when that limit is off (0).
      */
     static Duration responseBudget() {
-        long seconds = Long.getLong("sun.net.httpserver.maxRspTime", -1);
-        if (seconds <= 0) return Duration.ofDays(1);
-        Duration limit = Duration.ofSeconds(seconds);
-        Duration margin = limit.dividedBy(2).compareTo(ANSWER_MARGIN) < 0 ? limit.dividedBy(2) : ANSWER_MARGIN;
-        return limit.minus(margin);
+        if (ANSWER_LIMIT.isZero() || ANSWER_LIMIT.isNegative()) return Duration.ofDays(1);
+        Duration margin = ANSWER_LIMIT.dividedBy(2).compareTo(ANSWER_MARGIN) < 0 ? ANSWER_LIMIT.dividedBy(2) : ANSWER_MARGIN;
+        return ANSWER_LIMIT.minus(margin);
     }
 
     /**
@@ -486,7 +499,7 @@ public final class ApiServer implements AutoCloseable {
      * {@code Last-Event-ID} header when present (an EventSource sends it back on every reconnect), else {@code after}, else 0.
      * At most {@link ReportStreams#DEFAULT_MAX_STREAMS} streams are open at once; one more is a 503.
      */
-    private void streamReports(HttpExchange ex) throws IOException {
+    private void streamReports(ApiExchange ex) throws IOException {
         long after = streamCursor(ex);
         if (!streams.open()) {
             throw new Problem(503, "too_many_streams", "too many report streams are open; retry shortly, or page with "
@@ -501,10 +514,10 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static long streamCursor(HttpExchange ex) {
-        String lastEventId = ex.getRequestHeaders().getFirst("Last-Event-ID");
+    private static long streamCursor(ApiExchange ex) {
+        String lastEventId = ex.requestHeader("Last-Event-ID");
         if (lastEventId != null && !lastEventId.isBlank()) return cursor("Last-Event-ID", lastEventId.strip());
-        return cursor("after", query(ex.getRequestURI()).getOrDefault("after", "0"));
+        return cursor("after", query(ex.uri()).getOrDefault("after", "0"));
     }
 
     private static long cursor(String field, String text) {
@@ -533,8 +546,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** GET /v1/quarantine?limit=: venue reports that failed their checks and were not booked, newest first. */
-    private void quarantine(HttpExchange ex) throws IOException {
-        String text = query(ex.getRequestURI()).getOrDefault("limit", "100");
+    private void quarantine(ApiExchange ex) throws IOException {
+        String text = query(ex.uri()).getOrDefault("limit", "100");
         int limit;
         try {
             limit = Integer.parseInt(text);
@@ -547,8 +560,8 @@ public final class ApiServer implements AutoCloseable {
         send(ex, 200, queries.quarantined(limit));
     }
 
-    private void execReports(HttpExchange ex) throws IOException {
-        Map<String, String> q = query(ex.getRequestURI());
+    private void execReports(ApiExchange ex) throws IOException {
+        Map<String, String> q = query(ex.uri());
         long after;
         int limit;
         try {
@@ -574,7 +587,7 @@ public final class ApiServer implements AutoCloseable {
         return out;
     }
 
-    private void killSwitch(HttpExchange ex) throws Exception {
+    private void killSwitch(ApiExchange ex) throws Exception {
         String body = readBody(ex);
         JsonNode node;
         try {
@@ -591,7 +604,7 @@ public final class ApiServer implements AutoCloseable {
         send(ex, 200, out);
     }
 
-    private void setTradingState(HttpExchange ex) throws Exception {
+    private void setTradingState(ApiExchange ex) throws Exception {
         String body = readBody(ex);
         JsonNode node;
         try {
@@ -626,35 +639,32 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The request's media type, lower case without parameters ({@code ""} when none is given). */
-    private static String mediaType(HttpExchange ex) {
-        String header = ex.getRequestHeaders().getFirst("Content-Type");
+    private static String mediaType(ApiExchange ex) {
+        String header = ex.requestHeader("Content-Type");
         if (header == null) return "";
         int semicolon = header.indexOf(';');
         return (semicolon < 0 ? header : header.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
     }
 
-    private boolean authorized(HttpExchange ex) {
-        String header = ex.getRequestHeaders().getFirst("Authorization");
+    private boolean authorized(ApiExchange ex) {
+        String header = ex.requestHeader("Authorization");
         return header != null && MessageDigest.isEqual(header.getBytes(UTF_8), token);
     }
 
-    private static String readBody(HttpExchange ex) throws IOException {
+    private static String readBody(ApiExchange ex) throws IOException {
         return readBody(ex, MAX_BODY);
     }
 
-    private static String readBatch(HttpExchange ex) throws IOException {
+    private static String readBatch(ApiExchange ex) throws IOException {
         String body = readBody(ex, MAX_BATCH_BODY);
         if (body == null) throw new Problem(413, "body_too_large", "a plan batch is at most " + MAX_BATCH_BODY + " bytes");
         return body;
     }
 
     /** The body as text, or null when it is longer than {@code max} bytes. */
-    private static String readBody(HttpExchange ex, int max) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] bytes = in.readNBytes(max + 1);
-            if (bytes.length > max) return null;
-            return new String(bytes, UTF_8);
-        }
+    private static String readBody(ApiExchange ex, int max) {
+        byte[] bytes = ex.body();
+        return bytes.length > max ? null : new String(bytes, UTF_8);
     }
 
     /** Query parameters, form-decoded once ({@code +} is a space there); a malformed escape is a 400. */
@@ -709,28 +719,24 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** An answer's bytes: pretty-printed UTF-8 JSON. */
-    static byte[] bytesOf(Object body) throws IOException {
-        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+    static byte[] bytesOf(Object body) {
+        try {
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an answer as JSON", e);
+        }
     }
 
-    private static void send(HttpExchange ex, int status, Object body) throws IOException {
+    private static void send(ApiExchange ex, int status, Object body) {
         send(ex, status, body, JSON);
     }
 
-    private static void send(HttpExchange ex, int status, Object body, String contentType) throws IOException {
-        sendBytes(ex, status, bytesOf(body), contentType);
+    private static void send(ApiExchange ex, int status, Object body, String contentType) {
+        ex.send(status, bytesOf(body), contentType);
     }
 
-    private static void sendText(HttpExchange ex, int status, String text) throws IOException {
-        sendBytes(ex, status, text.getBytes(UTF_8), "text/plain; version=0.0.4");
-    }
-
-    private static void sendBytes(HttpExchange ex, int status, byte[] bytes, String contentType) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void sendText(ApiExchange ex, int status, String text) {
+        ex.send(status, text.getBytes(UTF_8), "text/plain; version=0.0.4");
     }
 
     /**

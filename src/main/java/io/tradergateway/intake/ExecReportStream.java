@@ -1,6 +1,5 @@
 package io.tradergateway.intake;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.tradergateway.report.Json;
 import io.tradergateway.report.delivery.OutboxEntry;
 import io.tradergateway.report.delivery.ReportDispatcher;
@@ -40,14 +39,12 @@ final class ExecReportStream {
     }
 
     /** Answers the exchange with the stream of reports after {@code after}; returns when the stream ends. */
-    static void serve(HttpExchange ex, ReportStreams streams, ReportOutbox outbox, long after)
+    static void serve(ApiExchange ex, ReportStreams streams, ReportOutbox outbox, long after)
             throws IOException, InterruptedException {
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.responseHeader("Cache-Control", "no-cache");
         // nginx would otherwise buffer the answer and hold the events back.
-        ex.getResponseHeaders().set("X-Accel-Buffering", "no");
-        ex.sendResponseHeaders(200, 0);
-        try (OutputStream body = ex.getResponseBody()) {
+        ex.responseHeader("X-Accel-Buffering", "no");
+        try (OutputStream body = ex.openStream(200, "text/event-stream")) {
             new ExecReportStream(streams, outbox, body, after).run();
         }
     }

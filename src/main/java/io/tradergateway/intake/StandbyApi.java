@@ -1,21 +1,14 @@
 package io.tradergateway.intake;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.tradergateway.report.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -28,39 +21,30 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 public final class StandbyApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StandbyApi.class);
 
-    private final HttpServer server;
-    private final ExecutorService workers;
+    private final HttpTransport server;
     private final byte[] token;
     private final Instant since;
 
     public StandbyApi(String bind, int port, String token, Clock clock) {
         this.token = ("Bearer " + token).getBytes(UTF_8);
         this.since = clock.instant();
-        try {
-            this.server = HttpServer.create(new InetSocketAddress(bind, port), 128);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on HTTP port " + port + " of " + bind + ": " + e.getMessage(), e);
-        }
-        this.workers = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "standby-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(workers);
-        server.createContext("/", this::handle);
+        // Every answer is made at once from what this object holds: all of it runs on the I/O thread.
+        byte[] tooLarge = ApiServer.bytesOf(new ApiServer.Problem(413, "body_too_large", "request body larger than "
+                + ApiServer.MAX_BODY + " bytes").body);
+        this.server = new HttpTransport(bind, port, "standby-api-io", ApiServer.MAX_BODY, tooLarge, ApiServer.REQUEST_TIMEOUT,
+                ApiServer.ANSWER_LIMIT, this::handle);
         server.start();
         log.info("hot standby: API on {}:{} answers /health (role standby) and 503 to trading calls", bind, port());
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
-    private void handle(HttpExchange ex) {
-        try (ex; InputStream in = ex.getRequestBody()) {
-            in.readNBytes(ApiServer.MAX_BODY);
-            String path = ex.getRequestURI().getRawPath();
-            if (path.equals("/health") && ex.getRequestMethod().equals("GET")) {
+    private void handle(ApiExchange ex) {
+        try {
+            String path = ex.uri().getRawPath();
+            if (path.equals("/health") && ex.method().equals("GET")) {
                 ObjectNode health = Json.MAPPER.createObjectNode();
                 health.put("status", "up").put("role", "standby").put("ready", false).put("all_sessions_logged_on", false)
                         .put("standby_since", since.toString());
@@ -68,7 +52,7 @@ public final class StandbyApi implements AutoCloseable {
                 send(ex, 200, Json.MAPPER.writeValueAsBytes(health), "application/json");
                 return;
             }
-            if (path.equals("/metrics") && ex.getRequestMethod().equals("GET")) {
+            if (path.equals("/metrics") && ex.method().equals("GET")) {
                 send(ex, 200, ("# HELP trader_ha_role 1 for this gateway's role (active, standby)\n# TYPE trader_ha_role gauge\n"
                         + "trader_ha_role{role=\"active\"} 0\ntrader_ha_role{role=\"standby\"} 1\n").getBytes(UTF_8),
                         "text/plain; version=0.0.4; charset=utf-8");
@@ -84,30 +68,26 @@ public final class StandbyApi implements AutoCloseable {
                         .with("role", "standby")
                         .header("Retry-After", Integer.toString(ApiServer.RETRY_AFTER_SECONDS));
             }
-            p.headers.forEach((name, value) -> ex.getResponseHeaders().set(name, value));
+            p.headers.forEach(ex::responseHeader);
             send(ex, p.status, Json.MAPPER.writeValueAsBytes(p.body), "application/problem+json");
-        } catch (IOException e) {
-            log.debug("standby API {} {}: client went away: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
+        } catch (JsonProcessingException e) {
+            log.error("standby API {} {}: cannot write the answer", ex.method(), ex.uri(), e);
+            ex.abort();
         }
     }
 
-    private boolean authorized(HttpExchange ex) {
-        String header = ex.getRequestHeaders().getFirst("Authorization");
+    private boolean authorized(ApiExchange ex) {
+        String header = ex.requestHeader("Authorization");
         return header != null && MessageDigest.isEqual(header.getBytes(UTF_8), token);
     }
 
-    private static void send(HttpExchange ex, int status, byte[] body, String contentType) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
+    private static void send(ApiExchange ex, int status, byte[] body, String contentType) {
+        ex.send(status, body, contentType);
     }
 
     /** Frees the port for the full API (the active gateway's). */
     @Override
     public void close() {
-        server.stop(0);
-        workers.shutdownNow();
+        server.close();
     }
 }

@@ -32,7 +32,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -223,7 +225,7 @@ class ApiServerTest {
         Socket s = open();
         String head = "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Length: 100\r\n\r\n{";
         s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-        long maxReqSeconds = Long.getLong("sun.net.httpserver.maxReqTime", 30);
+        long maxReqSeconds = ApiServer.REQUEST_TIMEOUT.toSeconds();
         s.setSoTimeout((int) Duration.ofSeconds(maxReqSeconds + 10).toMillis());
         Instant start = Instant.now();
         int read;
@@ -238,7 +240,8 @@ class ApiServerTest {
 
     @Test
     void aClientHangingUpIsDebugNotAnError() throws Exception {
-        Logger apiLog = (Logger) LoggerFactory.getLogger(ApiServer.class);
+        // The API and its HTTP transport both log under the intake package.
+        Logger apiLog = (Logger) LoggerFactory.getLogger(ApiServer.class.getPackageName());
         ListAppender<ILoggingEvent> events = new ListAppender<>();
         events.start();
         Level before = apiLog.getLevel();
@@ -251,7 +254,8 @@ class ApiServerTest {
                 s.getOutputStream().flush();
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> List.copyOf(events.list).stream()
-                    .anyMatch(e -> e.getLevel() == Level.DEBUG && e.getFormattedMessage().contains("client went away")));
+                    .anyMatch(e -> e.getLevel() == Level.DEBUG && e.getFormattedMessage().startsWith("HTTP connection")
+                            && e.getFormattedMessage().endsWith("closed")));
             assertThat(List.copyOf(events.list)).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
         } finally {
             apiLog.detachAppender(events);
@@ -259,7 +263,99 @@ class ApiServerTest {
         }
     }
 
+    @Test
+    void plansWaitingForTheEngineHoldNoThreadAndAreAllAnswered() throws Exception {
+        restartWithEngineTimeout(Duration.ofSeconds(30));
+        List<CompletableFuture<TradingEngine.SubmitOutcome>> held = heldSubmits();
+        int plans = ApiServer.MAX_WORKERS + 44;
+        int threadsBefore = Thread.activeCount();
+        List<Socket> clients = new ArrayList<>();
+        for (int i = 0; i < plans; i++) {
+            Socket s = open();
+            s.getOutputStream().write(postPlan("held-" + i).getBytes(StandardCharsets.UTF_8));
+            clients.add(s);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> held.size() == plans);
+        // More plans in flight than the API has worker threads, and none of them holds one: the API still answers at once.
+        assertThat(Thread.activeCount() - threadsBefore).isLessThan(20);
+        assertHealthWithin(Duration.ofSeconds(10));
+        for (CompletableFuture<TradingEngine.SubmitOutcome> f : List.copyOf(held)) {
+            f.complete(new TradingEngine.SubmitOutcome(202, "p", "pending", List.of(), "accepted"));
+        }
+        for (Socket s : clients) {
+            s.setSoTimeout(10_000);
+            assertThat(firstLine(s.getInputStream())).isEqualTo("HTTP/1.1 202 Accepted");
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInTheOrderSent() throws Exception {
+        restartWithEngineTimeout(Duration.ofSeconds(30));
+        List<CompletableFuture<TradingEngine.SubmitOutcome>> held = heldSubmits();
+        Socket s = open();
+        s.setSoTimeout(10_000);
+        String health = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+        s.getOutputStream().write((postPlan("first") + health).getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+        assertThat(s.getInputStream().available()).isZero();
+        held.get(0).complete(new TradingEngine.SubmitOutcome(202, "first", "pending", List.of(), "accepted"));
+        InputStream in = s.getInputStream();
+        assertThat(firstLine(in)).isEqualTo("HTTP/1.1 202 Accepted");
+        skipAnswer(in);
+        assertThat(firstLine(in)).isEqualTo("HTTP/1.1 200 OK");
+    }
+
+    @Test
+    void aBodyOverTheBatchLimitIsA413ProblemAndTheConnectionIsClosed() throws Exception {
+        String head = "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + (ApiServer.MAX_BATCH_BODY + 1) + "\r\n\r\n";
+        String answer = raw(head);
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("application/problem+json").contains("\"body_too_large\"");
+        verify(engine, never()).submit(any(), any());
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private void restartWithEngineTimeout(Duration timeout) {
+        server.close();
+        server = new ApiServer("127.0.0.1", 0, TOKEN, timeout, engine, queries, ready::get);
+        server.start();
+    }
+
+    /** The engine takes every plan and answers none until the test completes the futures, kept here in order. */
+    private List<CompletableFuture<TradingEngine.SubmitOutcome>> heldSubmits() {
+        List<CompletableFuture<TradingEngine.SubmitOutcome>> held = new CopyOnWriteArrayList<>();
+        when(engine.submit(any(), anyString())).thenAnswer(call -> {
+            CompletableFuture<TradingEngine.SubmitOutcome> f = new CompletableFuture<>();
+            held.add(f);
+            return f;
+        });
+        return held;
+    }
+
+    private static String postPlan(String planId) {
+        byte[] body = plan(planId).getBytes(StandardCharsets.UTF_8);
+        return "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n" + new String(body, StandardCharsets.UTF_8);
+    }
+
+    private static String firstLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) throw new IOException("connection closed after " + line);
+            if (c != '\r') line.append((char) c);
+        }
+        return line.toString();
+    }
+
+    /** Reads the rest of an answer whose status line has been read: its headers, then Content-Length bytes. */
+    private static void skipAnswer(InputStream in) throws IOException {
+        int length = 0;
+        for (String h = firstLine(in); !h.isEmpty(); h = firstLine(in)) {
+            if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(h.substring(15).strip());
+        }
+        assertThat(in.readNBytes(length)).hasSize(length);
+    }
 
     private void assertHealthWithin(Duration bound) throws Exception {
         Instant start = Instant.now();
