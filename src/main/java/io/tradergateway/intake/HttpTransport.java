@@ -50,7 +50,8 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
  * thread while it waits, so idle or stalled clients starve nobody. Each whole request (body read in full, up to the size
  * given) is handed to the handler <em>on the I/O thread</em>: a handler that may block passes the exchange to threads of
  * its own. A connection's requests are answered in order, one at a time (a pipelined request waits for the answer before
- * it). A connection that says nothing for the request time-out while no answer is pending is closed, and so is one that
+ * it, and the connection is not read further meanwhile; one with more than 128 requests outstanding is closed, as Netty's
+ * codec does). A connection that says nothing for the request time-out while no answer is pending is closed, and so is one that
  * has sent half a request.
  */
 final class HttpTransport implements AutoCloseable {
@@ -161,7 +162,9 @@ final class HttpTransport implements AutoCloseable {
             }
             if (exchange == null) return;
             if (busy) {
+                // A pipelined request: it waits for the answer before it, and the connection reads no more until then.
                 waiting.add(exchange);
+                ctx.channel().config().setAutoRead(false);
                 return;
             }
             start(ctx, exchange);
@@ -194,7 +197,6 @@ final class HttpTransport implements AutoCloseable {
 
         private void start(ChannelHandlerContext ctx, ApiExchange exchange) {
             busy = true;
-            ctx.channel().config().setAutoRead(false);
             try {
                 handler.accept(exchange);
             } catch (RuntimeException e) {
@@ -210,8 +212,7 @@ final class HttpTransport implements AutoCloseable {
                 start(ctx, next);
                 return;
             }
-            ctx.channel().config().setAutoRead(true);
-            ctx.read();
+            if (!ctx.channel().config().isAutoRead()) ctx.channel().config().setAutoRead(true);
         }
 
         @Override

@@ -306,6 +306,23 @@ class ApiServerTest {
     }
 
     @Test
+    void aConnectionPipeliningManyRequestsGetsEveryAnswerInOrder() throws Exception {
+        Socket s = open();
+        s.setSoTimeout(10_000);
+        // 100: within the 128 requests Netty's codec lets a connection have outstanding (more closes the connection).
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            requests.append(i % 2 == 0 ? "GET /health HTTP/1.1\r\nHost: x\r\n\r\n" : "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        s.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+        InputStream in = s.getInputStream();
+        for (int i = 0; i < 100; i++) {
+            assertThat(firstLine(in)).as("answer %d", i).isEqualTo(i % 2 == 0 ? "HTTP/1.1 200 OK" : "HTTP/1.1 401 Unauthorized");
+            skipAnswer(in);
+        }
+    }
+
+    @Test
     void aBodyOverTheBatchLimitIsA413ProblemAndTheConnectionIsClosed() throws Exception {
         String head = "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + (ApiServer.MAX_BATCH_BODY + 1) + "\r\n\r\n";
