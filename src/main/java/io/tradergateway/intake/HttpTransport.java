@@ -126,6 +126,14 @@ final class HttpTransport implements AutoCloseable {
         io.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
+    /** Answers from the transport itself (the request never reaches the handler), then closes the connection. */
+    private static void answerAndClose(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, String contentType) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        HttpUtil.setKeepAlive(response, false);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
     /** Reads whole requests; one too large is answered 413 (the problem given) and its connection closed. */
     private final class Aggregator extends HttpObjectAggregator {
         Aggregator() {
@@ -134,12 +142,7 @@ final class HttpTransport implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(413),
-                    Unpooled.wrappedBuffer(tooLarge));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, tooLarge.length);
-            HttpUtil.setKeepAlive(response, false);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            answerAndClose(ctx, HttpResponseStatus.valueOf(413), tooLarge, "application/problem+json");
         }
     }
 
@@ -181,12 +184,7 @@ final class HttpTransport implements AutoCloseable {
                 }
             }
             if (uri == null || uri.getRawPath() == null) {
-                byte[] text = "malformed HTTP request\n".getBytes(US_ASCII);
-                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-                        Unpooled.wrappedBuffer(text));
-                response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
-                HttpUtil.setKeepAlive(response, false);
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                answerAndClose(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n".getBytes(US_ASCII), "text/plain");
                 return null;
             }
             Channel channel = ctx.channel();
