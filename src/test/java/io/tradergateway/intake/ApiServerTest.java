@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -320,6 +321,40 @@ class ApiServerTest {
             assertThat(firstLine(in)).as("answer %d", i).isEqualTo(i % 2 == 0 ? "HTTP/1.1 200 OK" : "HTTP/1.1 401 Unauthorized");
             skipAnswer(in);
         }
+    }
+
+    @Test
+    void aPlanSentAsCurlDoesItWithExpectContinueOrInChunksIsTaken() throws Exception {
+        restartWithEngineTimeout(Duration.ofSeconds(30));
+        List<CompletableFuture<TradingEngine.SubmitOutcome>> held = heldSubmits();
+        byte[] body = plan("curl-1").getBytes(StandardCharsets.UTF_8);
+        Socket s = open();
+        s.setSoTimeout(10_000);
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        out.write(("POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(firstLine(in)).isEqualTo("HTTP/1.1 100 Continue");
+        assertThat(firstLine(in)).isEmpty();
+        out.write(body);
+        await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+        held.get(0).complete(new TradingEngine.SubmitOutcome(202, "curl-1", "pending", List.of(), "accepted"));
+        assertThat(firstLine(in)).isEqualTo("HTTP/1.1 202 Accepted");
+        skipAnswer(in);
+
+        byte[] second = plan("chunked-1").getBytes(StandardCharsets.UTF_8);
+        int half = second.length / 2;
+        out.write(("POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (byte[] chunk : List.of(Arrays.copyOfRange(second, 0, half), Arrays.copyOfRange(second, half, second.length))) {
+            out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(chunk);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 2);
+        held.get(1).complete(new TradingEngine.SubmitOutcome(202, "chunked-1", "pending", List.of(), "accepted"));
+        assertThat(firstLine(in)).isEqualTo("HTTP/1.1 202 Accepted");
     }
 
     @Test
