@@ -16,19 +16,18 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One whole HTTP request (its body read in full) and its one answer, as {@link HttpTransport} hands it to a handler.
  * Answering is safe from any thread: the bytes go out on the connection's I/O thread. A handler answers exactly once:
- * {@link #send} a whole answer, or {@link #openStream} one written over time (server-sent events).
+ * {@link #send} a whole answer, or {@link #startChunks} one written over time (server-sent events).
  */
 final class ApiExchange {
     private final Channel channel;
@@ -41,9 +40,11 @@ final class ApiExchange {
     private final Runnable answered;
     private final HttpHeaders responseHeaders = new DefaultHttpHeaders();
     private final AtomicBoolean started = new AtomicBoolean();
+    private volatile Runnable onWritable;
 
     /**
-     * @param writeLimit how long a streamed write may wait for a client that does not read before the connection is cut
+     * @param writeLimit how long the end of a chunked answer may wait for a client that does not read before the connection
+     *                   is cut
      * @param answered   called on the I/O thread once the answer is written (the connection reads its next request then)
      */
     ApiExchange(Channel channel, String method, URI uri, HttpHeaders requestHeaders, byte[] body, boolean keepAlive,
@@ -102,18 +103,64 @@ final class ApiExchange {
     }
 
     /**
-     * Starts an answer whose body is written over time ({@code Transfer-Encoding: chunked}). Each {@code flush} of the
-     * stream waits until its bytes are written to the connection, at most the write limit (then the connection is cut and
-     * the flush fails, as it does when the client has hung up); {@code close} ends the answer.
+     * Starts an answer whose body is written over time ({@code Transfer-Encoding: chunked}) with {@link #writeChunk} and
+     * ended with {@link #endChunks}. Nothing here waits: a writer that must not outrun a slow client checks
+     * {@link #writable} and resumes from {@link #onWritable}.
      */
-    OutputStream openStream(int status, String contentType) {
+    void startChunks(int status, String contentType) {
         start();
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
         response.headers().set(responseHeaders).set(HttpHeaderNames.CONTENT_TYPE, contentType);
         HttpUtil.setTransferEncodingChunked(response, true);
         HttpUtil.setKeepAlive(response, keepAlive);
         channel.writeAndFlush(response);
-        return new ChunkStream();
+    }
+
+    /** Queues a part of a chunked answer for the connection (does not wait for it to be written). */
+    void writeChunk(byte[] bytes) {
+        channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
+    }
+
+    /**
+     * Ends a chunked answer. If the client has not taken all of it within {@code writeLimit}, the connection is closed
+     * (a client that reads nothing must not hold it for ever).
+     */
+    void endChunks() {
+        ChannelFuture last = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        finish(last);
+        try {
+            channel.eventLoop().schedule(() -> {
+                if (!last.isDone()) channel.close();
+            }, writeLimit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            channel.close(); // the transport is stopping: every connection closes anyway
+        }
+    }
+
+    /** Whether the connection takes more now (its queue of unwritten bytes is under Netty's high-water mark). */
+    boolean writable() {
+        return channel.isWritable();
+    }
+
+    /** Runs {@code action} on the I/O thread each time the connection becomes writable again. */
+    void onWritable(Runnable action) {
+        onWritable = action;
+    }
+
+    /** Runs {@code action} on the I/O thread once the connection is closed (by either side). */
+    void onClosed(Runnable action) {
+        channel.closeFuture().addListener(f -> action.run());
+    }
+
+    /** Runs {@code action} on the I/O thread after {@code delay}. */
+    ScheduledFuture<?> schedule(Runnable action, Duration delay) {
+        return channel.eventLoop().schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The connection became writable again (called by the transport, on the I/O thread). */
+    void writabilityChanged() {
+        Runnable action = onWritable;
+        if (action != null && channel.isWritable()) action.run();
     }
 
     /** Closes the connection without an answer (the client went away, or the answer cannot be written). */
@@ -131,54 +178,5 @@ final class ApiExchange {
             if (!f.isSuccess() || !keepAlive) channel.close();
             else answered.run();
         });
-    }
-
-    private final class ChunkStream extends OutputStream {
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        private boolean closed;
-
-        @Override
-        public void write(int b) {
-            pending.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            pending.write(b, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            if (pending.size() == 0) return;
-            byte[] bytes = pending.toByteArray();
-            pending.reset();
-            awaitWritten(channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes))));
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (closed) return;
-            closed = true;
-            flush();
-            ChannelFuture last = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            finish(last);
-            awaitWritten(last);
-        }
-
-        private void awaitWritten(ChannelFuture write) throws IOException {
-            boolean done;
-            try {
-                done = write.await(writeLimit.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                channel.close();
-                throw new IOException("interrupted while writing to the client", e);
-            }
-            if (!done) {
-                channel.close();
-                throw new IOException("the client took nothing for " + writeLimit.toSeconds() + " s; connection closed");
-            }
-            if (!write.isSuccess()) throw new IOException("the client went away: " + write.cause(), write.cause());
-        }
     }
 }

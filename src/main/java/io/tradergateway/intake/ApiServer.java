@@ -499,18 +499,17 @@ public final class ApiServer implements AutoCloseable {
      * {@code Last-Event-ID} header when present (an EventSource sends it back on every reconnect), else {@code after}, else 0.
      * At most {@link ReportStreams#DEFAULT_MAX_STREAMS} streams are open at once; one more is a 503.
      */
-    private void streamReports(ApiExchange ex) throws IOException {
+    private void streamReports(ApiExchange ex) {
         long after = streamCursor(ex);
         if (!streams.open()) {
             throw new Problem(503, "too_many_streams", "too many report streams are open; retry shortly, or page with "
                     + "GET /v1/exec-reports").header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
         }
         try {
-            ExecReportStream.serve(ex, streams, queries.outbox(), after);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
+            ExecReportStream.start(ex, streams, queries.outbox(), workers, after);
+        } catch (RuntimeException e) {
             streams.release();
+            throw e;
         }
     }
 

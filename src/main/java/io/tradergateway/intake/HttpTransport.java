@@ -149,6 +149,7 @@ final class HttpTransport implements AutoCloseable {
     /** One connection: its requests in order, one answered at a time. */
     private final class Connection extends ChannelInboundHandlerAdapter {
         private final ArrayDeque<ApiExchange> waiting = new ArrayDeque<>();
+        private ApiExchange current;
         private boolean busy;
 
         @Override
@@ -195,6 +196,7 @@ final class HttpTransport implements AutoCloseable {
 
         private void start(ChannelHandlerContext ctx, ApiExchange exchange) {
             busy = true;
+            current = exchange;
             try {
                 handler.accept(exchange);
             } catch (RuntimeException e) {
@@ -205,12 +207,19 @@ final class HttpTransport implements AutoCloseable {
 
         private void answered(ChannelHandlerContext ctx) {
             busy = false;
+            current = null;
             ApiExchange next = waiting.poll();
             if (next != null) {
                 start(ctx, next);
                 return;
             }
             if (!ctx.channel().config().isAutoRead()) ctx.channel().config().setAutoRead(true);
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (current != null) current.writabilityChanged();
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override

@@ -1,22 +1,24 @@
 package io.tradergateway.intake;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the open {@code GET /v1/exec-reports/stream} answers share: the highest report sequence committed so far (the
- * engine says so after each commit, {@link #committed}), a cap on how many streams are open at once, and the stop that
- * ends them all when the API closes. A stream sleeps here until a report above what it has sent is committed, then reads
- * the new reports from the outbox itself: no stream polls the database while nothing happens.
+ * What the open {@code GET /v1/exec-reports/stream} answers share: the recent reports in memory, a cap on how many
+ * streams are open at once, and the stop that ends them all when the API closes. Each open stream listens here: a report
+ * published ({@link #published}) or committed ({@link #committed}) wakes every stream, which sends what follows its
+ * cursor from memory, or reads it from the outbox when memory does not hold it. No stream holds a thread or polls the
+ * database while nothing happens.
  */
 public final class ReportStreams implements AutoCloseable {
-    /** Streams open at once; each holds one HTTP worker thread while it is open. */
+    /** Streams open at once. */
     public static final int DEFAULT_MAX_STREAMS = 64;
     /** A comment line is sent after this long without an event, so that proxies keep the connection. */
     static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
@@ -28,6 +30,7 @@ public final class ReportStreams implements AutoCloseable {
     private final Semaphore slots;
     private long latest;
     private boolean closed;
+    private final Set<Runnable> listeners = ConcurrentHashMap.newKeySet();
 
     public ReportStreams() {
         this(DEFAULT_MAX_STREAMS, DEFAULT_HEARTBEAT, ApiServer.responseBudget());
@@ -41,10 +44,26 @@ public final class ReportStreams implements AutoCloseable {
     }
 
     /** A report with this sequence is committed (called after the commit; never blocks for long). */
-    public synchronized void committed(long sequence) {
-        if (sequence <= latest) return;
-        latest = sequence;
-        notifyAll();
+    public void committed(long sequence) {
+        synchronized (this) {
+            if (sequence <= latest) return;
+            latest = sequence;
+        }
+        wakeAll();
+    }
+
+    /** Wakes each open stream (a stream's wake-up only schedules its work on its connection's I/O thread). */
+    private void wakeAll() {
+        for (Runnable wake : listeners) wake.run();
+    }
+
+    /** {@code wake} runs after each report published or committed, and at the stop, until {@link #ignore}. */
+    void listen(Runnable wake) {
+        listeners.add(wake);
+    }
+
+    void ignore(Runnable wake) {
+        listeners.remove(wake);
     }
 
     /** Recent reports kept in memory for the streams: a run of consecutive sequences, at most this many. */
@@ -58,16 +77,19 @@ public final class ReportStreams implements AutoCloseable {
      * A report, durable in the journal, as the report output stage wrote it: kept among the recent ones, so that an
      * open stream sends it from memory rather than read it back from the outbox (which is a moment behind the journal).
      */
-    public synchronized void published(long sequence, String json) {
-        if (recentSize == 0 || sequence != recentFirst + recentSize) {
-            Arrays.fill(recent, null);
-            recentSize = 0;
-            recentFirst = sequence;
+    public void published(long sequence, String json) {
+        synchronized (this) {
+            if (recentSize == 0 || sequence != recentFirst + recentSize) {
+                Arrays.fill(recent, null);
+                recentSize = 0;
+                recentFirst = sequence;
+            }
+            recent[slot(sequence)] = json;
+            if (recentSize < RECENT) recentSize++;
+            else recentFirst++;
+            if (sequence > latest) latest = sequence;
         }
-        recent[slot(sequence)] = json;
-        if (recentSize < RECENT) recentSize++;
-        else recentFirst++;
-        committed(sequence);
+        wakeAll();
     }
 
     private static int slot(long sequence) {
@@ -88,11 +110,6 @@ public final class ReportStreams implements AutoCloseable {
         return out;
     }
 
-    /** The highest sequence {@link #committed} has been told of (0 before the first). */
-    synchronized long latest() {
-        return latest;
-    }
-
     /** A slot for one more stream, or false when {@link #DEFAULT_MAX_STREAMS} (or the cap given) are open or this is closed. */
     boolean open() {
         if (closed()) return false;
@@ -108,29 +125,17 @@ public final class ReportStreams implements AutoCloseable {
         return closed;
     }
 
-    /**
-     * Waits until a sequence above {@code seen} is committed, this is closed, or {@code timeout} has passed (real elapsed
-     * time); whichever comes first.
-     */
-    synchronized void awaitAbove(long seen, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (latest <= seen && !closed) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return;
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-    }
-
-    /** Ends every open stream at its next wake-up (at once for those waiting) and refuses new ones. */
+    /** Ends every open stream (at once) and refuses new ones. */
     @Override
-    public synchronized void close() {
-        closed = true;
-        notifyAll();
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        wakeAll();
     }
 
     /**
-     * Waits up to {@code timeout} for every open stream to have ended (after {@link #close}); false if some are still open,
-     * such as one blocked writing to a client that reads nothing.
+     * Waits up to {@code timeout} for every open stream to have ended (after {@link #close}); false if some are still open.
      */
     boolean awaitEnded(Duration timeout) throws InterruptedException {
         if (!slots.tryAcquire(maxStreams, timeout.toNanos(), TimeUnit.NANOSECONDS)) return false;

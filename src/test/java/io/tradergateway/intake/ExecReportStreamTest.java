@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tradergateway.execution.JournalWrite;
 import io.tradergateway.execution.TradingEngine;
 import io.tradergateway.report.Json;
+import io.tradergateway.report.delivery.OutboxEntry;
+import io.tradergateway.report.delivery.ReportOutbox;
 import io.tradergateway.store.Database;
 import io.tradergateway.store.JdbcReportOutbox;
 import io.tradergateway.store.JdbcTradeJournal;
@@ -20,6 +22,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,12 +50,14 @@ class ExecReportStreamTest {
     private ReportStreams streams;
     private ApiServer server;
     private final List<SseClient> clients = new ArrayList<>();
+    private HeldOutbox outbox;
 
     private void start(int maxStreams, Duration heartbeat, Duration lifetime) {
         db = Database.open("jdbc:h2:file:" + dir.resolve("db"), "sa", "");
         journal = new JdbcTradeJournal(db);
         ApiQueries queries = mock(ApiQueries.class);
-        when(queries.outbox()).thenReturn(new JdbcReportOutbox(db, Clock.fixed(AT, ZoneOffset.UTC)));
+        outbox = new HeldOutbox(new JdbcReportOutbox(db, Clock.fixed(AT, ZoneOffset.UTC)));
+        when(queries.outbox()).thenReturn(outbox);
         streams = new ReportStreams(maxStreams, heartbeat, lifetime);
         server = new ApiServer("127.0.0.1", 0, TOKEN, Duration.ofMillis(300), mock(TradingEngine.class), queries, () -> true,
                 streams);
@@ -100,7 +107,7 @@ class ExecReportStreamTest {
 
     @Test
     void streamsBeyondTheCapAre503AndAClientThatHangsUpFreesItsSlot() throws Exception {
-        start(1, Duration.ofMillis(200), Duration.ofSeconds(50));
+        start(1, SLOW_HEARTBEAT, Duration.ofSeconds(50));
         SseClient first = open("/v1/exec-reports/stream", null);
         assertThat(first.status()).isEqualTo(200);
         SseClient second = open("/v1/exec-reports/stream", null);
@@ -109,8 +116,8 @@ class ExecReportStreamTest {
         assertThat(Json.MAPPER.readTree(second.body()).path("code").asText()).isEqualTo("too_many_streams");
 
         first.close();
-        // The next heartbeat write fails on the closed connection: the stream ends and gives its slot back.
-        await().atMost(Duration.ofSeconds(20)).until(() -> open("/v1/exec-reports/stream", null).status() == 200);
+        // The stream sees its connection close (no write needed, the heartbeat is 30 s away) and gives its slot back.
+        await().atMost(Duration.ofSeconds(10)).until(() -> open("/v1/exec-reports/stream", null).status() == 200);
     }
 
     @Test
@@ -135,6 +142,46 @@ class ExecReportStreamTest {
         assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
     }
 
+    @Test
+    void aClientThatStopsReadingLosesNothingAndGetsEveryReportInOrderWhenItReadsAgain() throws Exception {
+        start(4, SLOW_HEARTBEAT, Duration.ofSeconds(50));
+        SseClient sse = open("/v1/exec-reports/stream?after=0", null);
+        assertThat(sse.status()).isEqualTo(200);
+        // Far more than the socket buffers hold while the client reads nothing, and more than the streams keep in memory:
+        // the stream stops at the connection's high-water mark, then resumes from its cursor, partly from the outbox.
+        int total = ReportStreams.RECENT + 1904;
+        String padding = "x".repeat(4000);
+        List<JournalWrite> writes = new ArrayList<>();
+        for (long seq = 1; seq <= total; seq++) {
+            writes.add(new JournalWrite.PutReport(seq, "R-" + seq, "P-" + seq, null, "filled", AT, report(seq, padding)));
+        }
+        journal.commit(writes);
+        for (long seq = 1; seq <= total; seq++) streams.published(seq, report(seq, padding));
+        for (long seq = 1; seq <= total; seq++) {
+            SseClient.Event e = sse.next();
+            assertThat(e).as("event %d", seq).isNotNull();
+            assertThat(e.id()).isEqualTo(seq);
+            assertThat(e.data().equals(report(seq, padding))).as("the data of event %d as stored", seq).isTrue();
+        }
+    }
+
+    @Test
+    void aReportCommittedWhileTheOutboxIsBeingReadIsSentAtOnceNotAtTheHeartbeat() throws Exception {
+        start(4, SLOW_HEARTBEAT, Duration.ofSeconds(50));
+        outbox.holdReadsAfter = 1;
+        commit(1);
+        SseClient sse = open("/v1/exec-reports/stream?after=0", null);
+        assertThat(sse.next().id()).isEqualTo(1);
+        // The stream has read the outbox after report 1 (nothing yet) and the read is held before it answers.
+        assertThat(outbox.readsHeld.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+        commit(2);
+        outbox.holdReadsAfter = -1;
+        outbox.release.countDown();
+        long before = System.nanoTime();
+        assertThat(sse.next().id()).isEqualTo(2);
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(5));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Stores the reports as the engine does, then says so as the engine side does after its commit. */
@@ -146,8 +193,13 @@ class ExecReportStreamTest {
     }
 
     private static String report(long sequence) {
+        return report(sequence, null);
+    }
+
+    private static String report(long sequence, String note) {
         ObjectNode r = Json.MAPPER.createObjectNode().put("event_type", "exec-report-1.0").put("sequence", sequence)
                 .put("plan_id", "P-" + sequence).put("executed_price", "190.00");
+        if (note != null) r.put("note", note);
         return r.toString();
     }
 
@@ -162,5 +214,36 @@ class ExecReportStreamTest {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    /** The stored outbox, except that a read after {@code holdReadsAfter} is held once it has read, until released. */
+    private static final class HeldOutbox implements ReportOutbox {
+        private final ReportOutbox stored;
+        volatile long holdReadsAfter = -1;
+        final Semaphore readsHeld = new Semaphore(0);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        HeldOutbox(ReportOutbox stored) {
+            this.stored = stored;
+        }
+
+        @Override
+        public List<OutboxEntry> readAfter(long sequence, int limit) {
+            List<OutboxEntry> read = stored.readAfter(sequence, limit);
+            if (sequence == holdReadsAfter) {
+                readsHeld.release();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return read;
+        }
+
+        @Override
+        public long lastSequence() {
+            return stored.lastSequence();
+        }
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +22,23 @@ class ReportStreamsTest {
         assertThat(streams.recentAfter(7, 1)).containsExactly(Map.entry(8L, "{\"sequence\":8}"));
         assertThat(streams.recentAfter(9, 500)).as("nothing new").isEmpty();
         assertThat(streams.recentAfter(5, 500)).as("report 6 is not in memory: the outbox answers").isNull();
-        assertThat(streams.latest()).isEqualTo(9);
+    }
+
+    @Test
+    void eachNewReportAndTheStopWakeTheListeningStreamsUntilTheyStopListening() {
+        AtomicInteger wakes = new AtomicInteger();
+        Runnable stream = wakes::incrementAndGet;
+        streams.listen(stream);
+        streams.published(1, "a");
+        streams.committed(2);
+        streams.committed(2);
+        assertThat(wakes).as("a commit already told of wakes nobody").hasValue(2);
+        streams.close();
+        assertThat(wakes).hasValue(3);
+        assertThat(streams.open()).as("closed: no new stream").isFalse();
+        streams.ignore(stream);
+        streams.published(3, "c");
+        assertThat(wakes).hasValue(3);
     }
 
     @Test
