@@ -65,7 +65,7 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_BATCH_PLANS = 10_000;
     /** Largest {@code application/x-ndjson} body: room for {@link #MAX_BATCH_PLANS} plans of 1.6 KiB; more is a 413. */
     static final int MAX_BATCH_BODY = 16 * 1024 * 1024;
-    /** What is kept back from the server's answer time limit (maxRspTime) for writing the answer itself. */
+    /** What is kept back from the answer time limit ({@link #ANSWER_LIMIT}) for writing the answer itself. */
     private static final Duration ANSWER_MARGIN = Duration.ofSeconds(5);
 
     /**
@@ -75,15 +75,16 @@ public final class ApiServer implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(Long.getLong("trader.api.maxRequestSeconds", 30));
     /**
      * The longest an answer may take to be written: a plan batch and a report stream end on their own a margin before it,
-     * and a streamed write that a client does not take within it closes the connection. System property
+     * and the end of a stream that a client does not take within it closes the connection. System property
      * {@code trader.api.maxAnswerSeconds}.
      */
     static final Duration ANSWER_LIMIT = Duration.ofSeconds(Long.getLong("trader.api.maxAnswerSeconds", 30));
 
     /**
-     * Worker threads for the calls that may block. A connection holds none while it waits (the I/O thread watches it), so
-     * this bounds calls in progress, not clients: a report stream holds one while it is open, a query while it runs. The
-     * pool never queues; past the cap a call is a 503 with {@code Retry-After}.
+     * Worker threads for the calls that may block. A connection holds none while it waits (the I/O thread watches it), and
+     * neither do a plan waiting for the engine or a report stream, so this bounds calls in progress, not clients: a query
+     * holds one while it runs, an NDJSON batch while its plans are answered. The pool never queues; past the cap a call is
+     * a 503 {@code busy} with {@code Retry-After}.
      */
     static final int MAX_WORKERS = 256;
     /** How long a stop waits for open report streams to end cleanly before it closes their connections. */
