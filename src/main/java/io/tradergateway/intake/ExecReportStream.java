@@ -78,10 +78,11 @@ final class ExecReportStream {
     private void begin() {
         send("retry: " + RETRY_MS + "\n\n");
         ex.onWritable(this::pump);
-        ex.onClosed(this::end);
         streams.listen(wake);
         heartbeat = ex.schedule(this::beat, streams.heartbeat);
         lifetime = ex.schedule(this::end, streams.lifetime);
+        // Last: on a connection already closed this runs end() at once, which undoes all of the above.
+        ex.onClosed(this::end);
         pump();
     }
 
