@@ -71,7 +71,7 @@ final class HttpTransport implements AutoCloseable {
      * @param maxBody        the largest request body read; a longer one is answered 413 with {@code tooLarge} (a problem
      *                       JSON) and its connection closed
      * @param requestTimeout how long a connection may be silent (or half way through a request) with no answer pending
-     * @param writeLimit     how long a streamed write may wait for a client that takes nothing
+     * @param writeLimit     how long the end of a chunked answer may wait for a client that takes nothing
      */
     HttpTransport(String bind, int port, String threadName, int maxBody, byte[] tooLarge, Duration requestTimeout,
                   Duration writeLimit, Consumer<ApiExchange> handler) {
@@ -117,7 +117,7 @@ final class HttpTransport implements AutoCloseable {
         return ((InetSocketAddress) listener.localAddress()).getHostString();
     }
 
-    /** Stops listening, closes every connection (a streamed write then fails at once) and ends the I/O thread. */
+    /** Stops listening, closes every connection (open report streams end with theirs) and ends the I/O thread. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
