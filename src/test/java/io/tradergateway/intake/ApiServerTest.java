@@ -97,6 +97,21 @@ class ApiServerTest {
     }
 
     @Test
+    void whatIsNotAnHttpRequestIsAPlain400FromTheServerAndTheConnectionCloses() throws Exception {
+        String auth = "Host: x\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n";
+        // A target that is no URI at all (a bare % escape), a request line longer than the codec reads, and no HTTP.
+        for (String request : List.of("GET /v1/plans/%2 HTTP/1.1\r\n" + auth,
+                "GET /v1/plans/" + "p".repeat(5000) + " HTTP/1.1\r\n" + auth,
+                "HELLO\r\n\r\n")) {
+            String answer = raw(request);
+            assertThat(answer).as(request.substring(0, Math.min(40, request.length()))).startsWith("HTTP/1.1 400")
+                    .contains("malformed HTTP request");
+        }
+        verify(queries, never()).plan(anyString());
+        assertHealthWithin(Duration.ofSeconds(10));
+    }
+
+    @Test
     void anEngineTimeOutIs503WithRetryAfter() throws Exception {
         when(queries.positions()).thenReturn(new CompletableFuture<>());
         HttpResponse<String> r = get("/v1/positions");
