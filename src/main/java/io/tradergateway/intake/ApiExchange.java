@@ -45,7 +45,7 @@ final class ApiExchange {
     /**
      * @param writeLimit how long the end of a chunked answer may wait for a client that does not read before the connection
      *                   is cut
-     * @param answered   called on the I/O thread once the answer is written (the connection reads its next request then)
+     * @param answered   called on the I/O thread once the answer is written (the connection takes its next request then)
      */
     ApiExchange(Channel channel, String method, URI uri, HttpHeaders requestHeaders, byte[] body, boolean keepAlive,
                 Duration writeLimit, Runnable answered) {
@@ -81,7 +81,7 @@ final class ApiExchange {
         return channel.eventLoop();
     }
 
-    /** Sets a header of the answer; before {@link #send} or {@link #openStream}. */
+    /** Sets a header of the answer; before {@link #send} or {@link #startChunks}. */
     void responseHeader(String name, String value) {
         responseHeaders.set(name, value);
     }
@@ -129,9 +129,9 @@ final class ApiExchange {
         ChannelFuture last = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         finish(last);
         try {
-            channel.eventLoop().schedule(() -> {
+            schedule(() -> {
                 if (!last.isDone()) channel.close();
-            }, writeLimit.toMillis(), TimeUnit.MILLISECONDS);
+            }, writeLimit);
         } catch (RejectedExecutionException e) {
             channel.close(); // the transport is stopping: every connection closes anyway
         }

@@ -138,11 +138,16 @@ final class ExecReportStream {
                 return;
             }
             if (recent.isEmpty()) return;
-            StringBuilder events = new StringBuilder();
-            for (Map.Entry<Long, String> e : recent) event(events, e.getKey(), e.getValue());
-            cursor = recent.get(recent.size() - 1).getKey();
-            send(events.toString());
+            sendEvents(recent);
         }
+    }
+
+    /** Sends reports as (sequence, JSON) events and moves the cursor past the last. */
+    private void sendEvents(List<Map.Entry<Long, String>> reports) {
+        StringBuilder events = new StringBuilder();
+        for (Map.Entry<Long, String> e : reports) event(events, e.getKey(), e.getValue());
+        cursor = reports.get(reports.size() - 1).getKey();
+        send(events.toString());
     }
 
     /** Reads the page after the cursor from the outbox on a worker, and sends it back on the I/O thread. */
@@ -173,12 +178,7 @@ final class ExecReportStream {
         boolean woken = wokenWhileReading;
         wokenWhileReading = false;
         if (ended) return;
-        if (!page.isEmpty()) {
-            StringBuilder events = new StringBuilder();
-            for (OutboxEntry e : page) event(events, e.sequence(), e.json());
-            cursor = page.get(page.size() - 1).sequence();
-            send(events.toString());
-        }
+        if (!page.isEmpty()) sendEvents(page.stream().map(e -> Map.entry(e.sequence(), e.json())).toList());
         // More may follow in the outbox (a full page, or news while it was read), or in memory by now.
         if (!page.isEmpty() || woken) pump();
     }
@@ -203,8 +203,9 @@ final class ExecReportStream {
         if (heartbeat != null) heartbeat.cancel(false);
         if (lifetime != null) lifetime.cancel(false);
         ex.onWritable(null);
-        ex.endChunks();
+        // The slot first: ending the answer can start the connection's next request at once (another stream, say).
         streams.release();
+        ex.endChunks();
     }
 
     private void send(String text) {

@@ -149,8 +149,8 @@ final class HttpTransport implements AutoCloseable {
     /** One connection: its requests in order, one answered at a time. */
     private final class Connection extends ChannelInboundHandlerAdapter {
         private final ArrayDeque<ApiExchange> waiting = new ArrayDeque<>();
+        /** The exchange being answered; null while the connection waits for a request. */
         private ApiExchange current;
-        private boolean busy;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -165,7 +165,7 @@ final class HttpTransport implements AutoCloseable {
                 request.release();
             }
             if (exchange == null) return;
-            if (busy) {
+            if (current != null) {
                 // A pipelined request: it waits for the answer before it, and the connection reads no more until then.
                 waiting.add(exchange);
                 ctx.channel().config().setAutoRead(false);
@@ -181,7 +181,7 @@ final class HttpTransport implements AutoCloseable {
                 try {
                     uri = new URI(request.uri());
                 } catch (URISyntaxException e) {
-                    uri = null;
+                    // answered 400 below
                 }
             }
             if (uri == null || uri.getRawPath() == null) {
@@ -190,12 +190,11 @@ final class HttpTransport implements AutoCloseable {
             }
             Channel channel = ctx.channel();
             return new ApiExchange(channel, request.method().name(), uri, request.headers().copy(),
-                    ByteBufUtil.getBytes(request.content()), HttpUtil.isKeepAlive(request), writeLimit,
-                    () -> channel.eventLoop().execute(() -> answered(ctx)));
+                    // A write's listeners run on the connection's I/O thread: answered() is called there.
+                    ByteBufUtil.getBytes(request.content()), HttpUtil.isKeepAlive(request), writeLimit, () -> answered(ctx));
         }
 
         private void start(ChannelHandlerContext ctx, ApiExchange exchange) {
-            busy = true;
             current = exchange;
             try {
                 handler.accept(exchange);
@@ -206,7 +205,6 @@ final class HttpTransport implements AutoCloseable {
         }
 
         private void answered(ChannelHandlerContext ctx) {
-            busy = false;
             current = null;
             ApiExchange next = waiting.poll();
             if (next != null) {
@@ -224,7 +222,7 @@ final class HttpTransport implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof IdleStateEvent && !busy) {
+            if (event instanceof IdleStateEvent && current == null) {
                 log.debug("HTTP connection {} silent for {} ms with nothing pending: closed", ctx.channel().remoteAddress(),
                         requestTimeout.toMillis());
                 ctx.close();
@@ -241,7 +239,7 @@ final class HttpTransport implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            log.debug("HTTP connection {} closed{}", ctx.channel().remoteAddress(), busy ? " before its answer" : "");
+            log.debug("HTTP connection {} closed{}", ctx.channel().remoteAddress(), current != null ? " before its answer" : "");
             waiting.clear();
             ctx.fireChannelInactive();
         }
