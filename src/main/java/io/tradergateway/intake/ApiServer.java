@@ -131,7 +131,7 @@ public final class ApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        byte[] tooLarge = bytesOf(new Problem(413, "body_too_large", "request body larger than " + MAX_BATCH_BODY + " bytes").body);
+        byte[] tooLarge = bytesOf(bodyTooLarge(MAX_BATCH_BODY).body);
         this.server = new HttpTransport(bind, port, "api-io", MAX_BATCH_BODY, tooLarge, REQUEST_TIMEOUT, ANSWER_LIMIT, this::accept);
     }
 
@@ -182,10 +182,6 @@ public final class ApiServer implements AutoCloseable {
             dispatch(ex);
         } catch (Problem p) {
             reply(ex, p);
-        } catch (IOException e) {
-            // The client hung up (or took nothing for the answer time limit): nothing to answer, nothing wrong here.
-            log.debug("API {} {}: client went away: {}", ex.method(), ex.uri(), e.toString());
-            ex.abort();
         } catch (Exception e) {
             log.error("API {} {} failed", ex.method(), ex.uri(), e);
             reply(ex, new Problem(500, "internal_error", "internal error: " + e));
@@ -332,7 +328,7 @@ public final class ApiServer implements AutoCloseable {
         throw new Problem(405, "method_not_allowed", method + " is not allowed here; use " + list).header("Allow", list);
     }
 
-    private void ready(ApiExchange ex) throws IOException {
+    private void ready(ApiExchange ex) {
         if (!ready.getAsBoolean()) throw notReady();
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("ready", true);
@@ -344,7 +340,7 @@ public final class ApiServer implements AutoCloseable {
                 .header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS)).with("ready", false);
     }
 
-    private void listPlans(ApiExchange ex) throws IOException {
+    private void listPlans(ApiExchange ex) {
         Map<String, String> q = query(ex.uri());
         List<FieldError> errors = new ArrayList<>();
         PlanState state = null;
@@ -375,14 +371,15 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         String body = readBody(ex);
-        if (body == null) throw bodyTooLarge();
+        if (body == null) throw bodyTooLarge(MAX_BODY);
         Admission admission = admit(body);
         if (admission.refused() != null) throw admission.refused();
         answerWhenDone(ex, admission.outcome());
     }
 
-    private static Problem bodyTooLarge() {
-        return new Problem(413, "body_too_large", "request body larger than " + MAX_BODY + " bytes");
+    /** The 413 of a body longer than {@code max} bytes (also what {@link HttpTransport} answers past its limit). */
+    static Problem bodyTooLarge(int max) {
+        return new Problem(413, "body_too_large", "request body larger than " + max + " bytes");
     }
 
     /** One plan as {@code POST /v1/plans} takes it: refused here (400 malformed, 503 not ready), or handed to the engine. */
@@ -413,8 +410,7 @@ public final class ApiServer implements AutoCloseable {
         future.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((o, failure) -> {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof TimeoutException) {
-                log.warn("the trading engine did not answer an API call within {} ms", timeout.toMillis());
-                reply(ex, engineTimeout());
+                reply(ex, engineTimedOut());
             } else if (cause != null) {
                 log.error("API {} {} failed in the engine", ex.method(), ex.uri(), cause);
                 reply(ex, new Problem(500, "internal_error", "internal error: " + cause));
@@ -452,7 +448,7 @@ public final class ApiServer implements AutoCloseable {
         List<Admission> admitted = new ArrayList<>(lines.size());
         for (String line : lines) {
             boolean fits = line.getBytes(UTF_8).length <= MAX_BODY;
-            admitted.add(fits ? admit(line) : new Admission(bodyTooLarge(), null));
+            admitted.add(fits ? admit(line) : new Admission(bodyTooLarge(MAX_BODY), null));
         }
         PlanBatch answers = new PlanBatch();
         long end = System.nanoTime() + responseBudget().toNanos();
@@ -546,7 +542,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** GET /v1/quarantine?limit=: venue reports that failed their checks and were not booked, newest first. */
-    private void quarantine(ApiExchange ex) throws IOException {
+    private void quarantine(ApiExchange ex) {
         String text = query(ex.uri()).getOrDefault("limit", "100");
         int limit;
         try {
@@ -560,7 +556,7 @@ public final class ApiServer implements AutoCloseable {
         send(ex, 200, queries.quarantined(limit));
     }
 
-    private void execReports(ApiExchange ex) throws IOException {
+    private void execReports(ApiExchange ex) {
         Map<String, String> q = query(ex.uri());
         long after;
         int limit;
@@ -628,9 +624,14 @@ public final class ApiServer implements AutoCloseable {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            log.warn("the trading engine did not answer an API call within {} ms", timeout.toMillis());
-            throw engineTimeout();
+            throw engineTimedOut();
         }
+    }
+
+    /** The 503 of an API call the engine did not answer within {@code api.timeout.ms}, logged. */
+    private Problem engineTimedOut() {
+        log.warn("the trading engine did not answer an API call within {} ms", timeout.toMillis());
+        return engineTimeout();
     }
 
     private Problem engineTimeout() {
@@ -651,11 +652,11 @@ public final class ApiServer implements AutoCloseable {
         return header != null && MessageDigest.isEqual(header.getBytes(UTF_8), token);
     }
 
-    private static String readBody(ApiExchange ex) throws IOException {
+    private static String readBody(ApiExchange ex) {
         return readBody(ex, MAX_BODY);
     }
 
-    private static String readBatch(ApiExchange ex) throws IOException {
+    private static String readBatch(ApiExchange ex) {
         String body = readBody(ex, MAX_BATCH_BODY);
         if (body == null) throw new Problem(413, "body_too_large", "a plan batch is at most " + MAX_BATCH_BODY + " bytes");
         return body;

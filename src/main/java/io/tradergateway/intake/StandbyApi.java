@@ -29,8 +29,7 @@ public final class StandbyApi implements AutoCloseable {
         this.token = ("Bearer " + token).getBytes(UTF_8);
         this.since = clock.instant();
         // Every answer is made at once from what this object holds: all of it runs on the I/O thread.
-        byte[] tooLarge = ApiServer.bytesOf(new ApiServer.Problem(413, "body_too_large", "request body larger than "
-                + ApiServer.MAX_BODY + " bytes").body);
+        byte[] tooLarge = ApiServer.bytesOf(ApiServer.bodyTooLarge(ApiServer.MAX_BODY).body);
         this.server = new HttpTransport(bind, port, "standby-api-io", ApiServer.MAX_BODY, tooLarge, ApiServer.REQUEST_TIMEOUT,
                 ApiServer.ANSWER_LIMIT, this::handle);
         server.start();
@@ -49,11 +48,11 @@ public final class StandbyApi implements AutoCloseable {
                 health.put("status", "up").put("role", "standby").put("ready", false).put("all_sessions_logged_on", false)
                         .put("standby_since", since.toString());
                 health.putObject("sessions");
-                send(ex, 200, Json.MAPPER.writeValueAsBytes(health), "application/json");
+                ex.send(200, Json.MAPPER.writeValueAsBytes(health), "application/json");
                 return;
             }
             if (path.equals("/metrics") && ex.method().equals("GET")) {
-                send(ex, 200, ("# HELP trader_ha_role 1 for this gateway's role (active, standby)\n# TYPE trader_ha_role gauge\n"
+                ex.send(200, ("# HELP trader_ha_role 1 for this gateway's role (active, standby)\n# TYPE trader_ha_role gauge\n"
                         + "trader_ha_role{role=\"active\"} 0\ntrader_ha_role{role=\"standby\"} 1\n").getBytes(UTF_8),
                         "text/plain; version=0.0.4; charset=utf-8");
                 return;
@@ -69,7 +68,7 @@ public final class StandbyApi implements AutoCloseable {
                         .header("Retry-After", Integer.toString(ApiServer.RETRY_AFTER_SECONDS));
             }
             p.headers.forEach(ex::responseHeader);
-            send(ex, p.status, Json.MAPPER.writeValueAsBytes(p.body), "application/problem+json");
+            ex.send(p.status, Json.MAPPER.writeValueAsBytes(p.body), "application/problem+json");
         } catch (JsonProcessingException e) {
             log.error("standby API {} {}: cannot write the answer", ex.method(), ex.uri(), e);
             ex.abort();
@@ -79,10 +78,6 @@ public final class StandbyApi implements AutoCloseable {
     private boolean authorized(ApiExchange ex) {
         String header = ex.requestHeader("Authorization");
         return header != null && MessageDigest.isEqual(header.getBytes(UTF_8), token);
-    }
-
-    private static void send(ApiExchange ex, int status, byte[] body, String contentType) {
-        ex.send(status, body, contentType);
     }
 
     /** Frees the port for the full API (the active gateway's). */
