@@ -34,9 +34,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -82,9 +82,9 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Worker threads for the calls that may block. A connection holds none while it waits (the I/O thread watches it), and
-     * neither do a plan waiting for the engine or a report stream, so this bounds calls in progress, not clients: a query
-     * holds one while it runs, an NDJSON batch while its plans are answered. The pool never queues; past the cap a call is
-     * a 503 {@code busy} with {@code Retry-After}.
+     * neither do plans waiting for the engine (alone or in a batch) or a report stream, so this bounds calls in progress,
+     * not clients: a query holds one while it runs, a batch while it is parsed and handed to the engine. The pool never
+     * queues; past the cap a call is a 503 {@code busy} with {@code Retry-After}.
      */
     static final int MAX_WORKERS = 256;
     /** How long a stop waits for open report streams to end cleanly before it closes their connections. */
@@ -436,11 +436,9 @@ public final class ApiServer implements AutoCloseable {
     /**
      * {@code POST /v1/plans} with {@code Content-Type: application/x-ndjson}: every non-blank line is a plan taken exactly as
      * if it were posted alone. All are handed to the engine before any answer is awaited (it commits them in groups); the
-     * answer is one line per plan, in order. Each answer may wait {@code api.timeout.ms} after the one before it, and all
-     * of them together the server's answer time limit less a margin; a plan not answered by then is a 503
-     * {@code engine_timeout} line (sending it again is safe: a plan the engine did take answers 200).
+     * answer is one line per plan, in order, built by a {@link BatchAnswer} as the engine answers: no thread waits for it.
      */
-    private void postPlans(ApiExchange ex) throws Exception {
+    private void postPlans(ApiExchange ex) {
         List<String> lines = PlanBatch.lines(readBatch(ex));
         if (lines.size() > MAX_BATCH_PLANS) {
             throw new Problem(413, "too_many_plans", "a batch holds at most " + MAX_BATCH_PLANS + " plans, got " + lines.size());
@@ -450,34 +448,79 @@ public final class ApiServer implements AutoCloseable {
             boolean fits = line.getBytes(UTF_8).length <= MAX_BODY;
             admitted.add(fits ? admit(line) : new Admission(bodyTooLarge(MAX_BODY), null));
         }
-        PlanBatch answers = new PlanBatch();
-        long end = System.nanoTime() + responseBudget().toNanos();
-        long progress = System.nanoTime();
-        for (int i = 0; i < admitted.size(); i++) {
-            long deadline = progress + Math.min(timeout.toNanos(), end - progress);
-            if (answer(answers, lines.get(i), admitted.get(i), deadline)) progress = System.nanoTime();
-        }
-        log.info("plan batch of {}: {}", lines.size(), answers.statusCounts());
-        ex.send(200, answers.bytes(), NDJSON);
+        BatchAnswer answer = new BatchAnswer(ex, lines, admitted);
+        ex.ioThread().execute(answer::proceed);
     }
 
-    /** Adds the answer line of one plan of a batch; false when the engine did not answer it in time. */
-    private boolean answer(PlanBatch answers, String line, Admission a, long deadline) throws InterruptedException {
-        if (a.refused() != null) {
-            answers.add(line, a.refused().status, a.refused().body);
+    /**
+     * The answer of one plan batch, on its connection's I/O thread: adds each plan's line in order as soon as the engine
+     * has answered it, waits for the next one without a thread, and sends the whole answer after the last. Each plan may
+     * take {@code api.timeout.ms} after the one before it was answered, all of them together the server's answer time limit
+     * less a margin ({@link #responseBudget()}); a plan not answered by then is a 503 {@code engine_timeout} line (sending
+     * it again is safe: a plan the engine did take answers 200).
+     */
+    private final class BatchAnswer {
+        private final ApiExchange ex;
+        private final List<String> lines;
+        private final List<Admission> admitted;
+        private final PlanBatch answers = new PlanBatch();
+        private final long end;
+        /** When the last plan was answered (or the batch was taken): the next plan's wait starts here. */
+        private long progress;
+        private int next;
+
+        BatchAnswer(ApiExchange ex, List<String> lines, List<Admission> admitted) {
+            this.ex = ex;
+            this.lines = lines;
+            this.admitted = admitted;
+            this.progress = System.nanoTime();
+            this.end = progress + responseBudget().toNanos();
+        }
+
+        void proceed() {
+            try {
+                while (next < admitted.size()) {
+                    if (!answerNext()) return;
+                }
+                log.info("plan batch of {}: {}", lines.size(), answers.statusCounts());
+                ex.send(200, answers.bytes(), NDJSON);
+            } catch (RuntimeException e) {
+                log.error("API plan batch failed", e);
+                reply(ex, new Problem(500, "internal_error", "internal error: " + e));
+            }
+        }
+
+        /** Adds the next plan's line and moves on; false when it must wait for the engine (then it is called again). */
+        private boolean answerNext() {
+            String line = lines.get(next);
+            Admission a = admitted.get(next);
+            if (a.refused() != null) {
+                answers.add(line, a.refused().status, a.refused().body);
+            } else if (a.outcome().isDone()) {
+                addOutcome(line, a.outcome());
+                progress = System.nanoTime();
+            } else {
+                long left = progress + Math.min(timeout.toNanos(), end - progress) - System.nanoTime();
+                if (left > 0) {
+                    a.outcome().copy().orTimeout(left, TimeUnit.NANOSECONDS)
+                            .whenCompleteAsync((o, failure) -> proceed(), ex.ioThread());
+                    return false;
+                }
+                answers.add(line, 503, engineTimeout().body);
+            }
+            next++;
             return true;
         }
-        try {
-            TradingEngine.SubmitOutcome o = a.outcome().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            answers.add(line, o.httpStatus(), outcomeBody(o));
-            return true;
-        } catch (TimeoutException e) {
-            answers.add(line, 503, engineTimeout().body);
-            return false;
-        } catch (ExecutionException e) {
-            log.error("API plan batch: a plan failed in the engine", e.getCause());
-            answers.add(line, 500, Problem.body(500, "internal_error", "internal error: " + e.getCause()));
-            return true;
+
+        private void addOutcome(String line, CompletableFuture<TradingEngine.SubmitOutcome> done) {
+            try {
+                TradingEngine.SubmitOutcome o = done.join();
+                answers.add(line, o.httpStatus(), outcomeBody(o));
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                log.error("API plan batch: a plan failed in the engine", cause);
+                answers.add(line, 500, Problem.body(500, "internal_error", "internal error: " + cause));
+            }
         }
     }
 

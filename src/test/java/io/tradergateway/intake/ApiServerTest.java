@@ -34,8 +34,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -305,6 +308,53 @@ class ApiServerTest {
     }
 
     @Test
+    void batchesWaitingForTheEngineHoldNoThreadAndAreAllAnswered() throws Exception {
+        restartWithEngineTimeout(Duration.ofSeconds(30));
+        Map<String, CompletableFuture<TradingEngine.SubmitOutcome>> held = new ConcurrentHashMap<>();
+        when(engine.submit(any(), anyString())).thenAnswer(call -> held.computeIfAbsent(
+                ((TradingPlan) call.getArgument(0)).planId(), id -> new CompletableFuture<>()));
+        int batches = ApiServer.MAX_WORKERS + 44;
+        List<Socket> clients = new ArrayList<>();
+        for (int i = 0; i < batches; i++) {
+            Socket s = open();
+            s.getOutputStream().write(postBatch(plan("b" + i + "-1") + "\n" + plan("b" + i + "-2")).getBytes(StandardCharsets.UTF_8));
+            clients.add(s);
+        }
+        // More batches waiting than the API has workers: each was taken (none answered 503 busy), none holds a thread.
+        await().atMost(Duration.ofSeconds(20)).until(() -> held.size() == 2 * batches);
+        assertHealthWithin(Duration.ofSeconds(10));
+        // Each batch's second plan answered before its first: the lines still come in the batch's order.
+        for (int i = 0; i < batches; i++) {
+            for (String planId : List.of("b" + i + "-2", "b" + i + "-1")) {
+                held.get(planId).complete(new TradingEngine.SubmitOutcome(202, planId, "pending", List.of(), "accepted"));
+            }
+        }
+        for (int i = 0; i < batches; i++) {
+            Socket s = clients.get(i);
+            s.setSoTimeout(10_000);
+            InputStream in = s.getInputStream();
+            assertThat(firstLine(in)).isEqualTo("HTTP/1.1 200 OK");
+            List<JsonNode> lines = batchAnswer(in);
+            assertThat(lines).extracting(l -> l.path("status").asInt()).containsExactly(202, 202);
+            assertThat(lines).extracting(l -> l.path("plan_id").asText()).containsExactly("b" + i + "-1", "b" + i + "-2");
+        }
+    }
+
+    @Test
+    void aBatchWhoseFirstPlanTimesOutStillAnswersTheRestInOrder() throws Exception {
+        List<CompletableFuture<TradingEngine.SubmitOutcome>> held = heldSubmits();
+        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(
+                batch(plan("first") + "\n" + plan("second") + "\n" + plan("third")).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 3);
+        // The second answers while the first waits, the third never: 503 once the first's time is up, 202, then 503.
+        held.get(1).complete(new TradingEngine.SubmitOutcome(202, "second", "pending", List.of(), "accepted"));
+        HttpResponse<String> r = answer.get(10, TimeUnit.SECONDS);
+        List<JsonNode> lines = r.body().lines().map(ApiServerTest::readLine).toList();
+        assertThat(lines).extracting(l -> l.path("status").asInt()).containsExactly(503, 202, 503);
+        assertThat(lines).extracting(l -> l.path("plan_id").asText()).containsExactly("first", "second", "third");
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInTheOrderSent() throws Exception {
         restartWithEngineTimeout(Duration.ofSeconds(30));
         List<CompletableFuture<TradingEngine.SubmitOutcome>> held = heldSubmits();
@@ -404,6 +454,21 @@ class ApiServerTest {
         byte[] body = plan(planId).getBytes(StandardCharsets.UTF_8);
         return "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + body.length + "\r\n\r\n" + new String(body, StandardCharsets.UTF_8);
+    }
+
+    private static String postBatch(String ndjson) {
+        byte[] body = ndjson.getBytes(StandardCharsets.UTF_8);
+        return "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Type: application/x-ndjson\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n" + ndjson;
+    }
+
+    /** The lines of a batch answer whose status line has been read: its headers, then Content-Length bytes of NDJSON. */
+    private static List<JsonNode> batchAnswer(InputStream in) throws IOException {
+        int length = 0;
+        for (String h = firstLine(in); !h.isEmpty(); h = firstLine(in)) {
+            if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(h.substring(15).strip());
+        }
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8).lines().map(ApiServerTest::readLine).toList();
     }
 
     private static String firstLine(InputStream in) throws IOException {
