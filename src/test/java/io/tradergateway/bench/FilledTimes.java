@@ -17,6 +17,8 @@ final class FilledTimes implements ReportReader.Sink {
     private final String prefix;
     private final long[] postStart;
     private final boolean[] ended;
+    /** When each plan's {@code filled} report was read (nanoTime; 0 if not yet): the stage split's last step. */
+    private final long[] readAt;
     private volatile Histogram postToFilled = new Histogram(3);
     private final AtomicInteger endedCount = new AtomicInteger();
     private final AtomicInteger notFilled = new AtomicInteger();
@@ -29,6 +31,7 @@ final class FilledTimes implements ReportReader.Sink {
         this.prefix = prefix;
         this.postStart = postStart;
         this.ended = new boolean[postStart.length];
+        this.readAt = new long[postStart.length];
     }
 
     @Override
@@ -42,6 +45,7 @@ final class FilledTimes implements ReportReader.Sink {
         ended[i] = true;
         if (status.equals("filled")) {
             postToFilled.recordValue(seenAtNanos - postStart[i]);
+            readAt[i] = seenAtNanos;
         } else if (notFilled.getAndIncrement() == 0) {
             firstNotFilled = plan + " ended " + status + ": " + report;
         }
@@ -49,6 +53,10 @@ final class FilledTimes implements ReportReader.Sink {
         endedCount.incrementAndGet();
         Thread w = waiter;
         if (w != null) LockSupport.unpark(w);
+    }
+
+    long[] readAt() {
+        return readAt;
     }
 
     /**

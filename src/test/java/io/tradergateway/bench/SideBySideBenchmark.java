@@ -67,6 +67,11 @@ class SideBySideBenchmark {
     private static final int BARE_QTY = Integer.getInteger("bench.bare.qty", 10);
     private static final String BARE_VENUE = System.getProperty("bench.bare.venue", "SIM_DEEP");
     private static final boolean QUIET = "quiet".equals(System.getProperty("bench.log", "file"));
+    /**
+     * A file: the 1-client phase split at the ops log's steps, each plan's times written there ({@link StageSplit}). The
+     * ops logger then runs at DEBUG with a synchronous appender timing each line: it costs the measured path a little.
+     */
+    private static final String STAGES = System.getProperty("bench.stages", "");
     private static final Duration STALL = Duration.ofSeconds(Long.getLong("bench.stallSeconds", 15));
     /** A run must be this long for its heap series to say "flat": orders stay in memory for a minute or more. */
     private static final double FLAT_NEEDS_SECONDS = 180;
@@ -101,7 +106,7 @@ class SideBySideBenchmark {
      */
     record Gateway(PlanSegments.Phase load, PlanSegments.Phase single, WarmUp warmUp, int refused, String firstRefusal, int lost,
                    int notFilled, String firstNotFilled, HeapCheckpoints heap, String loadBefore, String loadAfter,
-                   JournalUse loadJournal, JournalUse singleJournal, int streamCuts) {
+                   JournalUse loadJournal, JournalUse singleJournal, int streamCuts, String stageSplit) {
     }
 
     /** Plans the warm-up took, and the JIT's compiling (in cores busy) over its last step. */
@@ -128,9 +133,10 @@ class SideBySideBenchmark {
         Bare bare;
         Gateway gateway;
         // Both phases log alike (the venue's order lines, the gateway's ops and FIX logs) to files, as shipped.
-        try (BenchLogging ignored = new BenchLogging(dir.resolve("ops.log"), QUIET, null)) {
+        StageClock stages = STAGES.isEmpty() ? null : new StageClock(PREFIX);
+        try (BenchLogging ignored = new BenchLogging(dir.resolve("ops.log"), QUIET, stages)) {
             bare = runBare(dir.resolve("bare"));
-            gateway = runGateway(dir.resolve("gateway"));
+            gateway = runGateway(dir.resolve("gateway"), stages);
         }
         String table = render(bare, gateway);
         System.out.println(table);
@@ -166,7 +172,7 @@ class SideBySideBenchmark {
 
     // ---------------------------------------------------------------- the gateway
 
-    private static Gateway runGateway(Path dataDir) throws Exception {
+    private static Gateway runGateway(Path dataDir, StageClock stages) throws Exception {
         long[] postStart = new long[Math.max(WARMUP, WARMUP_MAX) + WARMUP_STEP + PLANS + LATENCY_PLANS];
         FilledTimes times = new FilledTimes(PREFIX, postStart);
         HeapCheckpoints heap = new HeapCheckpoints();
@@ -209,6 +215,8 @@ class SideBySideBenchmark {
                 PlanSegments.Phase single = load.complete()
                         ? segments.run(one, warmed + PLANS, total, null) : PlanSegments.Phase.SKIPPED;
                 JournalUse afterSingle = JournalUse.read(h, http);
+                String split = stages == null || !single.complete() ? null : StageSplit.of(stages, PREFIX, postStart,
+                        times.readAt(), warmed + PLANS, total, Path.of(STAGES));
                 if (reader instanceof StreamReportReader r) r.throwIfFailed();
                 else ((ReportReader) reader).throwIfFailed();
                 return new Gateway(load, single, new WarmUp(warmed, warmUp.jitCores()),
@@ -216,7 +224,7 @@ class SideBySideBenchmark {
                                 one.firstRefusal()).filter(Objects::nonNull).findFirst().orElse(null), total - times.ended(),
                         times.notFilled(), times.firstNotFilled(), heap, loadBefore, GatewayBenchmark.loadAverage(),
                         afterLoad.since(atStart), afterSingle.since(afterLoad),
-                        reader instanceof StreamReportReader r ? r.cuts() : 0);
+                        reader instanceof StreamReportReader r ? r.cuts() : 0, split);
             }
         }
     }
@@ -287,6 +295,7 @@ class SideBySideBenchmark {
         }
         phase(out, CLIENTS + " clients", load, g.loadJournal());
         phase(out, "1 client", single, g.singleJournal());
+        if (g.stageSplit() != null) out.append(g.stageSplit());
         out.append("heap after a full GC at the checkpoints of the " + CLIENTS + "-client phase (first: after warm-up):\n")
                 .append(g.heap().render(20));
         return out.toString();
