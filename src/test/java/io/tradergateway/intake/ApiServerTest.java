@@ -355,6 +355,25 @@ class ApiServerTest {
     }
 
     @Test
+    void aPlanTheEngineFailsIsA500ProblemAndInABatchA500LineBesideTheOthers() throws Exception {
+        when(engine.submit(any(), anyString())).thenAnswer(call -> {
+            String planId = ((TradingPlan) call.getArgument(0)).planId();
+            if (planId.startsWith("broken")) return CompletableFuture.failedFuture(new IllegalStateException("engine broke"));
+            return CompletableFuture.completedFuture(new TradingEngine.SubmitOutcome(202, planId, "pending", List.of(), "accepted"));
+        });
+        HttpResponse<String> alone = send(request("/v1/plans").POST(HttpRequest.BodyPublishers.ofString(plan("broken-1"))));
+        assertProblem(alone, 500);
+        assertThat(json(alone).path("code").asText()).isEqualTo("internal_error");
+
+        HttpResponse<String> r = send(batch(plan("ok-1") + "\n" + plan("broken-2") + "\n" + plan("ok-2")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<JsonNode> lines = r.body().lines().map(ApiServerTest::readLine).toList();
+        assertThat(lines).extracting(l -> l.path("status").asInt()).containsExactly(202, 500, 202);
+        assertThat(lines).extracting(l -> l.path("plan_id").asText()).containsExactly("ok-1", "broken-2", "ok-2");
+        assertThat(lines.get(1).path("code").asText()).isEqualTo("internal_error");
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInTheOrderSent() throws Exception {
         restartWithEngineTimeout(Duration.ofSeconds(30));
         List<CompletableFuture<TradingEngine.SubmitOutcome>> held = heldSubmits();
