@@ -11,16 +11,18 @@ import java.util.Locale;
 
 /**
  * The one-plan-at-a-time path of {@link SideBySideBenchmark} split at the steps the ops log records ({@link StageClock}),
- * plan by plan: POST → validated → order built → order's batch committed ("sent", logged before its fsync) → venue's
- * ack handled (the order's fsync, the send and the venue in between) → fill handled → report's batch committed → report
- * read by the client (the report's fsync, the stream and the client in between). Gives each segment's p50 / p90 / p99
+ * plan by plan: POST → validated → order built → its send decided (the "sent" line, logged before the engine's batch is
+ * handed to the journal) → venue's ack handled (the journal's write and fsync, the send and the venue in between) →
+ * fill handled → report decided (logged once its batch is handed to the journal) → report read by the client (the
+ * journal's fsync, the stream and the client in between). Gives each segment's p50 / p90 / p99
  * and its mean over the slowest 1 % of plans (where the tail comes from), and writes every plan's times to a file.
  */
 final class StageSplit {
     private static final String[] SEGMENTS = {"POST -> validated (HTTP, parse, engine queue)", "validated -> order built",
-            "order built -> its batch committed", "committed -> ack handled (order's fsync, send, venue)",
-            "ack -> fill handled", "fill -> report's batch committed",
-            "committed -> report read (report's fsync, stream, client)"};
+            "order built -> send decided (before its batch is journaled)",
+            "send decided -> ack handled (journal + fsync, send, venue)", "ack -> fill handled",
+            "fill -> report decided (its batch handed to the journal)",
+            "report decided -> read (journal + fsync, stream, client)"};
 
     private StageSplit() {
     }
