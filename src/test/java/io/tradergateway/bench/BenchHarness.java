@@ -86,13 +86,34 @@ final class BenchHarness implements AutoCloseable {
      * background ticks), every profile predictable with ack latency 0.
      */
     static SimVenue startSim(Path dataDir) {
-        SimVenueConfig simConfig = SimVenueConfig.load(Path.of("sim-venue"))
+        SimVenueConfig simConfig = benchConfig(dataDir);
+        for (String venue : simConfig.venues()) simConfig = simConfig.withPort(venue, freePort());
+        return SimVenue.start(simConfig);
+    }
+
+    /**
+     * The venue of the bare QuickFIX/J client: {@code venue}'s profile alone, as {@link #startSim} sets it up, renamed
+     * {@code BARE_<venue>} so that its sessions ({@code BARE_<venue> -> GATEWAY} and the client's reverse) are not the
+     * gateway's: QuickFIX/J keeps one registry of sessions per JVM, and the bare client stays open beside the gateway.
+     */
+    static SimVenue startBareSim(Path dataDir, String venue) {
+        SimVenueConfig base = benchConfig(dataDir);
+        String bare = bareVenue(venue);
+        SimVenueConfig config = base.withVenue(base.profile(venue).renamed(bare), base.beginString(venue), freePort())
+                .withOnlyVenues(bare);
+        return SimVenue.start(config);
+    }
+
+    private static SimVenueConfig benchConfig(Path dataDir) {
+        return SimVenueConfig.load(Path.of("sim-venue"))
                 .withSeed(42)
                 .withTickInterval(Duration.ZERO)
                 .withDataDir(dataDir)
                 .withEveryProfile(p -> p.predictable().withAckLatency(Duration.ZERO));
-        for (String venue : simConfig.venues()) simConfig = simConfig.withPort(venue, freePort());
-        return SimVenue.start(simConfig);
+    }
+
+    static String bareVenue(String venue) {
+        return "BARE_" + venue;
     }
 
     /** Every session logged on, every venue's symbols known, market data for every symbol. */

@@ -71,6 +71,15 @@ final class PlanSegments {
 
     /** Plans {@code from} to {@code to} (exclusive), all of them before anything else ended; heap: null for none. */
     Phase run(PlanLoad load, int from, int to, HeapCheckpoints heap) throws InterruptedException, ExecutionException {
+        return run(load, from, to, heap, null);
+    }
+
+    /**
+     * As above, with {@code between} (null: nothing) run after each segment once the gateway is idle, outside the timed
+     * windows and before the heap is measured (a bare QuickFIX/J burst in the same stretch of time as the segments).
+     */
+    Phase run(PlanLoad load, int from, int to, HeapCheckpoints heap, Runnable between)
+            throws InterruptedException, ExecutionException {
         Map<String, Long> cpuByFamily = new TreeMap<>();
         long window = 0;
         long processCpu = 0;
@@ -90,6 +99,7 @@ final class PlanSegments {
             processCpu += usage.processCpuNanos();
             usage.cpuByFamily().forEach((k, v) -> cpuByFamily.merge(k, v, Long::sum));
             settle();
+            if (between != null) between.run();
             if (heap != null) heap.take(b - from);
         }
         return new Phase(ended - from, ended == to, window, processCpu, cpuByFamily, times.restart(),

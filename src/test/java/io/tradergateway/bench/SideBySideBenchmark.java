@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
@@ -65,6 +67,12 @@ class SideBySideBenchmark {
     private static final int BARE_BURST = Integer.getInteger("bench.bare.burst", 20_000);
     private static final int BARE_BURSTS = Integer.getInteger("bench.bare.bursts", 3);
     private static final int BARE_QTY = Integer.getInteger("bench.bare.qty", 10);
+    /**
+     * Orders of the bare burst run after each segment of the measured gateway phase, on the bare client kept open (0:
+     * none): a bare rate from the same stretch of time as the gateway's, so that a machine that speeds up or slows
+     * down between the phases does not move the ratio.
+     */
+    private static final int BARE_INTERLEAVED = Integer.getInteger("bench.bare.interleaved", 5_000);
     private static final String BARE_VENUE = System.getProperty("bench.bare.venue", "SIM_DEEP");
     private static final boolean QUIET = "quiet".equals(System.getProperty("bench.log", "file"));
     /**
@@ -92,9 +100,13 @@ class SideBySideBenchmark {
     Path dir;
 
     /** Bare QuickFIX/J: round trips (ns) and the orders/s of each measured burst. */
-    record Bare(Histogram roundTrip, double[] bursts, long cpuPerOrderNanos, int notFilled, String firstNotFilled) {
+    record Bare(Histogram roundTrip, double[] bursts, long cpuPerOrderNanos) {
         double burst() {
-            double[] sorted = bursts.clone();
+            return median(bursts);
+        }
+
+        static double median(double[] values) {
+            double[] sorted = values.clone();
             Arrays.sort(sorted);
             return sorted[sorted.length / 2];
         }
@@ -106,7 +118,12 @@ class SideBySideBenchmark {
      */
     record Gateway(PlanSegments.Phase load, PlanSegments.Phase single, WarmUp warmUp, int refused, String firstRefusal, int lost,
                    int notFilled, String firstNotFilled, HeapCheckpoints heap, String loadBefore, String loadAfter,
-                   JournalUse loadJournal, JournalUse singleJournal, int streamCuts, String stageSplit) {
+                   JournalUse loadJournal, JournalUse singleJournal, int streamCuts, String stageSplit,
+                   double[] interleavedBursts) {
+        /** Median of the bare bursts run between the measured segments; 0 when none ran. */
+        double interleavedBurst() {
+            return interleavedBursts.length == 0 ? 0 : Bare.median(interleavedBursts);
+        }
     }
 
     /** Plans the warm-up took, and the JIT's compiling (in cores busy) over its last step. */
@@ -134,15 +151,25 @@ class SideBySideBenchmark {
         Gateway gateway;
         // Both phases log alike (the venue's order lines, the gateway's ops and FIX logs) to files, as shipped.
         StageClock stages = STAGES.isEmpty() ? null : new StageClock(PREFIX);
-        try (BenchLogging ignored = new BenchLogging(dir.resolve("ops.log"), QUIET, stages)) {
-            bare = runBare(dir.resolve("bare"));
-            gateway = runGateway(dir.resolve("gateway"), stages);
+        int bareNotFilled;
+        String bareFirstNotFilled;
+        try (BenchLogging ignored = new BenchLogging(dir.resolve("ops.log"), QUIET, stages);
+             SimVenue bareSim = BenchHarness.startBareSim(dir.resolve("bare"), BARE_VENUE);
+             BareFixClient bareClient = BareFixClient.connect(bareSim, BenchHarness.bareVenue(BARE_VENUE), BARE_QTY)) {
+            bare = runBare(bareSim, bareClient);
+            DoubleSupplier interleaved = BARE_INTERLEAVED == 0 ? null : () -> {
+                BenchHarness.refillBooks(bareSim);
+                return bareClient.burst(BARE_INTERLEAVED);
+            };
+            gateway = runGateway(dir.resolve("gateway"), stages, interleaved);
+            bareNotFilled = bareClient.notFilled();
+            bareFirstNotFilled = bareClient.firstNotFilled();
         }
         String table = render(bare, gateway);
         System.out.println(table);
         GatewayBenchmark.writeResults(table);
 
-        assertThat(bare.notFilled()).as("bare QuickFIX/J orders not filled: " + bare.firstNotFilled()).isZero();
+        assertThat(bareNotFilled).as("bare QuickFIX/J orders not filled: " + bareFirstNotFilled).isZero();
         assertThat(gateway.refused()).as("POSTs not answered 202: " + gateway.firstRefusal()).isZero();
         assertThat(gateway.lost()).as("plans without a terminal report").isZero();
         assertThat(gateway.notFilled()).as("plans not filled: " + gateway.firstNotFilled()).isZero();
@@ -150,29 +177,27 @@ class SideBySideBenchmark {
 
     // ---------------------------------------------------------------- bare QuickFIX/J
 
-    private static Bare runBare(Path dataDir) {
-        try (SimVenue sim = BenchHarness.startSim(dataDir);
-             BareFixClient client = BareFixClient.connect(sim, BARE_VENUE, BARE_QTY)) {
+    private static Bare runBare(SimVenue sim, BareFixClient client) {
+        // The client stays open: bare bursts run again between the gateway's measured segments.
+        BenchHarness.refillBooks(sim);
+        client.roundTrips(BARE_WARMUP);
+        client.burst(BARE_WARMUP);
+        BenchHarness.refillBooks(sim);
+        Histogram roundTrip = client.roundTrips(BARE_ROUND_TRIPS);
+        double[] bursts = new double[BARE_BURSTS];
+        ThreadCpu cpu = new ThreadCpu();
+        cpu.start();
+        for (int b = 0; b < BARE_BURSTS; b++) {
             BenchHarness.refillBooks(sim);
-            client.roundTrips(BARE_WARMUP);
-            client.burst(BARE_WARMUP);
-            BenchHarness.refillBooks(sim);
-            Histogram roundTrip = client.roundTrips(BARE_ROUND_TRIPS);
-            double[] bursts = new double[BARE_BURSTS];
-            ThreadCpu cpu = new ThreadCpu();
-            cpu.start();
-            for (int b = 0; b < BARE_BURSTS; b++) {
-                BenchHarness.refillBooks(sim);
-                bursts[b] = client.burst(BARE_BURST);
-            }
-            long cpuPerOrder = cpu.stop().processCpuNanos() / ((long) BARE_BURSTS * BARE_BURST);
-            return new Bare(roundTrip, bursts, cpuPerOrder, client.notFilled(), client.firstNotFilled());
+            bursts[b] = client.burst(BARE_BURST);
         }
+        long cpuPerOrder = cpu.stop().processCpuNanos() / ((long) BARE_BURSTS * BARE_BURST);
+        return new Bare(roundTrip, bursts, cpuPerOrder);
     }
 
     // ---------------------------------------------------------------- the gateway
 
-    private static Gateway runGateway(Path dataDir, StageClock stages) throws Exception {
+    private static Gateway runGateway(Path dataDir, StageClock stages, DoubleSupplier bareBurst) throws Exception {
         long[] postStart = new long[Math.max(WARMUP, WARMUP_MAX) + WARMUP_STEP + PLANS + LATENCY_PLANS];
         FilledTimes times = new FilledTimes(PREFIX, postStart);
         HeapCheckpoints heap = new HeapCheckpoints();
@@ -209,8 +234,10 @@ class SideBySideBenchmark {
                 int total = warmed + PLANS + LATENCY_PLANS;
                 heap.take(0);
                 JournalUse atStart = JournalUse.read(h, http);
+                List<Double> bareBursts = new ArrayList<>();
+                Runnable between = bareBurst == null ? null : () -> bareBursts.add(bareBurst.getAsDouble());
                 PlanSegments.Phase load = warmUp.complete()
-                        ? segments.run(many, warmed, warmed + PLANS, heap) : PlanSegments.Phase.SKIPPED;
+                        ? segments.run(many, warmed, warmed + PLANS, heap, between) : PlanSegments.Phase.SKIPPED;
                 JournalUse afterLoad = JournalUse.read(h, http);
                 PlanSegments.Phase single = load.complete()
                         ? segments.run(one, warmed + PLANS, total, null) : PlanSegments.Phase.SKIPPED;
@@ -224,7 +251,8 @@ class SideBySideBenchmark {
                                 one.firstRefusal()).filter(Objects::nonNull).findFirst().orElse(null), total - times.ended(),
                         times.notFilled(), times.firstNotFilled(), heap, loadBefore, GatewayBenchmark.loadAverage(),
                         afterLoad.since(atStart), afterSingle.since(afterLoad),
-                        reader instanceof StreamReportReader r ? r.cuts() : 0, split);
+                        reader instanceof StreamReportReader r ? r.cuts() : 0, split,
+                        bareBursts.stream().mapToDouble(Double::doubleValue).toArray());
             }
         }
     }
@@ -269,6 +297,11 @@ class SideBySideBenchmark {
         row(out, "throughput: burst orders/s vs sustained plans/s (" + CLIENTS + " clients)", f0(bare.burst()),
                 f0(load.plansPerSecond()), load.plansPerSecond() / bare.burst(), ">= 0.5x",
                 load.plansPerSecond() >= 0.5 * bare.burst());
+        if (g.interleavedBursts().length > 0) {
+            row(out, "throughput, same stretch of time: bursts of " + BARE_INTERLEAVED + " between the segments (median) vs "
+                    + "sustained plans/s", f0(g.interleavedBurst()), f0(load.plansPerSecond()),
+                    load.plansPerSecond() / g.interleavedBurst(), ">= 0.5x", load.plansPerSecond() >= 0.5 * g.interleavedBurst());
+        }
         row(out, "latency p50, us: round trip vs POST -> filled readable (1 client)", f0(bareP50), f0(gwP50),
                 gwP50 / bareP50, "<= 3x", gwP50 <= 3 * bareP50);
         row(out, "latency p99, us: round trip vs POST -> filled readable (1 client)", f0(bareP99), f0(gwP99),
@@ -287,6 +320,11 @@ class SideBySideBenchmark {
         for (double b : bare.bursts()) out.append(f0(b)).append(' ');
         out.append(String.format(Locale.ROOT, "%nwhole-process CPU per order in the bursts (client + venue): %.1f us%n",
                 bare.cpuPerOrderNanos() / 1000.0));
+        if (g.interleavedBursts().length > 0) {
+            out.append("bursts of ").append(BARE_INTERLEAVED).append(" between the gateway's measured segments, orders/s: ");
+            for (double b : g.interleavedBursts()) out.append(f0(b)).append(' ');
+            out.append('\n');
+        }
 
         out.append("\n--- gateway end to end ---\n");
         if (g.streamCuts() > 0) {
