@@ -151,19 +151,22 @@ class SideBySideBenchmark {
         Gateway gateway;
         // Both phases log alike (the venue's order lines, the gateway's ops and FIX logs) to files, as shipped.
         StageClock stages = STAGES.isEmpty() ? null : new StageClock(PREFIX);
+        int bareNotFilled;
+        String bareFirstNotFilled;
         try (BenchLogging ignored = new BenchLogging(dir.resolve("ops.log"), QUIET, stages);
              BareSide side = new BareSide(dir.resolve("bare"))) {
             bare = runBare(side.sim, side.client);
             // Without interleaved bursts the bare side is closed first, so that its memory is not in the gateway's heap.
             if (BARE_INTERLEAVED == 0) side.close();
             gateway = runGateway(dir.resolve("gateway"), stages, BARE_INTERLEAVED == 0 ? null : side::burst);
-            assertThat(side.client.notFilled()).as("bare QuickFIX/J orders not filled: " + side.client.firstNotFilled())
-                    .isZero();
+            bareNotFilled = side.client.notFilled();
+            bareFirstNotFilled = side.client.firstNotFilled();
         }
         String table = render(bare, gateway);
         System.out.println(table);
         GatewayBenchmark.writeResults(table);
 
+        assertThat(bareNotFilled).as("bare QuickFIX/J orders not filled: " + bareFirstNotFilled).isZero();
         assertThat(gateway.refused()).as("POSTs not answered 202: " + gateway.firstRefusal()).isZero();
         assertThat(gateway.lost()).as("plans without a terminal report").isZero();
         assertThat(gateway.notFilled()).as("plans not filled: " + gateway.firstNotFilled()).isZero();
@@ -203,7 +206,6 @@ class SideBySideBenchmark {
     }
 
     private static Bare runBare(SimVenue sim, BareFixClient client) {
-        // The client stays open: bare bursts run again between the gateway's measured segments.
         BenchHarness.refillBooks(sim);
         client.roundTrips(BARE_WARMUP);
         client.burst(BARE_WARMUP);
