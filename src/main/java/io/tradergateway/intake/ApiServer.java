@@ -184,7 +184,7 @@ public final class ApiServer implements AutoCloseable {
             reply(ex, p);
         } catch (Exception e) {
             log.error("API {} {} failed", ex.method(), ex.uri(), e);
-            reply(ex, new Problem(500, "internal_error", "internal error: " + e));
+            reply(ex, internalError(e));
         }
     }
 
@@ -408,12 +408,12 @@ public final class ApiServer implements AutoCloseable {
      */
     private void answerWhenDone(ApiExchange ex, CompletableFuture<TradingEngine.SubmitOutcome> future) {
         future.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((o, failure) -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = causeOf(failure);
             if (cause instanceof TimeoutException) {
                 reply(ex, engineTimedOut());
             } else if (cause != null) {
                 log.error("API {} {} failed in the engine", ex.method(), ex.uri(), cause);
-                reply(ex, new Problem(500, "internal_error", "internal error: " + cause));
+                reply(ex, internalError(cause));
             } else {
                 if (o.httpStatus() == 503) ex.responseHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
                 send(ex, o.httpStatus(), outcomeBody(o), o.httpStatus() >= 400 ? PROBLEM_JSON : JSON);
@@ -486,7 +486,7 @@ public final class ApiServer implements AutoCloseable {
                 ex.send(200, answers.bytes(), NDJSON);
             } catch (RuntimeException e) {
                 log.error("API plan batch failed", e);
-                reply(ex, new Problem(500, "internal_error", "internal error: " + e));
+                reply(ex, internalError(e));
             }
         }
 
@@ -517,9 +517,9 @@ public final class ApiServer implements AutoCloseable {
                 TradingEngine.SubmitOutcome o = done.join();
                 answers.add(line, o.httpStatus(), outcomeBody(o));
             } catch (CompletionException | CancellationException e) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                Throwable cause = causeOf(e);
                 log.error("API plan batch: a plan failed in the engine", cause);
-                answers.add(line, 500, Problem.body(500, "internal_error", "internal error: " + cause));
+                answers.add(line, 500, internalError(cause).body);
             }
         }
     }
@@ -669,6 +669,16 @@ public final class ApiServer implements AutoCloseable {
         } catch (TimeoutException e) {
             throw engineTimedOut();
         }
+    }
+
+    /** The 500 of a call that failed in the gateway: {@code cause} is in its detail. */
+    private static Problem internalError(Throwable cause) {
+        return new Problem(500, "internal_error", "internal error: " + cause);
+    }
+
+    /** What made a future fail: the cause a {@link CompletionException} wraps, else the failure itself (null: none). */
+    private static Throwable causeOf(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** The 503 of an API call the engine did not answer within {@code api.timeout.ms}, logged. */
