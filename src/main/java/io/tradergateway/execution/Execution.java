@@ -643,9 +643,8 @@ final class Execution {
             adapted += " (sent as " + wire + (VenueOrderTerms.emulatesImmediate(caps, tif) ? ": the gateway cancels what rests"
                     : tif == TimeInForce.GTD ? ": the gateway cancels it at its expiry" : "") + ")";
         }
-        Order order = new Order(id, seq, ap.id(), leg, slice, venue.venue(), ap.plan.symbol(), side, type, tif, qty, limit,
-                expire, OrderStatus.PENDING_NEW, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, null, expectedPrice,
-                venue.total(), now, now, null, null, 0, null);
+        Order order = new Order(new Order.Origin(id, seq, ap.id(), leg, slice, venue.venue(), expectedPrice, venue.total(), now),
+                new Order.Terms(ap.plan.symbol(), side, type, tif, qty, limit, expire), Order.Progress.pendingNew(now));
         state.orders.put(order);
         tx.writes.add(new JournalWrite.PutOrder(order));
         // One line for the order (its TWAP slice included); the send itself is DEBUG unless it waited for the order rate.

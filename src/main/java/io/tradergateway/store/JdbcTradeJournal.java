@@ -523,33 +523,17 @@ public final class JdbcTradeJournal implements TradeJournal {
     private static Order order(ResultSet rs) throws SQLException {
         String venueOrderId = rs.getString("venue_order_id");
         String pending = rs.getString("pending_request");
-        return new Order(
-                new ClOrdId(rs.getString("cl_ord_id")),
-                rs.getLong("seq_no"),
-                rs.getString("plan_id"),
-                Leg.valueOf(rs.getString("leg")),
-                rs.getInt("slice_no"),
-                rs.getString("venue"),
-                rs.getString("symbol"),
-                Side.valueOf(rs.getString("side")),
-                OrderType.valueOf(rs.getString("ord_type")),
-                TimeInForce.valueOf(rs.getString("tif")),
-                strip(rs.getBigDecimal("quantity")),
-                strip(rs.getBigDecimal("limit_price")),
-                instant(rs, "expire_time"),
-                OrderStatus.valueOf(rs.getString("status")),
-                strip(rs.getBigDecimal("cum_qty")),
-                strip(rs.getBigDecimal("avg_px")),
-                strip(rs.getBigDecimal("fees")),
-                venueOrderId == null ? null : new OrderId(venueOrderId),
-                strip(rs.getBigDecimal("expected_price")),
-                rs.getDouble("venue_score"),
-                instant(rs, "created_at"),
-                instant(rs, "sent_at"),
-                instant(rs, "acked_at"),
-                pending == null ? null : new ClOrdId(pending),
-                rs.getInt("request_count"),
-                rs.getString("text"));
+        Order.Origin origin = new Order.Origin(new ClOrdId(rs.getString("cl_ord_id")), rs.getLong("seq_no"),
+                rs.getString("plan_id"), Leg.valueOf(rs.getString("leg")), rs.getInt("slice_no"), rs.getString("venue"),
+                strip(rs.getBigDecimal("expected_price")), rs.getDouble("venue_score"), instant(rs, "created_at"));
+        Order.Terms terms = new Order.Terms(rs.getString("symbol"), Side.valueOf(rs.getString("side")),
+                OrderType.valueOf(rs.getString("ord_type")), TimeInForce.valueOf(rs.getString("tif")),
+                strip(rs.getBigDecimal("quantity")), strip(rs.getBigDecimal("limit_price")), instant(rs, "expire_time"));
+        Order.Progress progress = new Order.Progress(OrderStatus.valueOf(rs.getString("status")),
+                strip(rs.getBigDecimal("cum_qty")), strip(rs.getBigDecimal("avg_px")), strip(rs.getBigDecimal("fees")),
+                venueOrderId == null ? null : new OrderId(venueOrderId), instant(rs, "sent_at"), instant(rs, "acked_at"),
+                pending == null ? null : new ClOrdId(pending), rs.getInt("request_count"), rs.getString("text"));
+        return new Order(origin, terms, progress);
     }
 
     private static StoredPlan plan(ResultSet rs) throws SQLException {

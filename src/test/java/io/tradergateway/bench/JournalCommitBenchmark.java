@@ -231,9 +231,10 @@ class JournalCommitBenchmark {
         BigDecimal qty = new BigDecimal(10000).divide(price, 0, java.math.RoundingMode.DOWN);
         ClOrdId id = new ClOrdId("TG-BENCH-" + tag + "-" + i);
         StoredPlan working = new StoredPlan(planId, "0".repeat(64), planJson, symbol, PlanState.WORKING, progressJson, now, now);
-        Order created = new Order(id, i, planId, Leg.ENTRY, 0, venue, symbol, side, OrderType.MARKET, TimeInForce.IOC, qty, null,
-                null, OrderStatus.PENDING_NEW, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, null, price, 0.975, now, now,
-                null, null, 0, null);
+        Order created = new Order(
+                new Order.Origin(id, i, planId, Leg.ENTRY, 0, venue, price, 0.975, now),
+                new Order.Terms(symbol, side, OrderType.MARKET, TimeInForce.IOC, qty, null, null),
+                Order.Progress.pendingNew(now));
         Order acked = created.withVenueAnswer(new OrderId("O-" + tag + "-" + i), now.plusMillis(1)).withStatus(OrderStatus.NEW, null);
         Fill fill = new Fill(venue, new ExecId("E-" + tag + "-" + i), id, symbol, side, qty, price, new BigDecimal("0.0987"), now);
         Order filled = acked.withFill(qty, price, fill.fee()).withStatus(OrderStatus.FILLED, null);

@@ -14,9 +14,12 @@ class OrdersInMemoryTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
 
     private static Order order(long seqNo, String planId, OrderStatus status) {
-        return new Order(new ClOrdId("TG-X-" + seqNo), seqNo, planId, Leg.ENTRY, 0, "SIM_A", "AAPL", Side.BUY,
-                OrderType.MARKET, TimeInForce.IOC, new BigDecimal("10"), null, null, status, BigDecimal.ZERO,
-                BigDecimal.ZERO, BigDecimal.ZERO, null, new BigDecimal("190"), 0.7, T0, null, null, null, 0, null);
+        return new Order(
+                new Order.Origin(new ClOrdId("TG-X-" + seqNo), seqNo, planId, Leg.ENTRY, 0, "SIM_A",
+                        new BigDecimal("190"), 0.7, T0),
+                new Order.Terms("AAPL", Side.BUY, OrderType.MARKET, TimeInForce.IOC, new BigDecimal("10"), null, null),
+                new Order.Progress(status, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, null, null, null, null,
+                        0, null));
     }
 
     @Test
@@ -81,9 +84,12 @@ class OrdersInMemoryTest {
                 BigDecimal qty = BigDecimal.valueOf(10 + seqNo);
                 BigDecimal cum = BigDecimal.valueOf(random.nextInt((int) (10 + seqNo) + 1));
                 OrderStatus status = statuses[random.nextInt(statuses.length)];
-                orders.put(new Order(new ClOrdId("TG-X-" + seqNo), seqNo, "P-" + seqNo, Leg.ENTRY, 0, "SIM_A", symbol, side,
-                        OrderType.MARKET, TimeInForce.IOC, qty, null, null, status, cum, BigDecimal.ZERO, BigDecimal.ZERO,
-                        null, new BigDecimal("190"), 0.7, T0, null, null, null, 0, null));
+                orders.put(new Order(
+                        new Order.Origin(new ClOrdId("TG-X-" + seqNo), seqNo, "P-" + seqNo, Leg.ENTRY, 0, "SIM_A",
+                                new BigDecimal("190"), 0.7, T0),
+                        new Order.Terms(symbol, side, OrderType.MARKET, TimeInForce.IOC, qty, null, null),
+                        new Order.Progress(status, cum, BigDecimal.ZERO, BigDecimal.ZERO, null, null, null, null, 0,
+                                null)));
             }
             for (String symbol : symbols) {
                 BigDecimal net = BigDecimal.ZERO;

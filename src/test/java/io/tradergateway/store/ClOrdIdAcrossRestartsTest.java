@@ -56,9 +56,10 @@ class ClOrdIdAcrossRestartsTest {
     }
 
     private static Order order(ClOrdId id, long seq) {
-        return new Order(id, seq, "P-" + seq, Leg.ENTRY, 0, "VENUE_A", "AAPL", Side.BUY, OrderType.MARKET, TimeInForce.DAY,
-                BigDecimal.TEN, null, null, OrderStatus.PENDING_NEW, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, null,
-                new BigDecimal("190"), 0.5, AT, AT, null, null, 0, null);
+        return new Order(
+                new Order.Origin(id, seq, "P-" + seq, Leg.ENTRY, 0, "VENUE_A", new BigDecimal("190"), 0.5, AT),
+                new Order.Terms("AAPL", Side.BUY, OrderType.MARKET, TimeInForce.DAY, BigDecimal.TEN, null, null),
+                Order.Progress.pendingNew(AT));
     }
 
     @Test

@@ -60,11 +60,13 @@ class JdbcTradeJournalTest {
 
     private final StoredPlan plan = new StoredPlan("P-1", "hash-1", "{\"plan_id\":\"P-1\",\"symbol\":\"AAPL\"}",
             "AAPL", PlanState.WORKING, "{\"entry_filled\":\"40\"}", RECEIVED, FILLED_AT);
-    private final Order order = new Order(new ClOrdId("GWAB1-000001"), 1, "P-1", Leg.ENTRY, 0, "VENUE_A", "AAPL",
-            Side.BUY, OrderType.LIMIT, TimeInForce.GTD, new BigDecimal("100"), new BigDecimal("189.50"),
-            Instant.parse("2026-11-25T16:00:00Z"), OrderStatus.PARTIALLY_FILLED, new BigDecimal("40"),
-            new BigDecimal("189.27"), new BigDecimal("0.40"), new OrderId("V-1"), new BigDecimal("189.50"), 0.73,
-            RECEIVED, SENT, FILLED_AT, null, 0, null);
+    private final Order order = new Order(
+            new Order.Origin(new ClOrdId("GWAB1-000001"), 1, "P-1", Leg.ENTRY, 0, "VENUE_A", new BigDecimal("189.50"),
+                    0.73, RECEIVED),
+            new Order.Terms("AAPL", Side.BUY, OrderType.LIMIT, TimeInForce.GTD, new BigDecimal("100"),
+                    new BigDecimal("189.50"), Instant.parse("2026-11-25T16:00:00Z")),
+            new Order.Progress(OrderStatus.PARTIALLY_FILLED, new BigDecimal("40"), new BigDecimal("189.27"),
+                    new BigDecimal("0.40"), new OrderId("V-1"), SENT, FILLED_AT, null, 0, null));
     private final Fill fill = new Fill("VENUE_A", new ExecId("E-1"), order.clOrdId(), "AAPL", Side.BUY,
             new BigDecimal("40"), new BigDecimal("189.27"), new BigDecimal("0.40"), FILLED_AT);
     // Opening buy of 40 @ 189.27 with a 0.40 fee: realized P&L is -fee.
@@ -246,10 +248,12 @@ class JdbcTradeJournalTest {
     private List<JournalWrite> rowsOfAnotherPlanAndUpdatesOfTheFirst() {
         StoredPlan plan2 = new StoredPlan("P-2", "hash-2", "{\"plan_id\":\"P-2\"}", "MSFT", PlanState.WORKING, "{}",
                 LATER, LATER);
-        Order order2 = new Order(new ClOrdId("GWAB1-000002"), 2, "P-2", Leg.ENTRY, 0, "VENUE_B", "MSFT", Side.SELL,
-                OrderType.MARKET, TimeInForce.IOC, new BigDecimal("10"), null, null, OrderStatus.FILLED,
-                new BigDecimal("10"), new BigDecimal("410.10"), new BigDecimal("0.10"), new OrderId("V-9"),
-                new BigDecimal("410.00"), 0.5, LATER, LATER, LATER, null, 0, null);
+        Order order2 = new Order(
+                new Order.Origin(new ClOrdId("GWAB1-000002"), 2, "P-2", Leg.ENTRY, 0, "VENUE_B",
+                        new BigDecimal("410.00"), 0.5, LATER),
+                new Order.Terms("MSFT", Side.SELL, OrderType.MARKET, TimeInForce.IOC, new BigDecimal("10"), null, null),
+                new Order.Progress(OrderStatus.FILLED, new BigDecimal("10"), new BigDecimal("410.10"),
+                        new BigDecimal("0.10"), new OrderId("V-9"), LATER, LATER, null, 0, null));
         Fill fill2 = new Fill("VENUE_B", new ExecId("E-9"), order2.clOrdId(), "MSFT", Side.SELL, new BigDecimal("10"),
                 new BigDecimal("410.10"), new BigDecimal("0.10"), LATER);
         Position msft = new Position("MSFT", new BigDecimal("-10"), new BigDecimal("410.10"), new BigDecimal("-0.10"),
@@ -309,9 +313,12 @@ class JdbcTradeJournalTest {
         open(database);
         // 1 @ 100 then 2 @ 100.01: avg = 300.02 / 3 = 100.00666..., kept by Order.withFill to 16 digits
         // (100.0066666666667, 13 decimals) while orders.avg_px is DECIMAL(24, 10): the database rounds, the commit succeeds.
-        Order base = new Order(order.clOrdId(), 1, "P-1", Leg.ENTRY, 0, "VENUE_A", "AAPL", Side.BUY, OrderType.MARKET,
-                TimeInForce.IOC, new BigDecimal("3"), null, null, OrderStatus.NEW, BigDecimal.ZERO, BigDecimal.ZERO,
-                BigDecimal.ZERO, null, new BigDecimal("100"), 0.5, RECEIVED, SENT, null, null, 0, null);
+        Order base = new Order(
+                new Order.Origin(order.clOrdId(), 1, "P-1", Leg.ENTRY, 0, "VENUE_A", new BigDecimal("100"), 0.5,
+                        RECEIVED),
+                new Order.Terms("AAPL", Side.BUY, OrderType.MARKET, TimeInForce.IOC, new BigDecimal("3"), null, null),
+                new Order.Progress(OrderStatus.NEW, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, null, SENT,
+                        null, null, 0, null));
         Order filled = base.withFill(new BigDecimal("1"), new BigDecimal("100"), BigDecimal.ZERO)
                 .withFill(new BigDecimal("2"), new BigDecimal("100.01"), BigDecimal.ZERO)
                 .withStatus(OrderStatus.FILLED, null);

@@ -47,6 +47,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -93,10 +94,13 @@ class WriteAheadJournalTest {
     }
 
     private static Order order(String clOrdId, String planId, OrderStatus status, String cumQty) {
-        return new Order(new ClOrdId(clOrdId), 7, planId, Leg.ENTRY, 0, "VENUE_A", "AAPL", Side.BUY, OrderType.LIMIT,
-                TimeInForce.DAY, new BigDecimal("100"), new BigDecimal("189.50"), null, status, new BigDecimal(cumQty),
-                new BigDecimal("189.270"), new BigDecimal("0.40"), new OrderId("V-1"), new BigDecimal("189.50"), 0.73, T0,
-                T0.plusNanos(1), null, null, 0, "a venue's text\nwith a newline");
+        return new Order(
+                new Order.Origin(new ClOrdId(clOrdId), 7, planId, Leg.ENTRY, 0, "VENUE_A", new BigDecimal("189.50"),
+                        0.73, T0),
+                new Order.Terms("AAPL", Side.BUY, OrderType.LIMIT, TimeInForce.DAY, new BigDecimal("100"),
+                        new BigDecimal("189.50"), null),
+                new Order.Progress(status, new BigDecimal(cumQty), new BigDecimal("189.270"), new BigDecimal("0.40"),
+                        new OrderId("V-1"), T0.plusNanos(1), null, null, 0, "a venue's text\nwith a newline"));
     }
 
     private static Fill fill(String clOrdId, String execId) {
@@ -128,9 +132,27 @@ class WriteAheadJournalTest {
         rows.add(new JournalWrite.PutTradingState(TradingState.HALTED, Instant.parse("2026-11-30T10:00:00.123456789Z")));
         assertThat(JournalWrite.class.getPermittedSubclasses()).hasSize(everyKind().size());
         assertThat(JournalCodec.decode(JournalCodec.encode(rows))).isEqualTo(rows);
-        String json = new String(JournalCodec.encode(rows), java.nio.charset.StandardCharsets.UTF_8);
+        String json = new String(JournalCodec.encode(rows), UTF_8);
         assertThat(json).as("record components only, no helper methods").contains("\"cumQty\":40")
                 .doesNotContain("leavesQty", "latencyMs", "\"flat\"", "notional");
+    }
+
+    /** A PutOrder as versions before {@code Order}'s three parts wrote it: one field per component (from that code). */
+    private static final String FLAT_ORDER = "[{\"w\":\"PutOrder\",\"order\":{\"clOrdId\":{\"value\":\"C-1\"},"
+            + "\"seqNo\":7,\"planId\":\"P-1\",\"leg\":\"ENTRY\",\"sliceNo\":0,\"venue\":\"VENUE_A\",\"symbol\":\"AAPL\","
+            + "\"side\":\"BUY\",\"type\":\"LIMIT\",\"timeInForce\":\"DAY\",\"quantity\":100,\"limitPrice\":189.50,"
+            + "\"expireTime\":null,\"status\":\"PARTIALLY_FILLED\",\"cumQty\":40,\"avgPx\":189.270,\"fees\":0.40,"
+            + "\"venueOrderId\":{\"value\":\"V-1\"},\"expectedPrice\":189.50,\"venueScore\":0.73,"
+            + "\"createdAt\":\"2026-11-30T10:00:00.123456Z\",\"sentAt\":\"2026-11-30T10:00:00.123456001Z\",\"ackedAt\":null,"
+            + "\"pendingRequest\":null,\"requestCount\":0,\"text\":\"a venue's text\\nwith a newline\"}}]";
+
+    @Test
+    void anOrderJournaledByAnEarlierVersionInItsFlatShapeReadsBackEqual() {
+        Order expected = order("C-1", "P-1", OrderStatus.PARTIALLY_FILLED, "40");
+        List<JournalWrite> read = JournalCodec.decode(FLAT_ORDER.getBytes(UTF_8));
+        assertThat(read).containsExactly(new JournalWrite.PutOrder(expected));
+        String now = new String(JournalCodec.encode(read), UTF_8);
+        assertThat(now).as("written in parts from now on").contains("\"origin\":{", "\"terms\":{", "\"progress\":{");
     }
 
     @Test
