@@ -932,15 +932,17 @@ final class Execution {
         PlanProgress p = ap.progress;
         String symbol = ap.plan.symbol();
         boolean entry = leg == Leg.ENTRY;
-        return new ReportInput(ap.plan, leg, entry ? null : p.exitReason, status, order,
+        ReportInput.LegFigures figures = new ReportInput.LegFigures(
                 entry ? ap.plan.direction().entrySide() : ap.plan.direction().exitSide(),
                 entry ? p.avgPrice : p.exitAvgPrice, entry ? p.filledQty : p.exitFilledQty,
-                entry ? p.targetQty : p.exitTargetQty != null ? p.exitTargetQty : p.exitFilledQty, entry ? p.expectedPrice : p.exitExpectedPrice,
+                entry ? p.targetQty : p.exitTargetQty != null ? p.exitTargetQty : p.exitFilledQty,
+                entry ? p.expectedPrice : p.exitExpectedPrice,
                 order != null && order.latencyMs() != null ? order.latencyMs() : (entry ? p.latencyMs : null),
-                order != null ? order.venue() : p.venue, order != null ? order.venueScore() : p.venueScore,
-                state.positions.get(symbol), markPrice(symbol).orElse(null), entry ? BigDecimal.ZERO : null,
-                error, p.triggeredAt == null ? null : waitForEntry(ap.receivedAt, p.triggeredAt), null, null,
-                ap.plan.stopLoss(), ap.plan.takeProfit());
+                order != null ? order.venue() : p.venue, order != null ? order.venueScore() : p.venueScore);
+        ReportInput.Holding holding = new ReportInput.Holding(state.positions.get(symbol), markPrice(symbol).orElse(null),
+                entry ? BigDecimal.ZERO : null);
+        return new ReportInput(ap.plan, leg, entry ? null : p.exitReason, status, order, figures, holding, error,
+                p.triggeredAt == null ? null : waitForEntry(ap.receivedAt, p.triggeredAt), null);
     }
 
     /**

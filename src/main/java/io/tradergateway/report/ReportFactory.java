@@ -35,22 +35,24 @@ public final class ReportFactory {
 
     /** A fill of an entry or exit order: {@code partial}, or {@code filled} when the leg's quantity is complete. */
     public ExecReport fill(ReportInput in) {
-        BigDecimal fillSlippage = slippage(in.side(), expectedPrice(in), in.fill().price());
+        BigDecimal fillSlippage = slippage(in.figures().side(), expectedPrice(in), in.fill().price());
         return build(in, in.fill().price(), in.fill().quantity(), fillSlippage, in.fill().fee(), in.fill().time(), null);
     }
 
     /** A terminal outcome without a fill: {@code failed} or {@code cancelled}, with the reason. */
     public ExecReport terminal(ReportInput in) {
-        BigDecimal legSlippage = in.cumQty() != null && in.cumQty().signum() > 0 ? slippage(in, in.avgPrice()) : null;
+        ReportInput.LegFigures figures = in.figures();
+        BigDecimal legSlippage = figures.cumQty() != null && figures.cumQty().signum() > 0 ? slippage(in, figures.avgPrice()) : null;
         return build(in, null, BigDecimal.ZERO, legSlippage, BigDecimal.ZERO, clock.instant(), in.error());
     }
 
     /** A plan refused by business validation (422): one {@code failed} report naming every issue. */
     public ExecReport validationFailed(TradingPlan plan, List<PlanIssue> issues, Position position, BigDecimal mark) {
         String error = "plan invalid: " + String.join("; ", issues.stream().map(i -> i.code() + " (" + i.field() + "): " + i.message()).toList());
-        ReportInput in = new ReportInput(plan, Leg.ENTRY, null, ExecReport.Status.FAILED, null, plan.direction().entrySide(),
-                null, BigDecimal.ZERO, BigDecimal.ZERO, plan.entryPrice(), null, null, 0.0, position, mark, BigDecimal.ZERO,
-                error, null, null, null, plan.stopLoss(), plan.takeProfit());
+        ReportInput.LegFigures nothing = new ReportInput.LegFigures(plan.direction().entrySide(), null, BigDecimal.ZERO,
+                BigDecimal.ZERO, plan.entryPrice(), null, null, 0.0);
+        ReportInput in = new ReportInput(plan, Leg.ENTRY, null, ExecReport.Status.FAILED, null, nothing,
+                new ReportInput.Holding(position, mark, BigDecimal.ZERO), error, null, null);
         ExecReport base = build(in, null, BigDecimal.ZERO, null, BigDecimal.ZERO, clock.instant(), error);
         List<String> didnt = new ArrayList<>();
         for (PlanIssue issue : issues) didnt.add("Plan rejected: " + issue.message());
@@ -103,17 +105,19 @@ public final class ReportFactory {
     private ExecReport build(ReportInput in, BigDecimal executedPrice, BigDecimal executedQty, BigDecimal slippage,
                              BigDecimal fees, Instant executionTime, String error) {
         TradingPlan plan = in.plan();
+        ReportInput.LegFigures figures = in.figures();
+        ReportInput.Holding holding = in.holding();
         Instant now = clock.instant();
         boolean failed = in.status() == ExecReport.Status.FAILED;
-        BigDecimal cum = in.cumQty() == null ? BigDecimal.ZERO : in.cumQty();
+        BigDecimal cum = figures.cumQty() == null ? BigDecimal.ZERO : figures.cumQty();
         // A TWAP slice's fill is judged against the slice: its own quantity and the price when it was sent. The leg's
         // figures (cumulative and order quantity of the plan) stay in the report's fields.
         Order slice = twapSliceOf(in);
         BigDecimal judgedCum = slice != null ? slice.cumQty() : cum;
-        BigDecimal judgedAvg = slice != null ? slice.avgPx() : in.avgPrice();
-        BigDecimal judgedQty = slice != null ? slice.quantity() : in.orderQty();
+        BigDecimal judgedAvg = slice != null ? slice.avgPx() : figures.avgPrice();
+        BigDecimal judgedQty = slice != null ? slice.quantity() : figures.orderQty();
         BigDecimal expected = expectedPrice(in);
-        BigDecimal legSlippage = judgedCum.signum() > 0 ? slippage(in.side(), expected, judgedAvg) : null;
+        BigDecimal legSlippage = judgedCum.signum() > 0 ? slippage(figures.side(), expected, judgedAvg) : null;
         ExecutionFacts facts = ExecutionFacts.builder()
                 .expectedPrice(expected)
                 .executedAvgPrice(judgedCum.signum() > 0 ? judgedAvg : null)
@@ -121,11 +125,11 @@ public final class ReportFactory {
                 // A plan refused by validation may carry a negative max_slippage or a non-positive max_latency_ms;
                 // its failed report must still be built (the review needs valid bounds, the plan never traded).
                 .maxSlippage(plan.maxSlippage().max(BigDecimal.ZERO))
-                .latencyMs(in.latencyMs())
+                .latencyMs(figures.latencyMs())
                 .maxLatencyMs(Math.max(1L, plan.maxLatencyMs()))
                 .requestedQuantity(judgedQty == null ? BigDecimal.ZERO : judgedQty)
                 .filledQuantity(judgedCum)
-                .venue(in.venue())
+                .venue(figures.venue())
                 .venuePreferences(plan.venuePreferences())
                 .validAtExecution(in.leg() == Leg.EXIT || !now.isAfter(plan.validUntil()))
                 .waitedForEntry(in.waitedForEntry())
@@ -133,14 +137,15 @@ public final class ReportFactory {
                 .errorMessage(error)
                 .leg(in.leg().wireName())
                 .exitReason(in.exitReason())
-                .pnlImpact(in.pnlImpact())
+                .pnlImpact(holding.pnlImpact())
                 .build();
         Review r = review.review(facts);
-        Position position = in.position();
+        Position position = holding.position();
         ExecReport.PositionAfter after = position == null ? null : new ExecReport.PositionAfter(position.symbol(),
                 position.quantity(), position.avgPrice(), position.realizedPnl(),
-                in.markPrice() == null ? null : position.unrealizedPnl(in.markPrice()).setScale(4, RoundingMode.HALF_EVEN).stripTrailingZeros(),
-                in.stopLoss(), in.takeProfit());
+                holding.markPrice() == null ? null
+                        : position.unrealizedPnl(holding.markPrice()).setScale(4, RoundingMode.HALF_EVEN).stripTrailingZeros(),
+                plan.stopLoss(), plan.takeProfit());
         return new ExecReport(
                 ExecReport.EVENT_TYPE,
                 UUID.randomUUID().toString(),
@@ -150,24 +155,24 @@ public final class ReportFactory {
                 plan.signalId(),
                 plan.decisionId(),
                 plan.symbol(),
-                in.venue(),
+                figures.venue(),
                 in.order() == null ? null : in.order().clOrdId().value(),
                 in.leg().wireName(),
                 in.exitReason(),
-                in.side().wireName(),
+                figures.side().wireName(),
                 in.status().wireName(),
                 executedPrice,
                 executedQty,
-                cum.signum() > 0 ? in.avgPrice() : null,
+                cum.signum() > 0 ? figures.avgPrice() : null,
                 cum,
-                in.orderQty(),
+                figures.orderQty(),
                 expected,
                 slippage,
-                in.latencyMs(),
+                figures.latencyMs(),
                 round(adherence.score(facts)),
-                round(in.venueScore()),
+                round(figures.venueScore()),
                 after,
-                in.pnlImpact() == null ? BigDecimal.ZERO : in.pnlImpact(),
+                holding.pnlImpact() == null ? BigDecimal.ZERO : holding.pnlImpact(),
                 fees,
                 r.whatWorked(),
                 r.whatDidntWork(),
@@ -179,7 +184,7 @@ public final class ReportFactory {
     }
 
     private static BigDecimal slippage(ReportInput in, BigDecimal price) {
-        return slippage(in.side(), in.expectedPrice(), price);
+        return slippage(in.figures().side(), in.figures().expectedPrice(), price);
     }
 
     private static BigDecimal slippage(Side side, BigDecimal expected, BigDecimal price) {
@@ -197,7 +202,7 @@ public final class ReportFactory {
     /** The price a report judges against: a TWAP child's own expected price (the mark when it was sent), else the leg's. */
     private static BigDecimal expectedPrice(ReportInput in) {
         Order slice = twapSliceOf(in);
-        return slice != null && slice.expectedPrice() != null ? slice.expectedPrice() : in.expectedPrice();
+        return slice != null && slice.expectedPrice() != null ? slice.expectedPrice() : in.figures().expectedPrice();
     }
 
     private static double round(double d) {

@@ -240,8 +240,9 @@ class JournalCommitBenchmark {
         Order filled = acked.withFill(qty, price, fill.fee()).withStatus(OrderStatus.FILLED, null);
         PositionUpdate update = positions.computeIfAbsent(symbol, Position::flat).apply(fill);
         positions.put(symbol, update.after());
-        ReportInput input = new ReportInput(plan, Leg.ENTRY, null, ExecReport.Status.FILLED, filled, side, price, qty, qty, price,
-                1L, venue, 0.975, update.after(), price, BigDecimal.ZERO, null, Duration.ZERO, null, null, null, null)
+        ReportInput input = new ReportInput(plan, Leg.ENTRY, null, ExecReport.Status.FILLED, filled,
+                new ReportInput.LegFigures(side, price, qty, qty, price, 1L, venue, 0.975),
+                new ReportInput.Holding(update.after(), price, BigDecimal.ZERO), null, Duration.ZERO, null)
                 .withFill(fill, update);
         // What the engine does per fill besides the journal: build the report and write it as JSON.
         long a = System.nanoTime();
