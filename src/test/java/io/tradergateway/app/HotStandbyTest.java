@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -105,7 +106,7 @@ class HotStandbyTest {
             assertThat(starts.get()).as("lost the race once, then started").isEqualTo(2);
         }
         assertThatThrownBy(() -> send(port, "/health", null, null)).as("the standby API is closed once active")
-                .isInstanceOf(java.io.IOException.class);
+                .isInstanceOf(IOException.class);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.tradergateway.app;
 
 import io.tradergateway.kafka.KafkaSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class KafkaConfigTest {
     }
 
     @Test
-    void environmentAndFileTurnItOn(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void environmentAndFileTurnItOn(@TempDir Path dir) throws Exception {
         KafkaSettings k = GatewayConfig.load(null, Map.of("TRADER_KAFKA_BOOTSTRAP_SERVERS", "10.0.0.1:9092, kafka-2:9093",
                 "TRADER_KAFKA_PLANS_TOPIC", "desk.plans", "TRADER_KAFKA_GROUP_ID", "desk-gw")).kafka();
         assertThat(k.enabled()).isTrue();

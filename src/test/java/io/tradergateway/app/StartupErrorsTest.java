@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.sql.SQLException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,11 +14,11 @@ class StartupErrorsTest {
 
     @Test
     void causesAreAppendedOnceAndLineBreaksFlattened() {
-        SQLException sql = new SQLException("Connection is broken: \"java.net.ConnectException: Connection refused\"\n[90067-224]");
+        SQLException sql = new SQLException("Connection is broken: \"ConnectException: Connection refused\"\n[90067-224]");
         IllegalStateException open = new IllegalStateException("cannot open database jdbc:h2:tcp://x/db: " + sql.getMessage(), sql);
 
         assertThat(StartupErrors.oneLine(open)).isEqualTo(
-                "cannot open database jdbc:h2:tcp://x/db: Connection is broken: \"java.net.ConnectException: Connection refused\" [90067-224]");
+                "cannot open database jdbc:h2:tcp://x/db: Connection is broken: \"ConnectException: Connection refused\" [90067-224]");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -194,7 +195,7 @@ class GatewayBenchmark {
             List<Long> latencyMs = new ArrayList<>();
             Map<String, Integer> outcomes = new TreeMap<>();
             Map<String, Integer> venues = new TreeMap<>();
-            Map<String, List<Long>> stages = new java.util.LinkedHashMap<>();
+            Map<String, List<Long>> stages = new LinkedHashMap<>();
             String[] stageNames = {"POST -> validated (HTTP, parse, engine queue)", "validated -> order built (validate, size, route)",
                     "order built -> NewOrderSingle sent (commit plan+order, FIX send)", "sent -> acked (FIX round trip, engine queue)",
                     "acked -> fill handled (FIX, engine queue, fillExists read)", "fill -> filled report published (report, commit)",
@@ -231,7 +232,7 @@ class GatewayBenchmark {
             for (int q = 0; q < 4; q++) {
                 quarters[q] = Stats.of(Arrays.copyOfRange(endToEnd, q * filled / 4, (q + 1) * filled / 4)).p50();
             }
-            Map<String, Stats> stageStats = new java.util.LinkedHashMap<>();
+            Map<String, Stats> stageStats = new LinkedHashMap<>();
             stages.forEach((k, v) -> stageStats.put(k, Stats.of(toArray(v))));
             double acceptedSeconds = (lastAccepted - phaseStart) / 1e9;
             double completedSeconds = (lastSeen - phaseStart) / 1e9;
@@ -260,7 +261,7 @@ class GatewayBenchmark {
             return " (cannot read " + log + ": " + e + ")";
         }
         // Every engine failure in the log so far, grouped by exception and throwing frame, then one in full.
-        Map<String, Integer> failures = new java.util.LinkedHashMap<>();
+        Map<String, Integer> failures = new LinkedHashMap<>();
         int firstError = -1;
         for (int i = 0; i < lines.size(); i++) {
             if (!lines.get(i).contains(" ERROR ")) continue;

@@ -32,12 +32,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -142,7 +144,7 @@ class JournalCommitBenchmark {
         }
 
         StringBuilder out = new StringBuilder();
-        out.append("\n=== JournalCommitBenchmark ").append(java.time.LocalDateTime.now().withNano(0)).append(" ===\n");
+        out.append("\n=== JournalCommitBenchmark ").append(LocalDateTime.now().withNano(0)).append(" ===\n");
         out.append(GatewayBenchmark.machine()).append('\n');
         out.append("H2 file mode in a temp folder, ").append(PLANS).append(" plans measured after ").append(WARMUP)
                 .append(" warm-up; load average at start ").append(loadAtStart).append('\n');
@@ -228,7 +230,7 @@ class JournalCommitBenchmark {
         String planJson = GatewayBenchmark.marketPlan(planId, symbol, side == Side.BUY ? "long" : "short").toString();
         TradingPlan plan = ((ParseResult.Parsed) parser.parse(planJson)).plan();
         Instant now = clock.instant();
-        BigDecimal qty = new BigDecimal(10000).divide(price, 0, java.math.RoundingMode.DOWN);
+        BigDecimal qty = new BigDecimal(10000).divide(price, 0, RoundingMode.DOWN);
         ClOrdId id = new ClOrdId("TG-BENCH-" + tag + "-" + i);
         StoredPlan working = new StoredPlan(planId, "0".repeat(64), planJson, symbol, PlanState.WORKING, progressJson, now, now);
         Order created = new Order(

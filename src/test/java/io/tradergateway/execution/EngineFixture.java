@@ -7,6 +7,7 @@ import io.tradergateway.market.BookSnapshot;
 import io.tradergateway.market.TradePrint;
 import io.tradergateway.plan.ParseResult;
 import io.tradergateway.plan.PlanParser;
+import io.tradergateway.position.Position;
 import io.tradergateway.report.ExecReport;
 import io.tradergateway.risk.RiskLimits;
 import io.tradergateway.store.Database;
@@ -135,7 +136,7 @@ final class EngineFixture implements AutoCloseable {
 
     BigDecimal position(String symbol) throws Exception {
         return engine.query(v -> v.positions().stream().filter(p -> p.symbol().equals(symbol))
-                .map(io.tradergateway.position.Position::quantity).findFirst().orElse(BigDecimal.ZERO)).get(10, TimeUnit.SECONDS);
+                .map(Position::quantity).findFirst().orElse(BigDecimal.ZERO)).get(10, TimeUnit.SECONDS);
     }
 
     /** Moves the clock in steps, letting the engine's timer tick after each (for "nothing happens for a while"). */

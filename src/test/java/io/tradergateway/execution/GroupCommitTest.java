@@ -4,6 +4,8 @@ import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.ExecId;
 import io.tradergateway.plan.ParseResult;
 import io.tradergateway.plan.PlanParser;
+import io.tradergateway.report.ExecReport;
+import io.tradergateway.report.Json;
 import io.tradergateway.store.Database;
 import io.tradergateway.store.JdbcReportOutbox;
 import io.tradergateway.store.JdbcTradeJournal;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -86,7 +89,7 @@ class GroupCommitTest {
     @Test
     void aJournalThatCannotWriteStopsTheEngineInsteadOfReplayingEventByEvent() throws Exception {
         journal.journalFailed = new JournalFailedException("appending batch 7 to the journal failed (disk full)",
-                new java.io.IOException("No space left on device"));
+                new IOException("No space left on device"));
         List<CompletableFuture<TradingEngine.SubmitOutcome>> answers = submitWhileEngineIsBusy("js-a", "js-b");
 
         await().atMost(Duration.ofSeconds(10)).until(engine::stopped);
@@ -128,7 +131,7 @@ class GroupCommitTest {
         List<Long> out = new ArrayList<>();
         for (String planId : planIds) {
             for (String json : outbox.reportsOfPlan(planId)) {
-                out.add(io.tradergateway.report.Json.read(json, io.tradergateway.report.ExecReport.class).sequence());
+                out.add(Json.read(json, ExecReport.class).sequence());
             }
         }
         return out;
@@ -178,7 +181,7 @@ class GroupCommitTest {
         }
 
         @Override
-        public boolean fillExists(String venue, io.tradergateway.domain.ClOrdId clOrdId, ExecId execId) {
+        public boolean fillExists(String venue, ClOrdId clOrdId, ExecId execId) {
             return real.fillExists(venue, clOrdId, execId);
         }
 

@@ -5,6 +5,8 @@ import io.tradergateway.domain.ExecId;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.OrderId;
 import io.tradergateway.domain.Side;
+import io.tradergateway.plan.ParseResult;
+import io.tradergateway.plan.PlanParser;
 import io.tradergateway.system.Plans;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -133,7 +136,7 @@ class HostileVenueEngineTest {
         f.engine.onExecutionReport(f.report(order, ExecType.TRADE, OrderStatus.FILLED, order.quantity(), new BigDecimal("100.00")));
         ObjectNode poison = Plans.market("hv-poison", "AAPL", "long");
         String json = poison.toString();
-        var parsed = (io.tradergateway.plan.ParseResult.Parsed) new io.tradergateway.plan.PlanParser().parse(json);
+        var parsed = (ParseResult.Parsed) new PlanParser().parse(json);
         CompletableFuture<TradingEngine.SubmitOutcome> poisoned = f.engine.submit(parsed.plan(), json);
         await().atMost(WAIT).until(() -> f.engine.backlog() >= 2); // the timer ticks queue up too
         release.countDown();
@@ -165,7 +168,7 @@ class HostileVenueEngineTest {
 
         // The venue reports a fill of the first exit order after all (it had not rejected it after all).
         OrderCommand.NewOrder first = f.newOrders().get(1);
-        BigDecimal half = first.quantity().divide(BigDecimal.valueOf(2), 0, java.math.RoundingMode.DOWN);
+        BigDecimal half = first.quantity().divide(BigDecimal.valueOf(2), 0, RoundingMode.DOWN);
         f.engine.onExecutionReport(f.report(first, ExecType.TRADE, OrderStatus.PARTIALLY_FILLED, half, new BigDecimal("90.00")));
 
         await().atMost(WAIT).until(() -> f.position("AAPL").compareTo(entry.quantity().subtract(half)) == 0);

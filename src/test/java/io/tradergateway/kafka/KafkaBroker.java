@@ -11,12 +11,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -193,7 +195,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** Sends one record and waits for the broker's acknowledgement. */
     public void send(String topic, String key, byte[] value) {
         try (KafkaProducer<byte[], byte[]> p = producer()) {
-            p.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8), value))
+            p.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value))
                     .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot send to " + topic, e);
@@ -219,7 +221,7 @@ public final class KafkaBroker implements AutoCloseable {
                 if (System.nanoTime() > deadline) throw new IllegalStateException("could not read " + topic + " to its end " + end);
                 c.poll(Duration.ofMillis(200)).forEach(out::add);
             }
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (TimeoutException e) {
             return out;
         }
         return out;

@@ -5,6 +5,7 @@ import io.tradergateway.report.delivery.OutboxEntry;
 import io.tradergateway.report.delivery.ReportOutbox;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,7 @@ class KafkaReportPublisherTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> producers.size() == 1 && producers.get(0).history().size() == 2);
         MockProducer<String, String> first = producers.get(0);
         first.completeNext();
-        first.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker away"));
+        first.errorNext(new TimeoutException("broker away"));
         await().atMost(Duration.ofSeconds(10)).until(() -> publisher.status().state().equals("down"));
         assertThat(cursors.load(SETTINGS.cursorName())).as("nothing stored before the whole batch is acknowledged").isEqualTo(1);
         assertThat(publisher.status().lastError()).contains("broker away");

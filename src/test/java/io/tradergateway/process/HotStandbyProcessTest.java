@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,6 +36,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -101,7 +105,7 @@ class HotStandbyProcessTest {
         // Plans stream in, each sent to whichever gateway takes it; a 503 or a refused connection is retried.
         Map<String, Integer> acceptedBy = new ConcurrentHashMap<>();
         List<String> problems = new CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger retried = new AtomicInteger();
         Thread poster = new Thread(() -> {
             for (int i = 1; i <= PLANS && posting; i++) {
                 String id = "ha-" + i;
@@ -197,7 +201,7 @@ class HotStandbyProcessTest {
                 List<String> logons = Files.readAllLines(f).stream().filter(l -> l.contains("\u000135=A\u0001")
                         && l.contains("\u000149=GATEWAY\u0001")).toList();
                 assertThat(logons).as("A's and B's Logons at " + f.getFileName()).hasSizeGreaterThanOrEqualTo(2);
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\u000134=(\\d+)\u0001").matcher(logons.get(logons.size() - 1));
+                Matcher m = Pattern.compile("\u000134=(\\d+)\u0001").matcher(logons.get(logons.size() - 1));
                 assertThat(m.find()).isTrue();
                 assertThat(Integer.parseInt(m.group(1))).as("B's Logon seq at " + f.getFileName()).isGreaterThan(1);
             }
@@ -213,7 +217,7 @@ class HotStandbyProcessTest {
             Path to = Files.createDirectories(Path.of("target", "hot-standby-logs"));
             for (String name : List.of("a", "b")) {
                 Path log = dir.resolve("gateway-" + name + ".log");
-                if (Files.exists(log)) Files.copy(log, to.resolve("gateway-" + name + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                if (Files.exists(log)) Files.copy(log, to.resolve("gateway-" + name + ".log"), StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             System.err.println("keeping the gateway logs: " + e);

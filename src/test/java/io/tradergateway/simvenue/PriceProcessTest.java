@@ -3,6 +3,7 @@ package io.tradergateway.simvenue;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.SplittableRandom;
 
@@ -57,7 +58,7 @@ class PriceProcessTest {
         double expected = 100.0 * Math.exp(drift * DT * STEPS);
         assertThat(expected).isGreaterThan(110.0);
         assertThat(p.exactMid()).isCloseTo(expected, within(expected * 1e-9));
-        assertThat(p.mid()).isEqualByComparingTo(BigDecimal.valueOf(expected).setScale(2, java.math.RoundingMode.HALF_EVEN));
+        assertThat(p.mid()).isEqualByComparingTo(BigDecimal.valueOf(expected).setScale(2, RoundingMode.HALF_EVEN));
         // No drift and no volatility: the mid does not move at all.
         PriceProcess flat = process(0.0, 0.0, 1);
         for (int i = 0; i < 1000; i++) flat.step(STEP);

@@ -1,5 +1,6 @@
 package io.tradergateway.simvenue;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import quickfix.Group;
@@ -38,7 +39,7 @@ class SimVenueBackgroundTest extends SimVenueFixture {
         client.send("SIM_DEEP", TestFixClient.marketData("BG", TestFixClient.SUBSCRIBE, "TSLA"));
         client.await("SIM_DEEP", m -> hasEntry(m, "0", "2")); // a trade
         client.await("SIM_DEEP", m -> hasEntry(m, "1", "0")); // a bid level changed
-        org.awaitility.Awaitility.await().atMost(TestFixClient.WAIT).until(() -> sim.mid("TSLA").compareTo(start) != 0);
+        Awaitility.await().atMost(TestFixClient.WAIT).until(() -> sim.mid("TSLA").compareTo(start) != 0);
         assertNotEquals(0, sim.mid("TSLA").compareTo(start));
         assertNotNull(sim.lastTrade("SIM_DEEP", "TSLA"));
     }

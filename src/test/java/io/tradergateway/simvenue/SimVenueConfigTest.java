@@ -14,6 +14,7 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -67,7 +68,7 @@ class SimVenueConfigTest {
             assertEquals(config.port(venue), gateway.getInt(id, "SocketConnectPort"), venue);
             assertEquals("GATEWAY", id.getSenderCompID());
         }
-        assertEquals(new java.util.TreeSet<>(config.venues()), new java.util.TreeSet<>(gatewayVenues));
+        assertEquals(new TreeSet<>(config.venues()), new TreeSet<>(gatewayVenues));
         SessionSettings acceptor = config.sessionSettings();
         for (var it = acceptor.sectionIterator(); it.hasNext(); ) {
             SessionID id = it.next();

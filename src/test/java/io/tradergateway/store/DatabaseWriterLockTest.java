@@ -1,5 +1,6 @@
 package io.tradergateway.store;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,7 +51,7 @@ class DatabaseWriterLockTest {
             db.close();
             db = null;
             // The server lets go of a session's advisory locks when its backend ends, a moment after the client closed it.
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(probe::free);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(probe::free);
             assertThat(probe.free()).as("the probe gave it back").isTrue();
         }
     }

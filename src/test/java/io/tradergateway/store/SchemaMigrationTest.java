@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +75,7 @@ class SchemaMigrationTest {
             st.execute("INSERT INTO gateway_meta(meta_key, meta_value) VALUES ('instance_id', 'OLD1')");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO fills(venue, exec_id, cl_ord_id, plan_id, symbol, side,"
                     + " quantity, price, fee, exec_time) VALUES ('VENUE_A', 'E-1', 'GWOLD-000001', 'P-1', 'AAPL', 'BUY', 10, 189.5, 0.1, ?)")) {
-                ps.setObject(1, AT.atOffset(java.time.ZoneOffset.UTC));
+                ps.setObject(1, AT.atOffset(ZoneOffset.UTC));
                 ps.executeUpdate();
             }
         }

@@ -215,7 +215,7 @@ class CancelAndRejectSystemTest {
         String venue = "SIM_DEEP";
         BigDecimal mid = h.mid("SPY");
         ObjectNode plan = Plans.limit("rj-cancel", "SPY", "long",
-                mid.multiply(new BigDecimal("0.9")).setScale(2, java.math.RoundingMode.DOWN).doubleValue(), venue);
+                mid.multiply(new BigDecimal("0.9")).setScale(2, RoundingMode.DOWN).doubleValue(), venue);
         assertThat(h.post("/v1/plans", plan).status()).isEqualTo(202);
         await().atMost(GatewayHarness.WAIT).until(() -> h.firstOrderStatus("rj-cancel").equals("NEW"));
         String clOrdId = h.plan("rj-cancel").path("orders").get(0).path("cl_ord_id").asText();
@@ -265,7 +265,7 @@ class CancelAndRejectSystemTest {
         int sent = orders("cx-twap").size();
         assertThat(sent).isBetween(1, 2);
         // No slice after the cancel, even once the rest of the schedule is due.
-        await().during(java.time.Duration.ofMillis(1500)).atMost(GatewayHarness.WAIT)
+        await().during(Duration.ofMillis(1500)).atMost(GatewayHarness.WAIT)
                 .until(() -> orders("cx-twap").size() == sent);
         BigDecimal filled = orders("cx-twap").stream().map(o -> o.path("cum_qty").decimalValue())
                 .reduce(BigDecimal.ZERO, BigDecimal::add);

@@ -21,6 +21,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,7 +232,7 @@ class DeliverySystemTest {
     }
 
     /** 0 for equal nodes, and for numbers of equal value whatever their text (190, 190.00, 1.9E+2). */
-    private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> {
+    private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> {
         if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue());
         return a.equals(b) ? 0 : 1;
     };

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -113,7 +114,7 @@ class DisconnectSystemTest {
     }
 
     private List<JsonNode> fills(String planId) {
-        List<JsonNode> out = new java.util.ArrayList<>();
+        List<JsonNode> out = new ArrayList<>();
         h.plan(planId).path("orders").get(0).path("fills").forEach(out::add);
         return out;
     }

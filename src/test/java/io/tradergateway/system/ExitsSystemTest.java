@@ -1,6 +1,7 @@
 package io.tradergateway.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tradergateway.simvenue.VenueProfile;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -340,11 +342,11 @@ class ExitsSystemTest {
     }
 
     private JsonNode exitOrders(String planId) {
-        List<JsonNode> exits = new java.util.ArrayList<>();
+        List<JsonNode> exits = new ArrayList<>();
         h.plan(planId).path("orders").forEach(o -> {
             if (o.path("leg").asText().equals("exit")) exits.add(o);
         });
-        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().addAll(exits);
+        return JsonNodeFactory.instance.arrayNode().addAll(exits);
     }
 
     /** Every report's position_after for the symbol has the given sign or is flat. */

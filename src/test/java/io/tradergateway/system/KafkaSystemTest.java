@@ -8,6 +8,7 @@ import io.tradergateway.kafka.KafkaReportPublisher;
 import io.tradergateway.kafka.KafkaSettings;
 import io.tradergateway.report.Json;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -253,8 +254,8 @@ class KafkaSystemTest {
         try (Admin admin = broker.admin()) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < 2; p++) latest.put(new TopicPartition(PLANS, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < 2; p++) latest.put(new TopicPartition(PLANS, p), OffsetSpec.latest());
             long behind = 0;
             for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
                 OffsetAndMetadata c = committed.get(e.getKey());

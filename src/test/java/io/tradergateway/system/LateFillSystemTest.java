@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -84,6 +85,6 @@ class LateFillSystemTest {
     }
 
     private static List<String> texts(JsonNode report, String field) {
-        return java.util.stream.StreamSupport.stream(report.path(field).spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(report.path(field).spliterator(), false).map(JsonNode::asText).toList();
     }
 }

@@ -1,6 +1,7 @@
 package io.tradergateway.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.tradergateway.simvenue.BookSnapshot;
 import io.tradergateway.simvenue.PriceLevel;
 import org.junit.jupiter.api.AfterAll;
@@ -111,7 +112,7 @@ class MarketViewSystemTest {
         for (JsonNode e : view.path("venues")) {
             if (e.path("venue").asText().equals(venue)) return e;
         }
-        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        return MissingNode.getInstance();
     }
 
     private static boolean matchesTop(JsonNode entry, BookSnapshot book) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -111,7 +112,7 @@ class OpsLogSystemTest {
     // ---------------------------------------------------------------- helpers
 
     private List<String> orderIds(String planId) {
-        List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         h.plan(planId).path("orders").forEach(o -> ids.add(o.path("cl_ord_id").asText()));
         return ids;
     }

@@ -3,6 +3,7 @@ package io.tradergateway.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tradergateway.simvenue.VenueProfile;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,8 +159,8 @@ class PositionsApiSystemTest {
         assertThat(p.path("unrealized_pnl").decimalValue()).isEqualByComparingTo(expected);
     }
 
-    private static org.assertj.core.data.Offset<BigDecimal> within(BigDecimal qty) {
+    private static Offset<BigDecimal> within(BigDecimal qty) {
         // Mark within two ticks of the mid: unrealized within 0.02 × quantity of the hand-computed figure.
-        return org.assertj.core.data.Offset.offset(TOLERANCE.multiply(qty));
+        return Offset.offset(TOLERANCE.multiply(qty));
     }
 }

@@ -2,6 +2,7 @@ package io.tradergateway.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tradergateway.report.Json;
 import io.tradergateway.simvenue.ScriptedOutcome;
 import io.tradergateway.simvenue.VenueProfile;
 import org.junit.jupiter.api.AfterEach;
@@ -173,7 +174,7 @@ class VenueLearningSystemTest {
             while (rs.next()) stored.put(rs.getString("venue"), rs.getString("stats_json"));
         }
         assertThat(stored).containsKeys("SIM_CHEAP", "SIM_DEEP");
-        JsonNode cheapRow = io.tradergateway.report.Json.MAPPER.readTree(stored.get("SIM_CHEAP"));
+        JsonNode cheapRow = Json.MAPPER.readTree(stored.get("SIM_CHEAP"));
         assertThat(cheapRow.path("sampleCount").asLong()).isEqualTo(1);
         assertThat(cheapRow.path("successRate").asDouble()).isZero();
         h.startGateway();

@@ -13,15 +13,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.http.HttpRequest;
 import java.math.RoundingMode;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,8 +136,8 @@ class WalkingSkeletonTest {
         String nan = Plans.market("skel-bad-3", "AAPL", "long").toString().replace("\"confidence_score\":0.7", "\"confidence_score\":NaN");
         assertField(h.post("/v1/plans", nan), "confidence_score");
 
-        var unauthorized = h.call(java.net.http.HttpRequest.newBuilder(h.uri("/v1/plans"))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(missing.toString())).build());
+        var unauthorized = h.call(HttpRequest.newBuilder(h.uri("/v1/plans"))
+                .POST(HttpRequest.BodyPublishers.ofString(missing.toString())).build());
         assertThat(unauthorized.status()).isEqualTo(401);
         assertThat(h.reports()).isEmpty();
     }

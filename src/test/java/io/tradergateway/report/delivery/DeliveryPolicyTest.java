@@ -1,6 +1,7 @@
 package io.tradergateway.report.delivery;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.net.URI;
 import java.time.Duration;
@@ -62,7 +63,7 @@ class DeliveryPolicyTest {
         assertMessage("blank consumer name", () -> new ConsumerEndpoint(" ", null, null));
     }
 
-    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable build) {
+    private static void assertMessage(String expected, Executable build) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build);
         assertEquals(expected, e.getMessage());
     }

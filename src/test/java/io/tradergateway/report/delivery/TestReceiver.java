@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -102,10 +103,10 @@ final class TestReceiver implements AutoCloseable {
     }
 
     ConsumerEndpoint endpoint() {
-        return new ConsumerEndpoint(consumer, URI.create("http://127.0.0.1:" + port + "/reports"), java.time.Duration.ofSeconds(5));
+        return new ConsumerEndpoint(consumer, URI.create("http://127.0.0.1:" + port + "/reports"), Duration.ofSeconds(5));
     }
 
-    ConsumerEndpoint endpoint(java.time.Duration timeout) {
+    ConsumerEndpoint endpoint(Duration timeout) {
         return new ConsumerEndpoint(consumer, URI.create("http://127.0.0.1:" + port + "/reports"), timeout);
     }
 

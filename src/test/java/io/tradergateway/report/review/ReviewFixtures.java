@@ -1,5 +1,7 @@
 package io.tradergateway.report.review;
 
+import io.tradergateway.domain.Side;
+
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +36,7 @@ final class ReviewFixtures {
     /** A buy expected at 100 executed at 100.15: 15 bps against 10. */
     static ExecutionFacts slipped() {
         return base().expectedPrice(d("100")).executedAvgPrice(d("100.15"))
-                .slippage(Slippage.adverseFraction(io.tradergateway.domain.Side.BUY, d("100"), d("100.15")))
+                .slippage(Slippage.adverseFraction(Side.BUY, d("100"), d("100.15")))
                 .latencyMs(80L).filledQuantity(d("100")).venue("SIM_A").build();
     }
 
