@@ -23,13 +23,58 @@ import java.util.Optional;
  *       the fill, within 1 % of the average of the fills.</li>
  * </ul>
  * A status answer (ExecType I) that reports more filled than booked is checked the same way on its CumQty and on the
- * price it implies for the part not booked yet.
+ * price it implies for the part not booked yet. Before all of these, on every report ({@link #ids}): its ExecID (17) and
+ * OrderID (37) are ids the gateway can store, at most {@value #MAX_EXEC_ID} and {@value #MAX_ORDER_ID} characters
+ * (the columns that hold them) and without control characters (PostgreSQL text cannot hold U+0000).
  */
 final class ReportCheck {
     static final int PRICE_BAND_PERCENT = 10;
     private static final BigDecimal PRICE_BAND = BigDecimal.valueOf(PRICE_BAND_PERCENT).movePointLeft(2);
 
+    /** Longest ExecID the gateway books (the {@code fills.exec_id} column). */
+    static final int MAX_EXEC_ID = 128;
+    /** Longest OrderID the gateway keeps (the {@code orders.venue_order_id} column); our ClOrdIDs are no longer. */
+    static final int MAX_ORDER_ID = 64;
+
     private ReportCheck() {
+    }
+
+    /** Why the report's ExecID or OrderID cannot be stored, or empty when both can. */
+    static Optional<String> ids(VenueExecutionReport r) {
+        Optional<String> exec = id("ExecID", r.execId() == null ? null : r.execId().value(), MAX_EXEC_ID);
+        if (exec.isPresent()) return exec;
+        return id("OrderID", r.orderId() == null ? null : r.orderId().value(), MAX_ORDER_ID);
+    }
+
+    private static Optional<String> id(String name, String value, int max) {
+        if (value == null) return Optional.empty();
+        if (value.length() > max) {
+            return Optional.of(name + " is " + value.length() + " characters long (at most " + max + ")");
+        }
+        if (!printable(value)) return Optional.of(name + " holds a control character");
+        return Optional.empty();
+    }
+
+    /** Whether {@code id} could be a ClOrdID the gateway issued: printable and not longer than its ids. */
+    static boolean couldBeOurs(String id) {
+        return id != null && id.length() <= MAX_ORDER_ID && printable(id);
+    }
+
+    /** {@code id} as it can be stored and shown: control characters as U+FFFD, cut to {@code max} characters. */
+    static String storable(String id, int max) {
+        StringBuilder out = new StringBuilder(Math.min(id.length(), max));
+        for (int i = 0; i < id.length() && out.length() < max; i++) {
+            char c = id.charAt(i);
+            out.append(Character.isISOControl(c) ? '\uFFFD' : c);
+        }
+        return out.toString();
+    }
+
+    private static boolean printable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) return false;
+        }
+        return true;
     }
 
     /** Why this fill report cannot be booked against {@code order}, or empty when it can. */

@@ -61,10 +61,11 @@ final class VenueEvents extends ExecutionCollaborator {
         }
         if (order == null) {
             // Orders of ended plans leave memory (and are not loaded at start-up), but a venue may still report on
-            // one, e.g. a fill it failed to report in time: the journal has every order we ever sent.
-            Optional<Order> stored = journal.findOrder(r.clOrdId());
-            if (stored.isEmpty() && r.origClOrdId() != null) stored = journal.findOrder(r.origClOrdId());
-            if (stored.isEmpty()) stored = Execution.cancelledOrderOf(r.clOrdId()).flatMap(journal::findOrder);
+            // one, e.g. a fill it failed to report in time: the journal has every order we ever sent. An id we cannot
+            // have issued is not looked up (a query with U+0000 fails on PostgreSQL).
+            Optional<Order> stored = findOrder(r.clOrdId());
+            if (stored.isEmpty() && r.origClOrdId() != null) stored = findOrder(r.origClOrdId());
+            if (stored.isEmpty()) stored = Execution.cancelledOrderOf(r.clOrdId()).flatMap(this::findOrder);
             if (stored.isEmpty() || !stored.get().venue().equals(r.venue())) {
                 log.warn("execution report {} {} for unknown ClOrdID {} from {} ignored", r.execType(), r.execId(), r.clOrdId(), r.venue());
                 countIgnored(IGNORED_UNKNOWN_ORDER);
@@ -79,6 +80,11 @@ final class VenueEvents extends ExecutionCollaborator {
         MDC.put("plan_id", order.planId());
         MDC.put("cl_ord_id", orderId.value());
         ActivePlan ap = state.plans.get(order.planId());
+        Optional<String> unstorable = ReportCheck.ids(r);
+        if (unstorable.isPresent()) {
+            quarantine(order, r, unstorable.get());
+            return;
+        }
         Order before = order;
         order = order.withVenueAnswer(r.orderId(), r.receivedAt());
         Optional<String> bad = r.execType() == ExecType.ORDER_STATUS ? ReportCheck.statusAnswer(order, r, execution.markPrice(order.symbol()))
@@ -168,11 +174,17 @@ final class VenueEvents extends ExecutionCollaborator {
      * state change, nothing learned), one ERROR line, counted, and the order flagged for an operator.
      */
     private void quarantine(Order order, VenueExecutionReport r, String why) {
-        execution.write(new JournalWrite.PutQuarantined(r.venue(), order.clOrdId().value(), order.planId(), r.execId().value(), why,
+        String execId = ReportCheck.storable(r.execId().value(), ReportCheck.MAX_EXEC_ID);
+        execution.write(new JournalWrite.PutQuarantined(r.venue(), order.clOrdId().value(), order.planId(), execId, why,
                 r.toString(), r.receivedAt()));
         countIgnored(IGNORED_QUARANTINED);
-        execution.flag(order, "quarantine " + r.execId(), "QUARANTINED " + r.execType() + " report ExecID " + r.execId() + " from "
+        execution.flag(order, "quarantine " + execId, "QUARANTINED " + r.execType() + " report ExecID " + execId + " from "
                 + r.venue() + ": " + why + "; not booked (GET /v1/quarantine)");
+    }
+
+    /** The stored order with this ClOrdID; none for an id the gateway cannot have issued. */
+    private Optional<Order> findOrder(ClOrdId id) {
+        return ReportCheck.couldBeOurs(id.value()) ? journal.findOrder(id) : Optional.empty();
     }
 
     private void logVenueEvent(Order order, Order before, VenueExecutionReport r) {

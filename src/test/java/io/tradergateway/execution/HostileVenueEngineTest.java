@@ -1,6 +1,7 @@
 package io.tradergateway.execution;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.ExecId;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.OrderId;
@@ -111,6 +112,52 @@ class HostileVenueEngineTest {
         f.engine.onExecutionReport(f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, px));
         await().atMost(WAIT).until(() -> f.planState("hv-bad") == PlanState.FILLED);
         assertThat(f.position("AAPL")).isEqualByComparingTo(qty);
+    }
+
+    /**
+     * Ids the tables cannot hold: an ExecID or OrderID longer than its column, or holding a control character (U+0000,
+     * which PostgreSQL text refuses). Booked, such a report would fail every later write of the tables until the
+     * journal gave up and stopped the engine: a venue could halt the gateway with one message.
+     */
+    @Test
+    void reportsWithIdsTheTablesCannotHoldAreQuarantinedAndTradingGoesOn() throws Exception {
+        start();
+        OrderCommand.NewOrder order = enter("hv-ids");
+        BigDecimal qty = order.quantity();
+        BigDecimal px = new BigDecimal("100.00");
+        List<VenueExecutionReport> bad = List.of(
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, px, "X".repeat(200), "AAPL", Side.BUY),
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, px, "X-nul\u0000", "AAPL", Side.BUY),
+                new VenueExecutionReport(VENUE, order.clOrdId(), null, new OrderId("O".repeat(100)), new ExecId("X-long-order-id"),
+                        ExecType.TRADE, OrderStatus.FILLED, "AAPL", Side.BUY, qty, px, qty, BigDecimal.ZERO, px, null, null,
+                        f.clock.instant(), false, f.clock.instant()),
+                new VenueExecutionReport(VENUE, order.clOrdId(), null, new OrderId("O-\u0001"), new ExecId("X-ctl-order-id"),
+                        ExecType.NEW, OrderStatus.NEW, "AAPL", Side.BUY, null, null, BigDecimal.ZERO, qty, BigDecimal.ZERO,
+                        null, null, f.clock.instant(), false, f.clock.instant()));
+        bad.forEach(f.engine::onExecutionReport);
+
+        await().atMost(WAIT).until(() -> f.journal.quarantined(100).size() == bad.size());
+        assertThat(f.position("AAPL")).as("nothing booked").isZero();
+        List<String> reasons = f.journal.quarantined(100).stream().map(r -> (String) r.get("reason")).toList();
+        assertThat(reasons).anyMatch(r -> r.contains("ExecID is 200 characters long (at most 128)"))
+                .anyMatch(r -> r.contains("ExecID holds a control character"))
+                .anyMatch(r -> r.contains("OrderID is 100 characters long (at most 64)"))
+                .anyMatch(r -> r.contains("OrderID holds a control character"));
+        assertThat(f.journal.quarantined(100)).allSatisfy(row -> assertThat((String) row.get("exec_id"))
+                .hasSizeLessThanOrEqualTo(128).doesNotContain("\u0000"));
+
+        // A ClOrdID the gateway cannot have issued is not looked up in the tables (on PostgreSQL the query would fail).
+        f.engine.onExecutionReport(new VenueExecutionReport(VENUE, new ClOrdId("TG-\u0000"), null, new OrderId("O-9"),
+                new ExecId("X-unknown"), ExecType.NEW, OrderStatus.NEW, "AAPL", Side.BUY, null, null, BigDecimal.ZERO, qty,
+                BigDecimal.ZERO, null, null, f.clock.instant(), false, f.clock.instant()));
+        await().atMost(WAIT).until(() -> f.engine.ignoredVenueReports().getOrDefault("unknown_order", 0L) == 1L);
+
+        // The engine still runs, and the true fill is booked.
+        f.engine.onExecutionReport(f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, px));
+        await().atMost(WAIT).until(() -> f.planState("hv-ids") == PlanState.FILLED);
+        assertThat(f.position("AAPL")).isEqualByComparingTo(qty);
+        assertThat(f.engine.stopped()).isFalse();
+        assertThat(f.journal.findOrder(order.clOrdId()).orElseThrow().venueOrderId().value()).hasSizeLessThanOrEqualTo(64);
     }
 
     @Test
