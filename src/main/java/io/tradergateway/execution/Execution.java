@@ -876,7 +876,19 @@ final class Execution {
         tx.effect(() -> venues.send(new OrderCommand.SubscribeMarketData(venue, requestId, List.copyOf(symbols))));
     }
 
+    /** Market-data facts about symbols nobody asked for, dropped (written on the engine thread, read by any). */
+    private final LongAdder ignoredMarketData = new LongAdder();
+
     void onMarketData(MarketDataEvent event) {
+        if (!state.expectsMarketData(event.venue(), event.symbol())) {
+            ignoredMarketData.increment();
+            long dropped = ignoredMarketData.sum();
+            if (isPowerOfTen(dropped)) {
+                log.warn("market data from {} about {}, a symbol the gateway neither asked it for nor knows: dropped "
+                        + "({} such facts so far)", event.venue(), event.symbol(), dropped);
+            }
+            return;
+        }
         state.market.apply(event);
         String symbol = event.symbol();
         Instant now = clock.instant();
@@ -904,6 +916,16 @@ final class Execution {
                 }
             }
         }
+    }
+
+    long ignoredMarketData() {
+        return ignoredMarketData.sum();
+    }
+
+    /** 1, 10, 100, ...: when a repeated drop is logged again (a few lines however long it goes on). */
+    private static boolean isPowerOfTen(long n) {
+        while (n >= 10 && n % 10 == 0) n /= 10;
+        return n == 1;
     }
 
     /** A venue's ExecutionReport (35=8): see {@link VenueEvents}. */
@@ -1195,7 +1217,7 @@ final class Execution {
      * priced from (a stale trade would cap marketable limits away from the market and misstate slippage).
      */
     Optional<BigDecimal> markPrice(String symbol) {
-        Optional<BigDecimal> mid = state.market.symbol(symbol).mid();
+        Optional<BigDecimal> mid = state.market.peek(symbol).mid();
         return mid.isPresent() ? mid : state.price(symbol);
     }
 
@@ -1286,7 +1308,7 @@ final class Execution {
 
             @Override
             public MarketView market(String symbol) {
-                return MarketView.of(state.market.symbol(symbol), clock.instant());
+                return MarketView.of(state.market.peek(symbol), clock.instant());
             }
 
             @Override

@@ -251,6 +251,14 @@ public final class TradingEngine implements VenueEventSink, AutoCloseable {
         return execution.ignoredReports();
     }
 
+    /**
+     * Market-data facts dropped because they were about a symbol the gateway neither asked that venue for nor knows
+     * (see {@code EngineState.expectsMarketData}). Safe to call from any thread.
+     */
+    public long ignoredMarketData() {
+        return execution.ignoredMarketData();
+    }
+
     @Override
     public void close() {
         running = false;

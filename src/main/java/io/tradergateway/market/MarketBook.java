@@ -46,6 +46,12 @@ public final class MarketBook {
         return Optional.ofNullable(symbols.get(symbol));
     }
 
+    /** The symbol's market state, or an empty one that is not kept: for questions, which must not add symbols. */
+    public SymbolMarket peek(String symbol) {
+        SymbolMarket known = symbols.get(Objects.requireNonNull(symbol, "symbol"));
+        return known != null ? known : new SymbolMarket(symbol, windowLength);
+    }
+
     /** Symbols with market state, in name order. */
     public Set<String> symbols() {
         return Collections.unmodifiableSet(symbols.keySet());

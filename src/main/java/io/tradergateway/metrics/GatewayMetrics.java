@@ -184,6 +184,9 @@ public final class GatewayMetrics implements AutoCloseable {
             Gauge.builder("trader.trading.state", engine, e -> e.tradingState() == state ? 1 : 0).tag("state", state.wireName())
                     .description("1 for the trading state in force (active, reducing, halted)").strongReference(true).register(registry);
         }
+        FunctionCounter.builder("trader.market.data.ignored", engine, TradingEngine::ignoredMarketData)
+                .description("market-data facts about symbols the gateway neither asked the venue for nor knows, dropped")
+                .register(registry);
         registerEngineCounters();
         if (dispatcher != null) {
             // Pushed consumers only: the gateway does not know how far a pull-only consumer has read.

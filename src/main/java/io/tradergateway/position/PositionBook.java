@@ -20,6 +20,11 @@ public final class PositionBook {
         return bySymbol.getOrDefault(symbol, Position.flat(symbol));
     }
 
+    /** Whether the symbol was ever traded (its position is kept, flat or not). */
+    public boolean holds(String symbol) {
+        return bySymbol.containsKey(symbol);
+    }
+
     /** Applies the fill to its symbol's position and keeps the result. */
     public PositionUpdate apply(Fill fill) {
         PositionUpdate update = get(fill.symbol()).apply(fill);

@@ -6,6 +6,9 @@ import io.tradergateway.domain.ExecId;
 import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.OrderId;
 import io.tradergateway.domain.Side;
+import io.tradergateway.market.BookLevel;
+import io.tradergateway.market.BookSnapshot;
+import io.tradergateway.market.TradePrint;
 import io.tradergateway.plan.ParseResult;
 import io.tradergateway.plan.PlanParser;
 import io.tradergateway.system.Plans;
@@ -17,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -158,6 +163,28 @@ class HostileVenueEngineTest {
         assertThat(f.position("AAPL")).isEqualByComparingTo(qty);
         assertThat(f.engine.stopped()).isFalse();
         assertThat(f.journal.findOrder(order.clOrdId()).orElseThrow().venueOrderId().value()).hasSizeLessThanOrEqualTo(64);
+    }
+
+    /**
+     * Market data for symbols the gateway never asked for and does not know (a venue streaming its whole universe, or
+     * garbage) is dropped and counted: kept, each would hold a book and a trade window in memory, without bound.
+     */
+    @Test
+    void marketDataForSymbolsNeverAskedForIsDroppedAndCounted() throws Exception {
+        start();
+        Instant now = f.clock.instant();
+        for (int i = 0; i < 500; i++) {
+            f.engine.onMarketData(new BookSnapshot(VENUE, "JUNK-" + i, List.of(new BookLevel(BigDecimal.ONE, BigDecimal.TEN)),
+                    List.of(new BookLevel(new BigDecimal("1.01"), BigDecimal.TEN)),
+                    Optional.of(new TradePrint(VENUE, "JUNK-" + i, BigDecimal.ONE, BigDecimal.TEN, now)), now));
+        }
+        f.price(VENUE, "AAPL", "100.99", "101.01");
+
+        assertThat(f.engine.ignoredMarketData()).isEqualTo(500);
+        assertThat(f.engine.query(v -> v.markPrice("JUNK-7")).get(10, TimeUnit.SECONDS)).isEmpty();
+        assertThat(f.engine.query(v -> v.market("JUNK-7").venues()).get(10, TimeUnit.SECONDS)).isEmpty();
+        assertThat(f.engine.query(v -> v.markPrice("AAPL")).get(10, TimeUnit.SECONDS))
+                .hasValueSatisfying(mark -> assertThat(mark).isEqualByComparingTo("101.00"));
     }
 
     @Test

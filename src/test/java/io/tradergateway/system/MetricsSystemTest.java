@@ -69,6 +69,7 @@ class MetricsSystemTest {
             assertThat(value(before, "trader_plans{state=\"" + state + "\"}")).isZero();
         }
         assertThat(value(before, "trader_kill_switch_engaged")).isZero();
+        assertThat(value(before, "trader_market_data_ignored_total")).as("the venue sends only what was asked for").isZero();
         assertThat(value(before, "trader_engine_backlog")).isGreaterThanOrEqualTo(0);
         assertThat(value(before, "trader_plan_flags")).isZero();
         assertThat(value(before, "trader_engine_stopped")).isZero();
