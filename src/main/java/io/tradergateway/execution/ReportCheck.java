@@ -1,5 +1,6 @@
 package io.tradergateway.execution;
 
+import io.tradergateway.domain.PriceBounds;
 import io.tradergateway.domain.Side;
 
 import java.math.BigDecimal;
@@ -13,7 +14,9 @@ import java.util.Optional;
  * functions; the rules, in order:
  * <ul>
  *   <li>its Symbol (55) and Side (54), when present, are the order's;</li>
- *   <li>a fill's LastQty (32) and LastPx (31) are positive;</li>
+ *   <li>a fill's LastQty (32) and LastPx (31) are positive, LastPx below {@link PriceBounds#MAX} (the tables keep 14
+ *       integer digits), and its Commission (12), when present, not more than the fill's value either way (a rebate
+ *       is a negative commission);</li>
  *   <li>the fill does not take the order past its OrderQty, and the venue's CumQty (14) is not above it (no
  *       tolerance: a venue never fills more than it was asked to);</li>
  *   <li>a limit order's fill is not worse than its limit;</li>
@@ -93,6 +96,10 @@ final class ReportCheck {
         }
         Optional<String> price = price(order, r.lastPx(), "LastPx", market);
         if (price.isPresent()) return price;
+        BigDecimal value = r.lastQty().multiply(r.lastPx());
+        if (r.commission() != null && r.commission().abs().compareTo(value) > 0) {
+            return Optional.of("Commission " + text(r.commission()) + " is more than the fill's value " + text(value));
+        }
         if (r.avgPx() != null && r.cumQty() != null && r.cumQty().signum() > 0 && r.avgPx().signum() <= 0) {
             return Optional.of("AvgPx " + text(r.avgPx()) + " is not positive with CumQty " + text(r.cumQty()));
         }
@@ -145,6 +152,9 @@ final class ReportCheck {
 
     private static Optional<String> price(Order order, BigDecimal px, String what, Optional<BigDecimal> market) {
         if (px.signum() <= 0) return Optional.of(what + " " + text(px) + " is not positive");
+        if (px.compareTo(PriceBounds.MAX) >= 0) {
+            return Optional.of(what + " " + text(px) + " is beyond what the gateway books (below " + text(PriceBounds.MAX) + ")");
+        }
         if (order.type() == OrderType.LIMIT && order.limitPrice() != null) {
             int vsLimit = px.compareTo(order.limitPrice());
             boolean worse = order.side() == Side.BUY ? vsLimit > 0 : vsLimit < 0;

@@ -166,6 +166,40 @@ class HostileVenueEngineTest {
     }
 
     /**
+     * Figures the tables cannot hold (prices have 14 integer digits) or that make no sense against the fill: booked,
+     * they would fail every later write of the tables, as an id too long would.
+     */
+    @Test
+    void fillsWithAPriceOrCommissionBeyondBeliefAreQuarantined() throws Exception {
+        start();
+        OrderCommand.NewOrder order = enter("hv-figures");
+        BigDecimal qty = order.quantity();
+        BigDecimal px = new BigDecimal("100.00");
+        List<VenueExecutionReport> bad = List.of(
+                new VenueExecutionReport(VENUE, order.clOrdId(), null, new OrderId("O-1"), new ExecId("X-fee"),
+                        ExecType.TRADE, OrderStatus.FILLED, "AAPL", Side.BUY, qty, px, qty, BigDecimal.ZERO, px,
+                        new BigDecimal("1e15"), null, f.clock.instant(), false, f.clock.instant()),
+                new VenueExecutionReport(VENUE, order.clOrdId(), null, new OrderId("O-1"), new ExecId("X-rebate"),
+                        ExecType.TRADE, OrderStatus.FILLED, "AAPL", Side.BUY, qty, px, qty, BigDecimal.ZERO, px,
+                        qty.multiply(px).add(BigDecimal.ONE).negate(), null, f.clock.instant(), false, f.clock.instant()),
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, new BigDecimal("1e20"), "X-px", "AAPL", Side.BUY));
+        bad.forEach(f.engine::onExecutionReport);
+
+        await().atMost(WAIT).until(() -> f.journal.quarantined(100).size() == bad.size());
+        assertThat(f.position("AAPL")).as("nothing booked").isZero();
+        List<String> reasons = f.journal.quarantined(100).stream().map(r -> (String) r.get("reason")).toList();
+        assertThat(reasons).anyMatch(r -> r.contains("Commission 1000000000000000 is more than the fill's value"))
+                .anyMatch(r -> r.contains("Commission -" + qty.multiply(px).add(BigDecimal.ONE).stripTrailingZeros().toPlainString()
+                        + " is more than the fill's value"))
+                .anyMatch(r -> r.contains("LastPx 100000000000000000000 is beyond what the gateway books"));
+
+        f.engine.onExecutionReport(f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, px));
+        await().atMost(WAIT).until(() -> f.planState("hv-figures") == PlanState.FILLED);
+        assertThat(f.position("AAPL")).isEqualByComparingTo(qty);
+        assertThat(f.engine.stopped()).isFalse();
+    }
+
+    /**
      * Market data for symbols the gateway never asked for and does not know (a venue streaming its whole universe, or
      * garbage) is dropped and counted: kept, each would hold a book and a trade window in memory, without bound.
      */
