@@ -1,5 +1,6 @@
 package io.tradergateway.market;
 
+import io.tradergateway.domain.PriceBounds;
 import io.tradergateway.domain.Side;
 
 import java.math.BigDecimal;
@@ -67,12 +68,13 @@ public final class SymbolMarket {
     }
 
     private void onTrade(TradePrint print) {
+        if (!PriceBounds.usable(print.price())) return;
         window.onTrade(print.time(), print.price(), print.qty());
         moveLastPrice(print);
     }
 
     private void moveLastPrice(TradePrint print) {
-        if (print.price().signum() <= 0) return;
+        if (!PriceBounds.usable(print.price())) return;
         if (lastTradeTime == null || !print.time().isBefore(lastTradeTime)) {
             lastTradePrice = print.price();
             lastTradeTime = print.time();

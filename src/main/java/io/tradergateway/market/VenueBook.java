@@ -1,5 +1,6 @@
 package io.tradergateway.market;
 
+import io.tradergateway.domain.PriceBounds;
 import io.tradergateway.domain.Side;
 
 import java.math.BigDecimal;
@@ -14,6 +15,12 @@ import java.util.Optional;
  * Mutated only through {@link SymbolMarket}; readers get copies.
  */
 public final class VenueBook {
+
+    /**
+     * Most levels kept per side. Feeds send 5 to 20; one that adds levels and never deletes them must not grow a book
+     * (and the time to update it) without bound: past this the worst levels go.
+     */
+    static final int MAX_DEPTH = 100;
 
     static final Comparator<BookLevel> BIDS_BEST_FIRST = Comparator.comparing(BookLevel::price).reversed();
     static final Comparator<BookLevel> OFFERS_BEST_FIRST = Comparator.comparing(BookLevel::price);
@@ -67,8 +74,8 @@ public final class VenueBook {
     void replace(List<BookLevel> newBids, List<BookLevel> newOffers, Instant time) {
         bids.clear();
         offers.clear();
-        newBids.stream().filter(VenueBook::isUsable).sorted(BIDS_BEST_FIRST).forEach(bids::add);
-        newOffers.stream().filter(VenueBook::isUsable).sorted(OFFERS_BEST_FIRST).forEach(offers::add);
+        newBids.stream().filter(VenueBook::isUsable).sorted(BIDS_BEST_FIRST).limit(MAX_DEPTH).forEach(bids::add);
+        newOffers.stream().filter(VenueBook::isUsable).sorted(OFFERS_BEST_FIRST).limit(MAX_DEPTH).forEach(offers::add);
         lastUpdate = time;
     }
 
@@ -90,13 +97,15 @@ public final class VenueBook {
         int index = u.position() - 1;
         switch (u.action()) {
             case NEW -> {
-                if (u.price() == null || u.size() == null) return false;
+                if (u.price() == null || u.size() == null || !isUsable(new BookLevel(u.price(), u.size()))) return false;
                 levels.add(Math.min(index, levels.size()), new BookLevel(u.price(), u.size()));
+                trim(levels);
                 return true;
             }
             case CHANGE -> {
                 if (index >= levels.size() || u.size() == null) return false;
                 BigDecimal price = u.price() != null ? u.price() : levels.get(index).price();
+                if (!isUsable(new BookLevel(price, u.size()))) return false;
                 levels.set(index, new BookLevel(price, u.size()));
                 return true;
             }
@@ -110,7 +119,7 @@ public final class VenueBook {
     }
 
     private static boolean applyByPrice(List<BookLevel> levels, Comparator<BookLevel> bestFirst, BookLevelUpdate u) {
-        if (u.price() == null) return false;
+        if (!PriceBounds.usable(u.price())) return false;
         int at = indexOfPrice(levels, u.price());
         if (u.action() == BookLevelUpdate.Action.DELETE) {
             if (at < 0) return false; // deleting a level we do not have: we missed something
@@ -129,8 +138,14 @@ public final class VenueBook {
             int insertAt = 0;
             while (insertAt < levels.size() && bestFirst.compare(levels.get(insertAt), level) < 0) insertAt++;
             levels.add(insertAt, level);
+            trim(levels);
         }
         return true;
+    }
+
+    /** Drops the worst levels past {@link #MAX_DEPTH}. */
+    private static void trim(List<BookLevel> levels) {
+        while (levels.size() > MAX_DEPTH) levels.remove(levels.size() - 1);
     }
 
     private static int indexOfPrice(List<BookLevel> levels, BigDecimal price) {
@@ -141,6 +156,6 @@ public final class VenueBook {
     }
 
     private static boolean isUsable(BookLevel level) {
-        return level.price().signum() > 0 && level.size().signum() > 0;
+        return PriceBounds.usable(level.price()) && level.size().signum() > 0;
     }
 }

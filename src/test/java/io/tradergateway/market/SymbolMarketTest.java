@@ -267,4 +267,40 @@ class SymbolMarketTest {
         assertEquals(Duration.ofSeconds(5), shortWindow.symbol("AAPL").window().length());
         assertEquals(0, shortWindow.symbol("AAPL").window().volume(T.plusSeconds(5)).signum());
     }
+
+    /**
+     * A venue's price the tables could not store (10^14 and up) or that is not positive is not used: kept, it would
+     * become an order's expected price or limit, or the mark a fill is checked against.
+     */
+    @Test
+    void pricesOutsideTheBoundsAreNotUsed() {
+        book.apply(new BookSnapshot(DEEP, "AAPL", List.of(lvl("1e14", "100"), lvl("99.95", "100"), lvl("-1", "5")),
+                List.of(lvl("100.00", "200")), Optional.of(new TradePrint(DEEP, "AAPL", d("1e20"), d("1"), T)), T));
+        assertEquals(List.of(lvl("99.95", "100")), aapl().venueBook(DEEP).orElseThrow().bids());
+        assertEquals(Optional.empty(), aapl().lastTradePrice());
+
+        book.apply(update(Side.BUY, 0, BookLevelUpdate.Action.NEW, "1e20", "10"));
+        book.apply(update(Side.BUY, 1, BookLevelUpdate.Action.NEW, "1e20", "10"));
+        book.apply(update(Side.BUY, 1, BookLevelUpdate.Action.CHANGE, "0", "10"));
+        book.apply(new TradePrint(DEEP, "AAPL", d("1e15"), d("1"), T.plusSeconds(2)));
+        assertEquals(List.of(lvl("99.95", "100")), aapl().venueBook(DEEP).orElseThrow().bids());
+        assertEquals(3, aapl().venueBook(DEEP).orElseThrow().ignoredUpdates());
+        assertEquals(Optional.empty(), aapl().lastTradePrice());
+        assertEquals(d("99.975"), aapl().mid().orElseThrow());
+    }
+
+    /** A feed that adds levels and never deletes one keeps the best {@link VenueBook#MAX_DEPTH} per side. */
+    @Test
+    void aBookThatIsNeverTrimmedByItsFeedKeepsItsBestLevels() {
+        for (int i = 1; i <= 10_000; i++) {
+            book.apply(update(Side.BUY, 0, BookLevelUpdate.Action.NEW, BigDecimal.valueOf(i, 2).toPlainString(), "1"));
+            book.apply(update(Side.SELL, 0, BookLevelUpdate.Action.NEW, BigDecimal.valueOf(20_000 - i, 2).toPlainString(), "1"));
+        }
+        VenueBook deep = aapl().venueBook(DEEP).orElseThrow();
+        assertEquals(VenueBook.MAX_DEPTH, deep.bids().size());
+        assertEquals(VenueBook.MAX_DEPTH, deep.offers().size());
+        assertEquals(d("100.00"), deep.bids().get(0).price());
+        assertEquals(d("99.01"), deep.bids().get(VenueBook.MAX_DEPTH - 1).price());
+        assertEquals(d("100.00"), deep.offers().get(0).price());
+    }
 }
