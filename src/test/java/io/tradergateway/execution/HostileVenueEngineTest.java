@@ -70,6 +70,21 @@ class HostileVenueEngineTest {
         return order;
     }
 
+    /** Sends the reports, waits until each is quarantined and checks that none was booked; the reasons given. */
+    private List<String> quarantinedReasons(List<VenueExecutionReport> reports) throws Exception {
+        reports.forEach(f.engine::onExecutionReport);
+        await().atMost(WAIT).until(() -> f.journal.quarantined(100).size() == reports.size());
+        assertThat(f.position("AAPL")).as("nothing booked").isZero();
+        return f.journal.quarantined(100).stream().map(r -> (String) r.get("reason")).toList();
+    }
+
+    /** The venue's true fill of the whole order at 100.00, after its lies: booked as usual. */
+    private void theTrueFillIsBooked(OrderCommand.NewOrder order, String planId) throws Exception {
+        f.engine.onExecutionReport(f.report(order, ExecType.TRADE, OrderStatus.FILLED, order.quantity(), new BigDecimal("100.00")));
+        await().atMost(WAIT).until(() -> f.planState(planId) == PlanState.FILLED);
+        assertThat(f.position("AAPL")).isEqualByComparingTo(order.quantity());
+    }
+
     private String planOf(OrderCommand.NewOrder o) {
         return f.journal.findOrder(o.clOrdId()).map(Order::planId).orElse("");
     }
@@ -94,13 +109,9 @@ class HostileVenueEngineTest {
                 new VenueExecutionReport(VENUE, order.clOrdId(), null, new OrderId("O-1"), new ExecId("X-status"),
                         ExecType.ORDER_STATUS, OrderStatus.FILLED, "AAPL", Side.BUY, null, null, qty.multiply(BigDecimal.TEN),
                         BigDecimal.ZERO, BigDecimal.ZERO, null, null, f.clock.instant(), false, f.clock.instant()));
-        lies.forEach(f.engine::onExecutionReport);
-
-        await().atMost(WAIT).until(() -> f.journal.quarantined(100).size() == lies.size());
-        assertThat(f.position("AAPL")).as("nothing booked").isZero();
+        List<String> reasons = quarantinedReasons(lies);
         assertThat(f.journal.findOrder(order.clOrdId()).orElseThrow().status()).isEqualTo(OrderStatus.NEW);
         assertThat(f.engine.ignoredVenueReports()).containsEntry("quarantined", (long) lies.size());
-        List<String> reasons = f.journal.quarantined(100).stream().map(r -> (String) r.get("reason")).toList();
         assertThat(reasons).anyMatch(r -> r.contains("would fill 10000 of an order for " + qty))
                 .anyMatch(r -> r.contains("LastPx 0 is not positive"))
                 .anyMatch(r -> r.contains("LastPx -190 is not positive"))
@@ -113,10 +124,7 @@ class HostileVenueEngineTest {
         assertThat(f.engine.query(v -> v.venueStats().get(VENUE).sampleCount()).get(10, TimeUnit.SECONDS))
                 .as("the venue learns nothing from what was quarantined").isZero();
 
-        // The true fill is still booked.
-        f.engine.onExecutionReport(f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, px));
-        await().atMost(WAIT).until(() -> f.planState("hv-bad") == PlanState.FILLED);
-        assertThat(f.position("AAPL")).isEqualByComparingTo(qty);
+        theTrueFillIsBooked(order, "hv-bad");
     }
 
     /**
@@ -139,11 +147,7 @@ class HostileVenueEngineTest {
                 new VenueExecutionReport(VENUE, order.clOrdId(), null, new OrderId("O-\u0001"), new ExecId("X-ctl-order-id"),
                         ExecType.NEW, OrderStatus.NEW, "AAPL", Side.BUY, null, null, BigDecimal.ZERO, qty, BigDecimal.ZERO,
                         null, null, f.clock.instant(), false, f.clock.instant()));
-        bad.forEach(f.engine::onExecutionReport);
-
-        await().atMost(WAIT).until(() -> f.journal.quarantined(100).size() == bad.size());
-        assertThat(f.position("AAPL")).as("nothing booked").isZero();
-        List<String> reasons = f.journal.quarantined(100).stream().map(r -> (String) r.get("reason")).toList();
+        List<String> reasons = quarantinedReasons(bad);
         assertThat(reasons).anyMatch(r -> r.contains("ExecID is 200 characters long (at most 128)"))
                 .anyMatch(r -> r.contains("ExecID holds a control character"))
                 .anyMatch(r -> r.contains("OrderID is 100 characters long (at most 64)"))
@@ -158,9 +162,7 @@ class HostileVenueEngineTest {
         await().atMost(WAIT).until(() -> f.engine.ignoredVenueReports().getOrDefault("unknown_order", 0L) == 1L);
 
         // The engine still runs, and the true fill is booked.
-        f.engine.onExecutionReport(f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, px));
-        await().atMost(WAIT).until(() -> f.planState("hv-ids") == PlanState.FILLED);
-        assertThat(f.position("AAPL")).isEqualByComparingTo(qty);
+        theTrueFillIsBooked(order, "hv-ids");
         assertThat(f.engine.stopped()).isFalse();
         assertThat(f.journal.findOrder(order.clOrdId()).orElseThrow().venueOrderId().value()).hasSizeLessThanOrEqualTo(64);
     }
@@ -183,19 +185,13 @@ class HostileVenueEngineTest {
                         ExecType.TRADE, OrderStatus.FILLED, "AAPL", Side.BUY, qty, px, qty, BigDecimal.ZERO, px,
                         qty.multiply(px).add(BigDecimal.ONE).negate(), null, f.clock.instant(), false, f.clock.instant()),
                 f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, new BigDecimal("1e20"), "X-px", "AAPL", Side.BUY));
-        bad.forEach(f.engine::onExecutionReport);
-
-        await().atMost(WAIT).until(() -> f.journal.quarantined(100).size() == bad.size());
-        assertThat(f.position("AAPL")).as("nothing booked").isZero();
-        List<String> reasons = f.journal.quarantined(100).stream().map(r -> (String) r.get("reason")).toList();
+        List<String> reasons = quarantinedReasons(bad);
         assertThat(reasons).anyMatch(r -> r.contains("Commission 1000000000000000 is more than the fill's value"))
                 .anyMatch(r -> r.contains("Commission -" + qty.multiply(px).add(BigDecimal.ONE).stripTrailingZeros().toPlainString()
                         + " is more than the fill's value"))
                 .anyMatch(r -> r.contains("LastPx 100000000000000000000 is beyond what the gateway books"));
 
-        f.engine.onExecutionReport(f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, px));
-        await().atMost(WAIT).until(() -> f.planState("hv-figures") == PlanState.FILLED);
-        assertThat(f.position("AAPL")).isEqualByComparingTo(qty);
+        theTrueFillIsBooked(order, "hv-figures");
         assertThat(f.engine.stopped()).isFalse();
     }
 
