@@ -1,6 +1,6 @@
 package io.tradergateway.execution;
 
-import io.tradergateway.domain.PriceBounds;
+import io.tradergateway.domain.FigureBounds;
 import io.tradergateway.domain.Side;
 
 import java.math.BigDecimal;
@@ -14,9 +14,10 @@ import java.util.Optional;
  * functions; the rules, in order:
  * <ul>
  *   <li>its Symbol (55) and Side (54), when present, are the order's;</li>
- *   <li>a fill's LastQty (32) and LastPx (31) are positive, LastPx below {@link PriceBounds#MAX} (the tables keep 14
- *       integer digits), and its Commission (12), when present, not more than the fill's value either way (a rebate
- *       is a negative commission);</li>
+ *   <li>a fill's LastQty (32) and LastPx (31) are positive, LastPx below {@link FigureBounds#MAX_PRICE}, neither
+ *       with more decimals than the tables keep (8 and 10: memory would hold what the tables round), and its
+ *       Commission (12), when present, not more than the fill's value either way (a rebate is a negative
+ *       commission);</li>
  *   <li>the fill does not take the order past its OrderQty, and the venue's CumQty (14) is not above it (no
  *       tolerance: a venue never fills more than it was asked to);</li>
  *   <li>a limit order's fill is not worse than its limit;</li>
@@ -86,6 +87,14 @@ final class ReportCheck {
         if (identity.isPresent()) return identity;
         if (r.lastQty() == null || r.lastQty().signum() <= 0) return Optional.of("LastQty " + text(r.lastQty()) + " is not positive");
         if (r.lastPx() == null || r.lastPx().signum() <= 0) return Optional.of("LastPx " + text(r.lastPx()) + " is not positive");
+        if (FigureBounds.decimals(r.lastQty()) > FigureBounds.QUANTITY_DECIMALS) {
+            return Optional.of("LastQty " + text(r.lastQty()) + " has more decimals than the gateway keeps ("
+                    + FigureBounds.QUANTITY_DECIMALS + ")");
+        }
+        if (FigureBounds.decimals(r.lastPx()) > FigureBounds.PRICE_DECIMALS) {
+            return Optional.of("LastPx " + text(r.lastPx()) + " has more decimals than the gateway keeps ("
+                    + FigureBounds.PRICE_DECIMALS + ")");
+        }
         BigDecimal after = order.cumQty().add(r.lastQty());
         if (after.compareTo(order.quantity()) > 0) {
             return Optional.of("LastQty " + text(r.lastQty()) + " would fill " + text(after) + " of an order for "
@@ -152,8 +161,8 @@ final class ReportCheck {
 
     private static Optional<String> price(Order order, BigDecimal px, String what, Optional<BigDecimal> market) {
         if (px.signum() <= 0) return Optional.of(what + " " + text(px) + " is not positive");
-        if (px.compareTo(PriceBounds.MAX) >= 0) {
-            return Optional.of(what + " " + text(px) + " is beyond what the gateway books (below " + text(PriceBounds.MAX) + ")");
+        if (px.compareTo(FigureBounds.MAX_PRICE) >= 0) {
+            return Optional.of(what + " " + text(px) + " is beyond what the gateway books (below " + text(FigureBounds.MAX_PRICE) + ")");
         }
         if (order.type() == OrderType.LIMIT && order.limitPrice() != null) {
             int vsLimit = px.compareTo(order.limitPrice());

@@ -2,6 +2,7 @@ package io.tradergateway.execution;
 
 import io.tradergateway.domain.ClOrdId;
 import io.tradergateway.domain.ExecId;
+import io.tradergateway.domain.FigureBounds;
 import io.tradergateway.domain.Fill;
 import io.tradergateway.position.PositionUpdate;
 import io.tradergateway.report.ExecReport;
@@ -118,7 +119,7 @@ final class VenueEvents extends ExecutionCollaborator {
                 return;
             }
             Fill fill = new Fill(r.venue(), r.execId(), orderId, order.symbol(), order.side(), r.lastQty(), r.lastPx(),
-                    r.commission() == null ? BigDecimal.ZERO : r.commission(), r.transactTime());
+                    r.commission() == null ? BigDecimal.ZERO : FigureBounds.money(r.commission()), r.transactTime());
             order = applyFill(ap, order, fill);
         }
         OrderStatus next = r.ordStatus();

@@ -1,6 +1,6 @@
 package io.tradergateway.market;
 
-import io.tradergateway.domain.PriceBounds;
+import io.tradergateway.domain.FigureBounds;
 import io.tradergateway.domain.Side;
 
 import java.math.BigDecimal;
@@ -68,13 +68,13 @@ public final class SymbolMarket {
     }
 
     private void onTrade(TradePrint print) {
-        if (!PriceBounds.usable(print.price())) return;
+        if (!FigureBounds.usablePrice(print.price())) return;
         window.onTrade(print.time(), print.price(), print.qty());
         moveLastPrice(print);
     }
 
     private void moveLastPrice(TradePrint print) {
-        if (!PriceBounds.usable(print.price())) return;
+        if (!FigureBounds.usablePrice(print.price())) return;
         if (lastTradeTime == null || !print.time().isBefore(lastTradeTime)) {
             lastTradePrice = print.price();
             lastTradeTime = print.time();

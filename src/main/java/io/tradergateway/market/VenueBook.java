@@ -1,6 +1,6 @@
 package io.tradergateway.market;
 
-import io.tradergateway.domain.PriceBounds;
+import io.tradergateway.domain.FigureBounds;
 import io.tradergateway.domain.Side;
 
 import java.math.BigDecimal;
@@ -119,7 +119,7 @@ public final class VenueBook {
     }
 
     private static boolean applyByPrice(List<BookLevel> levels, Comparator<BookLevel> bestFirst, BookLevelUpdate u) {
-        if (!PriceBounds.usable(u.price())) return false;
+        if (!FigureBounds.usablePrice(u.price())) return false;
         int at = indexOfPrice(levels, u.price());
         if (u.action() == BookLevelUpdate.Action.DELETE) {
             if (at < 0) return false; // deleting a level we do not have: we missed something
@@ -156,6 +156,6 @@ public final class VenueBook {
     }
 
     private static boolean isUsable(BookLevel level) {
-        return PriceBounds.usable(level.price()) && level.size().signum() > 0;
+        return FigureBounds.usablePrice(level.price()) && level.size().signum() > 0;
     }
 }

@@ -169,7 +169,8 @@ class HostileVenueEngineTest {
 
     /**
      * Figures the tables cannot hold (prices have 14 integer digits) or that make no sense against the fill: booked,
-     * they would fail every later write of the tables, as an id too long would.
+     * they would fail every later write of the tables, as an id too long would. Figures with more decimals than the
+     * tables keep would be rounded there and kept exact in memory: the two would disagree after a restart.
      */
     @Test
     void fillsWithAPriceOrCommissionBeyondBeliefAreQuarantined() throws Exception {
@@ -184,14 +185,28 @@ class HostileVenueEngineTest {
                 new VenueExecutionReport(VENUE, order.clOrdId(), null, new OrderId("O-1"), new ExecId("X-rebate"),
                         ExecType.TRADE, OrderStatus.FILLED, "AAPL", Side.BUY, qty, px, qty, BigDecimal.ZERO, px,
                         qty.multiply(px).add(BigDecimal.ONE).negate(), null, f.clock.instant(), false, f.clock.instant()),
-                f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, new BigDecimal("1e20"), "X-px", "AAPL", Side.BUY));
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, new BigDecimal("1e20"), "X-px", "AAPL", Side.BUY),
+                f.report(order, ExecType.TRADE, OrderStatus.PARTIALLY_FILLED, new BigDecimal("1.123456789"), px, "X-qty-decimals",
+                        "AAPL", Side.BUY),
+                f.report(order, ExecType.TRADE, OrderStatus.FILLED, qty, new BigDecimal("100.12345678901"), "X-px-decimals",
+                        "AAPL", Side.BUY));
         List<String> reasons = quarantinedReasons(bad);
         assertThat(reasons).anyMatch(r -> r.contains("Commission 1000000000000000 is more than the fill's value"))
                 .anyMatch(r -> r.contains("Commission -" + qty.multiply(px).add(BigDecimal.ONE).stripTrailingZeros().toPlainString()
                         + " is more than the fill's value"))
-                .anyMatch(r -> r.contains("LastPx 100000000000000000000 is beyond what the gateway books"));
+                .anyMatch(r -> r.contains("LastPx 100000000000000000000 is beyond what the gateway books"))
+                .anyMatch(r -> r.contains("LastQty 1.123456789 has more decimals than the gateway keeps (8)"))
+                .anyMatch(r -> r.contains("LastPx 100.12345678901 has more decimals than the gateway keeps (10)"));
 
-        theTrueFillIsBooked(order, "hv-figures");
+        // A fee with more decimals than the tables keep is booked rounded, in memory as in the tables.
+        f.engine.onExecutionReport(new VenueExecutionReport(VENUE, order.clOrdId(), null, new OrderId("O-1"),
+                new ExecId("X-true"), ExecType.TRADE, OrderStatus.FILLED, "AAPL", Side.BUY, qty, px, qty, BigDecimal.ZERO, px,
+                new BigDecimal("0.123456789012"), null, f.clock.instant(), false, f.clock.instant()));
+        await().atMost(WAIT).until(() -> f.planState("hv-figures") == PlanState.FILLED);
+        assertThat(f.position("AAPL")).isEqualByComparingTo(qty);
+        assertThat(f.journal.fillsOfPlan("hv-figures")).singleElement()
+                .satisfies(fill -> assertThat((BigDecimal) fill.get("fee")).isEqualByComparingTo("0.1234567890"));
+        assertThat(f.journal.findOrder(order.clOrdId()).orElseThrow().fees()).isEqualByComparingTo("0.1234567890");
         assertThat(f.engine.stopped()).isFalse();
     }
 
