@@ -12,14 +12,18 @@ import io.tradergateway.execution.OrderType;
 import io.tradergateway.execution.TimeInForce;
 import io.tradergateway.execution.VenueCancelReject;
 import io.tradergateway.execution.VenueExecutionReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import quickfix.DefaultMessageFactory;
 import quickfix.FieldMap;
 import quickfix.FieldNotFound;
 import quickfix.Group;
 import quickfix.Message;
 import quickfix.field.AvgPx;
+import quickfix.field.BusinessRejectReason;
 import quickfix.field.ClOrdID;
 import quickfix.field.CumQty;
+import quickfix.field.CxlRejResponseTo;
 import quickfix.field.ExecID;
 import quickfix.field.ExecRefID;
 import quickfix.field.ExpireTime;
@@ -27,10 +31,10 @@ import quickfix.field.HandlInst;
 import quickfix.field.LastPx;
 import quickfix.field.LastQty;
 import quickfix.field.LeavesQty;
-import quickfix.field.MarketDepth;
 import quickfix.field.MDEntryType;
 import quickfix.field.MDReqID;
 import quickfix.field.MDUpdateType;
+import quickfix.field.MarketDepth;
 import quickfix.field.MsgType;
 import quickfix.field.NoMDEntryTypes;
 import quickfix.field.NoRelatedSym;
@@ -41,9 +45,11 @@ import quickfix.field.OrderQty;
 import quickfix.field.OrigClOrdID;
 import quickfix.field.PossDupFlag;
 import quickfix.field.Price;
+import quickfix.field.RefTagID;
 import quickfix.field.RoundLot;
 import quickfix.field.SecurityListRequestType;
 import quickfix.field.SecurityReqID;
+import quickfix.field.SessionRejectReason;
 import quickfix.field.SubscriptionRequestType;
 import quickfix.field.Symbol;
 import quickfix.field.Text;
@@ -64,6 +70,7 @@ import java.util.TreeMap;
  * strings (never through double) so that what the venue sent is what the domain sees.
  */
 public final class FixTranslator {
+    private static final Logger log = LoggerFactory.getLogger(FixTranslator.class);
     /** MinPriceIncrement, a FIX 5.0 tag our FIX 4.4 dictionary adds to SecurityList's NoRelatedSym group. */
     static final int MIN_PRICE_INCREMENT = 969;
     /** Commission (12): the venue's fee for a fill, read with CommType (13) by {@link #fee(Message)}. */
@@ -295,11 +302,11 @@ public final class FixTranslator {
     /** Why the venue refused a message at session (35=3) or business (35=j) level, for logs and reports. */
     static String refusal(Message reject) {
         boolean session = MsgType.REJECT.equals(optString(reject.getHeader(), MsgType.FIELD));
-        String reason = optString(reject, session ? quickfix.field.SessionRejectReason.FIELD : quickfix.field.BusinessRejectReason.FIELD);
+        String reason = optString(reject, session ? SessionRejectReason.FIELD : BusinessRejectReason.FIELD);
         String text = optString(reject, Text.FIELD);
         return (session ? "session-level Reject (35=3" : "BusinessMessageReject (35=j")
                 + (reason == null ? "" : ", reason " + reason)
-                + (session && reject.isSetField(quickfix.field.RefTagID.FIELD) ? ", tag " + optString(reject, quickfix.field.RefTagID.FIELD) : "")
+                + (session && reject.isSetField(RefTagID.FIELD) ? ", tag " + optString(reject, RefTagID.FIELD) : "")
                 + ")" + (text == null ? "" : ": " + text);
     }
 
@@ -321,25 +328,38 @@ public final class FixTranslator {
             throws FieldNotFound {
         String orig = optString(msg, OrigClOrdID.FIELD);
         if ("NONE".equals(orig)) orig = null; // venues fill the required tag with NONE when they know no original order
-        char responseTo = msg.isSetField(quickfix.field.CxlRejResponseTo.FIELD)
-                ? msg.getChar(quickfix.field.CxlRejResponseTo.FIELD) : quickfix.field.CxlRejResponseTo.ORDER_CANCEL_REQUEST;
+        char responseTo = msg.isSetField(CxlRejResponseTo.FIELD)
+                ? msg.getChar(CxlRejResponseTo.FIELD) : CxlRejResponseTo.ORDER_CANCEL_REQUEST;
         return new VenueCancelReject(
                 venue,
                 new ClOrdId(msg.getString(ClOrdID.FIELD)),
                 orig == null ? null : new ClOrdId(orig),
                 msg.isSetField(OrdStatus.FIELD) ? ordStatus(version, msg.getChar(OrdStatus.FIELD)) : null,
-                responseTo == quickfix.field.CxlRejResponseTo.ORDER_CANCEL_REPLACE_REQUEST,
+                responseTo == CxlRejResponseTo.ORDER_CANCEL_REPLACE_REQUEST,
                 optString(msg, Text.FIELD),
                 receivedAt);
     }
 
-    /** A SecurityList (35=y, FIX 4.4 and 5.0SP2): RoundLot (561) and MinPriceIncrement (969) per symbol when given. */
+    /**
+     * A SecurityList (35=y, FIX 4.4 and 5.0SP2): RoundLot (561) and MinPriceIncrement (969) per symbol when given. An
+     * entry whose lot or tick is not positive is left out (one WARN line): the rest of the list is still the venue's.
+     */
     public static List<Instrument> securityList(FixVersion version, Message msg) throws FieldNotFound {
         List<Instrument> out = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (Group g : msg.getGroups(NoRelatedSym.FIELD)) {
+            String symbol = g.getString(Symbol.FIELD);
             BigDecimal lot = g.isSetField(RoundLot.FIELD) ? g.getDecimal(RoundLot.FIELD) : BigDecimal.ONE;
             BigDecimal tick = g.isSetField(MIN_PRICE_INCREMENT) ? g.getDecimal(MIN_PRICE_INCREMENT) : new BigDecimal("0.01");
-            out.add(new Instrument(g.getString(Symbol.FIELD), lot.stripTrailingZeros(), tick.stripTrailingZeros()));
+            if (lot.signum() <= 0 || tick.signum() <= 0) {
+                refused.add(symbol + " (RoundLot " + lot.toPlainString() + ", MinPriceIncrement " + tick.toPlainString() + ")");
+                continue;
+            }
+            out.add(new Instrument(symbol, lot.stripTrailingZeros(), tick.stripTrailingZeros()));
+        }
+        if (!refused.isEmpty()) {
+            log.warn("SecurityList: {} entries left out, their lot or tick is not positive: {}", refused.size(),
+                    String.join(", ", refused.subList(0, Math.min(10, refused.size()))) + (refused.size() > 10 ? ", ..." : ""));
         }
         return out;
     }

@@ -19,12 +19,16 @@ import quickfix.SessionNotFound;
 import quickfix.SessionSettings;
 import quickfix.SocketAcceptor;
 import quickfix.UnsupportedMessageType;
+import quickfix.field.BusinessRejectReason;
+import quickfix.field.BusinessRejectRefID;
 import quickfix.field.ClOrdID;
+import quickfix.field.ExecType;
 import quickfix.field.ExpireTime;
 import quickfix.field.MDEntryType;
 import quickfix.field.MDReqID;
 import quickfix.field.MDUpdateType;
 import quickfix.field.MarketDepth;
+import quickfix.field.MsgSeqNum;
 import quickfix.field.MsgType;
 import quickfix.field.NoMDEntryTypes;
 import quickfix.field.NoRelatedSym;
@@ -34,11 +38,16 @@ import quickfix.field.OrderQty;
 import quickfix.field.OrigClOrdID;
 import quickfix.field.PossResend;
 import quickfix.field.Price;
+import quickfix.field.RefMsgType;
+import quickfix.field.RefSeqNum;
 import quickfix.field.SecurityListRequestType;
 import quickfix.field.SecurityReqID;
 import quickfix.field.SubscriptionRequestType;
 import quickfix.field.Symbol;
+import quickfix.field.Text;
 import quickfix.field.TimeInForce;
+import quickfix.fix44.BusinessMessageReject;
+import quickfix.fix44.ExecutionReport;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -502,8 +511,8 @@ public final class SimVenue implements AutoCloseable {
 
     private static boolean isFillReport(Message message) {
         try {
-            return message instanceof quickfix.fix44.ExecutionReport
-                    && message.getChar(quickfix.field.ExecType.FIELD) == quickfix.field.ExecType.TRADE;
+            return message instanceof ExecutionReport
+                    && message.getChar(ExecType.FIELD) == ExecType.TRADE;
         } catch (FieldNotFound e) {
             return false;
         }
@@ -646,16 +655,16 @@ public final class SimVenue implements AutoCloseable {
          * request's ClOrdID, MDReqID or SecurityReqID when it has one) and a Text naming the venue and the message.
          */
         private Message unsupported(String venue, Message message, String type) throws FieldNotFound {
-            quickfix.fix44.BusinessMessageReject reject = new quickfix.fix44.BusinessMessageReject(
-                    new quickfix.field.RefMsgType(type),
-                    new quickfix.field.BusinessRejectReason(quickfix.field.BusinessRejectReason.UNSUPPORTED_MESSAGE_TYPE));
-            reject.setInt(quickfix.field.RefSeqNum.FIELD, message.getHeader().getInt(quickfix.field.MsgSeqNum.FIELD));
+            BusinessMessageReject reject = new BusinessMessageReject(
+                    new RefMsgType(type),
+                    new BusinessRejectReason(BusinessRejectReason.UNSUPPORTED_MESSAGE_TYPE));
+            reject.setInt(RefSeqNum.FIELD, message.getHeader().getInt(MsgSeqNum.FIELD));
             String refId = str(message, ClOrdID.FIELD);
             if (refId == null) refId = str(message, MDReqID.FIELD);
             if (refId == null) refId = str(message, SecurityReqID.FIELD);
-            if (refId != null) reject.setString(quickfix.field.BusinessRejectRefID.FIELD, refId);
+            if (refId != null) reject.setString(BusinessRejectRefID.FIELD, refId);
             String text = venue + " does not support " + messageName(type) + " (35=" + type + ")";
-            reject.setString(quickfix.field.Text.FIELD, text);
+            reject.setString(Text.FIELD, text);
             log.info("{} refusing {} {}: {}", venue, type, refId == null ? "" : refId, text);
             return reject;
         }
@@ -674,12 +683,12 @@ public final class SimVenue implements AutoCloseable {
 
         /** A BusinessMessageReject (35=j) naming the refused message by MsgSeqNum, type and ClOrdID. */
         private void refuse(String venue, Message message, String type, String text) throws FieldNotFound {
-            quickfix.fix44.BusinessMessageReject reject = new quickfix.fix44.BusinessMessageReject(
-                    new quickfix.field.RefMsgType(type),
-                    new quickfix.field.BusinessRejectReason(quickfix.field.BusinessRejectReason.OTHER));
-            reject.setInt(quickfix.field.RefSeqNum.FIELD, message.getHeader().getInt(quickfix.field.MsgSeqNum.FIELD));
-            reject.setString(quickfix.field.BusinessRejectRefID.FIELD, message.getString(ClOrdID.FIELD));
-            reject.setString(quickfix.field.Text.FIELD, text);
+            BusinessMessageReject reject = new BusinessMessageReject(
+                    new RefMsgType(type),
+                    new BusinessRejectReason(BusinessRejectReason.OTHER));
+            reject.setInt(RefSeqNum.FIELD, message.getHeader().getInt(MsgSeqNum.FIELD));
+            reject.setString(BusinessRejectRefID.FIELD, message.getString(ClOrdID.FIELD));
+            reject.setString(Text.FIELD, text);
             log.warn("{} refusing {} {} with a BusinessMessageReject (fault): {}", venue, type,
                     message.getString(ClOrdID.FIELD), text);
             send(venue, reject);

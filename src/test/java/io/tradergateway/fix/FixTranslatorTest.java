@@ -551,6 +551,24 @@ class FixTranslatorTest {
             assertThat(instruments.get(1).lotSize().toPlainString()).isEqualTo("100");
         }
 
+        /** One entry a venue got wrong costs that entry, not the venue's whole list (which would leave it untradeable). */
+        @Test
+        void anEntryWithANonPositiveLotOrTickIsLeftOutAndTheRestKept() throws Exception {
+            quickfix.fix44.SecurityList list = new quickfix.fix44.SecurityList();
+            list.setString(320, "SL-1");
+            list.setString(322, "SLR-1");
+            list.setInt(560, 0);
+            list.addGroup(symbol("AAPL", "1", "0.01"));
+            list.addGroup(symbol("ZEROLOT", "0", "0.01"));
+            list.addGroup(symbol("NEGTICK", "1", "-0.01"));
+            list.addGroup(symbol("MSFT", "1", "0.01"));
+            header(list, VENUE, "GATEWAY", false);
+
+            List<Instrument> instruments = FixTranslator.securityList(FixVersion.FIX44, fromWire(list));
+
+            assertThat(instruments).extracting(Instrument::symbol).containsExactly("AAPL", "MSFT");
+        }
+
         private Group symbol(String symbol, String roundLot, String minPriceIncrement) {
             Group g = new quickfix.fix44.SecurityList.NoRelatedSym();
             g.setString(55, symbol);
