@@ -530,14 +530,7 @@ class FixTranslatorTest {
 
         @Test
         void roundLotAndMinPriceIncrementBecomeLotAndTick() throws Exception {
-            quickfix.fix44.SecurityList list = new quickfix.fix44.SecurityList();
-            list.setString(320, "SL-1");
-            list.setString(322, "SLR-1");
-            list.setInt(560, 0);
-            list.addGroup(symbol("AAPL", "1", "0.01"));
-            list.addGroup(symbol("BRK", "100", "0.050"));
-            list.addGroup(symbol("PENNY", null, null));
-            header(list, VENUE, "GATEWAY", false);
+            Message list = securityList(symbol("AAPL", "1", "0.01"), symbol("BRK", "100", "0.050"), symbol("PENNY", null, null));
             dictionary.validate(list, true);
 
             List<Instrument> instruments = FixTranslator.securityList(FixVersion.FIX44, fromWire(list));
@@ -554,19 +547,23 @@ class FixTranslatorTest {
         /** One entry a venue got wrong costs that entry, not the venue's whole list (which would leave it untradeable). */
         @Test
         void anEntryWithANonPositiveLotOrTickIsLeftOutAndTheRestKept() throws Exception {
-            quickfix.fix44.SecurityList list = new quickfix.fix44.SecurityList();
-            list.setString(320, "SL-1");
-            list.setString(322, "SLR-1");
-            list.setInt(560, 0);
-            list.addGroup(symbol("AAPL", "1", "0.01"));
-            list.addGroup(symbol("ZEROLOT", "0", "0.01"));
-            list.addGroup(symbol("NEGTICK", "1", "-0.01"));
-            list.addGroup(symbol("MSFT", "1", "0.01"));
-            header(list, VENUE, "GATEWAY", false);
+            Message list = securityList(symbol("AAPL", "1", "0.01"), symbol("ZEROLOT", "0", "0.01"),
+                    symbol("NEGTICK", "1", "-0.01"), symbol("MSFT", "1", "0.01"));
 
             List<Instrument> instruments = FixTranslator.securityList(FixVersion.FIX44, fromWire(list));
 
             assertThat(instruments).extracting(Instrument::symbol).containsExactly("AAPL", "MSFT");
+        }
+
+        /** A SecurityList (35=y) answering request SLR-1 with these entries, as the venue sends it. */
+        private Message securityList(Group... entries) {
+            quickfix.fix44.SecurityList list = new quickfix.fix44.SecurityList();
+            list.setString(320, "SL-1");
+            list.setString(322, "SLR-1");
+            list.setInt(560, 0);
+            for (Group entry : entries) list.addGroup(entry);
+            header(list, VENUE, "GATEWAY", false);
+            return list;
         }
 
         private Group symbol(String symbol, String roundLot, String minPriceIncrement) {
