@@ -52,20 +52,6 @@ final class EngineState {
     /** How many OrderStatusRequests each order has had in this run (bounded). */
     final Map<ClOrdId, Integer> statusRequests = new HashMap<>();
     final Map<String, Boolean> sessions = new LinkedHashMap<>();
-
-    /**
-     * Whether a market-data fact from {@code venue} about {@code symbol} is one the gateway can use: the symbol is
-     * subscribed on that venue's session, listed by a venue, held in a position, or has market state already. Anything
-     * else (a venue streaming symbols nobody asked for, or garbage) would hold a book and a trade window in memory
-     * each, without bound.
-     */
-    boolean expectsMarketData(String venue, String symbol) {
-        if (subscribed.getOrDefault(venue, Set.of()).contains(symbol) || market.find(symbol).isPresent()) return true;
-        for (Map<String, Instrument> listed : instruments.values()) {
-            if (listed.containsKey(symbol)) return true;
-        }
-        return positions.holds(symbol);
-    }
     final VenueStatsBook venueStats;
     long lastReportSequence;
     long lastOrderSeqNo;
@@ -83,6 +69,20 @@ final class EngineState {
         }
         this.market = new MarketBook(settings.marketWindow());
         this.venueStats = venueStats;
+    }
+
+    /**
+     * Whether a market-data fact from {@code venue} about {@code symbol} is one the gateway can use: the symbol is
+     * subscribed on that venue's session, listed by a venue, held in a position, or has market state already. Anything
+     * else (a venue streaming symbols nobody asked for, or garbage) would hold a book and a trade window in memory
+     * each, without bound.
+     */
+    boolean expectsMarketData(String venue, String symbol) {
+        if (subscribed.getOrDefault(venue, Set.of()).contains(symbol) || market.find(symbol).isPresent()) return true;
+        for (Map<String, Instrument> listed : instruments.values()) {
+            if (listed.containsKey(symbol)) return true;
+        }
+        return positions.holds(symbol);
     }
 
     boolean sessionUp(String venue) {

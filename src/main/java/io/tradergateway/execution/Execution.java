@@ -9,6 +9,7 @@ import io.tradergateway.domain.Instrument;
 import io.tradergateway.domain.Side;
 import io.tradergateway.market.MarketDataEvent;
 import io.tradergateway.market.MarketView;
+import io.tradergateway.market.SymbolMarket;
 import io.tradergateway.plan.ParseResult;
 import io.tradergateway.plan.PlanIssue;
 import io.tradergateway.plan.PlanParser;
@@ -1217,7 +1218,7 @@ final class Execution {
      * priced from (a stale trade would cap marketable limits away from the market and misstate slippage).
      */
     Optional<BigDecimal> markPrice(String symbol) {
-        Optional<BigDecimal> mid = state.market.peek(symbol).mid();
+        Optional<BigDecimal> mid = state.market.find(symbol).flatMap(SymbolMarket::mid);
         return mid.isPresent() ? mid : state.price(symbol);
     }
 

@@ -97,16 +97,19 @@ public final class VenueBook {
         int index = u.position() - 1;
         switch (u.action()) {
             case NEW -> {
-                if (u.price() == null || u.size() == null || !isUsable(new BookLevel(u.price(), u.size()))) return false;
-                levels.add(Math.min(index, levels.size()), new BookLevel(u.price(), u.size()));
+                if (u.price() == null || u.size() == null) return false;
+                BookLevel level = new BookLevel(u.price(), u.size());
+                if (!isUsable(level)) return false;
+                levels.add(Math.min(index, levels.size()), level);
                 trim(levels);
                 return true;
             }
             case CHANGE -> {
                 if (index >= levels.size() || u.size() == null) return false;
                 BigDecimal price = u.price() != null ? u.price() : levels.get(index).price();
-                if (!isUsable(new BookLevel(price, u.size()))) return false;
-                levels.set(index, new BookLevel(price, u.size()));
+                BookLevel level = new BookLevel(price, u.size());
+                if (!isUsable(level)) return false;
+                levels.set(index, level);
                 return true;
             }
             case DELETE -> {
