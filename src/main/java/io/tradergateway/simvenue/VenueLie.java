@@ -11,6 +11,7 @@ import quickfix.field.ExecType;
 import quickfix.field.LastPx;
 import quickfix.field.LastQty;
 import quickfix.field.LeavesQty;
+import quickfix.field.OrderID;
 import quickfix.field.OrderQty;
 import quickfix.field.Side;
 import quickfix.field.Symbol;
@@ -33,7 +34,13 @@ public enum VenueLie {
     /** Another Symbol (MSFT, or AAPL for an MSFT order). */
     OTHER_SYMBOL,
     /** A status answer (ExecType I) with CumQty five times the order's quantity and AvgPx 0. */
-    STATUS_OVERFILL;
+    STATUS_OVERFILL,
+    /** An OrderID (37) holding a control character (U+0002), which the gateway cannot store. */
+    CONTROL_CHARACTER_IN_ORDER_ID,
+    /** A Commission (12) of 10^15, absolute: more than the fill is worth. */
+    HUGE_COMMISSION,
+    /** LastPx with 11 decimals, one more than the gateway keeps. */
+    PRICE_WITH_ELEVEN_DECIMALS;
 
     /** The lying copy of {@code truth}, a FIX 4.4 fill ExecutionReport (150=F); {@code truth} is not changed. */
     Message applyTo(Message truth) throws FieldNotFound {
@@ -56,6 +63,13 @@ public enum VenueLie {
                 m.setDecimal(LeavesQty.FIELD, BigDecimal.ZERO);
                 m.setDecimal(AvgPx.FIELD, BigDecimal.ZERO);
             }
+            case CONTROL_CHARACTER_IN_ORDER_ID -> m.setString(OrderID.FIELD, truth.getString(OrderID.FIELD) + "\u0002");
+            case HUGE_COMMISSION -> {
+                m.setDecimal(Commission.FIELD, BigDecimal.TEN.pow(15));
+                m.setChar(CommType.FIELD, CommType.ABSOLUTE);
+            }
+            case PRICE_WITH_ELEVEN_DECIMALS -> m.setString(LastPx.FIELD,
+                    truth.getDecimal(LastPx.FIELD).setScale(11).add(new BigDecimal("0.00000000001")).toPlainString());
         }
         return m;
     }
